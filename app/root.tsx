@@ -1,0 +1,97 @@
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
+import { useT } from "~/i18n/react";
+import { localeFromRequest } from "~/i18n";
+import { getUser } from "~/utils/session.server";
+import styles from "./styles.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  return {
+    locale: localeFromRequest(request),
+    user: user ? { name: user.name, role: user.role, email: user.email } : null,
+  };
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const data = useLoaderData<typeof loader>() as Awaited<ReturnType<typeof loader>> | undefined;
+  return (
+    <html lang={data?.locale ?? "ru"}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+function Header() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  const location = useLocation();
+  return (
+    <header className="topbar">
+      <Link to="/" className="brand">
+        {t("app.name")}
+      </Link>
+      <nav>
+        {data.user && data.user.role !== "exhibitor" && <Link to="/manage">{t("nav.events")}</Link>}
+        {data.user?.role === "exhibitor" && <Link to="/cabinet">{t("nav.cabinet")}</Link>}
+      </nav>
+      <div className="spacer" />
+      <Form method="post" action="/lang" className="inline">
+        <input type="hidden" name="lang" value={data.locale === "ru" ? "en" : "ru"} />
+        <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+        <button type="submit" className="link">
+          {t("nav.language")}
+        </button>
+      </Form>
+      {data.user && (
+        <Form method="post" action="/logout" className="inline">
+          <span className="who" data-testid="current-user">
+            {data.user.name}
+          </span>
+          <button type="submit" className="link">
+            {t("nav.logout")}
+          </button>
+        </Form>
+      )}
+    </header>
+  );
+}
+
+export default function App() {
+  return (
+    <>
+      <Header />
+      <main>
+        <Outlet />
+      </main>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const t = useT();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const message = status === 404 ? t("error.notFound") : status === 403 ? t("error.forbidden") : t("error.server");
+  return (
+    <main className="narrow">
+      <h1>{t("error.title")}</h1>
+      <p role="alert">{message}</p>
+      <p>
+        <Link to="/">{t("app.name")}</Link>
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,118 @@
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+import { createApiToken, type TokenRole } from "../utils/api-tokens.server";
+import { hashPassword } from "../utils/auth.server";
+import { closeDb, prisma } from "../utils/db.server";
+import { env, EnvError } from "../utils/env.server";
+import { migrateJobs } from "../utils/jobs.server";
+import { migrate } from "../utils/migrate.server";
+import { seedDemo } from "../../prisma/seed";
+import { openDatabase, type Database } from "./database";
+
+// `npm run admin -- <command>`: stdout carries only the result (a token, a password),
+// messages go to stderr, and the exit code says whether it worked.
+
+const USAGE = `Usage: npm run admin -- <command> [options]
+  migrate                                   apply pending database migrations
+  seed                                      create the demo data (once)
+  create-user --email E --role admin|manager [--name N] [--password-stdin]
+  create-token --role manager|site|kiosk|exhibitor [--exhibitor ID] [--event ID] [--name N]`;
+
+class UsageError extends Error {}
+const log = (m: string) => process.stderr.write(`${m}\n`);
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function run(command: string | undefined, args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      email: { type: "string" },
+      role: { type: "string" },
+      name: { type: "string" },
+      exhibitor: { type: "string" },
+      event: { type: "string" },
+      "password-stdin": { type: "boolean" },
+    },
+    strict: true,
+  });
+  switch (command) {
+    case "migrate": {
+      const applied = await migrate(process.env.DATABASE_URL!);
+      await migrateJobs(process.env.DATABASE_URL!);
+      log(applied.length ? `Applied: ${applied.join(", ")}` : "The database is up to date.");
+      return;
+    }
+    case "seed":
+      log((await seedDemo()) ? "Demo data created." : "Demo data exists already.");
+      return;
+    case "create-user": {
+      const email = values.email?.trim().toLowerCase();
+      if (!email || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new UsageError("--email must be an email address");
+      if (values.role !== "admin" && values.role !== "manager") throw new UsageError("--role must be admin or manager (exhibitor accounts are created from a cabinet)");
+      if (await prisma().user.findUnique({ where: { email } })) throw new UsageError(`A user with the email ${email} exists already`);
+      const generated = !values["password-stdin"];
+      const password = generated ? randomBytes(12).toString("base64url") : await readStdin();
+      if (password.length < 10) throw new UsageError("The password must be at least 10 characters long");
+      await prisma().user.create({ data: { email, role: values.role, name: values.name ?? email, passwordHash: await hashPassword(password) } });
+      log(`Created ${values.role} ${email}`);
+      if (generated) process.stdout.write(`${password}\n`);
+      return;
+    }
+    case "create-token": {
+      const roles: TokenRole[] = ["manager", "site", "kiosk", "exhibitor"];
+      if (!roles.includes(values.role as TokenRole)) throw new UsageError(`--role must be one of ${roles.join(", ")}`);
+      if (values.role === "exhibitor" && !values.exhibitor) throw new UsageError("--exhibitor ID is required for an exhibitor token");
+      for (const [flag, id] of [["--exhibitor", values.exhibitor], ["--event", values.event]] as const) {
+        if (id !== undefined && !UUID.test(id)) throw new UsageError(`${flag} must be an id (UUID)`);
+      }
+      if (values.exhibitor && !(await prisma().exhibitor.findUnique({ where: { id: values.exhibitor } }))) throw new UsageError(`No exhibitor ${values.exhibitor}`);
+      if (values.event && !(await prisma().event.findUnique({ where: { id: values.event } }))) throw new UsageError(`No event ${values.event}`);
+      const { token } = await createApiToken({ role: values.role as TokenRole, name: values.name ?? `${values.role} token`, exhibitorId: values.exhibitor, eventId: values.event });
+      process.stdout.write(`${token}\n`);
+      return;
+    }
+    default:
+      throw new UsageError(command ? `Unknown command: ${command}` : "No command given");
+  }
+}
+
+async function main() {
+  const [command, ...rest] = process.argv.slice(2);
+  if (!command || command === "--help" || command === "help") {
+    log(USAGE);
+    process.exit(command ? 0 : 2);
+  }
+  let db: Database | undefined;
+  let code = 0;
+  try {
+    env();
+    db = await openDatabase(log);
+    process.env.DATABASE_URL = db.url;
+    if (command !== "migrate") {
+      await migrate(db.url);
+      await migrateJobs(db.url);
+    }
+    await run(command, rest);
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      log(`Error: ${(err as Error).message}\n\n${USAGE}`);
+      code = 2;
+    } else {
+      log(`Error: ${err instanceof EnvError ? err.message : (err as Error).message}`);
+      code = 1;
+    }
+  } finally {
+    await closeDb().catch(() => {});
+    await db?.stop().catch(() => {});
+  }
+  process.exit(code);
+}
+
+void main();

@@ -1,0 +1,56 @@
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { pinoHttp } from "pino-http";
+import { translate, localeFromRequest } from "../i18n";
+import { healthStatus } from "../utils/health.server";
+import { logger } from "../utils/logger.server";
+
+/** Rejects cross-site form posts: the Origin (or Referer) must be this host. SameSite=Lax cookies are the first line. */
+export function sameOrigin(req: express.Request): boolean {
+  const source = req.get("origin") ?? req.get("referer");
+  if (!source) return false;
+  try {
+    return new URL(source).host === req.get("host");
+  } catch {
+    return false;
+  }
+}
+
+export async function createApp(buildDir = path.resolve("build")) {
+  const build = (await import(pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(
+    pinoHttp({
+      logger: logger(),
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
+      serializers: { req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url.replace(/(set-password\/)[^/?]+/, "$1***") }), res: (r: { statusCode: number }) => ({ status: r.statusCode }) },
+    }),
+  );
+  app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
+
+  app.get("/healthz", async (_req, res) => {
+    const health = await healthStatus();
+    res.status(health.status === "ok" ? 200 : 503).json(health);
+  });
+
+  // CSRF: every state-changing request outside the bearer-token API must come from our own pages.
+  app.use((req, res, next) => {
+    if (["GET", "HEAD", "OPTIONS"].includes(req.method) || req.path.startsWith("/api/")) return next();
+    if (sameOrigin(req)) return next();
+    const locale = localeFromRequest(new Request("http://x", { headers: { cookie: req.get("cookie") ?? "", "accept-language": req.get("accept-language") ?? "" } }));
+    res.status(403).type("text/plain; charset=utf-8").send(translate(locale, "error.csrf"));
+  });
+
+  app.all("*", createRequestHandler({ build, getLoadContext: (req) => ({ ip: req.ip ?? req.socket.remoteAddress ?? "unknown" }) }));
+
+  app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    logger().error({ err }, "unhandled error");
+    if (!res.headersSent) res.status(500).type("text/plain; charset=utf-8").send("Internal server error");
+  });
+  return app;
+}

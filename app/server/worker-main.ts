@@ -1,0 +1,40 @@
+import { closeDb } from "../utils/db.server";
+import { env, EnvError } from "../utils/env.server";
+import { migrateJobs, startWorker } from "../utils/jobs.server";
+import { migrate } from "../utils/migrate.server";
+import { registerAllTasks } from "./tasks";
+
+// `npm run worker`: the job worker alone, so web instances and workers can scale apart.
+// It needs the database the web app uses: DATABASE_URL, or the embedded one `npm start` runs.
+async function main() {
+  try {
+    env();
+  } catch (err) {
+    if (err instanceof EnvError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const { openDatabase } = await import("./database");
+  const db = await openDatabase((m) => process.stdout.write(`${m}\n`));
+  process.env.DATABASE_URL = db.url;
+  await migrate(db.url);
+  await migrateJobs(db.url);
+  registerAllTasks();
+  const worker = await startWorker();
+  process.stdout.write("Worker running.\n");
+  const stop = async () => {
+    await worker.stop().catch(() => {});
+    await closeDb().catch(() => {});
+    await db.stop().catch(() => {});
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop());
+  process.once("SIGTERM", () => void stop());
+}
+
+main().catch((err) => {
+  process.stderr.write(`Worker failed: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,71 @@
+import type { z } from "zod";
+import type { EventCreate, EventPatch } from "~/api/schemas";
+import { prisma } from "~/utils/db.server";
+import { audit } from "~/utils/audit.server";
+import { HttpError, notFound } from "~/utils/errors.server";
+import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.server";
+
+type EventRow = Awaited<ReturnType<ReturnType<typeof prisma>["event"]["findFirstOrThrow"]>>;
+
+export function serializeEvent(e: EventRow) {
+  return {
+    id: e.id,
+    name: e.name,
+    venue: e.venue,
+    address: e.address,
+    timezone: e.timezone,
+    startsAt: e.startsAt.toISOString(),
+    endsAt: e.endsAt.toISOString(),
+    editDeadline: e.editDeadline?.toISOString() ?? null,
+    createdAt: e.createdAt.toISOString(),
+    updatedAt: e.updatedAt.toISOString(),
+  };
+}
+
+export async function listEvents(actor: Actor) {
+  requireManager(actor);
+  const rows = await prisma().event.findMany({ orderBy: { startsAt: "asc" } });
+  return rows.filter((e) => canSeeEvent(actor, e.id));
+}
+
+export async function createEvent(actor: Actor, input: z.infer<typeof EventCreate>) {
+  requireManager(actor);
+  const event = await prisma().event.create({
+    data: {
+      name: input.name,
+      venue: input.venue,
+      address: input.address ?? null,
+      timezone: input.timezone,
+      startsAt: new Date(input.startsAt),
+      endsAt: new Date(input.endsAt),
+      editDeadline: input.editDeadline ? new Date(input.editDeadline) : null,
+    },
+  });
+  await audit(actor, { action: "event.create", entityType: "Event", entityId: event.id, eventId: event.id, after: serializeEvent(event) });
+  return event;
+}
+
+export async function updateEvent(actor: Actor, id: string, input: z.infer<typeof EventPatch>) {
+  requireManager(actor);
+  const before = await prisma().event.findUnique({ where: { id } });
+  if (!before || !canSeeEvent(actor, id)) throw notFound("Event");
+  const startsAt = input.startsAt ? new Date(input.startsAt) : before.startsAt;
+  const endsAt = input.endsAt ? new Date(input.endsAt) : before.endsAt;
+  if (endsAt < startsAt) {
+    throw new HttpError(422, "validation_failed", "Some fields are invalid.", { endsAt: "Must not be before startsAt" });
+  }
+  const event = await prisma().event.update({
+    where: { id },
+    data: {
+      ...(input.name !== undefined && { name: input.name }),
+      ...(input.venue !== undefined && { venue: input.venue }),
+      ...(input.address !== undefined && { address: input.address }),
+      ...(input.timezone !== undefined && { timezone: input.timezone }),
+      startsAt,
+      endsAt,
+      ...(input.editDeadline !== undefined && { editDeadline: input.editDeadline ? new Date(input.editDeadline) : null }),
+    },
+  });
+  await audit(actor, { action: "event.update", entityType: "Event", entityId: id, eventId: id, before: serializeEvent(before), after: serializeEvent(event) });
+  return event;
+}

@@ -1,0 +1,31 @@
+import { prisma } from "./db.server";
+import type { Actor } from "./permissions.server";
+
+type Entry = {
+  action: string;
+  entityType: string;
+  entityId: string;
+  eventId?: string | null;
+  exhibitorId?: string | null;
+  before?: unknown;
+  after?: unknown;
+  ip?: string | null;
+};
+
+/** Who changed what, before and after. */
+export async function audit(actor: Actor | null, e: Entry): Promise<void> {
+  await prisma().auditLog.create({
+    data: {
+      actorUserId: actor?.type === "user" ? actor.id : null,
+      actorTokenId: actor?.type === "token" ? actor.id : null,
+      action: e.action,
+      entityType: e.entityType,
+      entityId: e.entityId,
+      eventId: e.eventId ?? null,
+      exhibitorId: e.exhibitorId ?? null,
+      before: e.before === undefined ? undefined : (JSON.parse(JSON.stringify(e.before)) as object),
+      after: e.after === undefined ? undefined : (JSON.parse(JSON.stringify(e.after)) as object),
+      ip: e.ip ?? null,
+    },
+  });
+}

@@ -1,0 +1,25 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaClient } from "~/generated/prisma/client";
+import { singleton } from "./singleton.server";
+
+function databaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set (the start script sets it for the embedded PostgreSQL)");
+  return url;
+}
+
+/** One pg pool per process, shared by Prisma, Lucia and raw queries. */
+export const pool = (): pg.Pool => singleton("pool", () => new pg.Pool({ connectionString: databaseUrl(), max: 20 }));
+
+export const prisma = (): PrismaClient => singleton("prisma", () => new PrismaClient({ adapter: new PrismaPg(pool()) }));
+
+export async function closeDb(): Promise<void> {
+  const g = globalThis as unknown as { __expodesk?: Map<string, unknown> };
+  const client = g.__expodesk?.get("prisma") as PrismaClient | undefined;
+  const p = g.__expodesk?.get("pool") as pg.Pool | undefined;
+  g.__expodesk?.delete("prisma");
+  g.__expodesk?.delete("pool");
+  await client?.$disconnect();
+  await p?.end();
+}

@@ -1,0 +1,48 @@
+import { z } from "zod";
+
+// Every setting the app reads, with its default. README's "Configuration" mirrors this list.
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must start with postgresql://").optional(),
+  PGPORT_EMBEDDED: z.coerce.number().int().min(1).max(65535).optional(),
+  DATA_DIR: z.string().default(".data"),
+  DB_WAIT_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
+  APP_URL: z.string().url().optional(),
+  SESSION_SECURE: z.enum(["true", "false", "auto"]).default("auto"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  WORKER: z.enum(["on", "off"]).default("on"),
+  SEED_DEMO: z.enum(["on", "off"]).default("on"),
+  BUILD_ON_START: z.enum(["auto", "off"]).default("auto"),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
+  MAIL_FROM: z.string().default("Expo Desk <no-reply@expodesk.local>"),
+  BITRIX24_WEBHOOK_URL: z.string().url().optional(),
+  SMSRU_API_ID: z.string().optional(),
+  SMSRU_BASE_URL: z.string().url().default("https://sms.ru"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export class EnvError extends Error {}
+
+/** Parses the environment; the error names the first bad variable in one line. */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new EnvError(`Invalid environment variable ${String(issue.path[0])}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}
+
+export function appUrl(): string {
+  return env().APP_URL ?? `http://localhost:${env().PORT}`;
+}

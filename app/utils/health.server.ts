@@ -1,0 +1,22 @@
+import { pool } from "./db.server";
+import { queueStatus } from "./jobs.server";
+
+export async function healthStatus() {
+  const started = performance.now();
+  let database: { ok: boolean; latencyMs?: number } = { ok: false };
+  try {
+    await pool().query("SELECT 1");
+    database = { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+  } catch {
+    database = { ok: false };
+  }
+  let queue: { ok: boolean; pending?: number; failed?: number } = { ok: false };
+  if (database.ok) {
+    try {
+      queue = { ok: true, ...(await queueStatus()) };
+    } catch {
+      queue = { ok: false };
+    }
+  }
+  return { status: database.ok && queue.ok ? ("ok" as const) : ("degraded" as const), database, queue, version: process.env.npm_package_version ?? "0.1.0" };
+}

@@ -1,0 +1,60 @@
+import { forbidden, notFound } from "./errors.server";
+
+// Every loader, action and API handler asks this module; no route checks roles by itself.
+
+export type Actor =
+  | { type: "user"; id: string; role: "admin" | "manager" | "exhibitor"; exhibitorId: string | null }
+  | { type: "token"; id: string; role: "manager" | "site" | "kiosk" | "exhibitor"; exhibitorId: string | null; eventId: string | null; kioskId: string | null };
+
+type ExhibitorRef = { id: string; eventId: string; parentExhibitorId: string | null };
+
+export function isManager(actor: Actor | null): boolean {
+  if (!actor) return false;
+  return actor.type === "user" ? actor.role === "admin" || actor.role === "manager" : actor.role === "manager";
+}
+
+export function isAdmin(actor: Actor | null): boolean {
+  return actor?.type === "user" && actor.role === "admin";
+}
+
+/** Tokens may be pinned to one event; users and unpinned tokens see every event. */
+export function canSeeEvent(actor: Actor, eventId: string): boolean {
+  return actor.type === "user" || actor.eventId === null || actor.eventId === eventId;
+}
+
+export function requireManager(actor: Actor | null): asserts actor is Actor {
+  if (!isManager(actor)) throw forbidden();
+}
+
+export function requireRole(actor: Actor | null, roles: Actor["role"][]): asserts actor is Actor {
+  if (!actor || !roles.includes(actor.role)) throw forbidden();
+}
+
+export function canReadExhibitor(actor: Actor, ex: ExhibitorRef): boolean {
+  if (!canSeeEvent(actor, ex.eventId)) return false;
+  if (isManager(actor)) return true;
+  if (actor.role !== "exhibitor" || !actor.exhibitorId) return false;
+  // A parent exhibitor sees its sub-exhibitors (read-only); a sub-exhibitor sees only itself.
+  return actor.exhibitorId === ex.id || actor.exhibitorId === ex.parentExhibitorId;
+}
+
+export function canWriteExhibitor(actor: Actor, ex: ExhibitorRef): boolean {
+  if (!canSeeEvent(actor, ex.eventId)) return false;
+  if (isManager(actor)) return true;
+  return actor.role === "exhibitor" && actor.exhibitorId === ex.id;
+}
+
+/** 404 rather than 403 for other exhibitors' records, so ids cannot be probed. */
+export function requireExhibitorRead(actor: Actor | null, ex: ExhibitorRef | null): asserts ex is ExhibitorRef {
+  if (!actor || !ex || !canReadExhibitor(actor, ex)) throw notFound("Exhibitor");
+}
+
+export function requireExhibitorWrite(actor: Actor | null, ex: ExhibitorRef | null): asserts ex is ExhibitorRef {
+  requireExhibitorRead(actor, ex);
+  if (!canWriteExhibitor(actor!, ex)) throw forbidden();
+}
+
+/** Where a logged-in user lands after login. */
+export function homePath(role: "admin" | "manager" | "exhibitor"): string {
+  return role === "exhibitor" ? "/cabinet" : "/manage";
+}
