@@ -9,6 +9,15 @@ export const operations: Op[] = [
   { method: "get", path: "/api/v1/events", summary: "List events", auth: ["manager"], ok: [200, S.EventList] },
   { method: "post", path: "/api/v1/events", summary: "Create an event", auth: ["manager"], body: S.EventCreate, ok: [201, S.Event] },
   { method: "patch", path: "/api/v1/events/{id}", summary: "Change an event", auth: ["manager"], body: S.EventPatch, ok: [200, S.Event] },
+  { method: "post", path: "/api/v1/events/{eventId}/exhibitors", summary: "Create an exhibitor (or sub-exhibitor)", auth: ["manager"], body: S.ExhibitorCreate, ok: [201, S.Exhibitor] },
+  { method: "get", path: "/api/v1/exhibitors/{id}", summary: "An exhibitor with its company card", auth: ["manager", "exhibitor (own, or a sub-exhibitor of it)"], ok: [200, S.Exhibitor] },
+  { method: "patch", path: "/api/v1/exhibitors/{id}", summary: "Edit the company card (stand, area, quota, deadline: managers only); 423 when closed", auth: ["manager", "exhibitor (own)"], body: S.ExhibitorPatch, ok: [200, S.Exhibitor] },
+  { method: "get", path: "/api/v1/exhibitors/{id}/staff", summary: "Staff (badge holders)", auth: ["manager", "exhibitor (own, or a sub-exhibitor of it)"], ok: [200, z.object({ staff: z.array(S.Staff) })] },
+  { method: "post", path: "/api/v1/exhibitors/{id}/staff", summary: "Add a staff member (409 quota_exceeded, 423 when closed)", auth: ["manager", "exhibitor (own)"], body: S.StaffCreate, ok: [201, S.Staff] },
+  { method: "patch", path: "/api/v1/exhibitors/{id}/staff/{staffId}", summary: "Edit a staff member", auth: ["manager", "exhibitor (own)"], body: S.StaffPatch, ok: [200, S.Staff] },
+  { method: "delete", path: "/api/v1/exhibitors/{id}/staff/{staffId}", summary: "Remove a staff member (cancels the registration)", auth: ["manager", "exhibitor (own)"], ok: [204, z.null()] },
+  { method: "post", path: "/api/v1/exhibitors/{id}/lock", summary: "Lock a cabinet with a reason", auth: ["manager"], body: S.LockInput, ok: [200, S.Exhibitor] },
+  { method: "post", path: "/api/v1/exhibitors/{id}/unlock", summary: "Unlock a cabinet", auth: ["manager"], ok: [200, S.Exhibitor] },
 ];
 
 const schema = (s: z.ZodType, io: "input" | "output") => {
@@ -26,7 +35,7 @@ export function openApiDocument(serverUrl: string) {
     paths[op.path][op.method] = {
       summary: op.summary,
       ...(op.auth.length ? { security: [{ bearer: [] }], description: `Token roles: ${op.auth.join(", ")}.` } : { security: [] }),
-      ...(op.path.includes("{id}") ? { parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }] } : {}),
+      parameters: [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string", format: "uuid" } })),
       ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: schema(op.body, "input") } } } } : {}),
       responses: { [String(op.ok[0])]: { description: "OK", content: { "application/json": { schema: schema(op.ok[1], "output") } } }, ...errors },
     };

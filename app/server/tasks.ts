@@ -1,9 +1,6 @@
-import { registerTask } from "../utils/jobs.server";
-import { logger } from "../utils/logger.server";
+import { registerMailTasks } from "../services/mail.server";
 
 /** Registers every job handler; each feature adds its own here. */
 export function registerAllTasks(): void {
-  registerTask("noop", async (payload) => {
-    logger().info({ payload }, "noop job ran");
-  });
+  registerMailTasks();
 }

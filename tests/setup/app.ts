@@ -23,6 +23,7 @@ export async function startApp(opts: { env?: Record<string, string>; databaseUrl
       SEED_DEMO: opts.seed === false ? "off" : "on",
       BUILD_ON_START: "off",
       APP_URL: `http://127.0.0.1:${port}`,
+      DATA_DIR: path.join(root, "tests/.tmp", `app-${port}`),
       ...opts.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

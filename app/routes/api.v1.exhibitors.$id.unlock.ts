@@ -1,0 +1,17 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { handleApi, json, type Methods } from "~/api/http.server";
+import { loadExhibitor, unlockExhibitor } from "~/services/cabinet.server";
+import { serializeExhibitor } from "~/services/exhibitors.server";
+import { requireManager } from "~/utils/permissions.server";
+
+const methods: Methods = {
+  POST: async (ctx) => {
+    const actor = ctx.requireActor();
+    requireManager(actor);
+    await unlockExhibitor(actor, ctx.params.id ?? "");
+    return json(await serializeExhibitor(await loadExhibitor(actor, ctx.params.id ?? "")));
+  },
+};
+
+export const loader = (args: LoaderFunctionArgs) => handleApi(args, methods);
+export const action = (args: ActionFunctionArgs) => handleApi(args, methods);

@@ -1,0 +1,236 @@
+import { randomBytes } from "node:crypto";
+import type { Prisma } from "~/generated/prisma/client";
+import { prisma } from "~/utils/db.server";
+import { audit } from "~/utils/audit.server";
+import { HttpError, notFound } from "~/utils/errors.server";
+import { enqueue } from "~/utils/jobs.server";
+import { isManager, requireExhibitorRead, requireExhibitorWrite, requireManager, type Actor } from "~/utils/permissions.server";
+import { normalizeEmail } from "~/utils/validators";
+import { enqueueMail } from "./mail.server";
+
+// Exhibitor cabinets: the company card, staff (badge holders) with quotas, and the rules
+// that close editing (deadline, manager lock). Every write path calls requireEditable.
+
+type Tx = Prisma.TransactionClient;
+export type EditState = { editable: boolean; reason: null | "cabinet_locked" | "edit_deadline_passed"; deadline: Date | null; lockReason: string | null };
+
+const exhibitorInclude = { event: true, organization: true, parent: true } as const;
+type ExhibitorFull = Prisma.ExhibitorGetPayload<{ include: typeof exhibitorInclude }>;
+
+/** Deadline: the exhibitor's override first, else the event's. A locked parent locks its sub-exhibitors. */
+export function editState(ex: ExhibitorFull, now = new Date()): EditState {
+  const lockedBy = ex.lockedAt ? ex : ex.parent?.lockedAt ? ex.parent : null;
+  const deadline = ex.deadlineOverride ?? ex.event.editDeadline ?? null;
+  if (lockedBy) return { editable: false, reason: "cabinet_locked", deadline, lockReason: lockedBy.lockReason };
+  if (deadline && now >= deadline) return { editable: false, reason: "edit_deadline_passed", deadline, lockReason: null };
+  return { editable: true, reason: null, deadline, lockReason: null };
+}
+
+/** Exhibitors are refused with 423 once editing is closed; managers may still correct data. */
+export function requireEditable(actor: Actor, ex: ExhibitorFull, now = new Date()): void {
+  if (isManager(actor)) return;
+  const state = editState(ex, now);
+  if (state.reason === "cabinet_locked") throw new HttpError(423, "cabinet_locked", `The cabinet is locked${state.lockReason ? `: ${state.lockReason}` : ""}.`);
+  if (state.reason === "edit_deadline_passed") throw new HttpError(423, "edit_deadline_passed", `Editing closed at ${state.deadline!.toISOString()}.`);
+}
+
+export async function loadExhibitor(actor: Actor | null, id: string, mode: "read" | "write" = "read"): Promise<ExhibitorFull> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound("Exhibitor");
+  const ex = await prisma().exhibitor.findUnique({ where: { id }, include: exhibitorInclude });
+  if (mode === "write") requireExhibitorWrite(actor, ex);
+  else requireExhibitorRead(actor, ex);
+  return ex!;
+}
+
+// --- quotas -------------------------------------------------------------------------------
+
+const ACTIVE = { status: { notIn: ["cancelled", "rejected"] as ("cancelled" | "rejected")[] } };
+
+export async function quotaUse(exhibitorId: string, db: Tx = prisma()) {
+  const ex = await db.exhibitor.findUniqueOrThrow({ where: { id: exhibitorId }, include: { children: { select: { id: true } } } });
+  const own = await db.registration.count({ where: { exhibitorId, category: "exhibitor_staff", ...ACTIVE } });
+  const children = ex.children.length
+    ? await db.registration.count({ where: { exhibitorId: { in: ex.children.map((c) => c.id) }, category: "exhibitor_staff", ...ACTIVE } })
+    : 0;
+  return { quota: ex.staffQuota, own, withChildren: own + children };
+}
+
+/** Locks the exhibitor (and its parent) rows so parallel additions cannot overrun a quota. */
+async function assertQuota(tx: Tx, ex: ExhibitorFull, adding: number) {
+  const ids = [ex.id, ...(ex.parentExhibitorId ? [ex.parentExhibitorId] : [])];
+  await tx.$queryRaw`SELECT id FROM "Exhibitor" WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
+  const mine = await quotaUse(ex.id, tx);
+  // A sub-exhibitor's staff count against its own quota and inside its parent's.
+  if (mine.withChildren + adding > mine.quota) throw quotaError(mine.quota);
+  if (ex.parentExhibitorId) {
+    const parent = await quotaUse(ex.parentExhibitorId, tx);
+    if (parent.withChildren + adding > parent.quota) throw quotaError(parent.quota, true);
+  }
+}
+
+const quotaError = (quota: number, parent = false) =>
+  new HttpError(409, "quota_exceeded", parent ? `The parent exhibitor's badge quota (${quota}) is used up.` : `The badge quota (${quota}) is used up.`);
+
+// --- staff --------------------------------------------------------------------------------
+
+export type StaffInput = { lastName: string; firstName: string; middleName?: string | null; position?: string | null; email: string; phone?: string | null };
+
+export function serializeStaff(r: Prisma.RegistrationGetPayload<{ include: { person: true } }>) {
+  return {
+    id: r.id,
+    registrationId: r.id,
+    personId: r.personId,
+    lastName: r.person.lastName,
+    firstName: r.person.firstName,
+    middleName: r.person.middleName,
+    position: r.person.position,
+    email: r.person.email,
+    phone: r.person.phone,
+    status: r.status,
+    inviteSentAt: r.inviteSentAt?.toISOString() ?? null,
+    inviteError: r.inviteError,
+    createdAt: r.createdAt.toISOString(),
+  };
+}
+
+export async function listStaff(actor: Actor, exhibitorId: string) {
+  await loadExhibitor(actor, exhibitorId);
+  return prisma().registration.findMany({
+    where: { exhibitorId, category: "exhibitor_staff", status: { not: "cancelled" } },
+    include: { person: true },
+    orderBy: [{ person: { lastName: "asc" } }, { createdAt: "asc" }],
+  });
+}
+
+/** Jobs are written in the same transaction as the change (transactional outbox). */
+function txQueue(tx: Tx) {
+  return { query: (sql: string, params: unknown[]) => tx.$executeRawUnsafe(sql, ...params) } as unknown as Parameters<typeof enqueue>[3];
+}
+
+export async function enqueueCrm(tx: Tx, entity: "organization" | "person" | "registration" | "exhibitor", id: string) {
+  await enqueue("crm-sync", { entity, id }, { queue: `crm:${entity}:${id}`, jobKey: `crm:${entity}:${id}`, maxAttempts: 25 }, txQueue(tx));
+}
+
+export async function addStaff(actor: Actor, exhibitorId: string, input: StaffInput, opts: { ip?: string; now?: Date } = {}) {
+  const ex = await loadExhibitor(actor, exhibitorId, "write");
+  requireEditable(actor, ex, opts.now);
+  const email = normalizeEmail(input.email);
+  if (!email) throw new HttpError(422, "validation_failed", "Some fields are invalid.", { email: "Invalid email" });
+  const reg = await prisma().$transaction(async (tx) => {
+    await assertQuota(tx, ex, 1);
+    let person = await tx.person.findFirst({ where: { email }, orderBy: { createdAt: "asc" } });
+    if (person) {
+      const existing = await tx.registration.findUnique({ where: { eventId_personId: { eventId: ex.eventId, personId: person.id } } });
+      if (existing && existing.status !== "cancelled") {
+        throw new HttpError(409, "already_registered", existing.exhibitorId === ex.id ? "This person is already on the staff list." : "This person is already registered for the event.", { email: "Already registered" });
+      }
+      person = await tx.person.update({ where: { id: person.id }, data: personData(input, email, ex.organizationId) });
+      if (existing) await tx.registration.delete({ where: { id: existing.id } });
+    } else {
+      person = await tx.person.create({ data: personData(input, email, ex.organizationId) });
+    }
+    const reg = await tx.registration.create({
+      data: { eventId: ex.eventId, personId: person.id, exhibitorId: ex.id, category: "exhibitor_staff", status: "confirmed", codeSecret: randomBytes(16).toString("base64url"), source: "cabinet" },
+      include: { person: true },
+    });
+    await enqueueCrm(tx, "person", person.id);
+    await enqueueCrm(tx, "registration", reg.id);
+    await enqueueMail({ kind: "invitation", registrationId: reg.id }, txQueue(tx));
+    return reg;
+  });
+  await audit(actor, { action: "staff.add", entityType: "Registration", entityId: reg.id, eventId: ex.eventId, exhibitorId: ex.id, after: serializeStaff(reg), ip: opts.ip });
+  return reg;
+}
+
+function personData(input: StaffInput, email: string, organizationId: string) {
+  return {
+    lastName: input.lastName.trim(),
+    firstName: input.firstName.trim(),
+    middleName: input.middleName?.trim() || null,
+    position: input.position?.trim() || null,
+    email,
+    phone: input.phone || null,
+    organizationId,
+  };
+}
+
+async function loadStaff(actor: Actor, exhibitorId: string, staffId: string, now?: Date) {
+  const ex = await loadExhibitor(actor, exhibitorId, "write");
+  requireEditable(actor, ex, now);
+  if (!/^[0-9a-f-]{36}$/i.test(staffId)) throw notFound("Staff member");
+  const reg = await prisma().registration.findFirst({ where: { id: staffId, exhibitorId, category: "exhibitor_staff", status: { not: "cancelled" } }, include: { person: true } });
+  if (!reg) throw notFound("Staff member");
+  return { ex, reg };
+}
+
+export async function updateStaff(actor: Actor, exhibitorId: string, staffId: string, input: Partial<StaffInput>, opts: { ip?: string; now?: Date } = {}) {
+  const { ex, reg } = await loadStaff(actor, exhibitorId, staffId, opts.now);
+  const email = input.email !== undefined ? normalizeEmail(input.email) : reg.person.email;
+  if (input.email !== undefined && !email) throw new HttpError(422, "validation_failed", "Some fields are invalid.", { email: "Invalid email" });
+  if (email && email !== reg.person.email) {
+    const clash = await prisma().registration.findFirst({ where: { eventId: ex.eventId, person: { email }, status: { not: "cancelled" }, id: { not: reg.id } } });
+    if (clash) throw new HttpError(409, "already_registered", "Another registration of this event uses this email.", { email: "Already registered" });
+  }
+  const updated = await prisma().$transaction(async (tx) => {
+    await tx.person.update({
+      where: { id: reg.personId },
+      data: {
+        ...(input.lastName !== undefined && { lastName: input.lastName.trim() }),
+        ...(input.firstName !== undefined && { firstName: input.firstName.trim() }),
+        ...(input.middleName !== undefined && { middleName: input.middleName?.trim() || null }),
+        ...(input.position !== undefined && { position: input.position?.trim() || null }),
+        ...(input.phone !== undefined && { phone: input.phone || null }),
+        email,
+      },
+    });
+    await enqueueCrm(tx, "person", reg.personId);
+    return tx.registration.update({ where: { id: reg.id }, data: { updatedAt: new Date() }, include: { person: true } });
+  });
+  await audit(actor, { action: "staff.update", entityType: "Registration", entityId: reg.id, eventId: ex.eventId, exhibitorId: ex.id, before: serializeStaff(reg), after: serializeStaff(updated), ip: opts.ip });
+  return updated;
+}
+
+export async function removeStaff(actor: Actor, exhibitorId: string, staffId: string, opts: { ip?: string; now?: Date } = {}) {
+  const { ex, reg } = await loadStaff(actor, exhibitorId, staffId, opts.now);
+  await prisma().$transaction(async (tx) => {
+    await tx.registration.update({ where: { id: reg.id }, data: { status: "cancelled" } });
+    await enqueueCrm(tx, "registration", reg.id);
+  });
+  await audit(actor, { action: "staff.remove", entityType: "Registration", entityId: reg.id, eventId: ex.eventId, exhibitorId: ex.id, before: serializeStaff(reg), ip: opts.ip });
+}
+
+// --- lock and deadline ----------------------------------------------------------------------
+
+export async function lockExhibitor(actor: Actor, exhibitorId: string, reason: string, ip?: string) {
+  requireManager(actor);
+  const ex = await loadExhibitor(actor, exhibitorId);
+  const updated = await prisma().exhibitor.update({ where: { id: ex.id }, data: { lockedAt: new Date(), lockReason: reason, lockedById: actor.type === "user" ? actor.id : null } });
+  await audit(actor, { action: "cabinet.lock", entityType: "Exhibitor", entityId: ex.id, eventId: ex.eventId, exhibitorId: ex.id, before: { locked: !!ex.lockedAt }, after: { locked: true, reason }, ip });
+  return updated;
+}
+
+export async function unlockExhibitor(actor: Actor, exhibitorId: string, ip?: string) {
+  requireManager(actor);
+  const ex = await loadExhibitor(actor, exhibitorId);
+  const updated = await prisma().exhibitor.update({ where: { id: ex.id }, data: { lockedAt: null, lockReason: null, lockedById: null } });
+  await audit(actor, { action: "cabinet.unlock", entityType: "Exhibitor", entityId: ex.id, eventId: ex.eventId, exhibitorId: ex.id, before: { locked: !!ex.lockedAt, reason: ex.lockReason }, after: { locked: false }, ip });
+  return updated;
+}
+
+export async function lockAllOfEvent(actor: Actor, eventId: string, lock: boolean, reason: string | null, ip?: string) {
+  requireManager(actor);
+  const exhibitors = await prisma().exhibitor.findMany({ where: { eventId }, select: { id: true } });
+  for (const e of exhibitors) {
+    if (lock) await lockExhibitor(actor, e.id, reason ?? "", ip);
+    else await unlockExhibitor(actor, e.id, ip);
+  }
+  return exhibitors.length;
+}
+
+export async function setDeadlineOverride(actor: Actor, exhibitorId: string, deadline: Date | null, ip?: string) {
+  requireManager(actor);
+  const ex = await loadExhibitor(actor, exhibitorId);
+  const updated = await prisma().exhibitor.update({ where: { id: ex.id }, data: { deadlineOverride: deadline } });
+  await audit(actor, { action: "cabinet.deadline", entityType: "Exhibitor", entityId: ex.id, eventId: ex.eventId, exhibitorId: ex.id, before: { deadlineOverride: ex.deadlineOverride }, after: { deadlineOverride: deadline }, ip });
+  return updated;
+}

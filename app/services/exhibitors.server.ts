@@ -1,0 +1,110 @@
+import type { z } from "zod";
+import type { CompanyCard, ExhibitorCreate, ExhibitorPatch } from "~/api/schemas";
+import type { Prisma } from "~/generated/prisma/client";
+import { audit } from "~/utils/audit.server";
+import { prisma } from "~/utils/db.server";
+import { HttpError, notFound } from "~/utils/errors.server";
+import { canSeeEvent, isManager, requireManager, type Actor } from "~/utils/permissions.server";
+import { editState, enqueueCrm, loadExhibitor, quotaUse, requireEditable } from "./cabinet.server";
+
+type Card = z.infer<typeof CompanyCard>;
+type Full = Awaited<ReturnType<typeof loadExhibitor>>;
+
+export async function serializeExhibitor(ex: Full) {
+  const state = editState(ex);
+  const use = await quotaUse(ex.id);
+  const o = ex.organization;
+  return {
+    id: ex.id,
+    eventId: ex.eventId,
+    parentExhibitorId: ex.parentExhibitorId,
+    stand: ex.stand,
+    areaM2: ex.areaM2 === null ? null : Number(ex.areaM2),
+    staffQuota: ex.staffQuota,
+    staffUsed: use.withChildren,
+    locked: !!ex.lockedAt,
+    lockReason: ex.lockReason,
+    deadline: state.deadline?.toISOString() ?? null,
+    editable: state.editable,
+    company: {
+      id: o.id,
+      name: o.name,
+      legalName: o.legalName,
+      inn: o.inn,
+      country: o.country,
+      city: o.city,
+      address: o.address,
+      website: o.website,
+      phones: o.phones,
+      emails: o.emails,
+      descriptionRu: o.descriptionRu,
+      descriptionEn: o.descriptionEn,
+    },
+  };
+}
+
+function cardData(card: Partial<Card>) {
+  const data: Prisma.OrganizationUpdateInput = {};
+  for (const key of ["name", "legalName", "inn", "country", "city", "address", "website", "descriptionRu", "descriptionEn", "phones", "emails"] as const) {
+    if (card[key] !== undefined) (data as Record<string, unknown>)[key] = card[key];
+  }
+  return data;
+}
+
+export async function createExhibitor(actor: Actor, eventId: string, input: z.infer<typeof ExhibitorCreate>, ip?: string) {
+  requireManager(actor);
+  const event = /^[0-9a-f-]{36}$/i.test(eventId) ? await prisma().event.findUnique({ where: { id: eventId } }) : null;
+  if (!event || !canSeeEvent(actor, eventId)) throw notFound("Event");
+  if (input.parentExhibitorId) {
+    const parent = await prisma().exhibitor.findUnique({ where: { id: input.parentExhibitorId } });
+    if (!parent || parent.eventId !== eventId) throw new HttpError(422, "validation_failed", "Some fields are invalid.", { parentExhibitorId: "No such exhibitor in this event" });
+    if (parent.parentExhibitorId) throw new HttpError(422, "validation_failed", "Some fields are invalid.", { parentExhibitorId: "A sub-exhibitor cannot have sub-exhibitors" });
+  }
+  const id = await prisma().$transaction(async (tx) => {
+    // Reuse the company when the INN is known, so one company is one CRM record.
+    const existing = input.company.inn ? await tx.organization.findFirst({ where: { inn: input.company.inn }, orderBy: { createdAt: "asc" } }) : null;
+    const org = existing ?? (await tx.organization.create({ data: cardData(input.company) as Prisma.OrganizationCreateInput }));
+    if (await tx.exhibitor.findUnique({ where: { eventId_organizationId: { eventId, organizationId: org.id } } })) {
+      throw new HttpError(409, "already_exhibiting", "This company is already an exhibitor of the event.", { "company.inn": "Already an exhibitor" });
+    }
+    const ex = await tx.exhibitor.create({
+      data: { eventId, organizationId: org.id, stand: input.stand, areaM2: input.areaM2 ?? null, staffQuota: input.staffQuota, parentExhibitorId: input.parentExhibitorId ?? null },
+    });
+    await enqueueCrm(tx, "organization", org.id);
+    await enqueueCrm(tx, "exhibitor", ex.id);
+    return ex.id;
+  });
+  const full = await loadExhibitor(actor, id);
+  await audit(actor, { action: "exhibitor.create", entityType: "Exhibitor", entityId: id, eventId, exhibitorId: id, after: await serializeExhibitor(full), ip });
+  return full;
+}
+
+export async function updateExhibitor(actor: Actor, id: string, input: z.infer<typeof ExhibitorPatch>, opts: { ip?: string; now?: Date } = {}) {
+  const ex = await loadExhibitor(actor, id, "write");
+  requireEditable(actor, ex, opts.now);
+  const managerOnly = (["stand", "areaM2", "staffQuota", "deadlineOverride"] as const).filter((k) => input[k] !== undefined);
+  if (managerOnly.length && !isManager(actor)) {
+    throw new HttpError(403, "forbidden", `Only the organiser can change ${managerOnly.join(", ")}.`);
+  }
+  const before = await serializeExhibitor(ex);
+  await prisma().$transaction(async (tx) => {
+    if (input.company && Object.keys(input.company).length) {
+      await tx.organization.update({ where: { id: ex.organizationId }, data: cardData(input.company) });
+      await enqueueCrm(tx, "organization", ex.organizationId);
+    }
+    if (managerOnly.length) {
+      await tx.exhibitor.update({
+        where: { id },
+        data: {
+          ...(input.stand !== undefined && { stand: input.stand }),
+          ...(input.areaM2 !== undefined && { areaM2: input.areaM2 }),
+          ...(input.staffQuota !== undefined && { staffQuota: input.staffQuota }),
+          ...(input.deadlineOverride !== undefined && { deadlineOverride: input.deadlineOverride ? new Date(input.deadlineOverride) : null }),
+        },
+      });
+    } else await tx.exhibitor.update({ where: { id }, data: { updatedAt: new Date() } });
+  });
+  const after = await serializeExhibitor(await loadExhibitor(actor, id));
+  await audit(actor, { action: "exhibitor.update", entityType: "Exhibitor", entityId: id, eventId: ex.eventId, exhibitorId: id, before, after, ip: opts.ip });
+  return after;
+}
