@@ -1,102 +1,137 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
+import { cardFromForm, staffFromForm } from "~/services/card-form.server";
+import { addStaff, editState, listStaff, loadExhibitor, quotaUse, removeStaff, serializeStaff, updateStaff } from "~/services/cabinet.server";
+import { updateExhibitor } from "~/services/exhibitors.server";
 import { prisma } from "~/utils/db.server";
-import { requireExhibitorRead } from "~/utils/permissions.server";
+import { formString, runFormAction, type FormResult } from "~/utils/forms.server";
 import { actorOf, requireUser } from "~/utils/session.server";
+import { CompanyCardForm, Field, StaffTable, StateBanner } from "~/components/cabinet";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   if (!user.exhibitorId) return { exhibitor: null };
-  const ex = await prisma().exhibitor.findUnique({
-    where: { id: user.exhibitorId },
-    include: {
-      event: true,
-      organization: true,
-      children: { include: { organization: true } },
-      registrations: { where: { status: { not: "cancelled" } }, include: { person: true }, orderBy: { createdAt: "asc" } },
-    },
-  });
-  try {
-    requireExhibitorRead(actorOf(user), ex);
-  } catch {
-    throw new Response("Not found", { status: 404 });
-  }
-  const e = ex!;
+  const actor = actorOf(user);
+  const ex = await loadExhibitor(actor, user.exhibitorId).catch(() => null);
+  if (!ex) throw new Response("Not found", { status: 404 });
+  const state = editState(ex);
+  const use = await quotaUse(ex.id);
+  const staff = (await listStaff(actor, ex.id)).map(serializeStaff);
+  const children = await prisma().exhibitor.findMany({ where: { parentExhibitorId: ex.id }, include: { organization: true }, orderBy: { stand: "asc" } });
+  const childStaff = await Promise.all(children.map(async (c) => ({ id: c.id, name: c.organization.name, stand: c.stand, quota: c.staffQuota, staff: (await listStaff(actor, c.id)).map(serializeStaff) })));
+  const o = ex.organization;
   return {
     exhibitor: {
-      company: e.organization.name,
-      stand: e.stand,
-      quota: e.staffQuota,
-      lockedReason: e.lockedAt ? (e.lockReason ?? "") : null,
-      deadline: (e.deadlineOverride ?? e.event.editDeadline)?.toISOString() ?? null,
-      timezone: e.event.timezone,
-      eventName: e.event.name,
-      staff: e.registrations.map((r) => ({ id: r.id, name: [r.person.lastName, r.person.firstName, r.person.middleName].filter(Boolean).join(" "), position: r.person.position, email: r.person.email })),
-      children: e.children.map((c) => ({ id: c.id, name: c.organization.name, stand: c.stand })),
+      id: ex.id,
+      eventName: ex.event.name,
+      timezone: ex.event.timezone,
+      stand: ex.stand,
+      quota: ex.staffQuota,
+      used: use.withChildren,
+      editable: state.editable,
+      reason: state.reason,
+      lockReason: state.lockReason,
+      deadline: state.deadline?.toISOString() ?? null,
+      isSub: !!ex.parentExhibitorId,
+      rev: o.updatedAt.toISOString(),
+      card: { name: o.name, legalName: o.legalName, inn: o.inn, country: o.country, city: o.city, address: o.address, website: o.website, phones: o.phones.join(", "), emails: o.emails.join(", "), descriptionRu: o.descriptionRu, descriptionEn: o.descriptionEn },
+      staff,
+      children: childStaff,
     },
   };
 }
 
+export async function action({ request, context }: ActionFunctionArgs): Promise<FormResult> {
+  const user = await requireUser(request);
+  const actor = actorOf(user);
+  const form = await request.formData();
+  const intent = formString(form, "intent") ?? "";
+  const exhibitorId = user.exhibitorId ?? "";
+  const opts = { ip: context.ip };
+  return runFormAction(request, intent, async () => {
+    if (intent === "card") await updateExhibitor(actor, exhibitorId, { company: cardFromForm(form) }, opts);
+    else if (intent === "add-staff") await addStaff(actor, exhibitorId, staffFromForm(form), opts);
+    else if (intent === "edit-staff") await updateStaff(actor, exhibitorId, formString(form, "staffId") ?? "", staffFromForm(form), opts);
+    else if (intent === "remove-staff") await removeStaff(actor, exhibitorId, formString(form, "staffId") ?? "", opts);
+    else throw new Response("Unknown intent", { status: 400 });
+  });
+}
+
 export default function Cabinet() {
   const { exhibitor } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
+  const busy = useNavigation().state !== "idle";
   if (!exhibitor) return <p className="empty">{t("cabinet.notBound")}</p>;
-  const used = exhibitor.staff.length;
+  const readOnly = !exhibitor.editable;
+  const addFields = result?.intent === "add-staff" && !result.ok ? result.fields : {};
   return (
     <>
       <h1>{t("cabinet.title")}</h1>
-      <p className="muted">{exhibitor.eventName}</p>
-      {exhibitor.lockedReason !== null ? (
-        <p className="banner" role="status">{t("cabinet.locked", { reason: exhibitor.lockedReason })}</p>
-      ) : exhibitor.deadline ? (
-        <p className="muted">{t("cabinet.deadline", { time: formatDateTime(locale, new Date(exhibitor.deadline), exhibitor.timezone) })}</p>
-      ) : null}
+      <p className="muted">
+        {exhibitor.eventName} · {t("cabinet.stand")}: {exhibitor.stand ?? "—"}
+      </p>
+      <StateBanner reason={exhibitor.reason} lockReason={exhibitor.lockReason} deadline={exhibitor.deadline} timezone={exhibitor.timezone} />
+      {exhibitor.editable && exhibitor.deadline && <p className="muted">{t("cabinet.deadline", { time: formatDateTime(locale, new Date(exhibitor.deadline), exhibitor.timezone) })}</p>}
+      {result?.formError && (
+        <p className="form-error" role="alert" data-testid="form-error">
+          {result.formError}
+        </p>
+      )}
+      {result?.ok && result.notice && (
+        <p className="notice" role="status">
+          {result.notice}
+        </p>
+      )}
+
       <section className="card">
         <h2>{t("cabinet.company")}</h2>
-        <p data-testid="company-name">
-          <strong>{exhibitor.company}</strong>
-        </p>
-        <p>
-          {t("cabinet.stand")}: {exhibitor.stand ?? "—"}
-        </p>
+        <CompanyCardForm key={exhibitor.rev} card={exhibitor.card} readOnly={readOnly} fields={result?.intent === "card" && !result.ok ? result.fields : {}} busy={busy} />
       </section>
+
       <section className="card">
         <h2>{t("cabinet.staff")}</h2>
-        <p>{t("cabinet.quota", { used, quota: exhibitor.quota })}</p>
+        <p data-testid="quota">{t("cabinet.quota", { used: exhibitor.used, quota: exhibitor.quota })}</p>
         <div className="meter" aria-hidden>
-          <span style={{ width: `${exhibitor.quota ? Math.min(100, (used / exhibitor.quota) * 100) : 0}%` }} />
+          <span style={{ width: `${exhibitor.quota ? Math.min(100, (exhibitor.used / exhibitor.quota) * 100) : 0}%` }} />
         </div>
-        {used === 0 ? (
-          <p className="muted">{t("cabinet.noStaff")}</p>
-        ) : (
-          <table>
-            <tbody>
-              {exhibitor.staff.map((s) => (
-                <tr key={s.id}>
-                  <td>{s.name}</td>
-                  <td className="muted">{s.position}</td>
-                  <td className="muted">{s.email}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <StaffTable staff={exhibitor.staff} readOnly={readOnly} result={result} />
+        {!readOnly && (
+          <>
+            <h3>{t("staff.add")}</h3>
+            <Form method="post" className="grid" data-testid="add-staff" noValidate key={exhibitor.staff.length}>
+              <input type="hidden" name="intent" value="add-staff" />
+              <Field name="lastName" label={t("staff.lastName")} error={addFields.lastName} required />
+              <Field name="firstName" label={t("staff.firstName")} error={addFields.firstName} required />
+              <Field name="middleName" label={t("staff.middleName")} error={addFields.middleName} />
+              <Field name="position" label={t("staff.position")} error={addFields.position} />
+              <Field name="email" label={t("staff.email")} type="email" error={addFields.email} required />
+              <Field name="phone" label={t("staff.phone")} type="tel" error={addFields.phone} />
+              <div>
+                <button type="submit" className="primary" disabled={busy}>
+                  {t("common.add")}
+                </button>
+              </div>
+            </Form>
+            <p>
+              <Link to="/cabinet/import">{t("staff.import")}</Link>
+            </p>
+          </>
         )}
       </section>
-      {exhibitor.children.length > 0 && (
-        <section className="card">
-          <h2>{t("cabinet.subExhibitors")}</h2>
-          <ul>
-            {exhibitor.children.map((c) => (
-              <li key={c.id}>
-                {c.name} {c.stand ? `(${c.stand})` : ""}
-              </li>
-            ))}
-          </ul>
+
+      {exhibitor.children.map((c) => (
+        <section className="card" key={c.id} data-testid="sub-exhibitor">
+          <h2>
+            {c.name} {c.stand ? `(${c.stand})` : ""}
+          </h2>
+          <p className="muted">{t("cabinet.viewSub")}</p>
+          <StaffTable staff={c.staff} readOnly result={undefined} />
         </section>
-      )}
+      ))}
     </>
   );
 }

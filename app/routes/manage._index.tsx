@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { formatDateRange, formatDateTime, formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { prisma } from "~/utils/db.server";
@@ -62,7 +62,9 @@ export default function ManageEvents() {
             {events.map((e) => (
               <tr key={e.id}>
                 <td>
-                  <strong>{e.name}</strong>
+                  <strong>
+                    <Link to={`/manage/events/${e.id}`}>{e.name}</Link>
+                  </strong>
                   <div className="muted">{e.venue}</div>
                 </td>
                 <td>{formatDateRange(locale, new Date(e.startsAt), new Date(e.endsAt), e.timezone)}</td>

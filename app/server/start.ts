@@ -52,6 +52,10 @@ async function main() {
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
     for (const l of process.listeners(sig)) if (!before[sig].has(l)) process.off(sig, l);
   }
+  process.on("uncaughtException", (err) => {
+    process.stderr.write(`${stopping ? "During shutdown: " : ""}${err.stack ?? err.message}\n`);
+    if (!stopping) process.exit(1);
+  });
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 

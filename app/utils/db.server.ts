@@ -10,7 +10,13 @@ function databaseUrl(): string {
 }
 
 /** One pg pool per process, shared by Prisma, Lucia and raw queries. */
-export const pool = (): pg.Pool => singleton("pool", () => new pg.Pool({ connectionString: databaseUrl(), max: 20 }));
+export const pool = (): pg.Pool =>
+  singleton("pool", () => {
+    const p = new pg.Pool({ connectionString: databaseUrl(), max: 20 });
+    // An idle connection dropped by the server (restart, shutdown) must not crash the process.
+    p.on("error", (err) => process.stderr.write(`database connection lost: ${err.message}\n`));
+    return p;
+  });
 
 export const prisma = (): PrismaClient => singleton("prisma", () => new PrismaClient({ adapter: new PrismaPg(pool()) }));
 

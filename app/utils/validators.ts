@@ -40,10 +40,11 @@ export function isValidInn(inn: string): boolean {
 // Phones
 
 // Separators between numbers in one cell. Spaces, dashes and brackets stay: they are inside numbers.
-const PHONE_SEPARATORS = /[,;/\n\r]+|\s+(?:или|or)\s+/iu;
+const PHONE_SEPARATORS = /(\s*\/\s*|[,;\n\r][\s,;/]*|\s+(?:или|or)\s+)/iu;
 // "доб. 123" / "ext 12" standing alone after a separator: the extension of the previous number.
 const EXTENSION_ONLY = /^\(?\s*(?:доб|добав|вн|внутр|ext|extension|x)\.?\s*[:#.№]?\s*\d{1,6}\s*\)?$/iu;
-// "123-45-67/68": the Russian shorthand for a second number that differs in the last digits.
+// "123-45-67/68": the Russian shorthand for a second number that differs in the last digits
+// (only after "/": "…67, 12" is more likely an unlabelled extension, reported as invalid).
 const SUFFIX_ONLY = /^(?:\d[\s-]?){1,4}$/;
 
 export interface NormalizedPhones {
@@ -56,20 +57,26 @@ export interface NormalizedPhones {
 /**
  * Splits a cell that may hold several numbers and normalises each to E.164. Russian national
  * formats ("8 (916) 123-45-67", "89161234567", "9161234567") use the default region; foreign
- * numbers written with "+" (or "00") are kept. Parts without digits ("-", "нет", "моб.") are
- * placeholders or labels and are ignored rather than reported.
+ * numbers are kept when written with "+", "00" or "8 10", or as a bare digit run that is no
+ * Russian number (Excel drops the "+" of a number typed into a number cell). Parts without
+ * digits ("-", "нет", "моб.") are placeholders or labels: ignored rather than reported.
  */
 export function normalizePhones(cell: string, defaultRegion: PhoneRegion = "RU"): NormalizedPhones {
   const phones: string[] = [];
   const invalid: string[] = [];
   let previous: string | null = null;
-  for (const raw of cleanText(cell).split(PHONE_SEPARATORS)) {
-    const piece = raw.trim();
+  // With a capturing group, split() puts each separator between the pieces: odd indexes.
+  const parts = cleanText(cell).split(PHONE_SEPARATORS);
+  for (let i = 0; i < parts.length; i += 2) {
+    const piece = parts[i].trim();
     if (!/\d/.test(piece)) continue;
     if (EXTENSION_ONLY.test(piece)) continue; // E.164 has no extension; it is dropped
 
+    const afterSlash = i > 0 && parts[i - 1].trim() === "/";
     const found: string[] | null =
-      previous && SUFFIX_ONLY.test(piece) ? withSuffix(previous, piece.replace(/\D/g, "")) : parsePhonePiece(piece, defaultRegion);
+      previous && afterSlash && SUFFIX_ONLY.test(piece)
+        ? withSuffix(previous, piece.replace(/\D/g, ""))
+        : parsePhonePiece(piece, defaultRegion);
 
     if (!found) {
       invalid.push(piece);
@@ -94,7 +101,14 @@ function parsePhonePiece(piece: string, region: PhoneRegion): string[] | null {
     if (digitCount - used <= 3) return [one.number];
   }
   const many = findPhoneNumbersInText(text, region);
-  return many.length >= 2 ? many.map((m) => m.number.number) : null;
+  if (many.length >= 2) return many.map((m) => m.number.number);
+  // A bare run of digits that is no national number is most likely an international one whose
+  // "+" was lost: Excel turns "+4930..." typed into a number cell into 4930...
+  if (/^\d{11,15}$/.test(piece)) {
+    const international = parsePhoneNumberFromString(`+${piece}`);
+    if (international?.isValid()) return [international.number];
+  }
+  return null;
 }
 
 function withSuffix(previous: string, suffix: string): string[] | null {

@@ -30,7 +30,7 @@ test("without DATABASE_URL the embedded PostgreSQL keeps data across a clean res
   expect(login.status).toBe(200);
   const exit = new Promise<number | null>((r) => first.child.once("exit", (code) => r(code)));
   await stopChild(first.child);
-  expect(await exit).toBe(0);
+  expect(await exit, first.out()).toBe(0);
   expect(existsSync(path.join(dataDir, "pg", "postmaster.pid"))).toBe(false);
 
   const second = await start();

@@ -44,7 +44,7 @@ describe("login in a real browser", () => {
     await page.waitForURL(app.url + path);
     await expect(page.getByTestId("current-user").textContent()).resolves.toBe(user.name);
     if (path === "/manage") await expect(page.getByTestId("events").textContent()).resolves.toContain("ЭкспоСтрой 2026");
-    else await expect(page.getByTestId("company-name").textContent()).resolves.toBe("СтройМаш");
+    else await expect(page.locator("[data-testid=company-card] [name=name]").inputValue()).resolves.toBe("СтройМаш");
     await page.context().close();
   });
 
@@ -53,7 +53,7 @@ describe("login in a real browser", () => {
     const page = await newPage();
     await login(page, user.email, user.password);
     await page.waitForURL(app.url + "/cabinet");
-    await expect(page.getByTestId("company-name").textContent()).resolves.toBe("Детали+");
+    await expect(page.locator("[data-testid=company-card] [name=name]").inputValue()).resolves.toBe("Детали+");
     const manage = await page.goto(app.url + "/manage");
     expect(manage?.status()).toBe(403);
     await page.context().close();

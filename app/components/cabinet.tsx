@@ -1,0 +1,138 @@
+import { Form } from "@remix-run/react";
+import { formatDateTime } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+
+type FieldProps = { name: string; label: string; error?: string; defaultValue?: string | null; type?: string; required?: boolean; disabled?: boolean; textarea?: boolean };
+
+export function Field({ name, label, error, defaultValue, type = "text", required, disabled, textarea }: FieldProps) {
+  const id = `f-${name}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {label}
+        {required && " *"}
+      </label>
+      {textarea ? (
+        <textarea id={id} name={name} defaultValue={defaultValue ?? ""} disabled={disabled} aria-invalid={!!error} rows={3} />
+      ) : (
+        <input id={id} name={name} type={type} defaultValue={defaultValue ?? ""} disabled={disabled} aria-invalid={!!error} aria-describedby={error ? `${id}-error` : undefined} />
+      )}
+      {error && (
+        <p className="field-error" id={`${id}-error`} data-testid={`error-${name}`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function StateBanner({ reason, lockReason, deadline, timezone }: { reason: string | null; lockReason: string | null; deadline: string | null; timezone: string }) {
+  const t = useT();
+  const locale = useLocale();
+  if (!reason) return null;
+  return (
+    <div className="banner" role="status" data-testid="state-banner">
+      <strong>
+        {reason === "cabinet_locked"
+          ? t("cabinet.locked", { reason: lockReason ?? "" })
+          : t("cabinet.deadlinePassed", { time: deadline ? formatDateTime(locale, new Date(deadline), timezone) : "" })}
+      </strong>
+      <div>{t("cabinet.contact")}</div>
+    </div>
+  );
+}
+
+type Card = Record<"name" | "legalName" | "inn" | "country" | "city" | "address" | "website" | "phones" | "emails" | "descriptionRu" | "descriptionEn", string | null>;
+
+export function CompanyCardForm({ card, readOnly, fields, busy }: { card: Card; readOnly: boolean; fields: Record<string, string>; busy: boolean }) {
+  const t = useT();
+  const f = (name: keyof Card, label: Parameters<typeof t>[0], extra: Partial<FieldProps> = {}) => (
+    <Field name={name} label={t(label)} defaultValue={card[name]} error={fields[name]} disabled={readOnly} {...extra} />
+  );
+  return (
+    <Form method="post" className="grid" data-testid="company-card" noValidate>
+      <input type="hidden" name="intent" value="card" />
+      {f("name", "company.name", { required: true })}
+      {f("legalName", "company.legalName")}
+      {f("inn", "company.inn")}
+      {f("country", "company.country")}
+      {f("city", "company.city")}
+      {f("address", "company.address")}
+      {f("website", "company.website")}
+      {f("phones", "company.phones")}
+      {f("emails", "company.emails")}
+      {f("descriptionRu", "company.descriptionRu", { textarea: true })}
+      {f("descriptionEn", "company.descriptionEn", { textarea: true })}
+      {!readOnly && (
+        <div>
+          <button type="submit" className="primary" disabled={busy}>
+            {t("common.save")}
+          </button>
+        </div>
+      )}
+    </Form>
+  );
+}
+
+type StaffRow = { id: string; lastName: string; firstName: string; middleName: string | null; position: string | null; email: string | null; phone: string | null; inviteSentAt: string | null; inviteError: string | null };
+
+export function StaffTable({ staff, readOnly, result }: { staff: StaffRow[]; readOnly: boolean; result?: { intent: string; ok: boolean; fields: Record<string, string> } }) {
+  const t = useT();
+  if (staff.length === 0) return <p className="muted">{t("cabinet.noStaff")}</p>;
+  return (
+    <table data-testid="staff">
+      <thead>
+        <tr>
+          <th>{t("staff.lastName")}</th>
+          <th>{t("staff.position")}</th>
+          <th>{t("staff.email")}</th>
+          <th>{t("staff.phone")}</th>
+          {!readOnly && <th>{t("common.actions")}</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {staff.map((s) => {
+          const name = [s.lastName, s.firstName, s.middleName].filter(Boolean).join(" ");
+          return (
+            <tr key={s.id} data-testid="staff-row">
+              <td>
+                {name}
+                <div className="muted small">{s.inviteError ? t("staff.inviteFailed", { error: s.inviteError }) : s.inviteSentAt ? t("staff.invited") : t("staff.invitePending")}</div>
+              </td>
+              <td>{s.position}</td>
+              <td>{s.email}</td>
+              <td>{s.phone}</td>
+              {!readOnly && (
+                <td>
+                  <details>
+                    <summary>{t("common.edit")}</summary>
+                    <Form method="post" noValidate>
+                      <input type="hidden" name="intent" value="edit-staff" />
+                      <input type="hidden" name="staffId" value={s.id} />
+                      <Field name="lastName" label={t("staff.lastName")} defaultValue={s.lastName} />
+                      <Field name="firstName" label={t("staff.firstName")} defaultValue={s.firstName} />
+                      <Field name="middleName" label={t("staff.middleName")} defaultValue={s.middleName} />
+                      <Field name="position" label={t("staff.position")} defaultValue={s.position} />
+                      <Field name="email" label={t("staff.email")} defaultValue={s.email} />
+                      <Field name="phone" label={t("staff.phone")} defaultValue={s.phone} />
+                      <button type="submit" className="primary">
+                        {t("common.save")}
+                      </button>
+                    </Form>
+                  </details>
+                  <Form method="post" onSubmit={(e) => !confirm(t("common.confirmRemove", { name })) && e.preventDefault()}>
+                    <input type="hidden" name="intent" value="remove-staff" />
+                    <input type="hidden" name="staffId" value={s.id} />
+                    <button type="submit" className="link danger">
+                      {t("common.remove")}
+                    </button>
+                  </Form>
+                </td>
+              )}
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,190 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { formatDateTime } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import { cardFromForm } from "~/services/card-form.server";
+import { editState, lockAllOfEvent, quotaUse } from "~/services/cabinet.server";
+import { createExhibitor } from "~/services/exhibitors.server";
+import { prisma } from "~/utils/db.server";
+import { HttpError } from "~/utils/errors.server";
+import { formString, optional, runFormAction, type FormResult } from "~/utils/forms.server";
+import { requireManager } from "~/utils/permissions.server";
+import { actorOf, requireUser } from "~/utils/session.server";
+import { Field } from "~/components/cabinet";
+
+async function managerActor(request: Request) {
+  const actor = actorOf(await requireUser(request));
+  try {
+    requireManager(actor);
+  } catch {
+    throw new Response("Forbidden", { status: 403 });
+  }
+  return actor;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await managerActor(request);
+  const event = /^[0-9a-f-]{36}$/i.test(params.eventId ?? "") ? await prisma().event.findUnique({ where: { id: params.eventId } }) : null;
+  if (!event) throw new Response("Not found", { status: 404 });
+  const exhibitors = await prisma().exhibitor.findMany({ where: { eventId: event.id }, include: { organization: true, parent: true, event: true }, orderBy: [{ stand: "asc" }] });
+  const rows = await Promise.all(
+    exhibitors.map(async (ex) => {
+      const use = await quotaUse(ex.id);
+      const lastAudit = await prisma().auditLog.findFirst({ where: { exhibitorId: ex.id }, orderBy: { at: "desc" }, select: { at: true } });
+      return {
+        id: ex.id,
+        name: ex.organization.name,
+        inn: ex.organization.inn,
+        stand: ex.stand,
+        parent: ex.parentExhibitorId ? (exhibitors.find((p) => p.id === ex.parentExhibitorId)?.organization.name ?? null) : null,
+        quota: ex.staffQuota,
+        used: use.withChildren,
+        locked: editState(ex).reason === "cabinet_locked",
+        lastEdit: (lastAudit?.at ?? ex.updatedAt).toISOString(),
+      };
+    }),
+  );
+  const crm = await prisma().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE task_identifier = 'crm-sync'`;
+  return {
+    event: { id: event.id, name: event.name, timezone: event.timezone, editDeadline: event.editDeadline?.toISOString() ?? null },
+    exhibitors: rows,
+    crmPending: Number(crm[0]?.n ?? 0),
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs): Promise<FormResult> {
+  const actor = await managerActor(request);
+  const form = await request.formData();
+  const intent = formString(form, "intent") ?? "";
+  const eventId = params.eventId ?? "";
+  return runFormAction(request, intent, async () => {
+    if (intent === "create") {
+      const quota = Number(formString(form, "staffQuota"));
+      const area = optional(form, "areaM2");
+      const fields: Record<string, string> = {};
+      if (!Number.isInteger(quota) || quota < 0) fields.staffQuota = "expected number";
+      if (area && !(Number(area.replace(",", ".")) > 0)) fields.areaM2 = "expected number";
+      if (!optional(form, "stand")) fields.stand = "Required";
+      if (Object.keys(fields).length) throw new HttpError(422, "validation_failed", "Some fields are invalid.", fields);
+      await createExhibitor(actor, eventId, { company: cardFromForm(form), stand: optional(form, "stand")!, staffQuota: quota, areaM2: area ? Number(area.replace(",", ".")) : undefined, parentExhibitorId: optional(form, "parentExhibitorId") }, context.ip);
+    } else if (intent === "lock-all") await lockAllOfEvent(actor, eventId, true, optional(form, "reason"), context.ip);
+    else if (intent === "unlock-all") await lockAllOfEvent(actor, eventId, false, null, context.ip);
+  });
+}
+
+export default function ManageEvent() {
+  const { event, exhibitors, crmPending } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const locale = useLocale();
+  const busy = useNavigation().state !== "idle";
+  const [params, setParams] = useSearchParams();
+  const filter = params.get("filter") ?? "all";
+  const q = (params.get("q") ?? "").toLowerCase();
+  const shown = exhibitors.filter(
+    (e) => (filter === "all" || (filter === "locked" && e.locked) || (filter === "full" && e.used >= e.quota)) && (!q || e.name.toLowerCase().includes(q) || (e.inn ?? "").includes(q)),
+  );
+  const fields = result?.intent === "create" && !result.ok ? result.fields : {};
+  return (
+    <>
+      <p>
+        <Link to="/manage">← {t("nav.events")}</Link>
+      </p>
+      <h1>{event.name}</h1>
+      {event.editDeadline && <p className="muted">{t("cabinet.deadline", { time: formatDateTime(locale, new Date(event.editDeadline), event.timezone) })}</p>}
+      {crmPending > 0 && <p className="muted">{t("manage.crmPending", { count: crmPending })}</p>}
+      {result?.formError && <p className="form-error" role="alert">{result.formError}</p>}
+      {result?.ok && <p className="notice" role="status">{result.notice}</p>}
+      <div className="row">
+        <label>
+          {t("manage.filter")}{" "}
+          <select value={filter} onChange={(e) => setParams((p) => (p.set("filter", e.target.value), p), { replace: true })}>
+            <option value="all">{t("manage.filterAll")}</option>
+            <option value="locked">{t("manage.filterLocked")}</option>
+            <option value="full">{t("manage.filterFull")}</option>
+          </select>
+        </label>
+        <label>
+          {t("manage.search")} <input type="search" defaultValue={params.get("q") ?? ""} onChange={(e) => setParams((p) => (p.set("q", e.target.value), p), { replace: true })} />
+        </label>
+        <Form method="post" className="row">
+          <input type="hidden" name="intent" value="lock-all" />
+          <input name="reason" placeholder={t("manage.lockReason")} aria-label={t("manage.lockReason")} />
+          <button type="submit" className="link" onClick={(e) => !confirm(t("manage.lockAll") + "?") && e.preventDefault()}>
+            {t("manage.lockAll")}
+          </button>
+        </Form>
+        <Form method="post">
+          <input type="hidden" name="intent" value="unlock-all" />
+          <button type="submit" className="link">
+            {t("manage.unlockAll")}
+          </button>
+        </Form>
+      </div>
+      <h2>{t("manage.exhibitors")}</h2>
+      {exhibitors.length === 0 ? (
+        <p className="empty">{t("manage.noExhibitors")}</p>
+      ) : (
+        <table data-testid="exhibitors">
+          <thead>
+            <tr>
+              <th>{t("company.name")}</th>
+              <th>{t("manage.stand")}</th>
+              <th>{t("manage.used")}</th>
+              <th>{t("manage.state")}</th>
+              <th>{t("manage.lastEdit")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((e) => (
+              <tr key={e.id}>
+                <td>
+                  <Link to={`/manage/exhibitors/${e.id}`}>{e.name}</Link>
+                  {e.parent && <div className="muted small">↳ {e.parent}</div>}
+                </td>
+                <td>{e.stand}</td>
+                <td>
+                  {e.used} / {e.quota}
+                </td>
+                <td>
+                  <span className={e.locked ? "badge locked" : "badge"}>{e.locked ? t("manage.lockedState") : t("manage.open")}</span>
+                </td>
+                <td className="muted">{formatDateTime(locale, new Date(e.lastEdit), event.timezone)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <section className="card">
+        <h2>{t("manage.addExhibitor")}</h2>
+        <Form method="post" className="grid" data-testid="create-exhibitor" noValidate>
+          <input type="hidden" name="intent" value="create" />
+          <Field name="name" label={t("company.name")} error={fields.name} required />
+          <Field name="inn" label={t("company.inn")} error={fields.inn} />
+          <Field name="city" label={t("company.city")} error={fields.city} />
+          <Field name="stand" label={t("manage.stand")} error={fields.stand} required />
+          <Field name="areaM2" label={t("manage.area")} error={fields.areaM2} />
+          <Field name="staffQuota" label={t("manage.quota")} error={fields.staffQuota} type="number" defaultValue="10" required />
+          <div className="field">
+            <label htmlFor="f-parent">{t("manage.parent")}</label>
+            <select id="f-parent" name="parentExhibitorId" defaultValue="">
+              <option value="">{t("manage.noParent")}</option>
+              {exhibitors
+                .filter((e) => !e.parent)
+                .map((e) => (
+                  <option key={e.id} value={e.id}>
+                    {e.name}
+                  </option>
+                ))}
+            </select>
+          </div>
+          <div>
+            <button type="submit" className="primary" disabled={busy}>
+              {t("common.add")}
+            </button>
+          </div>
+        </Form>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,250 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { formatDateTime } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import { createCabinetAccount, deactivateAccount, resendPasswordLink } from "~/services/accounts.server";
+import { editState, listStaff, loadExhibitor, lockExhibitor, quotaUse, serializeStaff, setDeadlineOverride, unlockExhibitor } from "~/services/cabinet.server";
+import { prisma } from "~/utils/db.server";
+import { HttpError } from "~/utils/errors.server";
+import { formString, optional, runFormAction, type FormResult } from "~/utils/forms.server";
+import { requireManager } from "~/utils/permissions.server";
+import { actorOf, requireUser } from "~/utils/session.server";
+import { Field, StaffTable, StateBanner } from "~/components/cabinet";
+import { serverT } from "~/utils/i18n.server";
+
+async function managerActor(request: Request) {
+  const actor = actorOf(await requireUser(request));
+  try {
+    requireManager(actor);
+  } catch {
+    throw new Response("Forbidden", { status: 403 });
+  }
+  return actor;
+}
+
+/** `datetime-local` values are wall-clock times in the event's zone; find the matching instant. */
+function zonedToUtc(local: string, timeZone: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
+  if (!m) return null;
+  const asUtc = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+  const offsetAt = (t: number) => {
+    const p = Object.fromEntries(new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(new Date(t)).map((x) => [x.type, x.value]));
+    return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute) - t;
+  };
+  let t = asUtc - offsetAt(asUtc);
+  t = asUtc - offsetAt(t);
+  return new Date(t);
+}
+
+function toLocalInput(d: Date, timeZone: string): string {
+  const p = Object.fromEntries(new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const actor = await managerActor(request);
+  const ex = await loadExhibitor(actor, params.id ?? "").catch(() => null);
+  if (!ex) throw new Response("Not found", { status: 404 });
+  const state = editState(ex);
+  const [use, staff, users, log] = await Promise.all([
+    quotaUse(ex.id),
+    listStaff(actor, ex.id),
+    prisma().user.findMany({ where: { exhibitorId: ex.id }, orderBy: { createdAt: "asc" } }),
+    prisma().auditLog.findMany({ where: { exhibitorId: ex.id }, orderBy: { at: "desc" }, take: 100 }),
+  ]);
+  return {
+    ex: {
+      id: ex.id,
+      eventId: ex.eventId,
+      eventName: ex.event.name,
+      timezone: ex.event.timezone,
+      name: ex.organization.name,
+      stand: ex.stand,
+      quota: ex.staffQuota,
+      used: use.withChildren,
+      locked: !!ex.lockedAt,
+      reason: state.reason,
+      lockReason: state.lockReason,
+      deadline: state.deadline?.toISOString() ?? null,
+      deadlineInput: ex.deadlineOverride ? toLocalInput(ex.deadlineOverride, ex.event.timezone) : "",
+    },
+    staff: staff.map(serializeStaff),
+    users: users.map((u) => ({ id: u.id, email: u.email, name: u.name, active: u.active, hasPassword: !!u.passwordHash, lastLoginAt: u.lastLoginAt?.toISOString() ?? null })),
+    log: log.map((l) => ({ id: String(l.id), at: l.at.toISOString(), action: l.action, before: l.before, after: l.after })),
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs): Promise<FormResult> {
+  const actor = await managerActor(request);
+  const { t } = serverT(request);
+  const form = await request.formData();
+  const intent = formString(form, "intent") ?? "";
+  const id = params.id ?? "";
+  return runFormAction(request, intent, async () => {
+    if (intent === "lock") await lockExhibitor(actor, id, optional(form, "reason") ?? "", context.ip);
+    else if (intent === "unlock") await unlockExhibitor(actor, id, context.ip);
+    else if (intent === "deadline") {
+      const ex = await loadExhibitor(actor, id);
+      const raw = optional(form, "deadline");
+      const when = raw ? zonedToUtc(raw, ex.event.timezone) : null;
+      if (raw && !when) throw new HttpError(422, "validation_failed", "Some fields are invalid.", { deadline: "invalid" });
+      await setDeadlineOverride(actor, id, when, context.ip);
+    } else if (intent === "create-account") {
+      try {
+        const user = await createCabinetAccount(actor, id, { email: formString(form, "email") ?? "", name: formString(form, "accountName") ?? "" }, context.ip);
+        return t("manage.linkSent", { email: user.email });
+      } catch (err) {
+        if (err instanceof HttpError && err.code === "email_taken") throw new HttpError(409, "email_taken", t("manage.emailTaken"), { email: t("manage.emailTaken") });
+        throw err;
+      }
+    } else if (intent === "resend") {
+      const user = await resendPasswordLink(actor, id, formString(form, "userId") ?? "");
+      return t("manage.linkSent", { email: user.email });
+    } else if (intent === "deactivate") await deactivateAccount(actor, id, formString(form, "userId") ?? "", context.ip);
+  });
+}
+
+export default function ManageExhibitor() {
+  const { ex, staff, users, log } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const locale = useLocale();
+  const busy = useNavigation().state !== "idle";
+  const accountFields = result?.intent === "create-account" && !result.ok ? result.fields : {};
+  return (
+    <>
+      <p>
+        <Link to={`/manage/events/${ex.eventId}`}>← {ex.eventName}</Link>
+      </p>
+      <h1>{ex.name}</h1>
+      <p className="muted">
+        {t("manage.stand")}: {ex.stand} · {t("cabinet.quota", { used: ex.used, quota: ex.quota })}
+      </p>
+      <StateBanner reason={ex.reason} lockReason={ex.lockReason} deadline={ex.deadline} timezone={ex.timezone} />
+      {result?.formError && <p className="form-error" role="alert">{result.formError}</p>}
+      {result?.ok && <p className="notice" role="status" data-testid="notice">{result.notice}</p>}
+
+      <section className="card">
+        {ex.locked ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="unlock" />
+            <button type="submit" className="primary" disabled={busy}>
+              {t("manage.unlock")}
+            </button>
+          </Form>
+        ) : (
+          <Form method="post" className="row">
+            <input type="hidden" name="intent" value="lock" />
+            <Field name="reason" label={t("manage.lockReason")} />
+            <button type="submit" className="primary" disabled={busy}>
+              {t("manage.lock")}
+            </button>
+          </Form>
+        )}
+        <Form method="post" className="row">
+          <input type="hidden" name="intent" value="deadline" />
+          <Field name="deadline" label={t("manage.deadlineOverride")} type="datetime-local" defaultValue={ex.deadlineInput} error={result?.intent === "deadline" ? result.fields.deadline : undefined} />
+          <button type="submit" className="link">
+            {t("manage.deadlineSave")}
+          </button>
+        </Form>
+      </section>
+
+      <section className="card">
+        <h2>{t("manage.accounts")}</h2>
+        {users.length === 0 ? (
+          <p className="muted">{t("manage.noAccounts")}</p>
+        ) : (
+          <table data-testid="accounts">
+            <tbody>
+              {users.map((u) => (
+                <tr key={u.id}>
+                  <td>
+                    {u.name} {!u.active && <span className="badge locked">{t("manage.inactive")}</span>}
+                  </td>
+                  <td>{u.email}</td>
+                  <td>
+                    {u.active && (
+                      <div className="row">
+                        <Form method="post">
+                          <input type="hidden" name="intent" value="resend" />
+                          <input type="hidden" name="userId" value={u.id} />
+                          <button type="submit" className="link">
+                            {t("manage.resend")}
+                          </button>
+                        </Form>
+                        <Form method="post" onSubmit={(e) => !confirm(`${t("manage.deactivate")} ${u.email}?`) && e.preventDefault()}>
+                          <input type="hidden" name="intent" value="deactivate" />
+                          <input type="hidden" name="userId" value={u.id} />
+                          <button type="submit" className="link danger">
+                            {t("manage.deactivate")}
+                          </button>
+                        </Form>
+                      </div>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <Form method="post" className="grid" data-testid="create-account" noValidate>
+          <input type="hidden" name="intent" value="create-account" />
+          <Field name="accountName" label={t("manage.accountName")} error={accountFields.name} required />
+          <Field name="email" label={t("staff.email")} type="email" error={accountFields.email} required />
+          <div>
+            <button type="submit" className="primary" disabled={busy}>
+              {t("manage.createAccount")}
+            </button>
+          </div>
+        </Form>
+      </section>
+
+      <section className="card">
+        <h2>{t("cabinet.staff")}</h2>
+        <StaffTable staff={staff} readOnly />
+      </section>
+
+      <section className="card">
+        <h2>{t("manage.audit")}</h2>
+        {log.length === 0 ? (
+          <p className="muted">{t("manage.noAudit")}</p>
+        ) : (
+          <table data-testid="audit">
+            <tbody>
+              {log.map((l) => (
+                <tr key={l.id}>
+                  <td className="muted small">{formatDateTime(locale, new Date(l.at), ex.timezone)}</td>
+                  <td>{l.action}</td>
+                  <td className="small">
+                    <AuditDiff before={l.before} after={l.after} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}
+
+/** Shows only what changed between before and after. */
+function AuditDiff({ before, after }: { before: unknown; after: unknown }) {
+  const b = (before ?? {}) as Record<string, unknown>;
+  const a = (after ?? {}) as Record<string, unknown>;
+  const flat = (o: Record<string, unknown>, prefix = ""): Record<string, string> =>
+    Object.fromEntries(Object.entries(o).flatMap(([k, v]) => (v && typeof v === "object" && !Array.isArray(v) ? Object.entries(flat(v as Record<string, unknown>, `${prefix}${k}.`)) : [[`${prefix}${k}`, JSON.stringify(v)]])));
+  const fb = flat(b);
+  const fa = flat(a);
+  const keys = [...new Set([...Object.keys(fb), ...Object.keys(fa)])].filter((k) => fb[k] !== fa[k] && !k.endsWith("updatedAt"));
+  return (
+    <>
+      {keys.slice(0, 12).map((k) => (
+        <div key={k}>
+          <code>{k}</code>: {fb[k] ?? "—"} → {fa[k] ?? "—"}
+        </div>
+      ))}
+    </>
+  );
+}

@@ -1,0 +1,50 @@
+import { audit } from "~/utils/audit.server";
+import { createPasswordToken, lucia } from "~/utils/auth.server";
+import { prisma } from "~/utils/db.server";
+import { HttpError, notFound } from "~/utils/errors.server";
+import { requireManager, type Actor } from "~/utils/permissions.server";
+import { normalizeEmail } from "~/utils/validators";
+import { loadExhibitor } from "./cabinet.server";
+import { enqueueMail, setPasswordLink } from "./mail.server";
+
+// Cabinet logins: created by a manager; the person sets a password from a one-time emailed
+// link (never a password in clear).
+
+export async function createCabinetAccount(actor: Actor, exhibitorId: string, input: { email: string; name: string; locale?: "ru" | "en" }, ip?: string) {
+  requireManager(actor);
+  const ex = await loadExhibitor(actor, exhibitorId);
+  const email = normalizeEmail(input.email);
+  if (!email) throw new HttpError(422, "validation_failed", "Some fields are invalid.", { email: "Invalid email" });
+  if (!input.name.trim()) throw new HttpError(422, "validation_failed", "Some fields are invalid.", { name: "Required" });
+  if (await prisma().user.findUnique({ where: { email } })) throw new HttpError(409, "email_taken", "A user with this email exists already.", { email: "Taken" });
+  const user = await prisma().user.create({ data: { email, name: input.name.trim(), role: "exhibitor", exhibitorId: ex.id, locale: input.locale ?? "ru" } });
+  await sendPasswordLink(user.id);
+  await audit(actor, { action: "account.create", entityType: "User", entityId: user.id, eventId: ex.eventId, exhibitorId: ex.id, after: { email, name: user.name }, ip });
+  return user;
+}
+
+export async function sendPasswordLink(userId: string): Promise<void> {
+  const token = await createPasswordToken(userId);
+  await enqueueMail({ kind: "set-password", userId, link: setPasswordLink(token) });
+}
+
+async function accountOf(actor: Actor, exhibitorId: string, userId: string) {
+  requireManager(actor);
+  await loadExhibitor(actor, exhibitorId);
+  const user = await prisma().user.findFirst({ where: { id: userId, exhibitorId } });
+  if (!user) throw notFound("Account");
+  return user;
+}
+
+export async function resendPasswordLink(actor: Actor, exhibitorId: string, userId: string) {
+  const user = await accountOf(actor, exhibitorId, userId);
+  await sendPasswordLink(user.id);
+  return user;
+}
+
+export async function deactivateAccount(actor: Actor, exhibitorId: string, userId: string, ip?: string) {
+  const user = await accountOf(actor, exhibitorId, userId);
+  await prisma().user.update({ where: { id: user.id }, data: { active: false } });
+  await lucia().invalidateUserSessions(user.id);
+  await audit(actor, { action: "account.deactivate", entityType: "User", entityId: user.id, exhibitorId, before: { active: user.active }, after: { active: false }, ip });
+}

@@ -1,0 +1,127 @@
+// Which spreadsheet column feeds which staff field. The UI shows the guess in a preview and lets
+// the user change it, so a guess only has to be right for the usual headers.
+
+export const STAFF_FIELDS = ["lastName", "firstName", "middleName", "fullName", "position", "email", "phone"] as const;
+export type StaffField = (typeof STAFF_FIELDS)[number];
+
+/** Column index (0-based, into `headers` and each row) per field, or null when not imported. */
+export type ColumnMapping = Record<StaffField, number | null>;
+
+/** Lower-case, "ё" as "е", letters and digits only: "Ф.И.О." -> "фио", "E-mail" -> "email". */
+export function squashHeader(header: string): string {
+  return header
+    .toLocaleLowerCase("ru")
+    .replace(/ё/g, "е")
+    .replace(/[^\p{L}\p{N}]+/gu, "");
+}
+
+// Whole headers, after squashing.
+const EXACT: Record<StaffField, string[]> = {
+  fullName: [
+    "фио",
+    "фамилияимяотчество",
+    "фамилияимя",
+    "полноеимя",
+    "name",
+    "fullname",
+    "namesurname",
+    "employeename",
+    "participant",
+    "участник",
+    "сотрудник",
+  ],
+  lastName: ["фамилия", "lastname", "surname", "familyname"],
+  firstName: ["имя", "firstname", "givenname", "forename"],
+  middleName: ["отчество", "middlename", "patronymic", "secondname"],
+  position: ["должность", "position", "jobtitle", "title", "job", "role", "post", "позиция"],
+  email: ["email", "mail", "emailaddress", "элпочта", "почта", "электроннаяпочта", "емейл", "имейл", "емайл", "мейл"],
+  phone: [
+    "телефон",
+    "тел",
+    "мобильный",
+    "мобильныйтелефон",
+    "сотовый",
+    "моб",
+    "phone",
+    "tel",
+    "telephone",
+    "mobile",
+    "cell",
+    "phonenumber",
+    "mobilephone",
+    "номертелефона",
+  ],
+};
+
+// Parts of longer headers ("Фамилия сотрудника", "Контактный телефон"), tried in this order so
+// "Фамилия, имя" becomes fullName before "имя" claims it for firstName.
+const CONTAINS: Array<[StaffField, (h: string) => boolean]> = [
+  ["fullName", (h) => h.includes("фио") || h.includes("fullname") || (h.includes("фамил") && (h.includes("имя") || h.includes("отч")))],
+  ["lastName", (h) => h.includes("фамил") || h.includes("lastname") || h.includes("surname") || h.includes("familyname")],
+  ["middleName", (h) => h.includes("отчеств") || h.includes("middlename") || h.includes("patronymic")],
+  ["firstName", (h) => h.startsWith("имя") || h.includes("firstname") || h.includes("givenname")],
+  ["position", (h) => h.includes("должн") || h.includes("jobtitle") || h.includes("position")],
+  // "почтовый адрес" is a postal address, not e-mail.
+  [
+    "email",
+    (h) =>
+      h.includes("email") ||
+      h.includes("элпочт") ||
+      h.includes("электроннаяпочт") ||
+      h.includes("электроннойпочт") ||
+      (h.includes("почта") && !h.includes("почтов")),
+  ],
+  [
+    "phone",
+    (h) =>
+      h.startsWith("тел") ||
+      h.includes("телефон") ||
+      h.includes("мобильн") ||
+      h.includes("сотов") ||
+      h.includes("phone") ||
+      h.includes("mobile"),
+  ],
+];
+
+export function emptyMapping(): ColumnMapping {
+  return { lastName: null, firstName: null, middleName: null, fullName: null, position: null, email: null, phone: null };
+}
+
+/**
+ * Guesses the column of each field from the headers, case-insensitively, Russian or English.
+ * Exact header names win over partial ones; each column feeds at most one field and each field
+ * takes the leftmost matching column.
+ */
+export function guessMapping(headers: readonly string[]): ColumnMapping {
+  const mapping = emptyMapping();
+  const squashed = headers.map(squashHeader);
+  const taken = new Set<number>();
+  const assign = (field: StaffField, column: number) => {
+    mapping[field] = column;
+    taken.add(column);
+  };
+
+  for (const field of STAFF_FIELDS) {
+    const column = squashed.findIndex((h, i) => !taken.has(i) && EXACT[field].includes(h));
+    if (column !== -1) assign(field, column);
+  }
+  for (const [field, matches] of CONTAINS) {
+    if (mapping[field] !== null) continue;
+    const column = squashed.findIndex((h, i) => !taken.has(i) && h !== "" && matches(h));
+    if (column !== -1) assign(field, column);
+  }
+  return mapping;
+}
+
+/**
+ * Fields the mapping cannot fill at all, for a message before the rows are checked: last and
+ * first name need their own columns or a full-name column; e-mail its column when required.
+ */
+export function missingRequiredFields(mapping: Partial<ColumnMapping>, options: { requireEmail?: boolean } = {}): StaffField[] {
+  const has = (field: StaffField) => mapping[field] !== null && mapping[field] !== undefined;
+  const missing: StaffField[] = [];
+  if (!has("lastName") && !has("fullName")) missing.push("lastName");
+  if (!has("firstName") && !has("fullName")) missing.push("firstName");
+  if ((options.requireEmail ?? true) && !has("email")) missing.push("email");
+  return missing;
+}

@@ -1,0 +1,64 @@
+import type { MessageKey } from "~/i18n";
+import { HttpError } from "./errors.server";
+import { serverT } from "./i18n.server";
+import { logger } from "./logger.server";
+
+// Page actions call the same services as the API; this turns their errors into translated
+// messages next to the fields (never a stack trace or a 500 page).
+
+export type FormResult = { ok: boolean; intent: string; formError: string | null; fields: Record<string, string>; notice: string | null };
+
+const FIELD_MESSAGES: Array<[RegExp, MessageKey]> = [
+  [/^Required$/, "field.required"],
+  [/email/i, "field.email"],
+  [/INN|10 or 12 digits/, "field.inn"],
+  [/phone|E\.164/i, "field.phone"],
+  [/URL/, "field.url"],
+  [/Already registered/, "staff.alreadyRegistered"],
+  [/expected number|Invalid input: expected number/i, "field.number"],
+];
+
+const CODE_MESSAGES: Record<string, MessageKey> = {
+  cabinet_locked: "cabinet.lockedError",
+  edit_deadline_passed: "cabinet.deadlineError",
+  quota_exceeded: "cabinet.quotaExceeded",
+  already_registered: "staff.alreadyRegistered",
+  forbidden: "error.forbidden",
+  not_found: "error.notFound",
+};
+
+export async function runFormAction(request: Request, intent: string, fn: () => Promise<string | null | void>): Promise<FormResult> {
+  const { t } = serverT(request);
+  try {
+    const notice = await fn();
+    return { ok: true, intent, formError: null, fields: {}, notice: notice ?? t("common.saved") };
+  } catch (err) {
+    if (!(err instanceof HttpError)) {
+      logger().error({ err }, "form action failed");
+      return { ok: false, intent, formError: t("error.server"), fields: {}, notice: null };
+    }
+    const fields: Record<string, string> = {};
+    for (const [name, message] of Object.entries(err.fields ?? {})) {
+      const key = FIELD_MESSAGES.find(([re]) => re.test(message))?.[1] ?? "field.invalid";
+      fields[name.replace(/^company\./, "")] = t(key);
+    }
+    const codeKey = CODE_MESSAGES[err.code];
+    const formError = codeKey ? t(codeKey) : Object.keys(fields).length ? null : err.message;
+    return { ok: false, intent, formError, fields, notice: null };
+  }
+}
+
+export function formString(form: FormData, name: string): string | undefined {
+  const v = form.get(name);
+  return typeof v === "string" ? v : undefined;
+}
+
+/** Empty optional inputs become null, so clearing a field clears the value. */
+export function optional(form: FormData, name: string): string | null {
+  const v = formString(form, name)?.trim();
+  return v ? v : null;
+}
+
+export function list(form: FormData, name: string): string[] {
+  return (formString(form, name) ?? "").split(/[,;\n]/).map((s) => s.trim()).filter(Boolean);
+}

@@ -1,0 +1,64 @@
+// Raw HTTP access to the emulator, so protocol tests see exactly what a client would.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type RawTime = {
+  start: number;
+  finish: number;
+  duration: number;
+  processing: number;
+  date_start: string;
+  date_finish: string;
+  operating_reset_at: number;
+  operating: number;
+};
+
+/** Loosely typed on purpose: tests assert the shapes. */
+export type RawAnswer = {
+  status: number;
+  contentType: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- protocol tests poke into arbitrary JSON
+  body: { result?: any; error?: string; error_description?: string; total?: number; next?: number; time?: RawTime; [key: string]: unknown };
+};
+
+export async function rest(
+  baseUrl: string,
+  method: string,
+  params: unknown = {},
+  init: { form?: string; query?: string; get?: boolean } = {},
+): Promise<RawAnswer> {
+  const url = `${baseUrl}${method}${init.query ? `?${init.query}` : ""}`;
+  const res = init.get
+    ? await fetch(url)
+    : await fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": init.form !== undefined ? "application/x-www-form-urlencoded" : "application/json" },
+        body: init.form ?? JSON.stringify(params),
+      });
+  const text = await res.text();
+  let body: RawAnswer["body"];
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = { raw: text };
+  }
+  return { status: res.status, contentType: res.headers.get("content-type") ?? "", body };
+}
+
+/** A handler endpoint for outbound events: records every POST with its headers and raw body. */
+export async function startEventSink() {
+  const received: { contentType: string; body: string }[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      received.push({ contentType: req.headers["content-type"] ?? "", body: Buffer.concat(chunks).toString("utf8") });
+      res.writeHead(200).end("ok");
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/crm-events`, received, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,139 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { DEMO_USERS } from "../../prisma/seed";
+import { startSmtpServer, type SmtpTestServer } from "../emulators/smtp";
+import { launchBrowser } from "../setup/browser";
+import { startApp, type RunningApp } from "../setup/app";
+
+let app: RunningApp;
+let browser: Browser;
+let smtp: SmtpTestServer;
+let manager: Page;
+let exhibitor: Page;
+
+const EXHIBITOR_EMAIL = "anna@gamma.example";
+const PASSWORD = "gamma-secret-2026";
+
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+  [app, browser] = await Promise.all([startApp({ env: { SMTP_URL: smtp.url } }), launchBrowser()]);
+  manager = await (await browser.newContext({ locale: "ru-RU" })).newPage();
+  exhibitor = await (await browser.newContext({ locale: "ru-RU" })).newPage();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await smtp?.close();
+});
+
+async function login(page: Page, email: string, password: string) {
+  await page.goto(app.url + "/login");
+  await page.fill("#email", email);
+  await page.fill("#password", password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("button[type=submit].primary")]);
+}
+
+async function submit(page: Page, formTestId: string) {
+  await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.locator(`[data-testid=${formTestId}] button[type=submit]`).click()]);
+  await page.waitForLoadState("networkidle");
+}
+
+async function addStaff(page: Page, last: string, first: string, email: string) {
+  const rows = await page.getByTestId("staff-row").count();
+  await page.fill("[data-testid=add-staff] [name=lastName]", last);
+  await page.fill("[data-testid=add-staff] [name=firstName]", first);
+  await page.fill("[data-testid=add-staff] [name=email]", email);
+  await page.fill("[data-testid=add-staff] [name=phone]", "8 916 123-45-67");
+  await submit(page, "add-staff");
+  // The form is remounted empty after a successful add; wait for that before typing again.
+  await page.waitForFunction((n) => document.querySelectorAll("[data-testid=staff-row]").length === n, rows + 1);
+  await page.waitForFunction(() => (document.querySelector("[data-testid=add-staff] [name=lastName]") as HTMLInputElement | null)?.value === "");
+}
+
+describe("exhibitor cabinet, end to end in Chromium", () => {
+  test("the manager creates an exhibitor and its cabinet account; the exhibitor sets a password from the email", async () => {
+    await login(manager, DEMO_USERS[1].email, DEMO_USERS[1].password);
+    await manager.click("text=ЭкспоСтрой 2026");
+    await manager.fill("[data-testid=create-exhibitor] [name=name]", "Гамма");
+    await manager.fill("[data-testid=create-exhibitor] [name=inn]", "7707083894");
+    await manager.fill("[data-testid=create-exhibitor] [name=stand]", "C-7");
+    await manager.fill("[data-testid=create-exhibitor] [name=staffQuota]", "30");
+    await submit(manager, "create-exhibitor");
+    await expect(manager.getByTestId("error-inn").textContent()).resolves.toContain("контрольную сумму");
+    await manager.fill("[data-testid=create-exhibitor] [name=inn]", "7736050003");
+    await submit(manager, "create-exhibitor");
+    await manager.click("[data-testid=exhibitors] >> text=Гамма");
+    await manager.fill("[data-testid=create-account] [name=accountName]", "Анна Гаммова");
+    await manager.fill("[data-testid=create-account] [name=email]", EXHIBITOR_EMAIL);
+    await submit(manager, "create-account");
+    await expect(manager.getByTestId("notice").textContent()).resolves.toContain(EXHIBITOR_EMAIL);
+
+    const mail = await smtp.waitFor((m) => m.envelope.to.some((to) => to.includes(EXHIBITOR_EMAIL)), 20_000);
+    const link = /https?:\/\/[^\s"<>]+\/set-password\/[A-Za-z0-9_-]+/.exec(mail.text ?? "")?.[0];
+    expect(link, mail.text ?? "").toBeTruthy();
+    await exhibitor.goto(link!);
+    await exhibitor.fill("#password", PASSWORD);
+    await exhibitor.fill("#confirm", PASSWORD);
+    await Promise.all([exhibitor.waitForURL(/\/login/), exhibitor.click("button[type=submit].primary")]);
+    await login(exhibitor, EXHIBITOR_EMAIL, PASSWORD);
+    expect(new URL(exhibitor.url()).pathname).toBe("/cabinet");
+  });
+
+  test("the exhibitor edits the card and adds three staff members", async () => {
+    await exhibitor.fill("[data-testid=company-card] [name=city]", "Казань");
+    await exhibitor.fill("[data-testid=company-card] [name=website]", "gamma.example");
+    await submit(exhibitor, "company-card");
+    await expect(exhibitor.locator("[data-testid=company-card] [name=website]").inputValue()).resolves.toBe("https://gamma.example");
+    await addStaff(exhibitor, "Иванов", "Пётр", "petr@gamma.example");
+    await addStaff(exhibitor, "Сидорова", "Елена", "elena@gamma.example");
+    await addStaff(exhibitor, "O'Neil", "Mary", "mary@gamma.example");
+    await expect(exhibitor.getByTestId("staff-row").count()).resolves.toBe(3);
+    await expect(exhibitor.getByTestId("quota").textContent()).resolves.toBe("Использовано 3 из 30 бейджей");
+    // A bad email is reported next to the field, in Russian.
+    await exhibitor.fill("[data-testid=add-staff] [name=lastName]", "Ошибкин");
+    await exhibitor.fill("[data-testid=add-staff] [name=firstName]", "Олег");
+    await exhibitor.fill("[data-testid=add-staff] [name=email]", "oleg@");
+    await submit(exhibitor, "add-staff");
+    await expect(exhibitor.getByTestId("error-email").textContent()).resolves.toContain("адрес эл. почты");
+    // Each added person gets an invitation with the QR code.
+    const invite = await smtp.waitFor((m) => m.envelope.to.some((to) => to.includes("petr@gamma.example")), 20_000);
+    expect(invite.attachments.some((a) => a.contentType === "image/png")).toBe(true);
+  });
+
+  test("a form loaded before the lock and submitted after it is refused; the cabinet turns read-only; unlock restores", async () => {
+    await exhibitor.reload();
+    await exhibitor.fill("[data-testid=add-staff] [name=lastName]", "Поздний");
+    await exhibitor.fill("[data-testid=add-staff] [name=firstName]", "Павел");
+    await exhibitor.fill("[data-testid=add-staff] [name=email]", "late@gamma.example");
+
+    await manager.reload();
+    await manager.fill("[name=reason]", "Не оплачен стенд");
+    await Promise.all([manager.waitForResponse((r) => r.request().method() === "POST"), manager.click("text=Закрыть кабинет")]);
+    await manager.waitForLoadState("networkidle");
+
+    await submit(exhibitor, "add-staff");
+    await expect(exhibitor.getByTestId("form-error").textContent()).resolves.toBe("Кабинет закрыт организатором: изменения не сохранены.");
+    await expect(exhibitor.getByTestId("staff-row").count()).resolves.toBe(3);
+    await expect(exhibitor.getByTestId("state-banner").textContent()).resolves.toContain("Не оплачен стенд");
+    await expect(exhibitor.locator("[data-testid=add-staff]").count()).resolves.toBe(0);
+    await expect(exhibitor.locator("[data-testid=company-card] [name=city]").isDisabled()).resolves.toBe(true);
+
+    // A hand-made POST from the logged-in browser is refused by the server too.
+    const direct = await exhibitor.request.post(app.url + "/cabinet?index", { form: { intent: "card", name: "Взлом" }, headers: { origin: app.url } });
+    expect(await direct.text()).toContain("Кабинет закрыт организатором");
+    await exhibitor.reload();
+    await expect(exhibitor.locator("[data-testid=company-card] [name=name]").inputValue()).resolves.toBe("Гамма");
+
+    await Promise.all([manager.waitForResponse((r) => r.request().method() === "POST"), manager.click("text=Открыть кабинет")]);
+    await exhibitor.reload();
+    await addStaff(exhibitor, "Поздний", "Павел", "late@gamma.example");
+    await expect(exhibitor.getByTestId("staff-row").count()).resolves.toBe(4);
+  });
+
+  test("the manager sees the changes in the cabinet's audit log", async () => {
+    await manager.reload();
+    const log = (await manager.getByTestId("audit").textContent()) ?? "";
+    for (const action of ["cabinet.lock", "cabinet.unlock", "staff.add", "exhibitor.update", "account.create"]) expect(log).toContain(action);
+    expect(log).toContain("Казань");
+  });
+});
