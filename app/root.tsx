@@ -1,5 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
+import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useLocation, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { useT } from "~/i18n/react";
 import { localeFromRequest } from "~/i18n";
 import { getUser } from "~/utils/session.server";
@@ -16,7 +16,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
-  const data = useLoaderData<typeof loader>() as Awaited<ReturnType<typeof loader>> | undefined;
+  // useRouteLoaderData, not useLoaderData: the Layout also wraps the error boundary.
+  const data = useRouteLoaderData("root") as Awaited<ReturnType<typeof loader>> | undefined;
   return (
     <html lang={data?.locale ?? "ru"}>
       <head>
@@ -70,9 +71,11 @@ function Header() {
 }
 
 export default function App() {
+  // The kiosk is full screen: no site header.
+  const kiosk = useLocation().pathname.startsWith("/kiosk");
   return (
     <>
-      <Header />
+      {!kiosk && <Header />}
       <main>
         <Outlet />
       </main>

@@ -83,7 +83,8 @@ export async function seedDemo(): Promise<boolean> {
     exhibitorId: string | null = null,
   ) => {
     const person = await db.person.create({ data: { ...p, middleName: p.middleName ?? null } });
-    await db.registration.create({ data: { eventId: event.id, personId: person.id, category, status, exhibitorId, codeSecret: secret(), source: "seed" } });
+    // Demo data pretends the invitations went out when the registrations were made.
+    await db.registration.create({ data: { eventId: event.id, personId: person.id, category, status, exhibitorId, codeSecret: secret(), source: "seed", inviteSentAt: status === "confirmed" ? new Date() : null } });
   };
 
   const staff: Array<[string, string, string, string, string]> = [

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { cardFromForm, staffFromForm } from "~/services/card-form.server";
@@ -65,6 +65,8 @@ export default function Cabinet() {
   const t = useT();
   const locale = useLocale();
   const busy = useNavigation().state !== "idle";
+  const [params] = useSearchParams();
+  const imported = params.get("imported");
   if (!exhibitor) return <p className="empty">{t("cabinet.notBound")}</p>;
   const readOnly = !exhibitor.editable;
   const addFields = result?.intent === "add-staff" && !result.ok ? result.fields : {};
@@ -79,6 +81,11 @@ export default function Cabinet() {
       {result?.formError && (
         <p className="form-error" role="alert" data-testid="form-error">
           {result.formError}
+        </p>
+      )}
+      {imported && !result && (
+        <p className="notice" role="status" data-testid="imported">
+          {imported}
         </p>
       )}
       {result?.ok && result.notice && (

@@ -19,7 +19,7 @@ export function sameOrigin(req: express.Request): boolean {
   }
 }
 
-export async function createApp(buildDir = path.resolve("build")) {
+export async function createApp(buildDir = path.resolve(process.env.BUILD_DIR ?? "build")) {
   const build = (await import(pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
   const app = express();
   app.disable("x-powered-by");

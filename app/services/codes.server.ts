@@ -4,15 +4,19 @@ import { generateEventKeyPair, signTicketCode, verifyTicketCode } from "./ticket
 // The one place that turns a registration into its signed QR code (staff invitations,
 // public registration, badges and kiosks all use it).
 
-/** The event's active signing key, created on first use. */
+/** The event's active signing key, created on first use (once, even when asked concurrently). */
 export async function activeEventKey(eventId: string) {
   const db = prisma();
   const existing = await db.eventKey.findFirst({ where: { eventId, retiredAt: null }, orderBy: { createdAt: "desc" } });
   if (existing) return existing;
-  const taken = (await db.eventKey.findMany({ where: { eventId }, select: { keyId: true } })).map((k) => k.keyId);
-  const pair = generateEventKeyPair({ avoidKeyIds: taken });
-  // Two first uses at once: the unique (eventId, keyId) index lets only one key win per id; either works.
-  return db.eventKey.create({ data: { eventId, keyId: pair.keyId, publicKey: pair.publicKey, privateKey: pair.privateKey } });
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`event-key:${eventId}`}))`;
+    const again = await tx.eventKey.findFirst({ where: { eventId, retiredAt: null }, orderBy: { createdAt: "desc" } });
+    if (again) return again;
+    const taken = (await tx.eventKey.findMany({ where: { eventId }, select: { keyId: true } })).map((k) => k.keyId);
+    const pair = generateEventKeyPair({ avoidKeyIds: taken });
+    return tx.eventKey.create({ data: { eventId, keyId: pair.keyId, publicKey: pair.publicKey, privateKey: pair.privateKey } });
+  });
 }
 
 export async function rotateEventKey(eventId: string) {

@@ -15,6 +15,7 @@ const schema = z.object({
   WORKER: z.enum(["on", "off"]).default("on"),
   SEED_DEMO: z.enum(["on", "off"]).default("on"),
   BUILD_ON_START: z.enum(["auto", "off"]).default("auto"),
+  BUILD_DIR: z.string().default("build"),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
   MAIL_FROM: z.string().default("Expo Desk <no-reply@expodesk.local>"),
   BITRIX24_WEBHOOK_URL: z.string().url().optional(),

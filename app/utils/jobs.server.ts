@@ -52,3 +52,18 @@ export async function queueStatus(db: Queryable = pool()): Promise<{ pending: nu
   );
   return { pending: Number(r.rows[0].pending), failed: Number(r.rows[0].failed) };
 }
+
+export type BulkJob = { task: string; payload: unknown; queue?: string; jobKey?: string; maxAttempts?: number };
+
+/** Adds many jobs in one statement (graphile_worker.add_jobs), e.g. after a 20,000-row import. */
+export async function enqueueMany(jobs: BulkJob[], db: Queryable = pool()): Promise<void> {
+  for (let i = 0; i < jobs.length; i += 5000) {
+    const chunk = jobs.slice(i, i + 5000).map((j) => ({ identifier: j.task, payload: j.payload ?? {}, queue_name: j.queue ?? null, max_attempts: j.maxAttempts ?? 25, job_key: j.jobKey ?? null }));
+    await db.query(
+      `SELECT graphile_worker.add_jobs(array(
+         SELECT ROW(t.identifier, t.payload::json, t.queue_name, NULL::timestamptz, t.max_attempts, t.job_key, 0, NULL::text[])::graphile_worker.job_spec
+         FROM jsonb_to_recordset($1::jsonb) AS t(identifier text, payload jsonb, queue_name text, max_attempts int, job_key text)))`,
+      [JSON.stringify(chunk)],
+    );
+  }
+}

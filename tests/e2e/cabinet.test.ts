@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_USERS } from "../../prisma/seed";
 import { startSmtpServer, type SmtpTestServer } from "../emulators/smtp";
 import { launchBrowser } from "../setup/browser";
+import { makeStaffXlsx } from "../import/fixtures";
+import { writeFileSync, mkdirSync } from "node:fs";
+import path from "node:path";
 import { startApp, type RunningApp } from "../setup/app";
 
 let app: RunningApp;
@@ -100,6 +103,27 @@ describe("exhibitor cabinet, end to end in Chromium", () => {
     expect(invite.attachments.some((a) => a.contentType === "image/png")).toBe(true);
   });
 
+  test("the exhibitor imports 20 people from an XLSX; the 2 that duplicate existing people are reported and skipped", async () => {
+    const rows: string[][] = [];
+    for (let i = 1; i <= 18; i++) rows.push([`Импортов${i}`, "Иван", "Петрович", "Менеджер", `import${i}@gamma.example`, `8 (917) 555-${String(i).padStart(4, "0")}`]);
+    rows.push(["Иванов", "Пётр", "", "Инженер", "PETR@gamma.example", ""]); // this exhibitor's staff already
+    rows.push(["Посетитель", "Первый", "", "", "visitor1@example.com", ""]); // a visitor of the event (seed)
+    mkdirSync("tests/.tmp", { recursive: true });
+    const file = path.resolve("tests/.tmp", `staff-${Date.now()}.xlsx`);
+    writeFileSync(file, await makeStaffXlsx(rows));
+    await exhibitor.click("text=Импорт из XLSX или CSV");
+    await exhibitor.setInputFiles("#file", file);
+    await Promise.all([exhibitor.waitForURL(/\/cabinet\/import\?id=/), exhibitor.click("[data-testid=upload] button[type=submit]")]);
+    await expect(exhibitor.getByTestId("summary").textContent()).resolves.toContain("Строк в файле: 20");
+    const dups = (await exhibitor.getByTestId("duplicates").textContent()) ?? "";
+    expect(dups).toContain("Строка 20");
+    expect(dups).toContain("Строка 21");
+    await Promise.all([exhibitor.waitForURL(/\/cabinet\?imported=/), exhibitor.click("text=Загрузить 18 сотрудников")]);
+    await expect(exhibitor.getByTestId("imported").textContent()).resolves.toContain("добавлено 18");
+    await expect(exhibitor.getByTestId("staff-row").count()).resolves.toBe(21);
+    await expect(exhibitor.getByTestId("quota").textContent()).resolves.toBe("Использовано 21 из 30 бейджей");
+  });
+
   test("a form loaded before the lock and submitted after it is refused; the cabinet turns read-only; unlock restores", async () => {
     await exhibitor.reload();
     await exhibitor.fill("[data-testid=add-staff] [name=lastName]", "Поздний");
@@ -113,7 +137,7 @@ describe("exhibitor cabinet, end to end in Chromium", () => {
 
     await submit(exhibitor, "add-staff");
     await expect(exhibitor.getByTestId("form-error").textContent()).resolves.toBe("Кабинет закрыт организатором: изменения не сохранены.");
-    await expect(exhibitor.getByTestId("staff-row").count()).resolves.toBe(3);
+    await expect(exhibitor.getByTestId("staff-row").count()).resolves.toBe(21);
     await expect(exhibitor.getByTestId("state-banner").textContent()).resolves.toContain("Не оплачен стенд");
     await expect(exhibitor.locator("[data-testid=add-staff]").count()).resolves.toBe(0);
     await expect(exhibitor.locator("[data-testid=company-card] [name=city]").isDisabled()).resolves.toBe(true);
@@ -127,13 +151,13 @@ describe("exhibitor cabinet, end to end in Chromium", () => {
     await Promise.all([manager.waitForResponse((r) => r.request().method() === "POST"), manager.click("text=Открыть кабинет")]);
     await exhibitor.reload();
     await addStaff(exhibitor, "Поздний", "Павел", "late@gamma.example");
-    await expect(exhibitor.getByTestId("staff-row").count()).resolves.toBe(4);
+    await expect(exhibitor.getByTestId("staff-row").count()).resolves.toBe(22);
   });
 
   test("the manager sees the changes in the cabinet's audit log", async () => {
     await manager.reload();
     const log = (await manager.getByTestId("audit").textContent()) ?? "";
-    for (const action of ["cabinet.lock", "cabinet.unlock", "staff.add", "exhibitor.update", "account.create"]) expect(log).toContain(action);
+    for (const action of ["cabinet.lock", "cabinet.unlock", "staff.add", "staff.import", "exhibitor.update", "account.create"]) expect(log).toContain(action);
     expect(log).toContain("Казань");
   });
 });

@@ -1,0 +1,135 @@
+import { randomUUID } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { prisma } from "~/utils/db.server";
+import { audit } from "~/utils/audit.server";
+import { env } from "~/utils/env.server";
+import { HttpError } from "~/utils/errors.server";
+import { enqueueMany, type BulkJob } from "~/utils/jobs.server";
+import type { Actor } from "~/utils/permissions.server";
+import { loadExhibitor, quotaUse, requireEditable } from "./cabinet.server";
+import { findDuplicates, guessMapping, mapRows, parseStaffFile, type ColumnMapping, type DuplicateReport, type StaffImportItem } from "./staff-import";
+
+// Staff import: upload -> preview (mapping, row errors, duplicates) -> commit. The parsed sheet
+// is kept in DATA_DIR/imports between the steps, so the file is uploaded once.
+
+type Stored = { id: string; exhibitorId: string; filename: string; headers: string[]; rows: string[][]; rowNumbers: number[] };
+export type Decision = "skip" | "update";
+
+const importsDir = () => path.resolve(env().DATA_DIR, "imports");
+const UUID = /^[0-9a-f-]{36}$/i;
+
+export async function storeUpload(actor: Actor, exhibitorId: string, data: Buffer, filename: string): Promise<string> {
+  const ex = await loadExhibitor(actor, exhibitorId, "write");
+  requireEditable(actor, ex);
+  const sheet = await parseStaffFile(data, filename);
+  const id = randomUUID();
+  await mkdir(importsDir(), { recursive: true });
+  await writeFile(path.join(importsDir(), `${id}.json`), JSON.stringify({ id, exhibitorId, filename, ...sheet } satisfies Stored));
+  return id;
+}
+
+async function loadUpload(exhibitorId: string, id: string): Promise<Stored> {
+  if (!UUID.test(id)) throw new HttpError(404, "not_found", "Import not found.");
+  const stored = JSON.parse(await readFile(path.join(importsDir(), `${id}.json`), "utf8").catch(() => "null")) as Stored | null;
+  if (!stored || stored.exhibitorId !== exhibitorId) throw new HttpError(404, "not_found", "Import not found.");
+  return stored;
+}
+
+async function existingPeople(exhibitorId: string, eventId: string) {
+  const rows = await prisma().registration.findMany({
+    where: { eventId, status: { notIn: ["cancelled", "rejected"] } },
+    select: { exhibitorId: true, person: { select: { id: true, email: true, phone: true } } },
+  });
+  return rows.map((r) => ({ id: r.person.id, email: r.person.email, phone: r.person.phone, scope: r.exhibitorId === exhibitorId ? ("exhibitor" as const) : ("event" as const) }));
+}
+
+export type Preview = Awaited<ReturnType<typeof previewImport>>;
+
+export async function previewImport(actor: Actor, exhibitorId: string, id: string, mapping?: Partial<ColumnMapping>) {
+  const ex = await loadExhibitor(actor, exhibitorId, "write");
+  const stored = await loadUpload(exhibitorId, id);
+  const used = mapping ?? guessMapping(stored.headers);
+  const { items, errors } = mapRows(stored.rows, used, { rowNumbers: stored.rowNumbers });
+  const duplicates = findDuplicates(items, await existingPeople(exhibitorId, ex.eventId));
+  const use = await quotaUse(exhibitorId);
+  return { id, filename: stored.filename, headers: stored.headers, total: stored.rows.length, mapping: used, items, errors, duplicates, quotaLeft: Math.max(0, use.quota - use.withChildren) };
+}
+
+/** Which rows become new people, which update existing staff, which are skipped. */
+export function plan(items: StaffImportItem[], duplicates: DuplicateReport, decisions: Record<number, Decision>) {
+  const inFile = new Set(duplicates.inFile.map((d) => d.rowNumber));
+  const byRow = new Map<number, { event?: string; exhibitor?: string }>();
+  for (const d of duplicates.existing) byRow.set(d.rowNumber, { ...byRow.get(d.rowNumber), [d.scope]: d.existingId });
+  const create: StaffImportItem[] = [];
+  const update: Array<{ item: StaffImportItem; personId: string }> = [];
+  let skipped = 0;
+  for (const item of items) {
+    const dup = byRow.get(item.rowNumber);
+    if (inFile.has(item.rowNumber) || dup?.event) skipped++; // someone else's registration is never taken over
+    else if (dup?.exhibitor) {
+      if (decisions[item.rowNumber] === "update") update.push({ item, personId: dup.exhibitor });
+      else skipped++;
+    } else create.push(item);
+  }
+  return { create, update, skipped };
+}
+
+export async function commitImport(actor: Actor, exhibitorId: string, id: string, mapping: Partial<ColumnMapping> | undefined, decisions: Record<number, Decision>, ip?: string) {
+  const ex = await loadExhibitor(actor, exhibitorId, "write");
+  requireEditable(actor, ex);
+  const preview = await previewImport(actor, exhibitorId, id, mapping);
+  const { create, update, skipped } = plan(preview.items, preview.duplicates, decisions);
+  const created = await prisma().$transaction(
+    async (tx) => {
+      const ids = [ex.id, ...(ex.parentExhibitorId ? [ex.parentExhibitorId] : [])];
+      await tx.$queryRaw`SELECT id FROM "Exhibitor" WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
+      for (const exId of ids) {
+        const use = await quotaUse(exId, tx);
+        if (use.withChildren + create.length > use.quota) {
+          throw new HttpError(409, "quota_exceeded", `The file adds ${create.length} people but only ${Math.max(0, use.quota - use.withChildren)} badges are left.`);
+        }
+      }
+      for (const u of update) {
+        await tx.person.update({ where: { id: u.personId }, data: { lastName: u.item.lastName, firstName: u.item.firstName, middleName: u.item.middleName ?? null, position: u.item.position ?? null, ...(u.item.phones[0] && { phone: u.item.phones[0] }) } });
+      }
+      const created =
+        create.length === 0
+          ? []
+          : await tx.$queryRawUnsafe<Array<{ id: string; personId: string }>>(
+              // One statement for all rows: 20,000 Prisma creates would take minutes.
+              `WITH input AS (
+                 SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(last_name text, first_name text, middle_name text, position text, email text, phone text)
+               ), people AS (
+                 INSERT INTO "Person" ("lastName", "firstName", "middleName", "position", "email", "phone", "organizationId")
+                 SELECT last_name, first_name, middle_name, position, email, phone, $2::uuid FROM input RETURNING id
+               )
+               INSERT INTO "Registration" ("eventId", "personId", "exhibitorId", "category", "status", "codeSecret", "source")
+               SELECT $3::uuid, id, $4::uuid, 'exhibitor_staff', 'confirmed', encode(gen_random_bytes(16), 'hex'), 'import' FROM people
+               RETURNING id::text, "personId"::text`,
+              JSON.stringify(create.map((i) => ({ last_name: i.lastName, first_name: i.firstName, middle_name: i.middleName ?? null, position: i.position ?? null, email: i.email ?? null, phone: i.phones[0] ?? null }))),
+              ex.organizationId,
+              ex.eventId,
+              ex.id,
+            );
+      // The jobs commit with the rows (transactional outbox).
+      await enqueueMany(importJobs(created, update.map((u) => u.personId)), { query: (sql: string, params: unknown[]) => tx.$executeRawUnsafe(sql, ...params) } as never);
+      return created;
+    },
+    { timeout: 300_000, maxWait: 30_000 },
+  );
+  await audit(actor, { action: "staff.import", entityType: "Exhibitor", entityId: ex.id, eventId: ex.eventId, exhibitorId: ex.id, after: { file: preview.filename, created: created.length, updated: update.length, skipped, errors: preview.errors.length }, ip });
+  return { created: created.length, updated: update.length, skipped, errors: new Set(preview.errors.map((e) => e.rowNumber)).size };
+}
+
+const crmJob = (entity: string, id: string): BulkJob => ({ task: "crm-sync", payload: { entity, id }, queue: `crm:${entity}:${id}`, jobKey: `crm:${entity}:${id}` });
+
+function importJobs(created: Array<{ id: string; personId: string }>, updatedPeople: string[]): BulkJob[] {
+  const jobs: BulkJob[] = [];
+  for (const r of created) {
+    jobs.push({ task: "send-mail", payload: { kind: "invitation", registrationId: r.id }, maxAttempts: 10 });
+    jobs.push(crmJob("person", r.personId), crmJob("registration", r.id));
+  }
+  for (const id of updatedPeople) jobs.push(crmJob("person", id));
+  return jobs;
+}

@@ -1,0 +1,58 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { makeStaffXlsx } from "../tests/import/fixtures";
+import type { BenchResult } from "./types";
+
+// import-20k: a 20,000-row XLSX through the real import (parse, map, duplicate check against
+// the event, insert, jobs) next to a plain COPY of the same rows into a bare table.
+
+export async function run(ctx: { databaseUrl: string; dataDir: string }): Promise<BenchResult[]> {
+  process.env.DATABASE_URL = ctx.databaseUrl;
+  process.env.DATA_DIR = ctx.dataDir;
+  mkdirSync(ctx.dataDir, { recursive: true });
+  const { prisma } = await import("../app/utils/db.server");
+  const { storeUpload, commitImport } = await import("../app/services/import.server");
+  const db = prisma();
+  const event = await db.event.create({ data: { name: "Bench", venue: "Hall", timezone: "Europe/Moscow", startsAt: new Date(Date.now() + 864e5 * 30), endsAt: new Date(Date.now() + 864e5 * 32) } });
+  const org = await db.organization.create({ data: { name: "Bench LLC" } });
+  const ex = await db.exhibitor.create({ data: { eventId: event.id, organizationId: org.id, stand: "X", staffQuota: 20000 } });
+  const actor = { type: "user" as const, id: "00000000-0000-4000-8000-000000000000", role: "manager" as const, exhibitorId: null };
+
+  const rows: string[][] = [];
+  for (let i = 0; i < 20000; i++) rows.push([`Фамилия${i}`, "Имя", "Отчество", "Менеджер", `person${i}@bench.example`, `+7916${String(i).padStart(7, "0")}`]);
+  const xlsx = await makeStaffXlsx(rows);
+
+  const t0 = performance.now();
+  const id = await storeUpload(actor, ex.id, xlsx, "staff.xlsx");
+  const result = await commitImport(actor, ex.id, id, undefined, {});
+  const importMs = performance.now() - t0;
+  if (result.created !== 20000) throw new Error(`import created ${result.created} rows, expected 20000`);
+
+  // Baseline: COPY of the same rows (as CSV) into a bare table, server-side.
+  const dir = mkdtempSync(path.join(ctx.dataDir, "copy-"));
+  chmodSync(dir, 0o755);
+  const csv = path.join(dir, "rows.csv");
+  writeFileSync(csv, rows.map((r) => r.join(",")).join("\n"));
+  chmodSync(csv, 0o644);
+  const client = new pg.Client({ connectionString: ctx.databaseUrl });
+  await client.connect();
+  await client.query(`CREATE TABLE bench_copy (last_name text, first_name text, middle_name text, position text, email text, phone text)`);
+  const c0 = performance.now();
+  await client.query(`COPY bench_copy FROM '${csv}' WITH (FORMAT csv)`);
+  const copyMs = performance.now() - c0;
+  const n = await client.query(`SELECT count(*)::int AS n FROM bench_copy`);
+  await client.end();
+  rmSync(dir, { recursive: true, force: true });
+  if (n.rows[0].n !== 20000) throw new Error("COPY did not load 20000 rows");
+
+  return [
+    {
+      name: "import-20k",
+      value: Math.round(importMs),
+      unit: "ms",
+      baseline: { what: "plain COPY of the same 20,000 rows into a bare table", value: Math.round(copyMs * 10) / 10, unit: "ms" },
+      ratio: Math.round((importMs / copyMs) * 10) / 10,
+    },
+  ];
+}
