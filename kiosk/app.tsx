@@ -1,0 +1,293 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useT } from "~/i18n/react";
+import type { MessageKey } from "~/i18n";
+import { createApi, OfflineError, type CheckInAnswer } from "./api";
+import { searchPeople } from "./search";
+import { beep } from "./sound";
+import { store, type LocalRegistration, type Meta, type QueuedScan } from "./store";
+import { parseTicketCode, verifyTicketCode } from "./verify-code";
+import { createWedgeDetector } from "./wedge";
+
+// The kiosk: scan (USB scanner anywhere on the screen, camera, or search), check in online or,
+// when the server cannot be reached, offline against the synced list with signatures verified
+// locally; offline scans queue in IndexedDB and go to the server in order when it is back.
+
+type Outcome = { kind: "green" | "yellow" | "red"; title: string; detail?: string };
+type T = (k: MessageKey, p?: Record<string, string | number>) => string;
+const TOKEN_KEY = "expodesk.kioskToken";
+const RESULT_MS = 4000;
+
+function eventDay(at: Date, timeZone: string) {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+}
+
+export function KioskApp() {
+  const t = useT();
+  const [token, setToken] = useState<string | null>(null);
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    setToken(localStorage.getItem(TOKEN_KEY));
+    setReady(true);
+  }, []);
+  const unpair = useCallback(() => {
+    localStorage.removeItem(TOKEN_KEY);
+    void store.clearAll();
+    setToken(null);
+  }, []);
+  if (!ready) return null;
+  if (!token) return <Pairing t={t} onPaired={(tok) => (localStorage.setItem(TOKEN_KEY, tok), setToken(tok))} />;
+  return <Scanner token={token} t={t} onUnpair={unpair} />;
+}
+
+function Pairing({ t, onPaired }: { t: T; onPaired: (token: string) => void }) {
+  const [value, setValue] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    try {
+      await createApi(value.trim()).sync(null);
+      onPaired(value.trim());
+    } catch (err) {
+      setError(t("kiosk.pairFailed", { error: (err as Error).message }));
+    }
+  };
+  return (
+    <form className="kiosk-pair" onSubmit={submit}>
+      <h1>{t("kiosk.pairTitle")}</h1>
+      <p>{t("kiosk.pairHelp")}</p>
+      <label htmlFor="kiosk-token">{t("kiosk.token")}</label>
+      <input id="kiosk-token" value={value} onChange={(e) => setValue(e.target.value)} autoFocus />
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="primary">
+        {t("kiosk.pair")}
+      </button>
+    </form>
+  );
+}
+
+function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => void }) {
+  const api = useRef(createApi(token)).current;
+  const [online, setOnline] = useState(true);
+  const [queueLength, setQueueLength] = useState(0);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [people, setPeople] = useState<LocalRegistration[]>([]);
+  const [meta, setMeta] = useState<Meta | null>(null);
+  const [arrived, setArrived] = useState(0);
+  const [query, setQuery] = useState("");
+  const [camera, setCamera] = useState(false);
+  const lastCode = useRef<{ code: string; at: number }>({ code: "", at: 0 });
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+
+  const refreshQueue = useCallback(async () => setQueueLength((await store.queued()).length), []);
+
+  // Delta sync every few seconds; the offline queue goes to the server whenever it answers.
+  useEffect(() => {
+    let stopped = false;
+    const loop = async () => {
+      try {
+        let m = await store.getMeta();
+        if (m) setMeta(m);
+        let more = true;
+        while (more && !stopped) {
+          const page = await api.sync(m?.cursor ?? null);
+          await store.putRegistrations(page.registrations, page.removed, page.reset);
+          m = { cursor: page.cursor, publicKeys: page.publicKeys, kioskName: page.kiosk.name, eventName: page.event.name, timezone: page.event.timezone, categories: page.kiosk.categories };
+          await store.setMeta(m);
+          setMeta(m);
+          more = page.hasMore;
+        }
+        const queued = await store.queued();
+        if (queued.length) {
+          await api.batch(queued);
+          await store.dequeue(queued.map((q) => q.clientId));
+        }
+        setOnline(true);
+      } catch (err) {
+        if (err instanceof OfflineError) setOnline(false);
+        else if ((err as { status?: number }).status === 401) onUnpair();
+      }
+      setPeople(await store.allRegistrations());
+      await refreshQueue();
+      if (!stopped) setTimeout(loop, 3000);
+    };
+    void loop();
+    return () => {
+      stopped = true;
+    };
+  }, [api, onUnpair, refreshQueue]);
+
+  const show = useCallback((o: Outcome) => {
+    setOutcome(o);
+    beep(o.kind);
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => setOutcome(null), RESULT_MS);
+  }, []);
+
+  const fromAnswer = useCallback(
+    (a: CheckInAnswer): Outcome => {
+      const name = a.registration?.name ?? "";
+      const company = a.registration?.company ?? undefined;
+      switch (a.result) {
+        case "checked_in":
+          return { kind: "green", title: t("kiosk.welcome", { name }), detail: [company, t("kiosk.printing")].filter(Boolean).join(" · ") };
+        case "already_checked_in": {
+          const time = a.checkedInAt ? new Date(a.checkedInAt).toLocaleTimeString("ru-RU", { hour: "2-digit", minute: "2-digit", timeZone: meta?.timezone }) : "";
+          return { kind: "yellow", title: name, detail: t("kiosk.already", { time, where: a.kiosk?.name ? `, ${a.kiosk.name}` : "" }) };
+        }
+        case "invalid_code":
+          return { kind: "red", title: t("kiosk.invalid") };
+        case "not_found":
+          return { kind: "red", title: t("kiosk.notFound") };
+        case "cancelled":
+          return { kind: "red", title: name, detail: t("kiosk.cancelled") };
+        case "not_admitted":
+          return { kind: "red", title: name, detail: t("kiosk.notAdmitted", { category: t(`category.${a.registration?.category ?? "visitor"}` as MessageKey) }) };
+      }
+    },
+    [t, meta],
+  );
+
+  const handle = useCallback(
+    async (input: { code?: string; registrationId?: string }) => {
+      const scan: QueuedScan = { clientId: crypto.randomUUID(), scannedAt: new Date().toISOString(), print: true, ...input };
+      try {
+        const answer = await api.checkIn(scan);
+        setOnline(true);
+        if (answer.result === "checked_in") setArrived((n) => n + 1);
+        show(fromAnswer(answer));
+        return;
+      } catch (err) {
+        if (!(err instanceof OfflineError)) {
+          show({ kind: "red", title: (err as Error).message });
+          return;
+        }
+      }
+      // Offline: decide locally, queue for the server (which merges: earliest scan wins).
+      setOnline(false);
+      const m = await store.getMeta();
+      let id = input.registrationId;
+      if (input.code) {
+        const v = await verifyTicketCode(input.code, m?.publicKeys ?? []).catch((err) => (console.warn("offline verification failed", err), null));
+        if (!v || !v.ok) return show({ kind: "red", title: t("kiosk.invalid") });
+        id = v.registrationId;
+      }
+      const reg = id ? await store.getRegistration(id) : undefined;
+      if (!reg) return show({ kind: "red", title: t("kiosk.notFound") });
+      if (reg.status !== "confirmed") return show({ kind: "red", title: reg.name, detail: t("kiosk.cancelled") });
+      const key = `${reg.id}:${eventDay(new Date(), m?.timezone ?? "UTC")}`;
+      const before = await store.checkedAt(key);
+      if (before) return show(fromAnswer({ clientId: scan.clientId, result: "already_checked_in", reason: null, registration: reg, checkedInAt: before, kiosk: null }));
+      await store.markChecked(key, scan.scannedAt);
+      await store.enqueue(scan);
+      await refreshQueue();
+      setArrived((n) => n + 1);
+      show(fromAnswer({ clientId: scan.clientId, result: "checked_in", reason: null, registration: reg, checkedInAt: scan.scannedAt, kiosk: null }));
+    },
+    [api, show, fromAnswer, refreshQueue, t],
+  );
+
+  const onCode = useCallback(
+    (code: string) => {
+      // Cameras decode the same code many times a second: ignore repeats for a few seconds.
+      const now = Date.now();
+      if (lastCode.current.code === code && now - lastCode.current.at < 4000) return;
+      lastCode.current = { code, at: now };
+      if (!parseTicketCode(code)) return show({ kind: "red", title: t("kiosk.invalid") });
+      void handle({ code });
+    },
+    [handle, show, t],
+  );
+
+  // USB scanners type anywhere on the screen: listen on the whole document. Our codes are
+  // about 100 characters, so 20+ keys under 100 ms apart and then Enter is no person.
+  useEffect(() => {
+    const wedge = createWedgeDetector({ onScan: onCode, maxGapMs: 100, minLength: 20 });
+    const listener = (e: KeyboardEvent) => {
+      if (wedge.handle(e) && !(e.target instanceof HTMLInputElement)) e.preventDefault();
+    };
+    document.addEventListener("keydown", listener, true);
+    return () => document.removeEventListener("keydown", listener, true);
+  }, [onCode]);
+
+  const results = query.trim().length >= 2 ? searchPeople(people, query, 8) : [];
+  const expected = people.filter((p) => p.status === "confirmed").length;
+
+  return (
+    <div className="kiosk">
+      <header className="kiosk-bar">
+        <strong>{meta?.eventName}</strong> · {meta?.kioskName}
+        <span className={online ? "pill ok" : "pill bad"} data-testid="kiosk-online">
+          {online ? t("kiosk.online") : t("kiosk.offline")}
+        </span>
+        <span className="pill" data-testid="kiosk-queue">
+          {t("kiosk.queue", { count: queueLength })}
+        </span>
+        <span className="pill" data-testid="kiosk-arrived">
+          {t("kiosk.arrived", { arrived, expected })}
+        </span>
+        <button type="button" className="link" onClick={() => setCamera((c) => !c)}>
+          {camera ? t("kiosk.stopCamera") : t("kiosk.camera")}
+        </button>
+        <button type="button" className="link" onClick={onUnpair}>
+          {t("kiosk.unpair")}
+        </button>
+      </header>
+      {outcome ? (
+        <div className={`kiosk-result ${outcome.kind}`} data-testid="kiosk-result" data-kind={outcome.kind} onClick={() => setOutcome(null)} role="alert">
+          <div className="big">{outcome.title}</div>
+          {outcome.detail && <div>{outcome.detail}</div>}
+        </div>
+      ) : (
+        <div className="kiosk-idle">
+          <div className="big">{t("kiosk.scanPrompt")}</div>
+          {camera && <CameraScanner onCode={onCode} />}
+          <input className="kiosk-search" placeholder={t("kiosk.search")} value={query} onChange={(e) => setQuery(e.target.value)} aria-label={t("kiosk.search")} />
+          {query.trim().length >= 2 && (
+            <ul className="kiosk-results">
+              {results.length === 0 && <li>{t("kiosk.noResults")}</li>}
+              {results.map((p) => (
+                <li key={p.id}>
+                  <span>
+                    {p.name} <span className="muted">{p.company}</span>
+                  </span>
+                  <button type="button" className="primary" onClick={() => (setQuery(""), void handle({ registrationId: p.id }))}>
+                    {t("kiosk.checkIn")}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** html5-qrcode on the chosen (remembered) camera, 10 frames a second. */
+function CameraScanner({ onCode }: { onCode: (code: string) => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    let scanner: { stop: () => Promise<void> } | null = null;
+    let cancelled = false;
+    void import("html5-qrcode").then(async ({ Html5Qrcode }) => {
+      if (cancelled || !ref.current) return;
+      const cameras = await Html5Qrcode.getCameras().catch(() => []);
+      const saved = localStorage.getItem("expodesk.camera");
+      const cameraId = cameras.find((c) => c.id === saved)?.id ?? cameras[0]?.id;
+      if (!cameraId) return;
+      localStorage.setItem("expodesk.camera", cameraId);
+      const s = new Html5Qrcode(ref.current.id);
+      await s.start(cameraId, { fps: 10, qrbox: 250 }, (text) => onCode(text), () => {});
+      scanner = s;
+    });
+    return () => {
+      cancelled = true;
+      void scanner?.stop().catch(() => {});
+    };
+  }, [onCode]);
+  return <div id="kiosk-camera" ref={ref} className="kiosk-camera" />;
+}

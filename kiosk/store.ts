@@ -1,0 +1,62 @@
+// The kiosk's offline store in IndexedDB: the registrations it may admit (from delta sync),
+// sync metadata, the queue of scans waiting for the server, and its own offline check-ins.
+
+export type LocalRegistration = { id: string; name: string; company: string | null; category: string; status: string };
+export type QueuedScan = { clientId: string; code?: string; registrationId?: string; scannedAt: string; print: boolean };
+export type Meta = { cursor: string | null; publicKeys: string[]; kioskName: string; eventName: string; timezone: string; categories: string[] };
+
+const DB = "expodesk-kiosk";
+const STORES = ["registrations", "queue", "meta", "checked"] as const;
+
+function open(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      db.createObjectStore("registrations", { keyPath: "id" });
+      db.createObjectStore("queue", { keyPath: "clientId" });
+      db.createObjectStore("meta");
+      db.createObjectStore("checked");
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+let dbPromise: Promise<IDBDatabase> | null = null;
+const db = () => (dbPromise ??= open());
+
+/** Runs `fn` in one transaction and resolves when it commits, with the last request's result. */
+async function tx<T>(store: (typeof STORES)[number], mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T> | void): Promise<T | undefined> {
+  const d = await db();
+  return new Promise((resolve, reject) => {
+    const t = d.transaction(store, mode);
+    const req = fn(t.objectStore(store));
+    t.oncomplete = () => resolve(req ? req.result : undefined);
+    t.onerror = () => reject(t.error);
+  });
+}
+
+export const store = {
+  putRegistrations: (rows: LocalRegistration[], removed: string[], reset: boolean) =>
+    tx("registrations", "readwrite", (s) => {
+      if (reset) s.clear();
+      for (const r of rows) s.put(r);
+      for (const id of removed) s.delete(id);
+    }),
+  getRegistration: (id: string) => tx<LocalRegistration>("registrations", "readonly", (s) => s.get(id)),
+  allRegistrations: async () => (await tx<LocalRegistration[]>("registrations", "readonly", (s) => s.getAll())) ?? [],
+  getMeta: () => tx<Meta>("meta", "readonly", (s) => s.get("meta")),
+  setMeta: (m: Meta) => tx("meta", "readwrite", (s) => s.put(m, "meta")),
+  enqueue: (scan: QueuedScan) => tx("queue", "readwrite", (s) => s.put(scan)),
+  queued: async () => ((await tx<QueuedScan[]>("queue", "readonly", (s) => s.getAll())) ?? []).sort((a, b) => a.scannedAt.localeCompare(b.scannedAt)),
+  dequeue: (ids: string[]) =>
+    tx("queue", "readwrite", (s) => {
+      for (const id of ids) s.delete(id);
+    }),
+  markChecked: (key: string, at: string) => tx("checked", "readwrite", (s) => s.put(at, key)),
+  checkedAt: (key: string) => tx<string>("checked", "readonly", (s) => s.get(key)),
+  async clearAll() {
+    for (const name of STORES) await tx(name, "readwrite", (s) => void s.clear());
+  },
+};
