@@ -5,6 +5,9 @@ import { useLocale, useT } from "~/i18n/react";
 import { cardFromForm, staffFromForm } from "~/services/card-form.server";
 import { addStaff, editState, listStaff, loadExhibitor, quotaUse, removeStaff, serializeStaff, updateStaff } from "~/services/cabinet.server";
 import { updateExhibitor } from "~/services/exhibitors.server";
+import { MAX_LOGO_BYTES, saveLogo } from "~/services/logo.server";
+import { HttpError } from "~/utils/errors.server";
+import { unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, MaxPartSizeExceededError } from "@remix-run/node";
 import { prisma } from "~/utils/db.server";
 import { formString, runFormAction, type FormResult } from "~/utils/forms.server";
 import { actorOf, requireUser } from "~/utils/session.server";
@@ -36,6 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       deadline: state.deadline?.toISOString() ?? null,
       isSub: !!ex.parentExhibitorId,
       rev: o.updatedAt.toISOString(),
+      logo: o.logoPath ? `/logos/${o.logoPath}` : null,
       card: { name: o.name, legalName: o.legalName, inn: o.inn, country: o.country, city: o.city, address: o.address, website: o.website, phones: o.phones.join(", "), emails: o.emails.join(", "), descriptionRu: o.descriptionRu, descriptionEn: o.descriptionEn },
       staff,
       children: childStaff,
@@ -46,10 +50,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs): Promise<FormResult> {
   const user = await requireUser(request);
   const actor = actorOf(user);
-  const form = await request.formData();
-  const intent = formString(form, "intent") ?? "";
   const exhibitorId = user.exhibitorId ?? "";
   const opts = { ip: context.ip };
+  if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
+    return runFormAction(request, "logo", async () => {
+      let form: FormData;
+      try {
+        form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_LOGO_BYTES }));
+      } catch (err) {
+        if (err instanceof MaxPartSizeExceededError) throw new HttpError(413, "logo_too_large", "too large", { logo: "logo_too_large" });
+        throw err;
+      }
+      const file = form.get("logo");
+      if (!(file instanceof File) || file.size === 0) throw new HttpError(422, "logo_wrong_type", "no file", { logo: "logo_wrong_type" });
+      try {
+        await saveLogo(actor, exhibitorId, Buffer.from(await file.arrayBuffer()), context.ip);
+      } catch (err) {
+        if (err instanceof HttpError && err.code.startsWith("logo_")) throw new HttpError(err.status, err.code, err.message, { logo: err.code });
+        throw err;
+      }
+    });
+  }
+  const form = await request.formData();
+  const intent = formString(form, "intent") ?? "";
   return runFormAction(request, intent, async () => {
     if (intent === "card") await updateExhibitor(actor, exhibitorId, { company: cardFromForm(form) }, opts);
     else if (intent === "add-staff") await addStaff(actor, exhibitorId, staffFromForm(form), opts);
@@ -96,6 +119,17 @@ export default function Cabinet() {
 
       <section className="card">
         <h2>{t("cabinet.company")}</h2>
+        <div className="row">
+          {exhibitor.logo && <img src={exhibitor.logo} alt="" className="logo" data-testid="logo" />}
+          {!readOnly && (
+            <Form method="post" encType="multipart/form-data" className="row" data-testid="logo-form">
+              <Field name="logo" label={t("company.logo")} type="file" error={result?.intent === "logo" && !result.ok ? result.fields.logo : undefined} />
+              <button type="submit" className="link">
+                {t("company.uploadLogo")}
+              </button>
+            </Form>
+          )}
+        </div>
         <CompanyCardForm key={exhibitor.rev} card={exhibitor.card} readOnly={readOnly} fields={result?.intent === "card" && !result.ok ? result.fields : {}} busy={busy} />
       </section>
 

@@ -15,6 +15,8 @@ const FIELD_MESSAGES: Array<[RegExp, MessageKey]> = [
   [/phone|E\.164/i, "field.phone"],
   [/URL/, "field.url"],
   [/Already registered/, "staff.alreadyRegistered"],
+  [/^logo_too_large$/, "company.logoTooLarge"],
+  [/^logo_wrong_type$/, "company.logoWrongType"],
   [/expected number|Invalid input: expected number/i, "field.number"],
 ];
 
