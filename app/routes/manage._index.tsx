@@ -1,5 +1,9 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { EventForm } from "~/components/event-form";
+import { eventFromForm } from "~/services/event-form.server";
+import { createEvent } from "~/services/events.server";
+import { runFormAction } from "~/utils/forms.server";
 import { formatDateRange, formatDateTime, formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { prisma } from "~/utils/db.server";
@@ -29,6 +33,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  requireManagerPage(user);
+  const form = await request.formData();
+  let createdId: string | null = null;
+  const result = await runFormAction(request, "create-event", async () => {
+    createdId = (await createEvent(actorOf(user), eventFromForm(form))).id;
+  });
+  if (createdId) throw redirect(`/manage/events/${createdId}`);
+  return result;
+}
+
 function requireManagerPage(user: Parameters<typeof actorOf>[0]) {
   try {
     requireManager(actorOf(user));
@@ -39,6 +55,8 @@ function requireManagerPage(user: Parameters<typeof actorOf>[0]) {
 
 export default function ManageEvents() {
   const { events } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
   const t = useT();
   const locale = useLocale();
   return (
@@ -77,6 +95,11 @@ export default function ManageEvents() {
           </tbody>
         </table>
       )}
+      <section className="card">
+        <h2>{t("event.create")}</h2>
+        {result?.formError && <p className="form-error" role="alert">{result.formError}</p>}
+        <EventForm intent="create-event" fields={result && !result.ok ? result.fields : {}} busy={busy} submit={t("common.add")} testId="create-event" />
+      </section>
     </>
   );
 }

@@ -5,6 +5,10 @@ import { useLocale, useT } from "~/i18n/react";
 import { cardFromForm } from "~/services/card-form.server";
 import { editState, lockAllOfEvent, quotaUse } from "~/services/cabinet.server";
 import { createExhibitor } from "~/services/exhibitors.server";
+import { eventFromForm } from "~/services/event-form.server";
+import { updateEvent } from "~/services/events.server";
+import { EventForm } from "~/components/event-form";
+import { toLocalInput } from "~/utils/time";
 import { prisma } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
 import { formString, optional, runFormAction, type FormResult } from "~/utils/forms.server";
@@ -46,7 +50,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
   const crm = await prisma().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE task_identifier = 'crm-sync'`;
   return {
-    event: { id: event.id, name: event.name, timezone: event.timezone, editDeadline: event.editDeadline?.toISOString() ?? null },
+    event: {
+      id: event.id,
+      name: event.name,
+      timezone: event.timezone,
+      editDeadline: event.editDeadline?.toISOString() ?? null,
+      form: {
+        name: event.name,
+        venue: event.venue,
+        address: event.address,
+        timezone: event.timezone,
+        startsAt: toLocalInput(event.startsAt, event.timezone),
+        endsAt: toLocalInput(event.endsAt, event.timezone),
+        editDeadline: event.editDeadline ? toLocalInput(event.editDeadline, event.timezone) : "",
+      },
+    },
     exhibitors: rows,
     crmPending: Number(crm[0]?.n ?? 0),
   };
@@ -67,7 +85,8 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
       if (!optional(form, "stand")) fields.stand = "Required";
       if (Object.keys(fields).length) throw new HttpError(422, "validation_failed", "Some fields are invalid.", fields);
       await createExhibitor(actor, eventId, { company: cardFromForm(form), stand: optional(form, "stand")!, staffQuota: quota, areaM2: area ? Number(area.replace(",", ".")) : undefined, parentExhibitorId: optional(form, "parentExhibitorId") }, context.ip);
-    } else if (intent === "lock-all") await lockAllOfEvent(actor, eventId, true, optional(form, "reason"), context.ip);
+    } else if (intent === "settings") await updateEvent(actor, eventId, eventFromForm(form));
+    else if (intent === "lock-all") await lockAllOfEvent(actor, eventId, true, optional(form, "reason"), context.ip);
     else if (intent === "unlock-all") await lockAllOfEvent(actor, eventId, false, null, context.ip);
   });
 }
@@ -185,6 +204,10 @@ export default function ManageEvent() {
           </div>
         </Form>
       </section>
+      <details className="card" data-testid="event-settings">
+        <summary>{t("event.settings")}</summary>
+        <EventForm key={event.editDeadline ?? ""} intent="settings" values={event.form} fields={result?.intent === "settings" && !result.ok ? result.fields : {}} busy={busy} submit={t("common.save")} testId="settings-form" />
+      </details>
     </>
   );
 }

@@ -11,6 +11,7 @@ import { requireManager } from "~/utils/permissions.server";
 import { actorOf, requireUser } from "~/utils/session.server";
 import { Field, StaffTable, StateBanner } from "~/components/cabinet";
 import { serverT } from "~/utils/i18n.server";
+import { toLocalInput, zonedToUtc } from "~/utils/time";
 
 async function managerActor(request: Request) {
   const actor = actorOf(await requireUser(request));
@@ -20,25 +21,6 @@ async function managerActor(request: Request) {
     throw new Response("Forbidden", { status: 403 });
   }
   return actor;
-}
-
-/** `datetime-local` values are wall-clock times in the event's zone; find the matching instant. */
-function zonedToUtc(local: string, timeZone: string): Date | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
-  if (!m) return null;
-  const asUtc = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
-  const offsetAt = (t: number) => {
-    const p = Object.fromEntries(new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(new Date(t)).map((x) => [x.type, x.value]));
-    return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute) - t;
-  };
-  let t = asUtc - offsetAt(asUtc);
-  t = asUtc - offsetAt(t);
-  return new Date(t);
-}
-
-function toLocalInput(d: Date, timeZone: string): string {
-  const p = Object.fromEntries(new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(d).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -18,6 +18,9 @@ const FIELD_MESSAGES: Array<[RegExp, MessageKey]> = [
   [/^logo_too_large$/, "company.logoTooLarge"],
   [/^logo_wrong_type$/, "company.logoWrongType"],
   [/expected number|Invalid input: expected number/i, "field.number"],
+  [/IANA time zone/, "field.timezone"],
+  [/ISO 8601|date-time/, "field.datetime"],
+  [/Must not be before/, "field.endBeforeStart"],
 ];
 
 const CODE_MESSAGES: Record<string, MessageKey> = {

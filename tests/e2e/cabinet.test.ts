@@ -160,4 +160,30 @@ describe("exhibitor cabinet, end to end in Chromium", () => {
     for (const action of ["cabinet.lock", "cabinet.unlock", "staff.add", "staff.import", "exhibitor.update", "account.create"]) expect(log).toContain(action);
     expect(log).toContain("Казань");
   });
+
+  test("the manager creates an event with the cabinet deadline in the venue's time zone; bad input is reported next to the fields", async () => {
+    await manager.goto(app.url + "/manage");
+    const form = "[data-testid=create-event]";
+    await manager.fill(`${form} [name=name]`, "Иннопром 2027");
+    await manager.fill(`${form} [name=venue]`, "Екатеринбург-ЭКСПО");
+    await manager.fill(`${form} [name=timezone]`, "Mars/Olympus");
+    await manager.fill(`${form} [name=startsAt]`, "2027-07-07T10:00");
+    await manager.fill(`${form} [name=endsAt]`, "2027-07-06T17:00");
+    await submit(manager, "create-event");
+    await expect(manager.getByTestId("error-timezone").textContent()).resolves.toContain("часовой пояс");
+    await manager.fill(`${form} [name=timezone]`, "Asia/Yekaterinburg");
+    await submit(manager, "create-event");
+    await expect(manager.getByTestId("error-endsAt").textContent()).resolves.toContain("раньше начала");
+    await manager.fill(`${form} [name=endsAt]`, "2027-07-10T17:00");
+    await manager.fill(`${form} [name=editDeadline]`, "2027-07-01T18:00");
+    await Promise.all([manager.waitForURL(/\/manage\/events\/[0-9a-f-]{36}$/), manager.locator(`${form} button[type=submit]`).click()]);
+    await manager.waitForSelector("[data-testid=event-settings]");
+    await expect(manager.locator("main").textContent()).resolves.toContain("1 июл. 2027 г., 18:00");
+    const { default: pg } = await import("pg");
+    const c = new pg.Client({ connectionString: app.databaseUrl });
+    await c.connect();
+    const row = await c.query(`SELECT "editDeadline" FROM "Event" WHERE name = 'Иннопром 2027'`);
+    await c.end();
+    expect(row.rows[0].editDeadline.toISOString()).toBe("2027-07-01T13:00:00.000Z");
+  });
 });

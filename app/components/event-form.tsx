@@ -1,0 +1,26 @@
+import { Form } from "@remix-run/react";
+import { useT } from "~/i18n/react";
+import { Field } from "./cabinet";
+
+type Values = { name?: string; venue?: string; address?: string | null; timezone?: string; startsAt?: string; endsAt?: string; editDeadline?: string };
+
+export function EventForm({ intent, values = {}, fields, busy, submit, testId }: { intent: string; values?: Values; fields: Record<string, string>; busy: boolean; submit: string; testId: string }) {
+  const t = useT();
+  return (
+    <Form method="post" className="grid" data-testid={testId} noValidate>
+      <input type="hidden" name="intent" value={intent} />
+      <Field name="name" label={t("event.name")} defaultValue={values.name} error={fields.name} required />
+      <Field name="venue" label={t("event.venue")} defaultValue={values.venue} error={fields.venue} required />
+      <Field name="address" label={t("event.address")} defaultValue={values.address} error={fields.address} />
+      <Field name="timezone" label={t("event.timezone")} defaultValue={values.timezone ?? "Europe/Moscow"} error={fields.timezone} required />
+      <Field name="startsAt" label={t("event.startsAt")} type="datetime-local" defaultValue={values.startsAt} error={fields.startsAt} required />
+      <Field name="endsAt" label={t("event.endsAt")} type="datetime-local" defaultValue={values.endsAt} error={fields.endsAt} required />
+      <Field name="editDeadline" label={t("event.editDeadline")} type="datetime-local" defaultValue={values.editDeadline} error={fields.editDeadline} />
+      <div>
+        <button type="submit" className="primary" disabled={busy}>
+          {submit}
+        </button>
+      </div>
+    </Form>
+  );
+}
