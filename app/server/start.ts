@@ -86,14 +86,13 @@ async function main() {
   });
   if (e.WORKER === "on") worker = await startWorker();
 
+  // The logins come first: "is running at" is the last line, which scripts and tests wait for.
   const logins = e.SEED_DEMO === "on" ? await demoLogins() : [];
-  say(`Expo Desk is running at ${appUrl()} (database: ${redact(db!.url)}${db!.embedded ? ", embedded" : ""}; worker: ${e.WORKER})`);
-  {
-    if (logins.length) {
-      say("Demo logins:");
-      for (const l of logins) say(`  ${l.role.padEnd(10)} ${l.email.padEnd(32)} ${l.password}`);
-    }
+  if (logins.length) {
+    say("Demo logins:");
+    for (const l of logins) say(`  ${l.role.padEnd(10)} ${l.email.padEnd(32)} ${l.password}`);
   }
+  say(`Expo Desk is running at ${appUrl()} (database: ${redact(db!.url)}${db!.embedded ? ", embedded" : ""}; worker: ${e.WORKER})`);
 }
 
 main().catch((err) => {
