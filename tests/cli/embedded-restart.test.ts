@@ -18,7 +18,7 @@ async function start() {
   let out = "";
   child.stdout.on("data", (d) => (out += d));
   child.stderr.on("data", (d) => (out += d));
-  await waitForOutput(child, () => out, /Demo logins:[\s\S]*sub@detali/, 90_000);
+  await waitForOutput(child, () => out, /is running at/, 90_000);
   return { child, out: () => out, url: `http://127.0.0.1:${port}` };
 }
 
