@@ -191,10 +191,11 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => 
   );
 
   const onCode = useCallback(
-    (code: string) => {
-      // Cameras decode the same code many times a second: ignore repeats for a few seconds.
+    (code: string, source: "scanner" | "camera" = "scanner") => {
+      // Cameras decode the same code many times a second: ignore their repeats for a few
+      // seconds. A USB scanner fires once per trigger, so a repeat there is a real second scan.
       const now = Date.now();
-      if (lastCode.current.code === code && now - lastCode.current.at < 4000) return;
+      if (source === "camera" && lastCode.current.code === code && now - lastCode.current.at < 4000) return;
       lastCode.current = { code, at: now };
       if (!parseTicketCode(code)) return show({ kind: "red", title: t("kiosk.invalid") });
       void handle({ code });
@@ -203,15 +204,18 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => 
   );
 
   // USB scanners type anywhere on the screen: listen on the whole document. Our codes are
-  // about 100 characters, so 20+ keys under 100 ms apart and then Enter is no person.
+  // about 100 characters, so 20+ keys under 100 ms apart and then Enter is no person. The
+  // detector lives as long as the page: re-creating it (on every sync tick) lost half a scan.
+  const onCodeRef = useRef(onCode);
+  onCodeRef.current = onCode;
   useEffect(() => {
-    const wedge = createWedgeDetector({ onScan: onCode, maxGapMs: 100, minLength: 20 });
+    const wedge = createWedgeDetector({ onScan: (code) => onCodeRef.current(code), maxGapMs: 100, minLength: 20 });
     const listener = (e: KeyboardEvent) => {
       if (wedge.handle(e) && !(e.target instanceof HTMLInputElement)) e.preventDefault();
     };
     document.addEventListener("keydown", listener, true);
     return () => document.removeEventListener("keydown", listener, true);
-  }, [onCode]);
+  }, []);
 
   const results = query.trim().length >= 2 ? searchPeople(people, query, 8) : [];
   const expected = people.filter((p) => p.status === "confirmed").length;
@@ -244,7 +248,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => 
       ) : (
         <div className="kiosk-idle">
           <div className="big">{t("kiosk.scanPrompt")}</div>
-          {camera && <CameraScanner onCode={onCode} />}
+          {camera && <CameraScanner onCode={(code) => onCode(code, "camera")} />}
           <input className="kiosk-search" placeholder={t("kiosk.search")} value={query} onChange={(e) => setQuery(e.target.value)} aria-label={t("kiosk.search")} />
           {query.trim().length >= 2 && (
             <ul className="kiosk-results">

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import * as S from "./schemas";
 
-type Op = { method: "get" | "post" | "patch" | "delete"; path: string; summary: string; auth: string[]; body?: z.ZodType; ok: [number, z.ZodType] };
+type Op = { method: "get" | "post" | "patch" | "delete"; path: string; summary: string; auth: string[]; body?: z.ZodType; ok: [number, z.ZodType]; query?: Array<{ name: string; description: string }> };
 
 // One line per endpoint; request and response schemas are the ones the handlers use.
 export const operations: Op[] = [
@@ -18,6 +18,21 @@ export const operations: Op[] = [
   { method: "delete", path: "/api/v1/exhibitors/{id}/staff/{staffId}", summary: "Remove a staff member (cancels the registration)", auth: ["manager", "exhibitor (own)"], ok: [204, z.null()] },
   { method: "post", path: "/api/v1/exhibitors/{id}/lock", summary: "Lock a cabinet with a reason", auth: ["manager"], body: S.LockInput, ok: [200, S.Exhibitor] },
   { method: "post", path: "/api/v1/exhibitors/{id}/unlock", summary: "Unlock a cabinet", auth: ["manager"], ok: [200, S.Exhibitor] },
+  { method: "post", path: "/api/v1/events/{eventId}/registrations", summary: "Register a visitor (confirmed, invitation mailed) or a media applicant (pending approval). 200 with duplicate: true when the email is registered already (the invitation is re-sent, rate-limited); 202 status discarded when the honeypot is filled; 429 per client address for site tokens", auth: ["site", "manager"], body: S.RegistrationCreate, ok: [201, S.RegistrationCreated] },
+  { method: "post", path: "/api/v1/events/{eventId}/stand-bookings", summary: "Request a stand (company, contact, wished area); 202 status discarded when the honeypot is filled; 429 per client address for site tokens", auth: ["site", "manager"], body: S.StandBookingCreate, ok: [201, S.StandBookingCreated] },
+  { method: "get", path: "/api/v1/events/{eventId}/stand-bookings", summary: "Stand booking requests of an event, newest first", auth: ["manager"], ok: [200, z.object({ standBookings: z.array(S.StandBooking) })] },
+  { method: "get", path: "/api/v1/registrations/{id}", summary: "A registration with person, company, media details and SMS reminder state", auth: ["manager"], ok: [200, S.RegistrationDetail] },
+  { method: "post", path: "/api/v1/registrations/{id}/approve", summary: "Approve a pending media accreditation: confirmed + invitation with QR (409 unless pending)", auth: ["manager"], ok: [200, S.RegistrationDetail] },
+  { method: "post", path: "/api/v1/registrations/{id}/reject", summary: "Reject a pending media accreditation with a reason: rejected + a polite email (409 unless pending)", auth: ["manager"], body: S.RejectInput, ok: [200, S.RegistrationDetail] },
+  { method: "post", path: "/api/v1/kiosk/checkins", summary: "Check a scan in at this kiosk: always 200 with result checked_in | already_checked_in (when, which kiosk) | invalid_code | not_found | cancelled | not_admitted; the same clientId again gets the same answer; print: true prints the badge on the kiosk's printer (printJob)", auth: ["kiosk (paired with a kiosk)"], body: S.CheckInInput, ok: [200, S.CheckInAnswer] },
+  { method: "post", path: "/api/v1/kiosk/checkins/batch", summary: "The offline queue: up to 500 scans answered in order as one by one; an older queued scan replaces a later stored check-in (earliest scan wins), the replaced one is reported as a duplicate", auth: ["kiosk (paired with a kiosk)"], body: S.CheckInBatchInput, ok: [200, S.CheckInBatchAnswer] },
+  { method: "get", path: "/api/v1/kiosk/registrations", summary: "Delta sync of the registrations this kiosk admits (minimal fields) plus the event's public keys; call with the returned cursor as since until hasMore is false", auth: ["kiosk (paired with a kiosk)"], ok: [200, S.KioskSync], query: [{ name: "since", description: "Cursor from the previous answer; absent: everything" }, { name: "limit", description: "Rows per page, 1-5000 (default 1000)" }] },
+  { method: "get", path: "/api/v1/kiosk/status", summary: "Arrived / expected today, and the kiosk printer's live health and queue", auth: ["kiosk (paired with a kiosk)"], ok: [200, S.KioskStatus], query: [{ name: "health", description: "0: skip the live printer check" }] },
+  { method: "get", path: "/api/v1/events/{eventId}/attendance", summary: "Plan vs fact: registered (confirmed) and checked in, by category, exhibitor and event-local hour; refused scans and duplicates", auth: ["manager"], ok: [200, S.Attendance], query: [{ name: "day", description: "Event-local date YYYY-MM-DD; absent: all days" }] },
+  { method: "get", path: "/api/v1/print-jobs", summary: "Print jobs of an event, newest first", auth: ["manager", "kiosk (its event)"], ok: [200, S.PrintJobList], query: [{ name: "eventId", description: "Required for managers" }, { name: "printerId", description: "Only this printer" }, { name: "status", description: "queued | printing | done | failed" }, { name: "limit", description: "1-500 (default 100)" }] },
+  { method: "get", path: "/api/v1/print-jobs/{id}", summary: "A print job's status, attempts and last error", auth: ["manager", "kiosk (its event)"], ok: [200, S.PrintJob] },
+  { method: "post", path: "/api/v1/print-jobs/{id}/reprint", summary: "Print the badge again with a reason, on the same or another printer (a new job)", auth: ["manager", "kiosk (its event)"], body: S.ReprintInput, ok: [201, S.PrintJob] },
+  { method: "get", path: "/api/v1/print-jobs/{id}/pdf", summary: "The badge as application/pdf (browser printers print it in the kiosk; fetching marks such a job done)", auth: ["manager", "kiosk (its event)"], ok: [200, z.string().describe("application/pdf")] },
 ];
 
 const schema = (s: z.ZodType, io: "input" | "output") => {
@@ -35,7 +50,10 @@ export function openApiDocument(serverUrl: string) {
     paths[op.path][op.method] = {
       summary: op.summary,
       ...(op.auth.length ? { security: [{ bearer: [] }], description: `Token roles: ${op.auth.join(", ")}.` } : { security: [] }),
-      parameters: [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string", format: "uuid" } })),
+      parameters: [
+        ...[...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string", format: "uuid" } })),
+        ...(op.query ?? []).map((q) => ({ name: q.name, in: "query", required: false, description: q.description, schema: { type: "string" } })),
+      ],
       ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: schema(op.body, "input") } } } } : {}),
       responses: { [String(op.ok[0])]: { description: "OK", content: { "application/json": { schema: schema(op.ok[1], "output") } } }, ...errors },
     };

@@ -62,6 +62,9 @@ export default function ManageEvents() {
   return (
     <>
       <h1>{t("manage.title")}</h1>
+      <p>
+        <Link to="/manage/crm">{t("crm.link")}</Link>
+      </p>
       {events.length === 0 ? (
         <p className="empty">{t("manage.empty")}</p>
       ) : (

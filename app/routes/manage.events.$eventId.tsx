@@ -110,6 +110,13 @@ export default function ManageEvent() {
         <Link to="/manage">← {t("nav.events")}</Link>
       </p>
       <h1>{event.name}</h1>
+      <p className="row small" data-testid="event-links">
+        <Link to={`/manage/events/${event.id}/media`}>{t("mgr.mediaTitle")}</Link>
+        <Link to={`/manage/events/${event.id}/stand-bookings`}>{t("mgr.standTitle")}</Link>
+        <Link to={`/manage/events/${event.id}/reminders`}>{t("sms.title")}</Link>
+        <Link to="/manage/outbox">{t("outbox.title")}</Link>
+        <a href={`/e/${event.id}/register`}>{t("mgr.publicRegistration")}</a>
+      </p>
       {event.editDeadline && <p className="muted">{t("cabinet.deadline", { time: formatDateTime(locale, new Date(event.editDeadline), event.timezone) })}</p>}
       {crmPending > 0 && <p className="muted">{t("manage.crmPending", { count: crmPending })}</p>}
       {result?.formError && <p className="form-error" role="alert">{result.formError}</p>}

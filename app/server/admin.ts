@@ -16,7 +16,11 @@ const USAGE = `Usage: npm run admin -- <command> [options]
   migrate                                   apply pending database migrations
   seed                                      create the demo data (once)
   create-user --email E --role admin|manager [--name N] [--password-stdin]
-  create-token --role manager|site|kiosk|exhibitor [--exhibitor ID] [--event ID] [--name N]`;
+  create-token --role manager|site|kiosk|exhibitor [--exhibitor ID] [--event ID] [--name N]
+  create-printer --event ID --name N --driver ipp|raw-tcp|browser --address ADDR [--template ID]
+  create-kiosk --event ID --name N [--printer ID] [--categories visitor,media,...] [--location L]
+  render-badge --registration ID --format pdf|zpl|png --out FILE [--template ID]
+  print-test --printer ID`;
 
 class UsageError extends Error {}
 const log = (m: string) => process.stderr.write(`${m}\n`);
@@ -39,6 +43,15 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
       exhibitor: { type: "string" },
       event: { type: "string" },
       "password-stdin": { type: "boolean" },
+      registration: { type: "string" },
+      format: { type: "string" },
+      out: { type: "string" },
+      template: { type: "string" },
+      printer: { type: "string" },
+      driver: { type: "string" },
+      address: { type: "string" },
+      categories: { type: "string" },
+      location: { type: "string" },
     },
     strict: true,
   });
@@ -76,6 +89,25 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
       if (values.event && !(await prisma().event.findUnique({ where: { id: values.event } }))) throw new UsageError(`No event ${values.event}`);
       const { token } = await createApiToken({ role: values.role as TokenRole, name: values.name ?? `${values.role} token`, exhibitorId: values.exhibitor, eventId: values.event });
       process.stdout.write(`${token}\n`);
+      return;
+    }
+    case "create-printer":
+    case "create-kiosk":
+    case "render-badge":
+    case "print-test": {
+      // Loaded only here: the badge renderer (pdfkit, fonts) is not needed by other commands.
+      const { CliInputError, createKioskCommand, createPrinterCommand, printTestCommand, renderBadgeCommand } = await import("../services/print-cli.server");
+      try {
+        if (command === "create-printer") process.stdout.write(`${await createPrinterCommand(values)}\n`);
+        else if (command === "create-kiosk") {
+          const kiosk = await createKioskCommand(values);
+          log(`Created kiosk ${kiosk.id}`);
+          process.stdout.write(`${kiosk.token}\n`);
+        } else if (command === "render-badge") log(await renderBadgeCommand(values));
+        else (await printTestCommand(values)).forEach((l) => log(l));
+      } catch (err) {
+        throw err instanceof CliInputError ? new UsageError(err.message) : err;
+      }
       return;
     }
     default:

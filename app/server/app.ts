@@ -27,7 +27,7 @@ export async function createApp(buildDir = path.resolve(process.env.BUILD_DIR ??
     pinoHttp({
       logger: logger(),
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
-      serializers: { req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url.replace(/(set-password\/)[^/?]+/, "$1***") }), res: (r: { statusCode: number }) => ({ status: r.statusCode }) },
+      serializers: { req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url.replace(/(set-password\/|\/my\/)[^/?]+/, "$1***") }), res: (r: { statusCode: number }) => ({ status: r.statusCode }) },
     }),
   );
   app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
@@ -36,6 +36,13 @@ export async function createApp(buildDir = path.resolve(process.env.BUILD_DIR ??
   app.get("/healthz", async (_req, res) => {
     const health = await healthStatus();
     res.status(health.status === "ok" ? 200 : 503).json(health);
+  });
+
+  // Framing: only the public registration pages (/e/...) may be embedded in the organiser's site.
+  app.use((req, res, next) => {
+    if (req.path.startsWith("/e/")) res.setHeader("Content-Security-Policy", "frame-ancestors *");
+    else res.setHeader("X-Frame-Options", "DENY");
+    next();
   });
 
   // CSRF: every state-changing request outside the bearer-token API must come from our own pages.

@@ -1,6 +1,12 @@
 import { registerMailTasks } from "../services/mail.server";
+import { registerCrmTasks } from "../services/crm/sync-job.server";
+import { registerPrintTasks } from "../services/print.server";
+import { registerReminderTasks } from "../services/reminders.server";
 
 /** Registers every job handler; each feature adds its own here. */
 export function registerAllTasks(): void {
   registerMailTasks();
+  registerCrmTasks();
+  registerReminderTasks();
+  registerPrintTasks();
 }

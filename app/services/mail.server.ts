@@ -6,13 +6,16 @@ import { logger } from "~/utils/logger.server";
 import { singleton } from "~/utils/singleton.server";
 import { ticketCode } from "./codes.server";
 import { createMailer, MailSendError, type Mailer } from "./mail/mailer.server";
-import { renderInvitation, renderSetPassword } from "./mail/templates.server";
+import { renderInvitation, renderRejection, renderSetPassword } from "./mail/templates.server";
 import type pg from "pg";
 
 // Every mail goes through the job queue: `send-mail` retries temporary failures with
 // graphile-worker's backoff and records permanent ones where a manager sees them.
 
-export type MailJob = { kind: "invitation"; registrationId: string } | { kind: "set-password"; userId: string; link: string };
+export type MailJob =
+  | { kind: "invitation"; registrationId: string; /** the attendee's self-service link (public registrations) */ manageUrl?: string }
+  | { kind: "rejection"; registrationId: string }
+  | { kind: "set-password"; userId: string; link: string };
 
 export const mailer = (): Mailer =>
   singleton("mailer", () => createMailer({ smtpUrl: env().SMTP_URL, from: env().MAIL_FROM, outboxDir: outboxDir() }));
@@ -23,7 +26,7 @@ export function enqueueMail(job: MailJob, db?: Pick<pg.PoolClient, "query">, spe
   return enqueue("send-mail", job, { maxAttempts: 10, ...spec }, db);
 }
 
-async function sendInvitation(registrationId: string): Promise<void> {
+async function sendInvitation(registrationId: string, manageUrl?: string): Promise<void> {
   const reg = await prisma().registration.findUnique({ where: { id: registrationId }, include: { person: true, event: true } });
   if (!reg || reg.status !== "confirmed" || !reg.person.email) return;
   const locale = reg.person.locale === "en" ? "en" : "ru";
@@ -32,11 +35,28 @@ async function sendInvitation(registrationId: string): Promise<void> {
     person: reg.person,
     event: reg.event,
     code: await ticketCode(reg),
+    manageUrl,
     calendarUid: `${reg.id}@expodesk`,
   });
   try {
     await mailer().send({ to: { name: `${reg.person.firstName} ${reg.person.lastName}`, address: reg.person.email }, ...mail });
     await prisma().registration.update({ where: { id: reg.id }, data: { inviteSentAt: new Date(), inviteError: null } });
+  } catch (err) {
+    if (err instanceof MailSendError && err.kind === "permanent") {
+      await prisma().registration.update({ where: { id: reg.id }, data: { inviteError: err.message.slice(0, 500) } });
+      return;
+    }
+    throw err;
+  }
+}
+
+/** The polite "we cannot confirm your application" mail; a refused address is recorded like an invitation's. */
+async function sendRejection(registrationId: string): Promise<void> {
+  const reg = await prisma().registration.findUnique({ where: { id: registrationId }, include: { person: true, event: true } });
+  if (!reg || reg.status !== "rejected" || !reg.person.email) return;
+  const mail = await renderRejection({ locale: reg.person.locale === "en" ? "en" : "ru", person: reg.person, event: reg.event, reason: reg.rejectionReason });
+  try {
+    await mailer().send({ to: { name: `${reg.person.firstName} ${reg.person.lastName}`, address: reg.person.email }, ...mail });
   } catch (err) {
     if (err instanceof MailSendError && err.kind === "permanent") {
       await prisma().registration.update({ where: { id: reg.id }, data: { inviteError: err.message.slice(0, 500) } });
@@ -64,7 +84,8 @@ async function sendSetPassword(userId: string, link: string): Promise<void> {
 export function registerMailTasks(): void {
   registerTask("send-mail", async (payload) => {
     const job = payload as MailJob;
-    if (job.kind === "invitation") await sendInvitation(job.registrationId);
+    if (job.kind === "invitation") await sendInvitation(job.registrationId, job.manageUrl);
+    else if (job.kind === "rejection") await sendRejection(job.registrationId);
     else if (job.kind === "set-password") await sendSetPassword(job.userId, job.link);
   });
 }

@@ -19,8 +19,15 @@ const schema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
   MAIL_FROM: z.string().default("Expo Desk <no-reply@expodesk.local>"),
   BITRIX24_WEBHOOK_URL: z.string().url().optional(),
+  BITRIX24_RATE_LIMIT: z.coerce.number().positive().max(1000).default(2),
+  BITRIX24_RATE_BURST: z.coerce.number().int().min(1).max(10000).default(50),
+  BITRIX24_APPLICATION_TOKEN: z.string().min(8, "must be the application_token the portal sends").optional(),
   SMSRU_API_ID: z.string().optional(),
   SMSRU_BASE_URL: z.string().url().default("https://sms.ru"),
+  REMINDER_LOCAL_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM, e.g. 10:00").default("10:00"),
+  RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).max(100000).default(20),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(600),
+  INVITE_RESEND_MINUTES: z.coerce.number().int().min(0).max(1440).default(10),
 });
 
 export type Env = z.infer<typeof schema>;

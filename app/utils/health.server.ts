@@ -1,5 +1,6 @@
 import { pool } from "./db.server";
 import { queueStatus } from "./jobs.server";
+import { crmHealth } from "~/services/crm/crm-admin.server";
 
 export async function healthStatus() {
   const started = performance.now();
@@ -18,5 +19,6 @@ export async function healthStatus() {
       queue = { ok: false };
     }
   }
-  return { status: database.ok && queue.ok ? ("ok" as const) : ("degraded" as const), database, queue, version: process.env.npm_package_version ?? "0.1.0" };
+  const crm = database.ok ? await crmHealth().catch(() => null) : null;
+  return { status: database.ok && queue.ok ? ("ok" as const) : ("degraded" as const), database, queue, crm, version: process.env.npm_package_version ?? "0.1.0" };
 }

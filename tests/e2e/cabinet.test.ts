@@ -36,7 +36,11 @@ async function login(page: Page, email: string, password: string) {
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("button[type=submit].primary")]);
 }
 
+/** Remix has hydrated the page (forms then submit through the router, not as documents). */
+const hydrated = (page: Page) => page.waitForFunction(() => "__remixRouter" in window);
+
 async function submit(page: Page, formTestId: string) {
+  await hydrated(page);
   await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.locator(`[data-testid=${formTestId}] button[type=submit]`).click()]);
   await page.waitForLoadState("networkidle");
 }
@@ -163,6 +167,7 @@ describe("exhibitor cabinet, end to end in Chromium", () => {
 
   test("the manager creates an event with the cabinet deadline in the venue's time zone; bad input is reported next to the fields", async () => {
     await manager.goto(app.url + "/manage");
+    await hydrated(manager);
     const form = "[data-testid=create-event]";
     await manager.fill(`${form} [name=name]`, "Иннопром 2027");
     await manager.fill(`${form} [name=venue]`, "Екатеринбург-ЭКСПО");
@@ -176,6 +181,7 @@ describe("exhibitor cabinet, end to end in Chromium", () => {
     await expect(manager.getByTestId("error-endsAt").textContent()).resolves.toContain("раньше начала");
     await manager.fill(`${form} [name=endsAt]`, "2027-07-10T17:00");
     await manager.fill(`${form} [name=editDeadline]`, "2027-07-01T18:00");
+    await hydrated(manager);
     await Promise.all([manager.waitForURL(/\/manage\/events\/[0-9a-f-]{36}$/), manager.locator(`${form} button[type=submit]`).click()]);
     await manager.waitForSelector("[data-testid=event-settings]");
     await expect(manager.locator("main").textContent()).resolves.toContain("1 июл. 2027 г., 18:00");

@@ -64,3 +64,21 @@ describe("manual search", () => {
     expect(searchKey("Хабаров")).toBe(searchKey("Habarov"));
   });
 });
+
+describe("USB scanner on a busy page", () => {
+  test("one delayed key in the middle of a long scan does not split it", () => {
+    const scans: string[] = [];
+    const d = createWedgeDetector({ onScan: (c) => scans.push(c), maxGapMs: 100, minLength: 20 });
+    const keys = keysFor("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 1000, 5);
+    for (let i = 15; i < keys.length; i++) keys[i] = { ...keys[i], timeStamp: keys[i].timeStamp + 400 }; // a 400 ms stall
+    for (const k of keys) d.handle(k);
+    expect(scans).toEqual(["ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"]);
+  });
+
+  test("a person typing 25 characters at 150 ms a key and pressing Enter is not a scan", () => {
+    const scans: string[] = [];
+    const d = createWedgeDetector({ onScan: (c) => scans.push(c), maxGapMs: 100, minLength: 20 });
+    for (const k of keysFor("abcdefghijklmnopqrstuvwxy", 1000, 150)) d.handle(k);
+    expect(scans).toEqual([]);
+  });
+});

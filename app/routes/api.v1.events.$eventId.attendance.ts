@@ -1,0 +1,25 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { handleApi, json, type Methods } from "~/api/http.server";
+import { attendance } from "~/services/checkin.server";
+import { HttpError, notFound } from "~/utils/errors.server";
+import { canSeeEvent, requireManager } from "~/utils/permissions.server";
+
+// GET /api/v1/events/{eventId}/attendance[?day=YYYY-MM-DD]: plan vs fact (managers).
+const methods: Methods = {
+  GET: async (ctx) => {
+    const actor = ctx.requireActor();
+    requireManager(actor);
+    const eventId = ctx.params.eventId ?? "";
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(eventId) || !canSeeEvent(actor, eventId))
+      throw notFound("Event");
+    const day = new URL(ctx.request.url).searchParams.get("day");
+    if (day !== null && (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))))
+      throw new HttpError(422, "validation_failed", "Some fields are invalid.", { day: "Must be a date, YYYY-MM-DD" });
+    const a = await attendance(eventId, day);
+    if (!a) throw notFound("Event");
+    return json(a);
+  },
+};
+
+export const loader = (args: LoaderFunctionArgs) => handleApi(args, methods);
+export const action = (args: ActionFunctionArgs) => handleApi(args, methods);

@@ -1,0 +1,16 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { handleApi, json, type Methods } from "~/api/http.server";
+import { CheckInBatchInput } from "~/api/schemas";
+import { checkInBatch, kioskForActor } from "~/services/checkin.server";
+
+// POST /api/v1/kiosk/checkins/batch: the kiosk's offline queue, answered in order.
+const methods: Methods = {
+  POST: async (ctx) => {
+    const kiosk = await kioskForActor(ctx.requireActor());
+    const { items } = await ctx.body(CheckInBatchInput);
+    return json({ results: await checkInBatch(kiosk, items) });
+  },
+};
+
+export const loader = (args: LoaderFunctionArgs) => handleApi(args, methods);
+export const action = (args: ActionFunctionArgs) => handleApi(args, methods);

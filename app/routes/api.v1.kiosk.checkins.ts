@@ -1,0 +1,16 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { handleApi, json, type Methods } from "~/api/http.server";
+import { CheckInInput } from "~/api/schemas";
+import { checkIn, kioskForActor } from "~/services/checkin.server";
+
+// POST /api/v1/kiosk/checkins: one scan at a kiosk (kiosk token). Always 200 with a result.
+const methods: Methods = {
+  POST: async (ctx) => {
+    const kiosk = await kioskForActor(ctx.requireActor());
+    const input = await ctx.body(CheckInInput);
+    return json(await checkIn(kiosk, input));
+  },
+};
+
+export const loader = (args: LoaderFunctionArgs) => handleApi(args, methods);
+export const action = (args: ActionFunctionArgs) => handleApi(args, methods);

@@ -1,0 +1,270 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { RegistrationCreate } from "~/api/schemas";
+import { Field } from "~/components/cabinet";
+import { translate, type Locale, type MessageKey } from "~/i18n";
+import { eventPlace, formatEventDates } from "~/services/mail/format";
+import { echo, pageError, pageLocale, readLimitedForm, tFor, text, translateFields } from "~/services/registrations-forms.server";
+import { limitPublicSubmission, MAX_PROOF_BYTES, publicEvent, registerAttendee, type ProofUpload } from "~/services/registrations.server";
+import { HttpError } from "~/utils/errors.server";
+
+// The public registration page: visitors and media, RU/EN, embeddable in an iframe
+// (app/server/app.ts sends frame-ancestors * for /e/...), one column on a phone.
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.event.name} — ${translate(data.locale, "pub.registerTitle")}` : "Expo Desk" },
+];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const locale = pageLocale(request);
+  const found = await publicEvent(params.eventId ?? "").catch(() => null);
+  if (!found) throw new Response("Not found", { status: 404 });
+  const { event, open } = found;
+  const category = new URL(request.url).searchParams.get("type") === "media" ? "media" : "visitor";
+  return {
+    locale,
+    open,
+    category,
+    event: { id: event.id, name: event.name, dates: formatEventDates(locale, event), place: eventPlace(event) },
+  };
+}
+
+type Done = "registered" | "pending" | "resent" | "resentRecently" | "pendingDuplicate";
+type Result = {
+  ok: boolean;
+  formError: string | null;
+  fields: Record<string, string>;
+  values: Record<string, string>;
+  done: Done | null;
+  email: string | null;
+};
+
+export async function action({ request, params, context }: ActionFunctionArgs): Promise<Result> {
+  let locale = pageLocale(request);
+  const fail = (r: { formError: string | null; fields: Record<string, string> }, values: Record<string, string> = {}): Result => ({
+    ok: false,
+    ...r,
+    values,
+    done: null,
+    email: null,
+  });
+  let form: FormData;
+  try {
+    form = await readLimitedForm(request, MAX_PROOF_BYTES + 256 * 1024);
+  } catch (err) {
+    return fail(pageError(locale, err));
+  }
+  locale = pageLocale(request, form);
+  const values = echo(form);
+  try {
+    await limitPublicSubmission(context.ip);
+  } catch (err) {
+    return fail(pageError(locale, err), values);
+  }
+  const category = text(form, "category") === "media" ? "media" : "visitor";
+  const input = {
+    category,
+    person: {
+      lastName: text(form, "lastName"),
+      firstName: text(form, "firstName"),
+      middleName: text(form, "middleName") || null,
+      email: text(form, "email"),
+      phone: text(form, "phone") || null,
+      position: text(form, "position") || null,
+    },
+    company:
+      text(form, "companyName") || text(form, "inn")
+        ? {
+            name: text(form, "companyName"),
+            inn: text(form, "inn") || null,
+            city: text(form, "city") || null,
+            country: text(form, "country") || null,
+            website: text(form, "website") || null,
+          }
+        : null,
+    media:
+      category === "media"
+        ? { outlet: text(form, "outlet"), role: text(form, "role") || null, proofUrl: text(form, "proofUrl") || null }
+        : null,
+    locale,
+    honeypot: text(form, "hp") || null,
+  };
+  const parsed = RegistrationCreate.safeParse(input);
+  const fields = parsed.success
+    ? {}
+    : translateFields(locale, Object.fromEntries(parsed.error.issues.map((i) => [i.path.join("."), i.message])));
+  if (!input.honeypot && form.get("consent") !== "on") fields.consent = tFor(locale)("pub.consentRequired");
+  if (!parsed.success || Object.keys(fields).length) return fail({ formError: tFor(locale)("pub.fixFields"), fields }, values);
+
+  const file = form.get("proofFile");
+  const proof: ProofUpload | null =
+    category === "media" && file instanceof File && file.size > 0
+      ? { data: new Uint8Array(await file.arrayBuffer()), fileName: file.name, contentType: file.type }
+      : null;
+  try {
+    const result = await registerAttendee(params.eventId ?? "", parsed.data, { source: "site", actor: null, ip: context.ip, proof });
+    // A filled trap gets the same answer as a person, so a bot learns nothing.
+    if (result.discarded) return { ok: true, formError: null, fields: {}, values: {}, done: "registered", email: input.person.email };
+    const done: Done = result.duplicate
+      ? result.status === "pending_approval"
+        ? "pendingDuplicate"
+        : result.invitationResent
+          ? "resent"
+          : "resentRecently"
+      : result.status === "pending_approval"
+        ? "pending"
+        : "registered";
+    return { ok: true, formError: null, fields: {}, values: {}, done, email: result.email };
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 404) throw new Response("Not found", { status: 404 });
+    return fail(pageError(locale, err), values);
+  }
+}
+
+const DONE_KEYS: Record<Done, MessageKey> = {
+  registered: "pub.doneRegistered",
+  pending: "pub.donePending",
+  resent: "pub.doneResent",
+  resentRecently: "pub.doneResentRecently",
+  pendingDuplicate: "pub.donePendingDuplicate",
+};
+
+// Reports the page height to the organiser's page (to size the iframe); plain script, so it works
+// even where the browser denies storage to third-party frames and the app cannot hydrate.
+const HEIGHT_SCRIPT = `(function(){if(window.parent===window)return;function p(){window.parent.postMessage({type:"expodesk:height",height:document.documentElement.scrollHeight},"*")}addEventListener("load",p);if(window.ResizeObserver)new ResizeObserver(p).observe(document.documentElement);p()})()`;
+
+function PublicShell({ locale, children }: { locale: Locale; children: React.ReactNode }) {
+  const location = useLocation();
+  const params = new URLSearchParams(location.search);
+  params.set("lang", locale === "ru" ? "en" : "ru");
+  return (
+    <div className="public-page" lang={locale}>
+      {/* The staff header is not for attendees; public pages stand alone (also inside an iframe). */}
+      <style>
+        {
+          ".topbar{display:none} main{margin-top:.75rem} .public-page{max-width:640px;margin:0 auto} .public-page .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden} .public-page .choice{display:flex;gap:1rem;flex-wrap:wrap} .public-page .choice label{font-weight:400;display:flex;gap:.4rem;align-items:center;margin-top:.4rem} .public-page .consent{font-weight:400;display:flex;gap:.5rem;align-items:flex-start} .public-page .media-fields,.public-page .for-media{display:none} .public-page form:has(input[name=category][value=media]:checked) .media-fields{display:block} .public-page form:has(input[name=category][value=media]:checked) .for-media{display:inline} .public-page form:has(input[name=category][value=media]:checked) .for-visitor{display:none}"
+        }
+      </style>
+      <p className="small" style={{ textAlign: "right", margin: 0 }}>
+        <a href={`${location.pathname}?${params.toString()}`} data-testid="lang-switch">
+          {translate(locale, "nav.language")}
+        </a>
+      </p>
+      {children}
+      <script dangerouslySetInnerHTML={{ __html: HEIGHT_SCRIPT }} />
+    </div>
+  );
+}
+
+export default function RegisterPage() {
+  const { locale, open, category: initial, event } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const category = (result?.values.category ?? initial) === "media" ? "media" : "visitor";
+  const t = (key: MessageKey, p?: Record<string, string | number>) => translate(locale, key, p);
+  const fields = result?.fields ?? {};
+  const v = result?.values ?? {};
+  const f = (name: string, label: MessageKey, extra: { type?: string; required?: boolean } = {}) => (
+    <Field key={`${name}-${result ? "r" : ""}`} name={name} label={t(label)} error={fields[name]} defaultValue={v[name]} {...extra} />
+  );
+  return (
+    <PublicShell locale={locale}>
+      <h1>{event.name}</h1>
+      <p className="muted">
+        {event.dates}
+        <br />
+        {event.place}
+      </p>
+      {result?.done ? (
+        <div className="notice" role="status" data-testid="reg-done">
+          {t(DONE_KEYS[result.done], { email: result.email ?? "" })}
+          <p className="small" style={{ marginBottom: 0 }}>
+            <a href={`?lang=${locale}`}>{t("pub.registerAnother")}</a>
+          </p>
+        </div>
+      ) : !open ? (
+        <p className="banner" role="status">
+          {t("pub.closed")}
+        </p>
+      ) : (
+        <Form method="post" reloadDocument encType="multipart/form-data" className="card" noValidate data-testid="register-form">
+          <h2 style={{ marginTop: 0 }}>{t("pub.registerTitle")}</h2>
+          {result?.formError && (
+            <p className="form-error" role="alert" data-testid="form-error">
+              {result.formError}
+            </p>
+          )}
+          <input type="hidden" name="lang" value={locale} />
+          <fieldset className="choice" style={{ border: 0, padding: 0, margin: 0 }}>
+            <legend className="small muted">{t("pub.category")}</legend>
+            <label>
+              <input type="radio" name="category" value="visitor" defaultChecked={category === "visitor"} /> {t("category.visitor")}
+            </label>
+            <label>
+              <input type="radio" name="category" value="media" defaultChecked={category === "media"} /> {t("pub.categoryMedia")}
+            </label>
+          </fieldset>
+          <h3>{t("pub.person")}</h3>
+          <div className="grid">
+            {f("lastName", "staff.lastName", { required: true })}
+            {f("firstName", "staff.firstName", { required: true })}
+            {f("middleName", "staff.middleName")}
+            {f("email", "staff.email", { type: "email", required: true })}
+            {f("phone", "staff.phone", { type: "tel" })}
+            {f("position", "staff.position")}
+          </div>
+          <h3>{t("pub.company")}</h3>
+          <div className="grid">
+            {f("companyName", "company.name")}
+            {f("inn", "pub.innOptional")}
+            {f("city", "company.city")}
+            {f("country", "company.country")}
+            {f("website", "company.website")}
+          </div>
+          <div className="media-fields" data-testid="media-fields">
+            <h3>{t("pub.media")}</h3>
+            <div className="grid">
+              {f("outlet", "pub.outlet", { required: true })}
+              {f("role", "pub.mediaRole")}
+              {f("proofUrl", "pub.proofUrl")}
+              <div className="field">
+                <label htmlFor="f-proofFile">{t("pub.proofFile")}</label>
+                <input
+                  id="f-proofFile"
+                  name="proofFile"
+                  type="file"
+                  accept="application/pdf,image/jpeg,image/png,image/webp"
+                  aria-invalid={!!fields.proofFile}
+                />
+                {fields.proofFile && (
+                  <p className="field-error" data-testid="error-proofFile">
+                    {fields.proofFile}
+                  </p>
+                )}
+              </div>
+            </div>
+            <p className="small muted">{t("pub.mediaNote")}</p>
+          </div>
+          <div className="hp" aria-hidden="true">
+            <label>
+              {t("pub.honeypot")} <input type="text" name="hp" tabIndex={-1} autoComplete="off" defaultValue="" />
+            </label>
+          </div>
+          <label className="consent">
+            <input type="checkbox" name="consent" defaultChecked={v.consent === "on"} aria-invalid={!!fields.consent} />{" "}
+            <span>{t("pub.consent")}</span>
+          </label>
+          {fields.consent && (
+            <p className="field-error" data-testid="error-consent">
+              {fields.consent}
+            </p>
+          )}
+          <button type="submit" className="primary" disabled={busy}>
+            <span className="for-visitor">{t("pub.submit")}</span>
+            <span className="for-media">{t("pub.submitMedia")}</span>
+          </button>
+        </Form>
+      )}
+    </PublicShell>
+  );
+}

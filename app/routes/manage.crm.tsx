@@ -1,0 +1,454 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { formatDateTime, formatNumber, type MessageKey } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import {
+  crmOverview,
+  portalOptions,
+  resumeSync,
+  resyncEvent,
+  resyncProgress,
+  retryAllFailed,
+  retryDeadJobs,
+  retryRecord,
+  saveSettings,
+  type PortalOptions,
+  type SettingsInput,
+} from "~/services/crm/crm-admin.server";
+import { crmWebhookUrl, loadSettings } from "~/services/crm/sync-settings.server";
+import { prisma } from "~/utils/db.server";
+import { HttpError } from "~/utils/errors.server";
+import { formString, optional, runFormAction } from "~/utils/forms.server";
+import { serverT } from "~/utils/i18n.server";
+import { requireManager } from "~/utils/permissions.server";
+import { actorOf, requireUser } from "~/utils/session.server";
+
+// CRM sync with Bitrix24: state, failures with the CRM's own text, retries, the mapping
+// (pipelines, stages and users loaded from the portal) and "resync this event".
+
+async function managerOnly(request: Request) {
+  const actor = actorOf(await requireUser(request));
+  try {
+    requireManager(actor);
+  } catch {
+    throw new Response("Forbidden", { status: 403 });
+  }
+  return actor;
+}
+
+async function optionsOrError(paused: boolean): Promise<{ options: PortalOptions | null; error: string | null }> {
+  if (!crmWebhookUrl() || paused) return { options: null, error: null };
+  try {
+    return { options: await portalOptions(), error: null };
+  } catch (e) {
+    return { options: null, error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await managerOnly(request);
+  const overview = await crmOverview();
+  const settings = await loadSettings();
+  const { options, error } = await optionsOrError(!!overview.paused);
+  const events = await prisma().event.findMany({ orderBy: { startsAt: "desc" }, select: { id: true, name: true, timezone: true } });
+  const progress = (
+    await Promise.all(events.map(async (e) => ({ eventId: e.id, name: e.name, progress: await resyncProgress(e.id) })))
+  ).filter((p) => p.progress);
+  return {
+    overview,
+    settings: {
+      innField: settings.innField ?? "",
+      attendanceCategoryId: settings.attendanceCategoryId,
+      stagePending: settings.stagePending ?? "",
+      stageConfirmed: settings.stageConfirmed ?? "",
+      stageVisited: settings.stageVisited ?? "",
+      stageLost: settings.stageLost ?? "",
+      servicesCategoryId: settings.servicesCategoryId,
+      servicesStage: settings.servicesStage ?? "",
+      attendanceResponsibleId: settings.attendanceResponsibleId,
+      servicesResponsibleId: settings.servicesResponsibleId,
+    },
+    options,
+    optionsError: error,
+    events,
+    progress,
+  };
+}
+
+const intOrNull = (form: FormData, name: string) => {
+  const v = optional(form, name);
+  if (v === null) return null;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0)
+    throw new HttpError(422, "validation_failed", "Some fields are invalid.", { [name]: "expected number" });
+  return n;
+};
+
+export async function action({ request }: ActionFunctionArgs) {
+  await managerOnly(request);
+  const form = await request.formData();
+  const intent = formString(form, "intent") ?? "";
+  const { t } = serverT(request);
+  return runFormAction(request, intent, async () => {
+    switch (intent) {
+      case "retry":
+        await retryRecord(formString(form, "entity") ?? "", formString(form, "id") ?? "");
+        return t("crm.queued", { count: 1 });
+      case "retry-failed":
+        return t("crm.queued", { count: await retryAllFailed() });
+      case "retry-dead":
+        return t("crm.queued", { count: await retryDeadJobs() });
+      case "resume": {
+        const r = await resumeSync();
+        if (!r.ok) throw new HttpError(409, "crm_refused", t("crm.resumeFailed", { reason: r.reason ?? "" }));
+        return t("crm.resumed");
+      }
+      case "resync": {
+        const { total } = await resyncEvent(formString(form, "eventId") ?? "");
+        return t("crm.queued", { count: total });
+      }
+      case "settings": {
+        const input: SettingsInput = {
+          innField: optional(form, "innField"),
+          attendanceCategoryId: intOrNull(form, "attendanceCategoryId"),
+          stagePending: optional(form, "stagePending"),
+          stageConfirmed: optional(form, "stageConfirmed"),
+          stageVisited: optional(form, "stageVisited"),
+          stageLost: optional(form, "stageLost"),
+          servicesCategoryId: intOrNull(form, "servicesCategoryId"),
+          servicesStage: optional(form, "servicesStage"),
+          attendanceResponsibleId: intOrNull(form, "attendanceResponsibleId"),
+          servicesResponsibleId: intOrNull(form, "servicesResponsibleId"),
+        };
+        const settings = await loadSettings();
+        const { options } = await optionsOrError(!!settings.pausedAt);
+        await saveSettings(input, options);
+        return null;
+      }
+      default:
+        throw new HttpError(400, "bad_request", "Unknown action.");
+    }
+  });
+}
+
+const ROLES = [
+  ["stagePending", "crm.stagePending"],
+  ["stageConfirmed", "crm.stageConfirmed"],
+  ["stageVisited", "crm.stageVisited"],
+  ["stageLost", "crm.stageLost"],
+] as const;
+
+export default function ManageCrm() {
+  const { overview, settings, options, optionsError, events, progress } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  const t = useT();
+  const locale = useLocale();
+  const revalidator = useRevalidator();
+  const [attendanceCat, setAttendanceCat] = useState(String(settings.attendanceCategoryId ?? 0));
+  const [servicesCat, setServicesCat] = useState(String(settings.servicesCategoryId ?? 0));
+  const working = overview.queue.pending > overview.queue.waiting || progress.some((p) => p.progress && p.progress.done < p.progress.total);
+  useEffect(() => {
+    if (!working) return;
+    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 3000);
+    return () => clearInterval(timer);
+  }, [working, revalidator]);
+  const stagesOf = (cat: string) => options?.categories.find((c) => String(c.id) === cat)?.stages ?? [];
+  const fields = result && !result.ok && result.intent === "settings" ? result.fields : {};
+  const n = (v: number | undefined) => formatNumber(locale, v ?? 0);
+
+  return (
+    <>
+      <p>
+        <Link to="/manage">← {t("nav.events")}</Link>
+      </p>
+      <h1>{t("crm.title")}</h1>
+      {result?.formError && (
+        <p className="form-error" role="alert">
+          {result.formError}
+        </p>
+      )}
+      {result?.ok && (
+        <p className="notice" role="status">
+          {result.notice}
+        </p>
+      )}
+      {!overview.configured && (
+        <p className="banner" data-testid="crm-off">
+          {t("crm.notConfigured")}
+        </p>
+      )}
+      {overview.paused && (
+        <div className="banner" role="alert" data-testid="crm-paused">
+          <p>{t("crm.paused", { reason: overview.paused.reason })}</p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="resume" />
+            <button type="submit" className="primary" disabled={busy}>
+              {t("crm.resume")}
+            </button>
+          </Form>
+        </div>
+      )}
+
+      <section className="card" data-testid="crm-status">
+        <h2>{t("crm.status")}</h2>
+        {overview.portal && <p className="muted">{t("crm.portal", { portal: overview.portal })}</p>}
+        <p>
+          {t("crm.queue", { count: n(overview.queue.pending) })} · {t("crm.queueWaiting", { count: n(overview.queue.waiting) })} ·{" "}
+          {t("crm.running", { count: n(overview.queue.running) })}
+        </p>
+        <p>
+          {t("crm.synced", { count: n(overview.counts.synced) })} ·{" "}
+          {t("crm.pending", { count: n((overview.counts.pending ?? 0) + (overview.counts.waiting_config ?? 0)) })} ·{" "}
+          {t("crm.failedCount", { count: n(overview.counts.failed) })} · {t("crm.rate", { count: n(overview.syncedLast5Min) })}
+        </p>
+        {overview.requests && (
+          <p className="small muted">
+            {t("crm.requests", { requests: n(overview.requests.requests), retries: n(overview.requests.retries) })}
+          </p>
+        )}
+        {overview.lastError && (
+          <p className="small">
+            {t("crm.lastError", {
+              error: `${overview.lastError.error ?? ""}${overview.lastError.code ? ` (${overview.lastError.code})` : ""}`,
+            })}{" "}
+            — {formatDateTime(locale, new Date(overview.lastError.at), "Europe/Moscow")}
+          </p>
+        )}
+        {overview.queue.dead > 0 && (
+          <Form method="post" className="row">
+            <span>{t("crm.dead", { count: n(overview.queue.dead) })}</span>
+            <input type="hidden" name="intent" value="retry-dead" />
+            <button type="submit" className="link" disabled={busy}>
+              {t("crm.retryDead")}
+            </button>
+          </Form>
+        )}
+      </section>
+
+      <section className="card">
+        <h2>{t("crm.failures")}</h2>
+        {overview.failures.length === 0 ? (
+          <p className="empty">{t("crm.noFailures")}</p>
+        ) : (
+          <>
+            <table data-testid="crm-failures">
+              <thead>
+                <tr>
+                  <th>{t("crm.col.record")}</th>
+                  <th>{t("crm.col.error")}</th>
+                  <th>{t("crm.col.when")}</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {overview.failures.map((f) => (
+                  <tr key={`${f.entity}:${f.id}`}>
+                    <td>
+                      <span className="badge locked">{t(`crm.entity.${f.entity}` as MessageKey)}</span> {f.label}
+                    </td>
+                    <td>{f.error}</td>
+                    <td className="small">{formatDateTime(locale, new Date(f.at), "Europe/Moscow")}</td>
+                    <td>
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="retry" />
+                        <input type="hidden" name="entity" value={f.entity} />
+                        <input type="hidden" name="id" value={f.id} />
+                        <button type="submit" className="link" disabled={busy}>
+                          {t("crm.retry")}
+                        </button>
+                      </Form>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <Form method="post">
+              <input type="hidden" name="intent" value="retry-failed" />
+              <button type="submit" className="link" disabled={busy}>
+                {t("crm.retryAll")}
+              </button>
+            </Form>
+          </>
+        )}
+      </section>
+
+      <section className="card">
+        <h2>{t("crm.resync")}</h2>
+        <Form method="post" className="row">
+          <input type="hidden" name="intent" value="resync" />
+          <select name="eventId" aria-label={t("manage.event")}>
+            {events.map((e) => (
+              <option key={e.id} value={e.id}>
+                {e.name}
+              </option>
+            ))}
+          </select>
+          <button type="submit" className="primary" disabled={busy || events.length === 0 || !overview.configured}>
+            {t("crm.resyncStart")}
+          </button>
+        </Form>
+        {progress.map((p) => (
+          <div key={p.eventId} data-testid="crm-resync-progress">
+            <p className="small">
+              {p.name}: {t("crm.resyncProgress", { done: n(p.progress!.done), total: n(p.progress!.total) })}
+              {p.progress!.failed > 0 && ` · ${t("crm.resyncFailed", { count: n(p.progress!.failed) })}`}
+            </p>
+            <progress max={Math.max(1, p.progress!.total)} value={p.progress!.done} />
+          </div>
+        ))}
+      </section>
+
+      <section className="card">
+        <h2>{t("crm.mapping")}</h2>
+        <p className="small muted">{t("crm.mappingHint")}</p>
+        {optionsError && <p className="form-error">{t("crm.portalUnavailable", { error: optionsError })}</p>}
+        <Form method="post" data-testid="crm-settings">
+          <input type="hidden" name="intent" value="settings" />
+          <div className="grid">
+            <div className="field">
+              <label htmlFor="innField">{t("crm.innField")}</label>
+              <input
+                id="innField"
+                name="innField"
+                type="text"
+                defaultValue={settings.innField}
+                placeholder="UF_CRM_INN"
+                aria-invalid={!!fields.innField}
+              />
+              {fields.innField && <p className="field-error">{fields.innField}</p>}
+            </div>
+          </div>
+          <h3>{t("crm.attendance")}</h3>
+          <div className="grid">
+            <div className="field">
+              <label htmlFor="attendanceCategoryId">{t("crm.pipeline")}</label>
+              {options ? (
+                <select
+                  id="attendanceCategoryId"
+                  name="attendanceCategoryId"
+                  value={attendanceCat}
+                  onChange={(e) => setAttendanceCat(e.target.value)}
+                >
+                  {options.categories.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.name}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                <input
+                  id="attendanceCategoryId"
+                  name="attendanceCategoryId"
+                  type="number"
+                  min={0}
+                  defaultValue={settings.attendanceCategoryId ?? ""}
+                />
+              )}
+            </div>
+            {ROLES.map(([name, label]) => (
+              <div className="field" key={name}>
+                <label htmlFor={name}>{t(label)}</label>
+                {options ? (
+                  <select id={name} name={name} defaultValue={settings[name]} key={attendanceCat} aria-invalid={!!fields[name]}>
+                    <option value="">{t("crm.byDefault")}</option>
+                    {stagesOf(attendanceCat).map((s) => (
+                      <option key={s.STATUS_ID} value={s.STATUS_ID}>
+                        {s.NAME}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  <input id={name} name={name} type="text" defaultValue={settings[name]} />
+                )}
+                {fields[name] && <p className="field-error">{fields[name]}</p>}
+              </div>
+            ))}
+            <div className="field">
+              <label htmlFor="attendanceResponsibleId">{t("crm.attendanceResponsible")}</label>
+              <UserSelect
+                id="attendanceResponsibleId"
+                options={options}
+                value={settings.attendanceResponsibleId}
+                none={t("crm.byDefault")}
+              />
+            </div>
+          </div>
+          <h3>{t("crm.services")}</h3>
+          <div className="grid">
+            <div className="field">
+              <label htmlFor="servicesCategoryId">{t("crm.pipeline")}</label>
+              {options ? (
+                <select
+                  id="servicesCategoryId"
+                  name="servicesCategoryId"
+                  value={servicesCat}
+                  onChange={(e) => setServicesCat(e.target.value)}
+                >
+                  {options.categories.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.name}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                <input
+                  id="servicesCategoryId"
+                  name="servicesCategoryId"
+                  type="number"
+                  min={0}
+                  defaultValue={settings.servicesCategoryId ?? ""}
+                />
+              )}
+            </div>
+            <div className="field">
+              <label htmlFor="servicesStage">{t("crm.servicesStage")}</label>
+              {options ? (
+                <select
+                  id="servicesStage"
+                  name="servicesStage"
+                  defaultValue={settings.servicesStage}
+                  key={servicesCat}
+                  aria-invalid={!!fields.servicesStage}
+                >
+                  <option value="">{t("crm.byDefault")}</option>
+                  {stagesOf(servicesCat).map((s) => (
+                    <option key={s.STATUS_ID} value={s.STATUS_ID}>
+                      {s.NAME}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                <input id="servicesStage" name="servicesStage" type="text" defaultValue={settings.servicesStage} />
+              )}
+              {fields.servicesStage && <p className="field-error">{fields.servicesStage}</p>}
+            </div>
+            <div className="field">
+              <label htmlFor="servicesResponsibleId">{t("crm.servicesResponsible")}</label>
+              <UserSelect id="servicesResponsibleId" options={options} value={settings.servicesResponsibleId} none={t("crm.byDefault")} />
+            </div>
+          </div>
+          <button type="submit" className="primary" disabled={busy}>
+            {t("common.save")}
+          </button>
+        </Form>
+      </section>
+    </>
+  );
+}
+
+function UserSelect({ id, options, value, none }: { id: string; options: PortalOptions | null; value: number | null; none: string }) {
+  if (!options) return <input id={id} name={id} type="number" min={1} defaultValue={value ?? ""} />;
+  return (
+    <select id={id} name={id} defaultValue={value ?? ""}>
+      <option value="">{none}</option>
+      {options.users.map((u) => (
+        <option key={u.id} value={u.id}>
+          {u.name}
+          {u.position ? ` — ${u.position}` : ""}
+        </option>
+      ))}
+    </select>
+  );
+}

@@ -1,0 +1,179 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { formatDateTime } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import { managerActor, pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
+import { approveRegistration, mediaQueue, rejectRegistration, UUID_RE } from "~/services/registrations.server";
+import { prisma } from "~/utils/db.server";
+
+// The media accreditation queue: approve (confirmed + invitation with QR) or reject with a
+// reason (rejected + a polite email); both move the CRM deal through a crm-sync job.
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await managerActor(request);
+  const event = UUID_RE.test(params.eventId ?? "") ? await prisma().event.findUnique({ where: { id: params.eventId } }) : null;
+  if (!event) throw new Response("Not found", { status: 404 });
+  const rows = await mediaQueue(event.id);
+  return {
+    event: { id: event.id, name: event.name, timezone: event.timezone },
+    pending: rows.filter((r) => r.status === "pending_approval"),
+    decided: rows.filter((r) => r.status !== "pending_approval").reverse(),
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs): Promise<PageResult & { intent: string }> {
+  const actor = await managerActor(request);
+  const locale = pageLocale(request);
+  const form = await request.formData();
+  const intent = text(form, "intent");
+  const id = text(form, "registrationId");
+  try {
+    if (intent === "approve") await approveRegistration(actor, id, context.ip);
+    else if (intent === "reject") await rejectRegistration(actor, id, text(form, "reason"), context.ip);
+    else throw new Response("Unknown intent", { status: 400 });
+    return { intent, ok: true, formError: null, fields: {}, notice: tFor(locale)(intent === "approve" ? "mgr.approved" : "mgr.rejected") };
+  } catch (err) {
+    if (err instanceof Response) throw err;
+    const r = pageError(locale, err);
+    return { ...r, intent, formError: r.fields.reason ? tFor(locale)("mgr.reasonRequired") : r.formError };
+  }
+}
+
+type Row = Awaited<ReturnType<typeof loader>>["pending"][number];
+
+function Person({ r }: { r: Row }) {
+  return (
+    <>
+      <strong>{[r.person.lastName, r.person.firstName, r.person.middleName].filter(Boolean).join(" ")}</strong>
+      <div className="small muted">
+        {[r.person.position, r.company?.name].filter(Boolean).join(", ")}
+        <br />
+        {r.person.email}
+        {r.person.phone ? ` · ${r.person.phone}` : ""}
+      </div>
+    </>
+  );
+}
+
+export default function MediaQueue() {
+  const { event, pending, decided } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const locale = useLocale();
+  const busy = useNavigation().state !== "idle";
+  return (
+    <>
+      <p>
+        <Link to={`/manage/events/${event.id}`}>← {event.name}</Link>
+      </p>
+      <h1>{t("mgr.mediaTitle")}</h1>
+      {result?.formError && (
+        <p className="form-error" role="alert" data-testid="form-error">
+          {result.formError}
+        </p>
+      )}
+      {result?.ok && (
+        <p className="notice" role="status" data-testid="notice">
+          {result.notice}
+        </p>
+      )}
+      <h2>
+        {t("mgr.mediaPending")} ({pending.length})
+      </h2>
+      {pending.length === 0 ? (
+        <p className="empty">{t("mgr.mediaNone")}</p>
+      ) : (
+        <table data-testid="media-pending">
+          <thead>
+            <tr>
+              <th>{t("pub.person")}</th>
+              <th>{t("pub.outlet")}</th>
+              <th>{t("pub.proofUrl")}</th>
+              <th>{t("mgr.received")}</th>
+              <th>{t("common.actions")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {pending.map((r) => (
+              <tr key={r.id} data-testid="media-row">
+                <td>
+                  <Person r={r} />
+                </td>
+                <td>
+                  {r.media?.outlet}
+                  {r.media?.role && <div className="small muted">{r.media.role}</div>}
+                </td>
+                <td className="small">
+                  {r.media?.proofUrl && (
+                    <a href={r.media.proofUrl} target="_blank" rel="noopener noreferrer">
+                      {r.media.proofUrl}
+                    </a>
+                  )}
+                  {r.media?.proofFile && (
+                    <div>
+                      <a href={`/manage/media-proof/${r.id}`} target="_blank" rel="noreferrer">
+                        {t("mgr.proofFile")}
+                      </a>
+                    </div>
+                  )}
+                </td>
+                <td className="small muted">{formatDateTime(locale, new Date(r.createdAt), event.timezone)}</td>
+                <td>
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="approve" />
+                    <input type="hidden" name="registrationId" value={r.id} />
+                    <button type="submit" className="primary" style={{ marginTop: 0 }} disabled={busy}>
+                      {t("mgr.approve")}
+                    </button>
+                  </Form>
+                  <details>
+                    <summary>{t("mgr.reject")}</summary>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="reject" />
+                      <input type="hidden" name="registrationId" value={r.id} />
+                      <label htmlFor={`reason-${r.id}`}>{t("mgr.reason")}</label>
+                      <textarea id={`reason-${r.id}`} name="reason" rows={2} maxLength={1000} />
+                      <button type="submit" className="link danger" disabled={busy}>
+                        {t("mgr.rejectSend")}
+                      </button>
+                    </Form>
+                  </details>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>{t("mgr.mediaDecided")}</h2>
+      {decided.length === 0 ? (
+        <p className="muted">—</p>
+      ) : (
+        <table data-testid="media-decided">
+          <tbody>
+            {decided.map((r) => (
+              <tr key={r.id}>
+                <td>
+                  <Person r={r} />
+                </td>
+                <td>{r.media?.outlet}</td>
+                <td>
+                  <span className={r.status === "confirmed" ? "badge" : "badge locked"}>
+                    {t(
+                      r.status === "confirmed"
+                        ? "my.statusConfirmed"
+                        : r.status === "rejected"
+                          ? "my.statusRejected"
+                          : "my.statusCancelled",
+                    )}
+                  </span>
+                  {r.rejectionReason && <div className="small muted">{r.rejectionReason}</div>}
+                  {r.inviteError && <div className="small danger">{t("staff.inviteFailed", { error: r.inviteError })}</div>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

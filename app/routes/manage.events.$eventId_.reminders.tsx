@@ -1,0 +1,155 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
+import { formatDateTime } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import { managerActor, pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
+import { listReminders, reminderDueAt, resendReminder, runRemindersNow, smsConfigured } from "~/services/reminders.server";
+import { UUID_RE } from "~/services/registrations.server";
+import { prisma } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
+
+// SMS reminders of one event: when they go out, each message's delivery state, and resend.
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const actor = await managerActor(request);
+  const event = UUID_RE.test(params.eventId ?? "") ? await prisma().event.findUnique({ where: { id: params.eventId } }) : null;
+  if (!event) throw new Response("Not found", { status: 404 });
+  const rows = await listReminders(actor, event.id);
+  const withPhone = await prisma().registration.count({
+    where: { eventId: event.id, status: "confirmed", person: { phone: { not: null } } },
+  });
+  return {
+    event: { id: event.id, name: event.name, timezone: event.timezone },
+    dueAt: reminderDueAt(event).toISOString(),
+    localTime: env().REMINDER_LOCAL_TIME,
+    configured: smsConfigured(),
+    withPhone,
+    rows,
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs): Promise<PageResult> {
+  const actor = await managerActor(request);
+  const locale = pageLocale(request);
+  const form = await request.formData();
+  const intent = text(form, "intent");
+  try {
+    if (intent === "resend") {
+      await resendReminder(actor, text(form, "reminderId"), context.ip);
+      return { ok: true, formError: null, fields: {}, notice: tFor(locale)("sms.resendQueued") };
+    }
+    if (intent === "run") {
+      await runRemindersNow();
+      return { ok: true, formError: null, fields: {}, notice: tFor(locale)("sms.runQueued") };
+    }
+    throw new Response("Unknown intent", { status: 400 });
+  } catch (err) {
+    if (err instanceof Response) throw err;
+    return pageError(locale, err);
+  }
+}
+
+const MOVING = new Set(["pending", "submitting", "retrying", "queued", "sending", "sent"]);
+
+export default function Reminders() {
+  const { event, dueAt, localTime, configured, withPhone, rows } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const locale = useLocale();
+  const busy = useNavigation().state !== "idle";
+  const revalidator = useRevalidator();
+  const inFlight = rows.some((r) => MOVING.has(r.status));
+  useEffect(() => {
+    // Delivery states change in the background; refresh while some are still moving.
+    if (!inFlight) return;
+    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 5000);
+    return () => clearInterval(timer);
+  }, [inFlight, revalidator]);
+  const counts = rows.reduce<Record<string, number>>((acc, r) => ((acc[r.status] = (acc[r.status] ?? 0) + 1), acc), {});
+  return (
+    <>
+      <p>
+        <Link to={`/manage/events/${event.id}`}>← {event.name}</Link>
+      </p>
+      <h1>{t("sms.title")}</h1>
+      {!configured && (
+        <p className="banner" role="status">
+          {t("sms.notConfigured")}
+        </p>
+      )}
+      <p className="muted">
+        {t("sms.schedule", { time: formatDateTime(locale, new Date(dueAt), event.timezone), local: localTime })}{" "}
+        {t("sms.audience", { count: withPhone })}
+      </p>
+      {result?.formError && (
+        <p className="form-error" role="alert" data-testid="form-error">
+          {result.formError}
+        </p>
+      )}
+      {result?.ok && (
+        <p className="notice" role="status" data-testid="notice">
+          {result.notice}
+        </p>
+      )}
+      <Form method="post" className="row">
+        <input type="hidden" name="intent" value="run" />
+        <button type="submit" className="link" disabled={busy}>
+          {t("sms.runNow")}
+        </button>
+      </Form>
+      <p className="small muted" data-testid="sms-counts">
+        {Object.entries(counts)
+          .map(([status, n]) => `${status}: ${n}`)
+          .join(" · ") || t("sms.none")}
+      </p>
+      {rows.length > 0 && (
+        <table data-testid="sms-rows">
+          <thead>
+            <tr>
+              <th>{t("pub.person")}</th>
+              <th>{t("staff.phone")}</th>
+              <th>{t("manage.state")}</th>
+              <th>{t("sms.sentAt")}</th>
+              <th>{t("common.actions")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id} data-testid="sms-row">
+                <td>{r.name}</td>
+                <td>{r.phone}</td>
+                <td>
+                  <span className={r.status === "failed" || r.status === "skipped" ? "badge locked" : "badge"} data-testid="sms-status">
+                    {r.status}
+                  </span>
+                  {r.error && <div className="small danger">{r.error}</div>}
+                  {(r.attempts > 1 || r.resends > 0) && (
+                    <div className="small muted">{t("sms.attempts", { attempts: r.attempts, resends: r.resends })}</div>
+                  )}
+                </td>
+                <td className="small muted">{r.sentAt ? formatDateTime(locale, new Date(r.sentAt), event.timezone) : "—"}</td>
+                <td>
+                  {!["pending", "submitting", "retrying"].includes(r.status) && (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="resend" />
+                      <input type="hidden" name="reminderId" value={r.id} />
+                      <button
+                        type="submit"
+                        className="link"
+                        disabled={busy}
+                        onClick={(e) => !confirm(t("sms.resendConfirm", { phone: r.phone })) && e.preventDefault()}
+                      >
+                        {t("sms.resend")}
+                      </button>
+                    </Form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,187 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Field } from "~/components/cabinet";
+import { formatDateTime, formatNumber } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import { managerActor, pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
+import { convertStandBooking, declineStandBooking, listStandBookings } from "~/services/registrations-stand.server";
+import { UUID_RE } from "~/services/registrations.server";
+import { prisma } from "~/utils/db.server";
+
+// Stand booking requests, newest first; "make an exhibitor" turns one into an exhibitor (and,
+// if ticked, a cabinet login for the contact) in one step.
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const actor = await managerActor(request);
+  const event = UUID_RE.test(params.eventId ?? "") ? await prisma().event.findUnique({ where: { id: params.eventId } }) : null;
+  if (!event) throw new Response("Not found", { status: 404 });
+  return { event: { id: event.id, name: event.name, timezone: event.timezone }, bookings: await listStandBookings(actor, event.id) };
+}
+
+export async function action({
+  request,
+  context,
+}: ActionFunctionArgs): Promise<PageResult & { intent: string; bookingId: string; exhibitorId?: string }> {
+  const actor = await managerActor(request);
+  const locale = pageLocale(request);
+  const t = tFor(locale);
+  const form = await request.formData();
+  const intent = text(form, "intent");
+  const bookingId = text(form, "bookingId");
+  try {
+    if (intent === "convert") {
+      const quota = text(form, "staffQuota");
+      const area = text(form, "areaM2").replace(",", ".");
+      const out = await convertStandBooking(
+        actor,
+        bookingId,
+        {
+          stand: text(form, "stand"),
+          staffQuota: quota === "" ? Number.NaN : Number(quota),
+          areaM2: area ? Number(area) : null,
+          createAccount: form.get("createAccount") === "on",
+        },
+        context.ip,
+      );
+      const notice =
+        out.account === "created"
+          ? t("mgr.convertedWithAccount")
+          : out.account === "exists"
+            ? t("mgr.convertedAccountExists")
+            : t("mgr.converted");
+      return { intent, bookingId, exhibitorId: out.exhibitorId, ok: true, formError: null, fields: {}, notice };
+    }
+    if (intent === "decline") {
+      await declineStandBooking(actor, bookingId, context.ip);
+      return { intent, bookingId, ok: true, formError: null, fields: {}, notice: t("mgr.declined") };
+    }
+    throw new Response("Unknown intent", { status: 400 });
+  } catch (err) {
+    if (err instanceof Response) throw err;
+    const r = pageError(locale, err);
+    const fields = { ...r.fields, ...(r.fields.staffQuota ? { staffQuota: t("field.number") } : {}) };
+    return { ...r, fields, intent, bookingId };
+  }
+}
+
+export default function StandBookings() {
+  const { event, bookings } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const locale = useLocale();
+  const busy = useNavigation().state !== "idle";
+  return (
+    <>
+      <p>
+        <Link to={`/manage/events/${event.id}`}>← {event.name}</Link>
+      </p>
+      <h1>{t("mgr.standTitle")}</h1>
+      <p className="muted small">
+        {t("mgr.publicPage")}: <a href={`/e/${event.id}/stand`}>/e/{event.id}/stand</a>
+      </p>
+      {result?.formError && (
+        <p className="form-error" role="alert" data-testid="form-error">
+          {result.formError}
+        </p>
+      )}
+      {result?.ok && (
+        <p className="notice" role="status" data-testid="notice">
+          {result.notice} {result.exhibitorId && <Link to={`/manage/exhibitors/${result.exhibitorId}`}>{t("mgr.openExhibitor")}</Link>}
+        </p>
+      )}
+      {bookings.length === 0 ? (
+        <p className="empty">{t("mgr.standNone")}</p>
+      ) : (
+        <table data-testid="stand-bookings">
+          <thead>
+            <tr>
+              <th>{t("company.name")}</th>
+              <th>{t("pub.contact")}</th>
+              <th>{t("manage.area")}</th>
+              <th>{t("manage.state")}</th>
+              <th>{t("common.actions")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {bookings.map((b) => {
+              const fields = result && !result.ok && result.bookingId === b.id ? result.fields : {};
+              return (
+                <tr key={b.id} data-testid="booking-row">
+                  <td>
+                    <strong>{b.company.name}</strong>
+                    <div className="small muted">
+                      {[b.company.inn && `${t("company.inn")} ${b.company.inn}`, b.company.city, b.company.country, b.company.website]
+                        .filter(Boolean)
+                        .join(" · ")}
+                    </div>
+                    {b.comment && <div className="small">{b.comment}</div>}
+                    <div className="small muted">{formatDateTime(locale, new Date(b.createdAt), event.timezone)}</div>
+                  </td>
+                  <td>
+                    {[b.contact.lastName, b.contact.firstName, b.contact.middleName].filter(Boolean).join(" ")}
+                    <div className="small muted">{[b.contact.position, b.contact.email, b.contact.phone].filter(Boolean).join(" · ")}</div>
+                  </td>
+                  <td>{formatNumber(locale, b.areaM2)}</td>
+                  <td>
+                    <span className={b.status === "declined" ? "badge locked" : "badge"}>
+                      {t(
+                        b.status === "converted" ? "mgr.statusConverted" : b.status === "declined" ? "mgr.statusDeclined" : "mgr.statusNew",
+                      )}
+                    </span>
+                    {b.exhibitorId && (
+                      <div className="small">
+                        <Link to={`/manage/exhibitors/${b.exhibitorId}`}>{t("mgr.openExhibitor")}</Link>
+                      </div>
+                    )}
+                  </td>
+                  <td>
+                    {b.status === "new" && (
+                      <>
+                        <details open={Object.keys(fields).length > 0}>
+                          <summary>{t("mgr.convert")}</summary>
+                          <Form method="post" noValidate data-testid="convert-form">
+                            <input type="hidden" name="intent" value="convert" />
+                            <input type="hidden" name="bookingId" value={b.id} />
+                            <Field name="stand" label={t("manage.stand")} error={fields.stand} required />
+                            <Field
+                              name="staffQuota"
+                              label={t("manage.quota")}
+                              type="number"
+                              defaultValue="5"
+                              error={fields.staffQuota}
+                              required
+                            />
+                            <Field name="areaM2" label={t("manage.area")} defaultValue={String(b.areaM2)} error={fields.areaM2} />
+                            <label style={{ fontWeight: 400 }}>
+                              <input type="checkbox" name="createAccount" defaultChecked />{" "}
+                              {t("mgr.createAccount", { email: b.contact.email })}
+                            </label>
+                            <button type="submit" className="primary" disabled={busy}>
+                              {t("mgr.convertSubmit")}
+                            </button>
+                          </Form>
+                        </details>
+                        <Form method="post">
+                          <input type="hidden" name="intent" value="decline" />
+                          <input type="hidden" name="bookingId" value={b.id} />
+                          <button
+                            type="submit"
+                            className="link danger"
+                            disabled={busy}
+                            onClick={(e) => !confirm(t("mgr.declineConfirm")) && e.preventDefault()}
+                          >
+                            {t("mgr.decline")}
+                          </button>
+                        </Form>
+                      </>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,55 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useT } from "~/i18n/react";
+import { outboxDir } from "~/services/mail.server";
+import { managerActor } from "~/services/registrations-forms.server";
+import { listOutbox } from "~/services/registrations-outbox.server";
+import { env } from "~/utils/env.server";
+
+// Mail that "was sent" without SMTP_URL: the .eml files of DATA_DIR/mail, newest first.
+export async function loader({ request }: LoaderFunctionArgs) {
+  await managerActor(request);
+  const { total, entries } = await listOutbox(200);
+  return { smtp: Boolean(env().SMTP_URL), dir: outboxDir(), total, entries };
+}
+
+export default function Outbox() {
+  const { smtp, dir, total, entries } = useLoaderData<typeof loader>();
+  const t = useT();
+  return (
+    <>
+      <p>
+        <Link to="/manage">← {t("nav.events")}</Link>
+      </p>
+      <h1>{t("outbox.title")}</h1>
+      <p className="muted">{smtp ? t("outbox.smtp") : t("outbox.offline", { dir })}</p>
+      {entries.length === 0 ? (
+        <p className="empty">{t("outbox.empty")}</p>
+      ) : (
+        <>
+          {total > entries.length && <p className="small muted">{t("outbox.shown", { shown: entries.length, total })}</p>}
+          <table data-testid="outbox">
+            <thead>
+              <tr>
+                <th>{t("outbox.date")}</th>
+                <th>{t("outbox.to")}</th>
+                <th>{t("outbox.subject")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr key={e.file} data-testid="outbox-row">
+                  <td className="small muted">{e.date}</td>
+                  <td>{e.to}</td>
+                  <td>
+                    <Link to={`/manage/outbox/${encodeURIComponent(e.file)}`}>{e.subject || e.file}</Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,206 @@
+import type { z } from "zod";
+import type { StandBookingCreate } from "~/api/schemas";
+import type { StandBooking } from "~/generated/prisma/client";
+import { audit } from "~/utils/audit.server";
+import { prisma } from "~/utils/db.server";
+import { HttpError, notFound } from "~/utils/errors.server";
+import { enqueue } from "~/utils/jobs.server";
+import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.server";
+import { normalizeEmail, normalizePersonName, normalizePhones, normalizeWebsite } from "~/utils/validators";
+import { createCabinetAccount } from "./accounts.server";
+import { createExhibitor } from "./exhibitors.server";
+import { publicEvent, txQueue, UUID_RE, type Channel } from "./registrations.server";
+
+// Stand booking requests: from the public page or the API into a manager list, and from there
+// into an exhibitor in one step. The CRM job uses entity "standBooking" (a deal in the
+// exhibition-services pipeline; the CRM sync maps status new/converted/declined to stages).
+
+export type StandBookingInput = z.infer<typeof StandBookingCreate>;
+
+const blank = (s: string | null | undefined) => (s && s.trim() ? s.trim() : null);
+
+async function enqueueBookingCrm(db: Parameters<typeof enqueue>[3], id: string) {
+  await enqueue(
+    "crm-sync",
+    { entity: "standBooking", id },
+    { queue: `crm:standBooking:${id}`, jobKey: `crm:standBooking:${id}`, maxAttempts: 25 },
+    db,
+  );
+}
+
+export function serializeStandBooking(b: StandBooking) {
+  return {
+    id: b.id,
+    eventId: b.eventId,
+    status: b.status,
+    company: { name: b.companyName, inn: b.inn, city: b.city, country: b.country, website: b.website },
+    contact: {
+      lastName: b.contactLastName,
+      firstName: b.contactFirstName,
+      middleName: b.contactMiddleName,
+      position: b.contactPosition,
+      email: b.contactEmail,
+      phone: b.contactPhone,
+    },
+    areaM2: Number(b.areaM2),
+    comment: b.comment,
+    locale: b.locale,
+    source: b.source,
+    exhibitorId: b.exhibitorId,
+    createdAt: b.createdAt.toISOString(),
+  };
+}
+
+export async function createStandBooking(
+  eventId: string,
+  input: StandBookingInput,
+  channel: Omit<Channel, "proof">,
+): Promise<{ discarded: true } | { discarded: false; id: string; status: string }> {
+  const { event, open } = await publicEvent(eventId);
+  if (channel.actor && !canSeeEvent(channel.actor, event.id)) throw notFound("Event");
+  if (input.honeypot && input.honeypot.trim()) return { discarded: true };
+  if (!open) throw new HttpError(409, "registration_closed", "Bookings for this event are closed.");
+  const email = normalizeEmail(input.contact.email);
+  if (!email) throw new HttpError(422, "validation_failed", "Some fields are invalid.", { "contact.email": "Invalid email" });
+  const c = input.contact;
+  const booking = await prisma().$transaction(async (tx) => {
+    const b = await tx.standBooking.create({
+      data: {
+        eventId: event.id,
+        companyName: input.company.name.trim(),
+        inn: blank(input.company.inn),
+        city: blank(input.company.city),
+        country: blank(input.company.country),
+        website: blank(input.company.website) ? normalizeWebsite(input.company.website!) : null,
+        contactLastName: normalizePersonName(c.lastName) || c.lastName.trim(),
+        contactFirstName: normalizePersonName(c.firstName) || c.firstName.trim(),
+        contactMiddleName: blank(c.middleName) ? normalizePersonName(c.middleName!) || null : null,
+        contactPosition: blank(c.position),
+        contactEmail: email,
+        contactPhone: blank(c.phone) ? (normalizePhones(c.phone!).phones[0] ?? null) : null,
+        areaM2: input.areaM2,
+        comment: blank(input.comment),
+        locale: input.locale ?? "ru",
+        source: channel.source,
+      },
+    });
+    await enqueueBookingCrm(txQueue(tx), b.id);
+    return b;
+  });
+  await audit(channel.actor, {
+    action: "standBooking.create",
+    entityType: "StandBooking",
+    entityId: booking.id,
+    eventId: event.id,
+    after: serializeStandBooking(booking),
+    ip: channel.ip,
+  });
+  return { discarded: false, id: booking.id, status: booking.status };
+}
+
+export async function listStandBookings(actor: Actor | null, eventId: string) {
+  requireManager(actor);
+  if (!canSeeEvent(actor, eventId)) throw notFound("Event");
+  const rows = await prisma().standBooking.findMany({ where: { eventId }, orderBy: { createdAt: "desc" }, take: 1000 });
+  return rows.map(serializeStandBooking);
+}
+
+async function loadBooking(actor: Actor | null, id: string) {
+  requireManager(actor);
+  const b = UUID_RE.test(id) ? await prisma().standBooking.findUnique({ where: { id } }) : null;
+  if (!b || !canSeeEvent(actor, b.eventId)) throw notFound("Stand booking");
+  return b;
+}
+
+export type ConvertInput = { stand: string; staffQuota: number; areaM2?: number | null; createAccount?: boolean };
+
+/**
+ * Turns a booking into an exhibitor (company card from the booking, the contact's email and
+ * phone on it) and, if asked, a cabinet login for the contact with a set-password mail.
+ */
+export async function convertStandBooking(actor: Actor | null, id: string, input: ConvertInput, ip?: string) {
+  const booking = await loadBooking(actor, id);
+  const fields: Record<string, string> = {};
+  if (!input.stand.trim()) fields.stand = "Required";
+  if (!Number.isInteger(input.staffQuota) || input.staffQuota < 0) fields.staffQuota = "expected number";
+  if (input.areaM2 !== undefined && input.areaM2 !== null && !(input.areaM2 > 0)) fields.areaM2 = "expected number";
+  if (Object.keys(fields).length) throw new HttpError(422, "validation_failed", "Some fields are invalid.", fields);
+  // Claim the booking first so two managers cannot create two exhibitors from it.
+  const claimed = await prisma().standBooking.updateMany({ where: { id: booking.id, status: "new" }, data: { status: "converting" } });
+  if (claimed.count === 0) throw new HttpError(409, "invalid_state", `This booking is ${booking.status} already.`);
+  let exhibitorId: string;
+  try {
+    const ex = await createExhibitor(
+      actor!,
+      booking.eventId,
+      {
+        company: {
+          name: booking.companyName,
+          inn: booking.inn,
+          city: booking.city,
+          country: booking.country,
+          website: booking.website,
+          emails: [booking.contactEmail],
+          phones: booking.contactPhone ? [booking.contactPhone] : [],
+        },
+        stand: input.stand.trim(),
+        areaM2: input.areaM2 ?? Number(booking.areaM2),
+        staffQuota: input.staffQuota,
+      },
+      ip,
+    );
+    exhibitorId = ex.id;
+  } catch (err) {
+    await prisma().standBooking.update({ where: { id: booking.id }, data: { status: "new" } });
+    throw err;
+  }
+  await prisma().$transaction(async (tx) => {
+    await tx.standBooking.update({ where: { id: booking.id }, data: { status: "converted", exhibitorId } });
+    await enqueueBookingCrm(txQueue(tx), booking.id);
+  });
+  await audit(actor, {
+    action: "standBooking.convert",
+    entityType: "StandBooking",
+    entityId: booking.id,
+    eventId: booking.eventId,
+    exhibitorId,
+    before: { status: "new" },
+    after: { status: "converted", exhibitorId },
+    ip,
+  });
+  let account: "created" | "exists" | null = null;
+  if (input.createAccount) {
+    const name = [booking.contactFirstName, booking.contactLastName].join(" ");
+    try {
+      await createCabinetAccount(
+        actor!,
+        exhibitorId,
+        { email: booking.contactEmail, name, locale: booking.locale === "en" ? "en" : "ru" },
+        ip,
+      );
+      account = "created";
+    } catch (err) {
+      if (!(err instanceof HttpError && err.code === "email_taken")) throw err;
+      account = "exists";
+    }
+  }
+  return { exhibitorId, account };
+}
+
+export async function declineStandBooking(actor: Actor | null, id: string, ip?: string) {
+  const booking = await loadBooking(actor, id);
+  await prisma().$transaction(async (tx) => {
+    const done = await tx.standBooking.updateMany({ where: { id: booking.id, status: "new" }, data: { status: "declined" } });
+    if (done.count === 0) throw new HttpError(409, "invalid_state", `This booking is ${booking.status} already.`);
+    await enqueueBookingCrm(txQueue(tx), booking.id);
+  });
+  await audit(actor, {
+    action: "standBooking.decline",
+    entityType: "StandBooking",
+    entityId: booking.id,
+    eventId: booking.eventId,
+    before: { status: booking.status },
+    after: { status: "declined" },
+    ip,
+  });
+}

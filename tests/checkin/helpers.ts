@@ -1,0 +1,199 @@
+// Shared set-up for the check-in and print-queue tests: the real server (startApp) on a fresh
+// database, records created in-process with Prisma, a stand-in Zebra on loopback, HTTP helpers.
+import { randomUUID } from "node:crypto";
+import net from "node:net";
+import { startApp, type RunningApp } from "../setup/app";
+
+export type Category = "visitor" | "exhibitor_staff" | "media" | "speaker" | "organizer" | "vip";
+export type Status = "pending_approval" | "confirmed" | "rejected" | "cancelled";
+
+export interface Ctx {
+  app: RunningApp;
+  managerToken: string;
+  eventId: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies of many shapes
+  call<T = any>(
+    path: string,
+    method?: string,
+    token?: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T; headers: Headers; raw: Buffer }>;
+  db: Awaited<ReturnType<typeof loadDb>>;
+}
+
+async function loadDb() {
+  const { prisma, pool } = await import("../../app/utils/db.server");
+  const { ticketCode } = await import("../../app/services/codes.server");
+  const { createApiToken } = await import("../../app/utils/api-tokens.server");
+  return { prisma, pool, ticketCode, createApiToken };
+}
+
+export async function setup(opts: { timezone?: string } = {}): Promise<Ctx> {
+  const app = await startApp({ seed: false });
+  process.env.DATABASE_URL = app.databaseUrl;
+  const db = await loadDb();
+  const call: Ctx["call"] = async (path, method = "GET", token, body) => {
+    const r = await fetch(app.url + path, {
+      method,
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const raw = Buffer.from(await r.arrayBuffer());
+    const type = r.headers.get("content-type") ?? "";
+    return {
+      status: r.status,
+      body: type.includes("json") && raw.length ? JSON.parse(raw.toString("utf8")) : (null as never),
+      headers: r.headers,
+      raw,
+    };
+  };
+  const managerToken = (await db.createApiToken({ role: "manager", name: "test manager" })).token;
+  const now = Date.now();
+  const ev = await call("/api/v1/events", "POST", managerToken, {
+    name: "ИнноЭкспо 2026",
+    venue: "Крокус Экспо",
+    timezone: opts.timezone ?? "Europe/Moscow",
+    startsAt: new Date(now - 86_400_000).toISOString(),
+    endsAt: new Date(now + 2 * 86_400_000).toISOString(),
+  });
+  if (ev.status !== 201) throw new Error(`event: ${ev.status} ${JSON.stringify(ev.body)}`);
+  return { app, managerToken, eventId: ev.body.id, call, db };
+}
+
+let seq = 0;
+
+/** A person with a registration; returns ids, the display name and the signed ticket code. */
+export async function register(
+  ctx: Ctx,
+  p: {
+    lastName?: string;
+    firstName?: string;
+    middleName?: string | null;
+    category?: Category;
+    status?: Status;
+    exhibitorId?: string | null;
+    eventId?: string;
+    company?: string;
+  },
+) {
+  const n = ++seq;
+  const org = p.company ? await ctx.db.prisma().organization.create({ data: { name: p.company } }) : null;
+  const person = await ctx.db.prisma().person.create({
+    data: {
+      lastName: p.lastName ?? `Иванов${n}`,
+      firstName: p.firstName ?? "Пётр",
+      middleName: p.middleName ?? null,
+      email: `p${n}-${randomUUID().slice(0, 8)}@example.com`,
+      organizationId: org?.id ?? null,
+    },
+  });
+  const reg = await ctx.db.prisma().registration.create({
+    data: {
+      eventId: p.eventId ?? ctx.eventId,
+      personId: person.id,
+      category: p.category ?? "visitor",
+      status: p.status ?? "confirmed",
+      exhibitorId: p.exhibitorId ?? null,
+      codeSecret: randomUUID(),
+    },
+  });
+  const code = await ctx.db.ticketCode(reg);
+  return { id: reg.id, personId: person.id, code, name: [person.lastName, person.firstName, person.middleName].filter(Boolean).join(" ") };
+}
+
+export async function createPrinter(ctx: Ctx, driver: "ipp" | "raw_tcp" | "browser", address: string, name = `${driver} printer`) {
+  return ctx.db.prisma().printer.create({ data: { eventId: ctx.eventId, name, driver, address } });
+}
+
+export async function createKiosk(
+  ctx: Ctx,
+  opts: { name?: string; categories?: Category[]; printerId?: string | null; eventId?: string } = {},
+) {
+  const eventId = opts.eventId ?? ctx.eventId;
+  const kiosk = await ctx.db.prisma().kiosk.create({
+    data: { eventId, name: opts.name ?? "Киоск 1", categories: opts.categories ?? [], defaultPrinterId: opts.printerId ?? null },
+  });
+  const { token } = await ctx.db.createApiToken({ role: "kiosk", name: `kiosk ${kiosk.name}`, kioskId: kiosk.id, eventId });
+  return { id: kiosk.id, name: kiosk.name, token };
+}
+
+export const scan = (ctx: Ctx, token: string, body: Record<string, unknown>) =>
+  ctx.call("/api/v1/kiosk/checkins", "POST", token, { clientId: randomUUID(), ...body });
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < until) {
+    const v = await fn();
+    if (v) return v;
+    last = v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A stand-in Zebra: stores each job (one connection, written then closed) and answers ~HS.
+
+const STX = "\x02";
+const ETX = "\x03";
+export const ZEBRA_READY = `${STX}030,0,0,0812,000,0,0,0,000,0,0,0${ETX}\r\n${STX}000,0,0,0,0,2,6,0,00000000,1,000${ETX}\r\n${STX}1234,0${ETX}\r\n`;
+
+export interface FakeZebra {
+  port: number;
+  address: string;
+  jobs: Array<{ data: Buffer; at: number }>;
+  statusQueries: number;
+  close(): Promise<void>;
+}
+
+export async function fakeZebra(port = 0): Promise<FakeZebra> {
+  const sockets = new Set<net.Socket>();
+  const z: FakeZebra = { port, address: "", jobs: [], statusQueries: 0, close: async () => {} };
+  const server = net.createServer((sock) => {
+    sockets.add(sock);
+    const chunks: Buffer[] = [];
+    sock.on("data", (c) => {
+      chunks.push(c);
+      if (Buffer.concat(chunks).toString("latin1") === "~HS") {
+        z.statusQueries++;
+        sock.write(ZEBRA_READY);
+      }
+    });
+    sock.on("end", () => {
+      const data = Buffer.concat(chunks);
+      if (data.length && data.toString("latin1") !== "~HS") z.jobs.push({ data, at: performance.now() });
+      sock.end();
+    });
+    sock.on("close", () => sockets.delete(sock));
+    sock.on("error", () => {});
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  z.port = (server.address() as net.AddressInfo).port;
+  z.address = `127.0.0.1:${z.port}`;
+  z.close = () =>
+    new Promise<void>((r) => {
+      sockets.forEach((s) => s.destroy());
+      server.close(() => r());
+    });
+  return z;
+}
+
+/** A loopback port nothing listens on (yet). */
+export async function closedPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** One character of a code changed to another valid base64url character. */
+export function forge(code: string, at = Math.floor(code.length / 2)): string {
+  const c = code[at];
+  const other = c === "A" ? "B" : "A";
+  return code.slice(0, at) + other + code.slice(at + 1);
+}

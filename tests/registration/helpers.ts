@@ -1,0 +1,147 @@
+import { request as httpRequest } from "node:http";
+import pg from "pg";
+import type { RunningApp } from "../setup/app";
+
+// Shared helpers of the registration tests: JSON calls (optionally from another loopback
+// source address, for the per-IP limit), tokens, a database client, polling, page forms.
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Reply = { status: number; body: any; headers: Record<string, string | string[] | undefined> };
+
+export function call(app: RunningApp, path: string, method = "GET", token?: string, body?: unknown, from?: string): Promise<Reply> {
+  const url = new URL(app.url + path);
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        method,
+        localAddress: from,
+        headers: {
+          "content-type": "application/json",
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(payload ? { "content-length": String(payload.length) } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          let parsed: unknown = null;
+          try {
+            parsed = text ? JSON.parse(text) : null;
+          } catch {
+            parsed = text;
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed, headers: res.headers });
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
+
+export async function createToken(app: RunningApp, role: "manager" | "site" | "kiosk"): Promise<string> {
+  process.env.DATABASE_URL = app.databaseUrl;
+  const { createApiToken } = await import("../../app/utils/api-tokens.server");
+  return (await createApiToken({ role, name: `test ${role}` })).token;
+}
+
+export async function dbClient(app: RunningApp): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: app.databaseUrl });
+  await client.connect();
+  return client;
+}
+
+export async function waitUntil<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 20_000,
+  everyMs = 100,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Logs in through the real form and returns the session cookie. */
+export async function login(app: RunningApp, email: string, password: string): Promise<string> {
+  const res = await fetch(app.url + "/login", {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: app.url },
+    body: new URLSearchParams({ email, password }),
+  });
+  const cookies = res.headers.getSetCookie().map((c) => c.split(";")[0]);
+  const session = cookies.find((c) => !c.startsWith("lang="));
+  if (!session) throw new Error(`login failed: ${res.status}`);
+  return session;
+}
+
+/** Posts a page form as a browser without JavaScript would (same origin, with the session cookie). */
+export async function postForm(
+  app: RunningApp,
+  path: string,
+  cookie: string,
+  fields: Record<string, string>,
+): Promise<{ status: number; text: string }> {
+  const res = await fetch(app.url + path, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: app.url, cookie },
+    body: new URLSearchParams(fields),
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+export const visitor = (n: number | string, extra: Record<string, unknown> = {}) => ({
+  category: "visitor",
+  person: {
+    lastName: "Петров",
+    firstName: "Иван",
+    middleName: "Сергеевич",
+    email: `guest${n}@expo-test.example`,
+    phone: `+7916${String(1000000 + Number(String(n).replace(/\D/g, "") || 0)).slice(0, 7)}`,
+    position: "Инженер",
+  },
+  company: { name: "ООО Ромашка", city: "Москва" },
+  ...extra,
+});
+
+/** Posts a public page form (urlencoded, same origin) from a chosen loopback address; returns the HTML. */
+export function postPage(
+  app: RunningApp,
+  path: string,
+  fields: Record<string, string>,
+  from: string,
+): Promise<{ status: number; text: string }> {
+  const url = new URL(app.url + path);
+  const payload = Buffer.from(new URLSearchParams(fields).toString());
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        method: "POST",
+        localAddress: from,
+        headers: { "content-type": "application/x-www-form-urlencoded", "content-length": String(payload.length), origin: app.url },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+      },
+    );
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
