@@ -68,7 +68,7 @@ export async function run(ctx?: { databaseUrl: string; dataDir: string }): Promi
     );
     return [
       {
-        name: "crm-sync-commands",
+        name: "crm-sync",
         value: commandsPerSecond,
         unit: "commands/s",
         baseline: { what: `rate-limit bound: ${RATE} req/s x ${COMMANDS_PER_BATCH} commands per batch`, value: bound, unit: "commands/s" },
