@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
+import { CrmStatus, type CrmBadgeView } from "./crm-status";
 
 type FieldProps = { name: string; label: string; error?: string; defaultValue?: string | null; type?: string; required?: boolean; disabled?: boolean; textarea?: boolean };
 
@@ -76,7 +77,18 @@ export function CompanyCardForm({ card, readOnly, fields, busy }: { card: Card; 
 
 type StaffRow = { id: string; lastName: string; firstName: string; middleName: string | null; position: string | null; email: string | null; phone: string | null; inviteSentAt: string | null; inviteError: string | null };
 
-export function StaffTable({ staff, readOnly, result }: { staff: StaffRow[]; readOnly: boolean; result?: { intent: string; ok: boolean; fields: Record<string, string> } }) {
+export function StaffTable({
+  staff,
+  readOnly,
+  result,
+  crm,
+}: {
+  staff: StaffRow[];
+  readOnly: boolean;
+  result?: { intent: string; ok: boolean; fields: Record<string, string> };
+  /** Managers see each person's CRM state. */
+  crm?: Record<string, CrmBadgeView>;
+}) {
   const t = useT();
   if (staff.length === 0) return <p className="muted">{t("cabinet.noStaff")}</p>;
   return (
@@ -87,6 +99,7 @@ export function StaffTable({ staff, readOnly, result }: { staff: StaffRow[]; rea
           <th>{t("staff.position")}</th>
           <th>{t("staff.email")}</th>
           <th>{t("staff.phone")}</th>
+          {crm && <th>{t("crm.column")}</th>}
           {!readOnly && <th>{t("common.actions")}</th>}
         </tr>
       </thead>
@@ -102,6 +115,11 @@ export function StaffTable({ staff, readOnly, result }: { staff: StaffRow[]; rea
               <td>{s.position}</td>
               <td>{s.email}</td>
               <td>{s.phone}</td>
+              {crm && (
+                <td>
+                  <CrmStatus badge={crm[s.id]} />
+                </td>
+              )}
               {!readOnly && (
                 <td>
                   <details>

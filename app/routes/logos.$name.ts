@@ -6,7 +6,7 @@ import { readLogo } from "~/services/logo.server";
 export async function loader({ params }: LoaderFunctionArgs) {
   const logo = await readLogo(params.name ?? "");
   if (!logo) return new Response("Not found", { status: 404 });
-  return new Response(logo.data, {
+  return new Response(new Uint8Array(logo.data), {
     headers: {
       "content-type": logo.type,
       "content-security-policy": "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox",

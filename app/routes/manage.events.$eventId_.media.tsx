@@ -1,7 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { CrmStatus } from "~/components/crm-status";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
+import { crmBadges } from "~/services/crm/crm-admin.server";
 import { managerActor, pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
 import { approveRegistration, mediaQueue, rejectRegistration, UUID_RE } from "~/services/registrations.server";
 import { prisma } from "~/utils/db.server";
@@ -14,7 +16,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const event = UUID_RE.test(params.eventId ?? "") ? await prisma().event.findUnique({ where: { id: params.eventId } }) : null;
   if (!event) throw new Response("Not found", { status: 404 });
   const rows = await mediaQueue(event.id);
+  // A registration's badge is the worst of its contact and its deal.
+  const crm = await crmBadges(
+    Object.fromEntries(rows.map((r) => [r.id, [{ entity: "person" as const, id: r.person.id }, { entity: "registration" as const, id: r.id }]])),
+  );
   return {
+    crm,
     event: { id: event.id, name: event.name, timezone: event.timezone },
     pending: rows.filter((r) => r.status === "pending_approval"),
     decided: rows.filter((r) => r.status !== "pending_approval").reverse(),
@@ -56,7 +63,7 @@ function Person({ r }: { r: Row }) {
 }
 
 export default function MediaQueue() {
-  const { event, pending, decided } = useLoaderData<typeof loader>();
+  const { event, pending, decided, crm } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -98,6 +105,9 @@ export default function MediaQueue() {
               <tr key={r.id} data-testid="media-row">
                 <td>
                   <Person r={r} />
+                  <div>
+                    <CrmStatus badge={crm[r.id]} />
+                  </div>
                 </td>
                 <td>
                   {r.media?.outlet}
@@ -154,6 +164,9 @@ export default function MediaQueue() {
               <tr key={r.id}>
                 <td>
                   <Person r={r} />
+                  <div>
+                    <CrmStatus badge={crm[r.id]} />
+                  </div>
                 </td>
                 <td>{r.media?.outlet}</td>
                 <td>

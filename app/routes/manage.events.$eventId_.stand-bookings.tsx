@@ -1,9 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field } from "~/components/cabinet";
+import { CrmStatus } from "~/components/crm-status";
 import { formatDateTime, formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { managerActor, pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
+import { crmBadges } from "~/services/crm/crm-admin.server";
 import { convertStandBooking, declineStandBooking, listStandBookings } from "~/services/registrations-stand.server";
 import { UUID_RE } from "~/services/registrations.server";
 import { prisma } from "~/utils/db.server";
@@ -15,7 +17,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await managerActor(request);
   const event = UUID_RE.test(params.eventId ?? "") ? await prisma().event.findUnique({ where: { id: params.eventId } }) : null;
   if (!event) throw new Response("Not found", { status: 404 });
-  return { event: { id: event.id, name: event.name, timezone: event.timezone }, bookings: await listStandBookings(actor, event.id) };
+  const bookings = await listStandBookings(actor, event.id);
+  const crm = await crmBadges(Object.fromEntries(bookings.map((b) => [b.id, [{ entity: "standBooking" as const, id: b.id }]])));
+  return { event: { id: event.id, name: event.name, timezone: event.timezone }, bookings, crm };
 }
 
 export async function action({
@@ -65,7 +69,7 @@ export async function action({
 }
 
 export default function StandBookings() {
-  const { event, bookings } = useLoaderData<typeof loader>();
+  const { event, bookings, crm } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -128,6 +132,9 @@ export default function StandBookings() {
                         b.status === "converted" ? "mgr.statusConverted" : b.status === "declined" ? "mgr.statusDeclined" : "mgr.statusNew",
                       )}
                     </span>
+                    <div>
+                      <CrmStatus badge={crm[b.id]} />
+                    </div>
                     {b.exhibitorId && (
                       <div className="small">
                         <Link to={`/manage/exhibitors/${b.exhibitorId}`}>{t("mgr.openExhibitor")}</Link>

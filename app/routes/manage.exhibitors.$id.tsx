@@ -10,6 +10,8 @@ import { formString, optional, runFormAction, type FormResult } from "~/utils/fo
 import { requireManager } from "~/utils/permissions.server";
 import { actorOf, requireUser } from "~/utils/session.server";
 import { Field, StaffTable, StateBanner } from "~/components/cabinet";
+import { CrmStatus } from "~/components/crm-status";
+import { crmBadges } from "~/services/crm/crm-admin.server";
 import { serverT } from "~/utils/i18n.server";
 import { toLocalInput, zonedToUtc } from "~/utils/time";
 
@@ -52,6 +54,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     staff: staff.map(serializeStaff),
     users: users.map((u) => ({ id: u.id, email: u.email, name: u.name, active: u.active, hasPassword: !!u.passwordHash, lastLoginAt: u.lastLoginAt?.toISOString() ?? null })),
+    crm: await crmBadges({
+      exhibitor: [
+        { entity: "organization", id: ex.organizationId },
+        { entity: "exhibitor", id: ex.id },
+      ],
+      ...Object.fromEntries(staff.map((r) => [r.id, [{ entity: "person" as const, id: r.personId }, { entity: "registration" as const, id: r.id }]])),
+    }),
     log: log.map((l) => ({ id: String(l.id), at: l.at.toISOString(), action: l.action, before: l.before, after: l.after })),
   };
 }
@@ -87,7 +96,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
 }
 
 export default function ManageExhibitor() {
-  const { ex, staff, users, log } = useLoaderData<typeof loader>();
+  const { ex, staff, users, log, crm } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -101,6 +110,9 @@ export default function ManageExhibitor() {
       <h1>{ex.name}</h1>
       <p className="muted">
         {t("manage.stand")}: {ex.stand} · {t("cabinet.quota", { used: ex.used, quota: ex.quota })}
+      </p>
+      <p>
+        <CrmStatus badge={crm.exhibitor} />
       </p>
       <StateBanner reason={ex.reason} lockReason={ex.lockReason} deadline={ex.deadline} timezone={ex.timezone} />
       {result?.formError && <p className="form-error" role="alert">{result.formError}</p>}
@@ -184,7 +196,7 @@ export default function ManageExhibitor() {
 
       <section className="card">
         <h2>{t("cabinet.staff")}</h2>
-        <StaffTable staff={staff} readOnly />
+        <StaffTable staff={staff} readOnly crm={crm} />
       </section>
 
       <section className="card">

@@ -228,10 +228,15 @@ const SCAN_SQL = `WITH prior_ci AS (
     SELECT graphile_worker.add_job('print-badge', json_build_object('printJobId', pj."id"), run_at => now() + $10::int * interval '1 millisecond',
                                    max_attempts => 5, job_key => 'print:' || pj."id"::text) AS j
     FROM pj WHERE $9::boolean
+  ), crm AS (
+    -- The deal moves to "visited" (transactional outbox: the job commits with the check-in).
+    SELECT graphile_worker.add_job('crm-sync', json_build_object('entity', 'registration', 'id', $2::text), queue_name => 'crm:registration:' || $2::text,
+                                   max_attempts => 25, job_key => 'crm:registration:' || $2::text) AS j
+    FROM ci
   )
   SELECT (SELECT row_to_json(x) FROM prior_ci x) AS "priorCheckIn", (SELECT row_to_json(x) FROM prior_scan x) AS "priorScan",
          (SELECT row_to_json(x) FROM reg x) AS "reg", (SELECT row_to_json(x) FROM ci x) AS "inserted",
-         (SELECT "id" FROM pj) AS "printJobId", (SELECT count(*) FROM job) AS "queued"`;
+         (SELECT "id" FROM pj) AS "printJobId", (SELECT count(*) FROM job) AS "queued", (SELECT count(*) FROM crm) AS "crmQueued"`;
 
 async function loadReg(id: string, eventId: string): Promise<RegInfo | null> {
   const r = await pool().query<{ reg: RegInfo | null }>(

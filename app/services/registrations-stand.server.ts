@@ -13,7 +13,7 @@ import { publicEvent, txQueue, UUID_RE, type Channel } from "./registrations.ser
 
 // Stand booking requests: from the public page or the API into a manager list, and from there
 // into an exhibitor in one step. The CRM job uses entity "standBooking" (a deal in the
-// exhibition-services pipeline; the CRM sync maps status new/converted/declined to stages).
+// exhibition-services pipeline at stage "new"; once converted, the exhibitor carries the deal on).
 
 export type StandBookingInput = z.infer<typeof StandBookingCreate>;
 

@@ -96,7 +96,7 @@ function phoneBase(tag: string): number {
   return h * 10_000;
 }
 
-export type Ref = { entity: "organization" | "person" | "registration" | "exhibitor"; id: string };
+export type Ref = { entity: "organization" | "person" | "registration" | "exhibitor" | "standBooking"; id: string };
 
 /** The jobs the services add: `crm-sync` with queue and key `crm:<entity>:<id>`. */
 export async function enqueueSync(db: pg.Pool, refs: Ref[]): Promise<void> {

@@ -27,7 +27,7 @@ afterAll(async () => {
 
 async function upload(name: string, type: string, data: Buffer | string) {
   const form = new FormData();
-  form.append("logo", new Blob([data], { type }), name);
+  form.append("logo", new Blob([typeof data === "string" ? data : new Uint8Array(data)], { type }), name);
   const r = await fetch(app.url + "/cabinet?index", { method: "POST", headers: { cookie, origin: app.url, "accept-language": "ru" }, body: form });
   return { status: r.status, text: await r.text() };
 }

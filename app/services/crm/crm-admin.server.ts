@@ -93,10 +93,35 @@ export async function crmStatusOf(entity: CrmEntity, ids: string[]) {
   );
 }
 
+export type CrmBadge = { entity: CrmEntity; id: string; status: "synced" | "pending" | "failed" | "waiting_config" | null; error: string | null };
+
+const BADGE_RANK = { failed: 4, waiting_config: 3, pending: 2, synced: 1 } as const;
+
+/**
+ * Per-record badges for pages: one per record of `refs`, keyed `entity:id`. Several refs under
+ * one key (e.g. a staff member's contact and deal) show the worst of them, with its retry.
+ */
+export async function crmBadges(groups: Record<string, RecordRef[]>): Promise<Record<string, CrmBadge>> {
+  const all = Object.values(groups).flat();
+  const states = new Map<string, CrmBadge>();
+  for (const entity of CRM_ENTITIES) {
+    const ids = [...new Set(all.filter((r) => r.entity === entity).map((r) => r.id))];
+    if (!ids.length) continue;
+    for (const [id, s] of await crmStatusOf(entity, ids)) states.set(`${entity}:${id}`, { entity, id, status: s.status, error: s.error });
+  }
+  const out: Record<string, CrmBadge> = {};
+  for (const [key, refs] of Object.entries(groups)) {
+    const badges = refs.map((r) => states.get(`${r.entity}:${r.id}`)).filter((b): b is CrmBadge => !!b?.status);
+    badges.sort((x, y) => BADGE_RANK[y.status!] - BADGE_RANK[x.status!]);
+    if (badges[0]) out[key] = badges[0];
+  }
+  return out;
+}
+
 async function labelsOf(refs: RecordRef[]): Promise<Map<string, string>> {
   const ids = (e: CrmEntity) => refs.filter((r) => r.entity === e).map((r) => r.id);
   const out = new Map<string, string>();
-  const [orgs, people, regs, exhibitors] = await Promise.all([
+  const [orgs, people, regs, exhibitors, bookings] = await Promise.all([
     prisma().organization.findMany({ where: { id: { in: ids("organization") } }, select: { id: true, name: true } }),
     prisma().person.findMany({ where: { id: { in: ids("person") } }, select: { id: true, lastName: true, firstName: true, email: true } }),
     prisma().registration.findMany({
@@ -107,11 +132,16 @@ async function labelsOf(refs: RecordRef[]): Promise<Map<string, string>> {
       where: { id: { in: ids("exhibitor") } },
       select: { id: true, organization: { select: { name: true } }, event: { select: { name: true } } },
     }),
+    prisma().standBooking.findMany({
+      where: { id: { in: ids("standBooking") } },
+      select: { id: true, companyName: true, event: { select: { name: true } } },
+    }),
   ]);
   orgs.forEach((o) => out.set(`organization:${o.id}`, o.name));
   people.forEach((p) => out.set(`person:${p.id}`, `${p.lastName} ${p.firstName}${p.email ? ` <${p.email}>` : ""}`));
   regs.forEach((r) => out.set(`registration:${r.id}`, `${r.person.lastName} ${r.person.firstName} — ${r.event.name}`));
   exhibitors.forEach((e) => out.set(`exhibitor:${e.id}`, `${e.organization.name} — ${e.event.name}`));
+  bookings.forEach((b) => out.set(`standBooking:${b.id}`, `${b.companyName} — ${b.event.name}`));
   return out;
 }
 
@@ -178,6 +208,7 @@ export async function resyncEvent(eventId: string): Promise<{ total: number }> {
     select: { id: true, personId: true, person: { select: { organizationId: true } }, exhibitor: { select: { organizationId: true } } },
   });
   const exhibitors = await prisma().exhibitor.findMany({ where: { eventId }, select: { id: true, organizationId: true } });
+  const bookings = await prisma().standBooking.findMany({ where: { eventId }, select: { id: true } });
   const orgs = new Set<string>();
   for (const r of regs) {
     const o = r.person.organizationId ?? r.exhibitor?.organizationId;
@@ -187,10 +218,11 @@ export async function resyncEvent(eventId: string): Promise<{ total: number }> {
   const refs: RecordRef[] = [
     ...[...orgs].map((id) => ({ entity: "organization" as const, id })),
     ...[...new Set(regs.map((r) => r.personId))].map((id) => ({ entity: "person" as const, id })),
+    ...bookings.map((b) => ({ entity: "standBooking" as const, id: b.id })),
     ...exhibitors.map((e) => ({ entity: "exhibitor" as const, id: e.id })),
     ...regs.map((r) => ({ entity: "registration" as const, id: r.id })),
   ];
-  const total = regs.length + exhibitors.length;
+  const total = regs.length + exhibitors.length + bookings.length;
   await prisma().crmResync.create({ data: { eventId, total } });
   // A forgotten hash makes the record look changed: it is compared with the CRM and corrected.
   for (const entity of CRM_ENTITIES) {
@@ -208,7 +240,7 @@ export async function resyncProgress(eventId: string): Promise<{ total: number; 
   const r = await pool().query<{ done: number; failed: number }>(
     `SELECT count(*) FILTER (WHERE status = 'synced' AND "syncedAt" >= $2)::int AS done,
             count(*) FILTER (WHERE status = 'failed' AND "updatedAt" >= $2)::int AS failed
-     FROM "CrmSyncState" WHERE "eventId" = $1::uuid AND "entityType" IN ('registration', 'exhibitor')`,
+     FROM "CrmSyncState" WHERE "eventId" = $1::uuid AND "entityType" IN ('registration', 'exhibitor', 'standBooking')`,
     [eventId, last.startedAt],
   );
   const { done, failed } = r.rows[0] ?? { done: 0, failed: 0 };

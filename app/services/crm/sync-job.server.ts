@@ -1,4 +1,5 @@
-// The `crm-sync` job: pushes organizations, people, registrations and exhibitors to Bitrix24.
+// The `crm-sync` job: pushes organizations, people, registrations, exhibitors and stand-booking
+// requests to Bitrix24.
 //
 // Jobs are added by the services in the same transaction as the change (transactional outbox),
 // one per record: `{entity, id}`, queue and job key `crm:<entity>:<id>` (so pending changes of one
@@ -33,6 +34,9 @@ import {
   companyPayload,
   contactPayload,
   dataHash,
+  bookingCompanyPayload,
+  bookingContactPayload,
+  bookingDealPayload,
   exhibitorDealPayload,
   jobKeyOf,
   originId,
@@ -112,6 +116,8 @@ const EXHIBITOR_INCLUDE = { event: { select: { name: true } }, organization: { s
 type PersonRow = Prisma.PersonGetPayload<{ include: typeof PERSON_INCLUDE }>;
 type RegistrationRow = Prisma.RegistrationGetPayload<{ include: typeof REGISTRATION_INCLUDE }>;
 type ExhibitorRow = Prisma.ExhibitorGetPayload<{ include: typeof EXHIBITOR_INCLUDE }>;
+const BOOKING_INCLUDE = { event: { select: { name: true } } } as const;
+type BookingRow = Prisma.StandBookingGetPayload<{ include: typeof BOOKING_INCLUDE }>;
 
 class PausedError extends Error {}
 class LeaseBusy extends Error {}
@@ -325,18 +331,22 @@ export class Sweep {
   private async preload(refs: RecordRef[]): Promise<void> {
     const ids = (e: CrmEntity) => refs.filter((r) => r.entity === e).map((r) => r.id);
     const put = (e: CrmEntity, rows: { id: string }[]) => rows.forEach((row) => this.loaded.set(`${e}:${row.id}`, row));
-    const [orgs, people, regs, exhibitors] = await Promise.all([
+    const [orgs, people, regs, exhibitors, bookings] = await Promise.all([
       ids("organization").length ? prisma().organization.findMany({ where: { id: { in: ids("organization") } } }) : [],
       ids("person").length ? prisma().person.findMany({ where: { id: { in: ids("person") } }, include: PERSON_INCLUDE }) : [],
       ids("registration").length
         ? prisma().registration.findMany({ where: { id: { in: ids("registration") } }, include: REGISTRATION_INCLUDE })
         : [],
       ids("exhibitor").length ? prisma().exhibitor.findMany({ where: { id: { in: ids("exhibitor") } }, include: EXHIBITOR_INCLUDE }) : [],
+      ids("standBooking").length
+        ? prisma().standBooking.findMany({ where: { id: { in: ids("standBooking") } }, include: BOOKING_INCLUDE })
+        : [],
     ]);
     put("organization", orgs);
     put("person", people);
     put("registration", regs);
     put("exhibitor", exhibitors);
+    put("standBooking", bookings);
   }
 
   private preloaded<T>(ref: RecordRef): T | undefined {
@@ -518,6 +528,8 @@ export class Sweep {
         return this.syncRegistration(ref);
       case "exhibitor":
         return this.syncExhibitor(ref);
+      case "standBooking":
+        return this.syncStandBooking(ref);
     }
   }
 
@@ -678,6 +690,12 @@ export class Sweep {
     if (!ex) return this.gone(ref);
     this.eventIds.set(key, ex.eventId);
     const companyId = await this.dependency({ entity: "organization", id: ex.organizationId }, ex.organization.crmCompanyId);
+    // A request converted into this exhibitor: its deal becomes the participation deal.
+    let dealId = ex.crmDealId;
+    if (!dealId) {
+      const booking = await prisma().standBooking.findFirst({ where: { exhibitorId: ex.id }, select: { id: true, crmDealId: true } });
+      if (booking) dealId = await this.dependency({ entity: "standBooking", id: booking.id }, booking.crmDealId);
+    }
     const payload = exhibitorDealPayload(
       {
         id: ex.id,
@@ -696,7 +714,7 @@ export class Sweep {
     if (skip) return skip;
     const r = await this.engine.pushDeal({
       originId: originId(ref),
-      crmId: ex.crmDealId,
+      crmId: dealId,
       lookupOrigin: !!this.states.get(key)?.createStartedAt,
       categoryId,
       payload,
@@ -708,6 +726,81 @@ export class Sweep {
       beforeCreate: this.beforeCreate(ref),
     });
     if (r.crmId !== ex.crmDealId) await pool().query(`UPDATE "Exhibitor" SET "crmDealId" = $1 WHERE id = $2::uuid`, [r.crmId, ex.id]);
+    return this.finish(ref, r.crmId, hash, { crmCategoryId: r.categoryId, crmStageId: r.stageId });
+  }
+
+  /**
+   * A stand-booking request: its company and contact (found by e-mail / phone when the CRM
+   * knows them), and a deal in the exhibition-services pipeline at stage "new". Once converted,
+   * the exhibitor's sync carries the same deal on; the booking itself sends nothing more.
+   */
+  private async syncStandBooking(ref: RecordRef): Promise<Outcome> {
+    const key = refKey(ref);
+    const b =
+      this.preloaded<BookingRow>(ref) ?? (await prisma().standBooking.findUnique({ where: { id: ref.id }, include: BOOKING_INCLUDE }));
+    if (!b) return this.gone(ref);
+    this.eventIds.set(key, b.eventId);
+    const data = {
+      id: b.id,
+      eventName: b.event.name,
+      companyName: b.companyName,
+      inn: b.inn,
+      city: b.city,
+      country: b.country,
+      website: b.website,
+      contact: {
+        lastName: b.contactLastName,
+        firstName: b.contactFirstName,
+        middleName: b.contactMiddleName,
+        position: b.contactPosition,
+        email: b.contactEmail,
+        phone: b.contactPhone,
+      },
+      areaM2: b.areaM2.toString(),
+      comment: b.comment,
+    };
+    const handedOver = b.status === "converted" && !!b.exhibitorId && !!b.crmDealId;
+    const categoryId = this.mapping.servicesCategoryId;
+    const hash = dataHash({ data, categoryId, handedOver });
+    this.hashes.set(key, hash);
+    const skip = this.noop(key, hash, b.crmDealId);
+    if (skip) return skip;
+    if (handedOver) return this.finish(ref, b.crmDealId!, hash);
+    const companyPayload = bookingCompanyPayload(data, this.mapping);
+    const company = await this.engine.pushCard({
+      kind: "company",
+      originId: companyPayload.scalars.ORIGIN_ID,
+      crmId: b.crmCompanyId,
+      lookupOrigin: !b.crmCompanyId,
+      payload: companyPayload,
+      beforeCreate: this.beforeCreate(ref),
+    });
+    if (company.crmId !== b.crmCompanyId)
+      await pool().query(`UPDATE "StandBooking" SET "crmCompanyId" = $1 WHERE id = $2::uuid`, [company.crmId, b.id]);
+    const contactPayload = bookingContactPayload(data, company.crmId);
+    const contact = await this.engine.pushCard({
+      kind: "contact",
+      originId: contactPayload.scalars.ORIGIN_ID,
+      crmId: b.crmContactId,
+      lookupOrigin: !b.crmContactId,
+      payload: contactPayload,
+      beforeCreate: this.beforeCreate(ref),
+    });
+    if (contact.crmId !== b.crmContactId)
+      await pool().query(`UPDATE "StandBooking" SET "crmContactId" = $1 WHERE id = $2::uuid`, [contact.crmId, b.id]);
+    const r = await this.engine.pushDeal({
+      originId: originId(ref),
+      crmId: b.crmDealId,
+      lookupOrigin: !!this.states.get(key)?.createStartedAt,
+      categoryId,
+      payload: bookingDealPayload(data, { companyId: company.crmId, contactId: contact.crmId }, this.mapping),
+      stageFor: async (cat, creating) =>
+        creating
+          ? pickStage(await pipelineStages(cat), "new", cat === this.mapping.servicesCategoryId ? this.mapping.servicesStage : null)
+          : null,
+      beforeCreate: this.beforeCreate(ref),
+    });
+    if (r.crmId !== b.crmDealId) await pool().query(`UPDATE "StandBooking" SET "crmDealId" = $1 WHERE id = $2::uuid`, [r.crmId, b.id]);
     return this.finish(ref, r.crmId, hash, { crmCategoryId: r.categoryId, crmStageId: r.stageId });
   }
 }
@@ -727,6 +820,8 @@ async function crmIdOf(ref: RecordRef): Promise<number | null> {
       return (await prisma().registration.findUnique({ where: { id: ref.id }, select: { crmDealId: true } }))?.crmDealId ?? null;
     case "exhibitor":
       return (await prisma().exhibitor.findUnique({ where: { id: ref.id }, select: { crmDealId: true } }))?.crmDealId ?? null;
+    case "standBooking":
+      return (await prisma().standBooking.findUnique({ where: { id: ref.id }, select: { crmDealId: true } }))?.crmDealId ?? null;
   }
 }
 

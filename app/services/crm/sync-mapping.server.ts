@@ -5,8 +5,8 @@ import { translate, type MessageKey } from "~/i18n";
 
 export const ORIGINATOR_ID = "expodesk";
 
-export type CrmEntity = "organization" | "person" | "registration" | "exhibitor";
-export const CRM_ENTITIES: readonly CrmEntity[] = ["organization", "person", "registration", "exhibitor"];
+export type CrmEntity = "organization" | "person" | "registration" | "exhibitor" | "standBooking";
+export const CRM_ENTITIES: readonly CrmEntity[] = ["organization", "person", "registration", "exhibitor", "standBooking"];
 
 export type RecordRef = { entity: CrmEntity; id: string };
 export const refKey = (r: RecordRef) => `${r.entity}:${r.id}`;
@@ -193,6 +193,67 @@ export function exhibitorDealPayload(
   if (deps.companyId) scalars.COMPANY_ID = String(deps.companyId);
   if (mapping.servicesResponsibleId) scalars.ASSIGNED_BY_ID = String(mapping.servicesResponsibleId);
   return { scalars, contactId: null };
+}
+
+export type StandBookingData = {
+  id: string;
+  eventName: string;
+  companyName: string;
+  inn: string | null;
+  city: string | null;
+  country: string | null;
+  website: string | null;
+  contact: { lastName: string; firstName: string; middleName: string | null; position: string | null; email: string; phone: string | null };
+  areaM2: string;
+  comment: string | null;
+};
+
+/**
+ * The booking's company, with the contact's e-mail and phone as its own (as the conversion into
+ * an exhibitor does), so the exhibitor's company later finds this one instead of making another.
+ */
+export function bookingCompanyPayload(b: StandBookingData, mapping: Pick<SyncMapping, "innField">): CardPayload {
+  const scalars: Record<string, string> = {
+    TITLE: b.companyName,
+    ADDRESS_CITY: b.city ?? "",
+    ADDRESS_COUNTRY: b.country ?? "",
+    ORIGINATOR_ID,
+    ORIGIN_ID: `standBooking:${b.id}:company`,
+  };
+  if (mapping.innField && b.inn) scalars[mapping.innField] = b.inn;
+  return {
+    scalars,
+    multi: { EMAIL: [b.contact.email], PHONE: b.contact.phone ? [b.contact.phone] : [], WEB: b.website ? [b.website] : [] },
+  };
+}
+
+export function bookingContactPayload(b: StandBookingData, companyCrmId: number | null): CardPayload {
+  const scalars: Record<string, string> = {
+    NAME: b.contact.firstName,
+    LAST_NAME: b.contact.lastName,
+    SECOND_NAME: b.contact.middleName ?? "",
+    POST: b.contact.position ?? "",
+    ORIGINATOR_ID,
+    ORIGIN_ID: `standBooking:${b.id}:contact`,
+  };
+  if (companyCrmId) scalars.COMPANY_ID = String(companyCrmId);
+  return { scalars, multi: { EMAIL: [b.contact.email], PHONE: b.contact.phone ? [b.contact.phone] : [] } };
+}
+
+export function bookingDealPayload(
+  b: StandBookingData,
+  deps: { contactId: number | null; companyId: number | null },
+  mapping: Pick<SyncMapping, "servicesResponsibleId">,
+): DealPayload {
+  const scalars: Record<string, string> = {
+    TITLE: `${b.eventName}: заявка на стенд — ${b.companyName}, ${b.areaM2} м²`,
+    COMMENTS: b.comment ?? "",
+    ORIGINATOR_ID,
+    ORIGIN_ID: originId({ entity: "standBooking", id: b.id }),
+  };
+  if (deps.companyId) scalars.COMPANY_ID = String(deps.companyId);
+  if (mapping.servicesResponsibleId) scalars.ASSIGNED_BY_ID = String(mapping.servicesResponsibleId);
+  return { scalars, contactId: deps.contactId };
 }
 
 /** Timeline comment for a visit: time in the event's zone and the kiosk. */
