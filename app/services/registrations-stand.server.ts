@@ -8,6 +8,7 @@ import { enqueue } from "~/utils/jobs.server";
 import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.server";
 import { normalizeEmail, normalizePersonName, normalizePhones, normalizeWebsite } from "~/utils/validators";
 import { createCabinetAccount } from "./accounts.server";
+import { bookingContactOf } from "./crm/sync-mapping.server";
 import { createExhibitor } from "./exhibitors.server";
 import { publicEvent, txQueue, UUID_RE, type Channel } from "./registrations.server";
 
@@ -34,14 +35,7 @@ export function serializeStandBooking(b: StandBooking) {
     eventId: b.eventId,
     status: b.status,
     company: { name: b.companyName, inn: b.inn, city: b.city, country: b.country, website: b.website },
-    contact: {
-      lastName: b.contactLastName,
-      firstName: b.contactFirstName,
-      middleName: b.contactMiddleName,
-      position: b.contactPosition,
-      email: b.contactEmail,
-      phone: b.contactPhone,
-    },
+    contact: bookingContactOf(b),
     areaM2: Number(b.areaM2),
     comment: b.comment,
     locale: b.locale,

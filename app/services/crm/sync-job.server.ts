@@ -35,6 +35,7 @@ import {
   contactPayload,
   dataHash,
   bookingCompanyPayload,
+  bookingContactOf,
   bookingContactPayload,
   bookingDealPayload,
   exhibitorDealPayload,
@@ -47,6 +48,7 @@ import {
   registrationDealPayload,
   registrationRole,
   visitComment,
+  type CardPayload,
   type CrmEntity,
   type RecordRef,
   type SyncMapping,
@@ -748,14 +750,7 @@ export class Sweep {
       city: b.city,
       country: b.country,
       website: b.website,
-      contact: {
-        lastName: b.contactLastName,
-        firstName: b.contactFirstName,
-        middleName: b.contactMiddleName,
-        position: b.contactPosition,
-        email: b.contactEmail,
-        phone: b.contactPhone,
-      },
+      contact: bookingContactOf(b),
       areaM2: b.areaM2.toString(),
       comment: b.comment,
     };
@@ -766,28 +761,22 @@ export class Sweep {
     const skip = this.noop(key, hash, b.crmDealId);
     if (skip) return skip;
     if (handedOver) return this.finish(ref, b.crmDealId!, hash);
-    const companyPayload = bookingCompanyPayload(data, this.mapping);
-    const company = await this.engine.pushCard({
-      kind: "company",
-      originId: companyPayload.scalars.ORIGIN_ID,
-      crmId: b.crmCompanyId,
-      lookupOrigin: !b.crmCompanyId,
-      payload: companyPayload,
-      beforeCreate: this.beforeCreate(ref),
-    });
-    if (company.crmId !== b.crmCompanyId)
-      await pool().query(`UPDATE "StandBooking" SET "crmCompanyId" = $1 WHERE id = $2::uuid`, [company.crmId, b.id]);
-    const contactPayload = bookingContactPayload(data, company.crmId);
-    const contact = await this.engine.pushCard({
-      kind: "contact",
-      originId: contactPayload.scalars.ORIGIN_ID,
-      crmId: b.crmContactId,
-      lookupOrigin: !b.crmContactId,
-      payload: contactPayload,
-      beforeCreate: this.beforeCreate(ref),
-    });
-    if (contact.crmId !== b.crmContactId)
-      await pool().query(`UPDATE "StandBooking" SET "crmContactId" = $1 WHERE id = $2::uuid`, [contact.crmId, b.id]);
+    // The cards have no local record of their own: their ids live on the booking row.
+    const card = async (kind: "company" | "contact", payload: CardPayload, crmId: number | null) => {
+      const r = await this.engine.pushCard({
+        kind,
+        originId: payload.scalars.ORIGIN_ID,
+        crmId,
+        lookupOrigin: !crmId,
+        payload,
+        beforeCreate: this.beforeCreate(ref),
+      });
+      const column = kind === "company" ? "crmCompanyId" : "crmContactId";
+      if (r.crmId !== crmId) await pool().query(`UPDATE "StandBooking" SET "${column}" = $1 WHERE id = $2::uuid`, [r.crmId, b.id]);
+      return r;
+    };
+    const company = await card("company", bookingCompanyPayload(data, this.mapping), b.crmCompanyId);
+    const contact = await card("contact", bookingContactPayload(data, company.crmId), b.crmContactId);
     const r = await this.engine.pushDeal({
       originId: originId(ref),
       crmId: b.crmDealId,

@@ -208,6 +208,27 @@ export type StandBookingData = {
   comment: string | null;
 };
 
+type BookingContactColumns = {
+  contactLastName: string;
+  contactFirstName: string;
+  contactMiddleName: string | null;
+  contactPosition: string | null;
+  contactEmail: string;
+  contactPhone: string | null;
+};
+
+/** The contact person of a StandBooking row (used by its API view too). */
+export function bookingContactOf(b: BookingContactColumns): StandBookingData["contact"] {
+  return {
+    lastName: b.contactLastName,
+    firstName: b.contactFirstName,
+    middleName: b.contactMiddleName,
+    position: b.contactPosition,
+    email: b.contactEmail,
+    phone: b.contactPhone,
+  };
+}
+
 /**
  * The booking's company, with the contact's e-mail and phone as its own (as the conversion into
  * an exhibitor does), so the exhibitor's company later finds this one instead of making another.
