@@ -8,6 +8,7 @@ import { ticketQrPng } from "~/services/mail/templates.server";
 import { pageError, readLimitedForm, text } from "~/services/registrations-forms.server";
 import { cancelByToken, registrationByToken, updatePhoneByToken } from "~/services/registrations.server";
 import { HttpError } from "~/utils/errors.server";
+import { EventHeader } from "~/components/public-page";
 
 // The attendee's own page, reached by the private link in the invitation: ticket and QR,
 // calendar file, phone, cancellation. The link is the only credential, so the page is never
@@ -128,12 +129,7 @@ export default function MyTicket() {
   const phoneError = result?.intent === "phone" ? result.fields.phone : undefined;
   return shell(
     <>
-      <h1>{event.name}</h1>
-      <p className="muted">
-        {event.dates}
-        <br />
-        {event.place}
-      </p>
+      <EventHeader event={event} />
       {result?.notice && (
         <p className="notice" role="status" data-testid="notice">
           {result.notice}

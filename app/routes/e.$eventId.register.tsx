@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { RegistrationCreate } from "~/api/schemas";
-import { Field } from "~/components/cabinet";
-import { translate, type Locale, type MessageKey } from "~/i18n";
+import { EventHeader, fieldsFor, FormError, HoneypotAndConsent, PublicShell } from "~/components/public-page";
+import { translate, type MessageKey } from "~/i18n";
 import { eventPlace, formatEventDates } from "~/services/mail/format";
 import { echo, pageError, pageLocale, readLimitedForm, tFor, text, translateFields } from "~/services/registrations-forms.server";
 import { limitPublicSubmission, MAX_PROOF_BYTES, publicEvent, registerAttendee, type ProofUpload } from "~/services/registrations.server";
@@ -129,32 +129,9 @@ const DONE_KEYS: Record<Done, MessageKey> = {
   pendingDuplicate: "pub.donePendingDuplicate",
 };
 
-// Reports the page height to the organiser's page (to size the iframe); plain script, so it works
-// even where the browser denies storage to third-party frames and the app cannot hydrate.
-const HEIGHT_SCRIPT = `(function(){if(window.parent===window)return;function p(){window.parent.postMessage({type:"expodesk:height",height:document.documentElement.scrollHeight},"*")}addEventListener("load",p);if(window.ResizeObserver)new ResizeObserver(p).observe(document.documentElement);p()})()`;
-
-function PublicShell({ locale, children }: { locale: Locale; children: React.ReactNode }) {
-  const location = useLocation();
-  const params = new URLSearchParams(location.search);
-  params.set("lang", locale === "ru" ? "en" : "ru");
-  return (
-    <div className="public-page" lang={locale}>
-      {/* The staff header is not for attendees; public pages stand alone (also inside an iframe). */}
-      <style>
-        {
-          ".topbar{display:none} main{margin-top:.75rem} .public-page{max-width:640px;margin:0 auto} .public-page .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden} .public-page .choice{display:flex;gap:1rem;flex-wrap:wrap} .public-page .choice label{font-weight:400;display:flex;gap:.4rem;align-items:center;margin-top:.4rem} .public-page .consent{font-weight:400;display:flex;gap:.5rem;align-items:flex-start} .public-page .media-fields,.public-page .for-media{display:none} .public-page form:has(input[name=category][value=media]:checked) .media-fields{display:block} .public-page form:has(input[name=category][value=media]:checked) .for-media{display:inline} .public-page form:has(input[name=category][value=media]:checked) .for-visitor{display:none}"
-        }
-      </style>
-      <p className="small" style={{ textAlign: "right", margin: 0 }}>
-        <a href={`${location.pathname}?${params.toString()}`} data-testid="lang-switch">
-          {translate(locale, "nav.language")}
-        </a>
-      </p>
-      {children}
-      <script dangerouslySetInnerHTML={{ __html: HEIGHT_SCRIPT }} />
-    </div>
-  );
-}
+// The media fields show only while "media" is chosen, without script (the form works before hydration).
+const REGISTER_CSS =
+  " .public-page .choice{display:flex;gap:1rem;flex-wrap:wrap} .public-page .choice label{font-weight:400;display:flex;gap:.4rem;align-items:center;margin-top:.4rem} .public-page .media-fields,.public-page .for-media{display:none} .public-page form:has(input[name=category][value=media]:checked) .media-fields{display:block} .public-page form:has(input[name=category][value=media]:checked) .for-media{display:inline} .public-page form:has(input[name=category][value=media]:checked) .for-visitor{display:none}";
 
 export default function RegisterPage() {
   const { locale, open, category: initial, event } = useLoaderData<typeof loader>();
@@ -164,17 +141,10 @@ export default function RegisterPage() {
   const t = (key: MessageKey, p?: Record<string, string | number>) => translate(locale, key, p);
   const fields = result?.fields ?? {};
   const v = result?.values ?? {};
-  const f = (name: string, label: MessageKey, extra: { type?: string; required?: boolean } = {}) => (
-    <Field key={`${name}-${result ? "r" : ""}`} name={name} label={t(label)} error={fields[name]} defaultValue={v[name]} {...extra} />
-  );
+  const f = fieldsFor(locale, result);
   return (
-    <PublicShell locale={locale}>
-      <h1>{event.name}</h1>
-      <p className="muted">
-        {event.dates}
-        <br />
-        {event.place}
-      </p>
+    <PublicShell locale={locale} css={REGISTER_CSS}>
+      <EventHeader event={event} />
       {result?.done ? (
         <div className="notice" role="status" data-testid="reg-done">
           {t(DONE_KEYS[result.done], { email: result.email ?? "" })}
@@ -189,11 +159,7 @@ export default function RegisterPage() {
       ) : (
         <Form method="post" reloadDocument encType="multipart/form-data" className="card" noValidate data-testid="register-form">
           <h2 style={{ marginTop: 0 }}>{t("pub.registerTitle")}</h2>
-          {result?.formError && (
-            <p className="form-error" role="alert" data-testid="form-error">
-              {result.formError}
-            </p>
-          )}
+          <FormError message={result?.formError} />
           <input type="hidden" name="lang" value={locale} />
           <fieldset className="choice" style={{ border: 0, padding: 0, margin: 0 }}>
             <legend className="small muted">{t("pub.category")}</legend>
@@ -245,20 +211,7 @@ export default function RegisterPage() {
             </div>
             <p className="small muted">{t("pub.mediaNote")}</p>
           </div>
-          <div className="hp" aria-hidden="true">
-            <label>
-              {t("pub.honeypot")} <input type="text" name="hp" tabIndex={-1} autoComplete="off" defaultValue="" />
-            </label>
-          </div>
-          <label className="consent">
-            <input type="checkbox" name="consent" defaultChecked={v.consent === "on"} aria-invalid={!!fields.consent} />{" "}
-            <span>{t("pub.consent")}</span>
-          </label>
-          {fields.consent && (
-            <p className="field-error" data-testid="error-consent">
-              {fields.consent}
-            </p>
-          )}
+          <HoneypotAndConsent locale={locale} checked={v.consent === "on"} error={fields.consent} />
           <button type="submit" className="primary" disabled={busy}>
             <span className="for-visitor">{t("pub.submit")}</span>
             <span className="for-media">{t("pub.submitMedia")}</span>

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { StandBookingCreate } from "~/api/schemas";
-import { Field } from "~/components/cabinet";
-import { translate, type Locale, type MessageKey } from "~/i18n";
+import { EventHeader, fieldsFor, FormError, HoneypotAndConsent, PublicShell } from "~/components/public-page";
+import { translate, type MessageKey } from "~/i18n";
 import { eventPlace, formatEventDates } from "~/services/mail/format";
 import { echo, pageError, pageLocale, readLimitedForm, tFor, text, translateFields } from "~/services/registrations-forms.server";
 import { createStandBooking } from "~/services/registrations-stand.server";
@@ -91,50 +91,15 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
   }
 }
 
-// Reports the page height to the organiser's page (to size the iframe); plain script, so it works
-// even where the browser denies storage to third-party frames and the app cannot hydrate.
-const HEIGHT_SCRIPT = `(function(){if(window.parent===window)return;function p(){window.parent.postMessage({type:"expodesk:height",height:document.documentElement.scrollHeight},"*")}addEventListener("load",p);if(window.ResizeObserver)new ResizeObserver(p).observe(document.documentElement);p()})()`;
-
-function PublicShell({ locale, children }: { locale: Locale; children: React.ReactNode }) {
-  const location = useLocation();
-  const params = new URLSearchParams(location.search);
-  params.set("lang", locale === "ru" ? "en" : "ru");
-  return (
-    <div className="public-page" lang={locale}>
-      <style>
-        {
-          ".topbar{display:none} main{margin-top:.75rem} .public-page{max-width:640px;margin:0 auto} .public-page .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden} .public-page .consent{font-weight:400;display:flex;gap:.5rem;align-items:flex-start}"
-        }
-      </style>
-      <p className="small" style={{ textAlign: "right", margin: 0 }}>
-        <a href={`${location.pathname}?${params.toString()}`} data-testid="lang-switch">
-          {translate(locale, "nav.language")}
-        </a>
-      </p>
-      {children}
-      <script dangerouslySetInnerHTML={{ __html: HEIGHT_SCRIPT }} />
-    </div>
-  );
-}
-
 export default function StandPage() {
   const { locale, open, event } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const t = (key: MessageKey, p?: Record<string, string | number>) => translate(locale, key, p);
-  const fields = result?.fields ?? {};
-  const v = result?.values ?? {};
-  const f = (name: string, label: MessageKey, extra: { type?: string; required?: boolean; textarea?: boolean } = {}) => (
-    <Field key={`${name}-${result ? "r" : ""}`} name={name} label={t(label)} error={fields[name]} defaultValue={v[name]} {...extra} />
-  );
+  const f = fieldsFor(locale, result);
   return (
     <PublicShell locale={locale}>
-      <h1>{event.name}</h1>
-      <p className="muted">
-        {event.dates}
-        <br />
-        {event.place}
-      </p>
+      <EventHeader event={event} />
       {result?.done ? (
         <div className="notice" role="status" data-testid="stand-done">
           {t("pub.standDone", { email: result.email ?? "" })}
@@ -146,11 +111,7 @@ export default function StandPage() {
       ) : (
         <Form method="post" reloadDocument className="card" noValidate data-testid="stand-form">
           <h2 style={{ marginTop: 0 }}>{t("pub.standTitle")}</h2>
-          {result?.formError && (
-            <p className="form-error" role="alert" data-testid="form-error">
-              {result.formError}
-            </p>
-          )}
+          <FormError message={result?.formError} />
           <input type="hidden" name="lang" value={locale} />
           <h3>{t("pub.company")}</h3>
           <div className="grid">
@@ -172,20 +133,7 @@ export default function StandPage() {
           <h3>{t("pub.stand")}</h3>
           <div className="grid">{f("areaM2", "manage.area", { required: true })}</div>
           {f("comment", "pub.comment", { textarea: true })}
-          <div className="hp" aria-hidden="true">
-            <label>
-              {t("pub.honeypot")} <input type="text" name="hp" tabIndex={-1} autoComplete="off" defaultValue="" />
-            </label>
-          </div>
-          <label className="consent">
-            <input type="checkbox" name="consent" defaultChecked={v.consent === "on"} aria-invalid={!!fields.consent} />{" "}
-            <span>{t("pub.consent")}</span>
-          </label>
-          {fields.consent && (
-            <p className="field-error" data-testid="error-consent">
-              {fields.consent}
-            </p>
-          )}
+          <HoneypotAndConsent locale={locale} checked={result?.values.consent === "on"} error={result?.fields.consent} />
           <button type="submit" className="primary" disabled={busy}>
             {t("pub.standSubmit")}
           </button>
