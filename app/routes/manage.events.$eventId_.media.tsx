@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CrmStatus } from "~/components/crm-status";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
@@ -7,6 +7,7 @@ import { crmBadges } from "~/services/crm/crm-admin.server";
 import { managerActor, pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
 import { approveRegistration, mediaQueue, rejectRegistration, UUID_RE } from "~/services/registrations.server";
 import { prisma } from "~/utils/db.server";
+import { BackToEvent, FormOutcome } from "~/components/manage-page";
 
 // The media accreditation queue: approve (confirmed + invitation with QR) or reject with a
 // reason (rejected + a polite email); both move the CRM deal through a crm-sync job.
@@ -70,20 +71,9 @@ export default function MediaQueue() {
   const busy = useNavigation().state !== "idle";
   return (
     <>
-      <p>
-        <Link to={`/manage/events/${event.id}`}>← {event.name}</Link>
-      </p>
+      <BackToEvent event={event} />
       <h1>{t("mgr.mediaTitle")}</h1>
-      {result?.formError && (
-        <p className="form-error" role="alert" data-testid="form-error">
-          {result.formError}
-        </p>
-      )}
-      {result?.ok && (
-        <p className="notice" role="status" data-testid="notice">
-          {result.notice}
-        </p>
-      )}
+      <FormOutcome result={result} />
       <h2>
         {t("mgr.mediaPending")} ({pending.length})
       </h2>

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
@@ -8,6 +8,7 @@ import { listReminders, reminderDueAt, resendReminder, runRemindersNow, smsConfi
 import { UUID_RE } from "~/services/registrations.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
+import { BackToEvent, FormOutcome } from "~/components/manage-page";
 
 // SMS reminders of one event: when they go out, each message's delivery state, and resend.
 
@@ -69,9 +70,7 @@ export default function Reminders() {
   const counts = rows.reduce<Record<string, number>>((acc, r) => ((acc[r.status] = (acc[r.status] ?? 0) + 1), acc), {});
   return (
     <>
-      <p>
-        <Link to={`/manage/events/${event.id}`}>← {event.name}</Link>
-      </p>
+      <BackToEvent event={event} />
       <h1>{t("sms.title")}</h1>
       {!configured && (
         <p className="banner" role="status">
@@ -82,16 +81,7 @@ export default function Reminders() {
         {t("sms.schedule", { time: formatDateTime(locale, new Date(dueAt), event.timezone), local: localTime })}{" "}
         {t("sms.audience", { count: withPhone })}
       </p>
-      {result?.formError && (
-        <p className="form-error" role="alert" data-testid="form-error">
-          {result.formError}
-        </p>
-      )}
-      {result?.ok && (
-        <p className="notice" role="status" data-testid="notice">
-          {result.notice}
-        </p>
-      )}
+      <FormOutcome result={result} />
       <Form method="post" className="row">
         <input type="hidden" name="intent" value="run" />
         <button type="submit" className="link" disabled={busy}>

@@ -9,6 +9,7 @@ import { crmBadges } from "~/services/crm/crm-admin.server";
 import { convertStandBooking, declineStandBooking, listStandBookings } from "~/services/registrations-stand.server";
 import { UUID_RE } from "~/services/registrations.server";
 import { prisma } from "~/utils/db.server";
+import { BackToEvent, FormOutcome } from "~/components/manage-page";
 
 // Stand booking requests, newest first; "make an exhibitor" turns one into an exhibitor (and,
 // if ticked, a cabinet login for the contact) in one step.
@@ -76,23 +77,14 @@ export default function StandBookings() {
   const busy = useNavigation().state !== "idle";
   return (
     <>
-      <p>
-        <Link to={`/manage/events/${event.id}`}>← {event.name}</Link>
-      </p>
+      <BackToEvent event={event} />
       <h1>{t("mgr.standTitle")}</h1>
       <p className="muted small">
         {t("mgr.publicPage")}: <a href={`/e/${event.id}/stand`}>/e/{event.id}/stand</a>
       </p>
-      {result?.formError && (
-        <p className="form-error" role="alert" data-testid="form-error">
-          {result.formError}
-        </p>
-      )}
-      {result?.ok && (
-        <p className="notice" role="status" data-testid="notice">
-          {result.notice} {result.exhibitorId && <Link to={`/manage/exhibitors/${result.exhibitorId}`}>{t("mgr.openExhibitor")}</Link>}
-        </p>
-      )}
+      <FormOutcome result={result}>
+        {result?.exhibitorId && <Link to={`/manage/exhibitors/${result.exhibitorId}`}>{t("mgr.openExhibitor")}</Link>}
+      </FormOutcome>
       {bookings.length === 0 ? (
         <p className="empty">{t("mgr.standNone")}</p>
       ) : (
