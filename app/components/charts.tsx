@@ -57,11 +57,12 @@ export interface ColumnRow {
 /** Vertical columns (check-ins per hour). */
 export function Columns({ rows, label, titleOf, testId }: { rows: ColumnRow[]; label: string; titleOf: (r: ColumnRow) => string; testId?: string }) {
   const max = Math.max(1, ...rows.map((r) => r.value));
-  const colW = 40;
+  // Wide enough for the longest label; drawn at its natural size (never stretched), shrunk to fit.
+  const colW = Math.max(40, Math.max(0, ...rows.map((r) => r.label.length)) * 6.5 + 8);
   const h = 160;
   const width = Math.max(rows.length * colW, colW);
   return (
-    <svg role="img" aria-label={label} data-testid={testId} viewBox={`0 0 ${width} ${h + 36}`} width="100%" style={{ maxWidth: Math.max(width, 320), display: "block" }}>
+    <svg role="img" aria-label={label} data-testid={testId} viewBox={`0 0 ${width} ${h + 36}`} width={width} style={{ maxWidth: "100%", height: "auto", display: "block" }}>
       {rows.map((r, i) => {
         const bh = (r.value / max) * h;
         return (

@@ -78,7 +78,8 @@ export default function Attendance() {
   const pageHref = (p: number) => `?${new URLSearchParams({ day: dayParam, ...(q ? { q } : {}), page: String(p) })}`;
   const catName = (c: string) => t(`category.${c}` as MessageKey);
   const barTitle = (r: { label: string; plan: number; fact: number }) => t("att.barTitle", { name: r.label, plan: r.plan, fact: r.fact });
-  const hourLabel = (h: string) => (fig.day ? h.slice(11, 16) : h.replace("T", " "));
+  // "09:00" for one day; "23.11 09:00" across days.
+  const hourLabel = (h: string) => (fig.day ? h.slice(11, 16) : `${h.slice(8, 10)}.${h.slice(5, 7)} ${h.slice(11, 16)}`);
 
   return (
     <>
