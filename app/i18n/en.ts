@@ -49,6 +49,7 @@ export const en: Record<MessageKey, string> = {
   "att.figuresXlsx": "figures (Excel)",
   "att.noShowsCsv": "no-shows (CSV)",
   "att.noShowsXlsx": "no-shows (Excel)",
+  "att.chartTop": "The chart shows the {n} largest by plan of {total}; the table lists all.",
   "att.badExport": "No such export: pick one from the links on the attendance page.",
   "att.refused": "Refused scans: {count}, repeated scans: {dups}.",
   // --- end attendance dashboard ---

@@ -48,6 +48,7 @@ export const ru = {
   "att.figuresXlsx": "цифры (Excel)",
   "att.noShowsCsv": "не пришедших (CSV)",
   "att.noShowsXlsx": "не пришедших (Excel)",
+  "att.chartTop": "На графике — {n} крупнейших по плану из {total}; все — в таблице.",
   "att.badExport": "Такой выгрузки нет: выберите её по ссылке на странице посещаемости.",
   "att.refused": "Отказов при сканировании: {count}, повторных сканов: {dups}.",
   // --- end attendance dashboard ---

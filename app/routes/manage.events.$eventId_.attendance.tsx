@@ -10,6 +10,9 @@ import { managerActor } from "~/services/registrations-forms.server";
 // Plan vs fact for one event day (issue #6): totals, by category, exhibitor and hour, the
 // no-shows; live over server-sent events (the stream route next to this one), exports.
 
+/** The exhibitor chart shows the largest ones; the table under it lists all. */
+const CHART_ROWS = 25;
+
 export const meta: MetaFunction = () => [{ title: "Expo Desk — attendance" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -166,8 +169,12 @@ export default function Attendance() {
                   testId="att-exhibitor-chart"
                   label={t("att.byExhibitor")}
                   titleOf={barTitle}
-                  rows={fig.byExhibitor.map((x) => ({ key: x.exhibitorId, label: x.stand ? `${x.name} (${x.stand})` : x.name, plan: x.registered, fact: x.checkedIn }))}
+                  rows={[...fig.byExhibitor]
+                    .sort((x, y) => y.registered - x.registered)
+                    .slice(0, CHART_ROWS)
+                    .map((x) => ({ key: x.exhibitorId, label: x.stand ? `${x.name} (${x.stand})` : x.name, plan: x.registered, fact: x.checkedIn }))}
                 />
+                {fig.byExhibitor.length > CHART_ROWS && <p className="small muted">{t("att.chartTop", { n: CHART_ROWS, total: fig.byExhibitor.length })}</p>}
                 <FigureTable
                   testId="att-by-exhibitor"
                   head={[t("att.exhibitor"), t("att.stand"), t("att.plan"), t("att.fact"), "%"]}

@@ -50,6 +50,11 @@ export class AttendanceHub {
     return this.client !== null;
   }
 
+  /** Open streams, and (event, day) pairs being watched. */
+  get size(): { streams: number; topics: number } {
+    return { streams: this.sinks.size, topics: this.topics.size };
+  }
+
   /** Resolves once LISTEN is active (starting the connection on first use). */
   listen(): Promise<void> {
     if (this.closed) return Promise.reject(new Error("closed"));

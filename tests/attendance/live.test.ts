@@ -79,7 +79,7 @@ describe("attendance over server-sent events, two app instances", () => {
     console.log(`[attendance] 20 check-ins sent in ${Math.round(sent)} ms -> ${pushed.length} pushes, gaps ${gaps.map(Math.round).join(", ")} ms`);
     expect(pushed.length).toBeLessThanOrEqual(Math.ceil(sent / 500) + 2);
     expect(pushed.length).toBeLessThan(20);
-    for (const g of gaps) expect(g).toBeGreaterThan(400);
+    for (const g of gaps) expect(g).toBeGreaterThan(250); // runs start >= 500 ms apart; their durations differ
     expect(figuresOf(pushed[pushed.length - 1]).checkedIn).toBe(21);
   });
 
@@ -129,12 +129,15 @@ describe("attendance over server-sent events, two app instances", () => {
     await s.next((e) => e.event === "figures" && figuresOf(e).checkedIn === before + 1, 5_000, mark);
   });
 
-  test("a deleted check-in (a manager's correction in the database) also updates the figures", async () => {
+  test("a deleted check-in and a cancelled registration (the plan) also update the figures", async () => {
     const s = await open(b, cookieB);
     const start = figuresOf(await s.next((e) => e.event === "figures"));
     const from = s.events.length;
     await ctx.db.pool().query(`DELETE FROM "CheckIn" WHERE "registrationId" = $1`, [people[0].id]);
     await s.next((e) => e.event === "figures" && figuresOf(e).checkedIn === start.checkedIn - 1, 5_000, from);
+    const mark = s.events.length;
+    await ctx.db.pool().query(`UPDATE "Registration" SET "status" = 'cancelled' WHERE "id" = $1`, [people[23].id]);
+    await s.next((e) => e.event === "figures" && figuresOf(e).registered === start.registered - 1, 5_000, mark);
   });
 
   test("non-managers get no stream: anonymous is sent to the login page, an exhibitor gets 403", async () => {
