@@ -111,6 +111,7 @@ export default function ManageEvent() {
       </p>
       <h1>{event.name}</h1>
       <p className="row small" data-testid="event-links">
+        <Link to={`/manage/events/${event.id}/attendance`}>{t("att.link")}</Link>
         <Link to={`/manage/events/${event.id}/media`}>{t("mgr.mediaTitle")}</Link>
         <Link to={`/manage/events/${event.id}/stand-bookings`}>{t("mgr.standTitle")}</Link>
         <Link to={`/manage/events/${event.id}/reminders`}>{t("sms.title")}</Link>

@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import type { Runner } from "graphile-worker";
+import { closeAttendanceHub } from "../services/attendance-live.server";
 import { closeDb } from "../utils/db.server";
 import { env, EnvError, appUrl } from "../utils/env.server";
 import { migrateJobs, startWorker } from "../utils/jobs.server";
@@ -34,6 +35,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     say(`${signal}: shutting down`);
+    // Server-sent-event streams never end by themselves: close them, or server.close() waits.
+    await closeAttendanceHub().catch(() => {});
     await new Promise<void>((r) => {
       if (!server) return r();
       server.close(() => r());

@@ -1,0 +1,33 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { localeFromRequest, translate } from "~/i18n";
+import { figureTables, noShowTable, toCsv, toXlsx } from "~/services/attendance-export.server";
+import { figures, loadEventInfo, noShows, parseDay } from "~/services/attendance.server";
+import { managerActor } from "~/services/registrations-forms.server";
+
+// GET /manage/events/:eventId/attendance/export?what=figures|noshows&format=csv|xlsx&day=&q=
+// (managers): the dashboard's figures, or every no-show matching the search, as a download.
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await managerActor(request);
+  const locale = localeFromRequest(request);
+  const ev = await loadEventInfo(params.eventId ?? "");
+  if (!ev) throw new Response("Not found", { status: 404 });
+  const url = new URL(request.url);
+  const { day, valid } = parseDay(ev, url.searchParams.get("day"));
+  const what = url.searchParams.get("what");
+  const format = url.searchParams.get("format");
+  if (!valid || (what !== "figures" && what !== "noshows") || (format !== "csv" && format !== "xlsx"))
+    return new Response(translate(locale, valid ? "att.badExport" : "att.badDay"), { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+  const tables =
+    what === "figures"
+      ? figureTables(locale, (await figures(ev.id, day))!)
+      : [noShowTable(locale, (await noShows(ev.id, day, { q: url.searchParams.get("q") ?? "", pageSize: null })).rows)];
+  const name = `${what === "figures" ? "attendance" : "no-shows"}-${day ?? "all-days"}.${format}`;
+  const body = format === "csv" ? toCsv(tables) : new Uint8Array(await toXlsx(tables));
+  return new Response(body, {
+    headers: {
+      "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "content-disposition": `attachment; filename="${name}"`,
+      "cache-control": "no-store",
+    },
+  });
+}

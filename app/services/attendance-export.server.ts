@@ -1,0 +1,83 @@
+import ExcelJS from "exceljs";
+import { translate, type Locale, type MessageKey } from "~/i18n";
+import type { Figures, NoShow } from "./attendance.server";
+
+// Exports of the dashboard: the figures and the no-shows, as CSV (UTF-8 with a BOM and ";",
+// which is what Excel with Russian regional settings opens without an import dialog) or XLSX.
+
+type Table = { name: string; header: string[]; rows: Array<Array<string | number>> };
+
+const pct = (fact: number, plan: number) => (plan > 0 ? Math.round((fact / plan) * 1000) / 10 : 0);
+
+export function figureTables(locale: Locale, f: Figures): Table[] {
+  const t = (k: MessageKey) => translate(locale, k);
+  const plan = t("att.registered");
+  const fact = t("att.checkedIn");
+  const share = t("att.percent");
+  return [
+    {
+      name: t("att.total"),
+      header: [t("att.day"), plan, fact, t("att.noShows"), share],
+      rows: [[f.day ?? t("att.allDays"), f.registered, f.checkedIn, f.noShows, pct(f.checkedIn, f.registered)]],
+    },
+    {
+      name: t("att.byCategory"),
+      header: [t("att.category"), plan, fact, share],
+      rows: f.byCategory.map((c) => [translate(locale, `category.${c.category}` as MessageKey), c.registered, c.checkedIn, pct(c.checkedIn, c.registered)]),
+    },
+    {
+      name: t("att.byExhibitor"),
+      header: [t("att.exhibitor"), t("att.stand"), plan, fact, share],
+      rows: f.byExhibitor.map((x) => [x.name, x.stand ?? "", x.registered, x.checkedIn, pct(x.checkedIn, x.registered)]),
+    },
+    { name: t("att.byHour"), header: [t("att.hour"), fact], rows: f.byHour.map((h) => [h.hour.replace("T", " "), h.checkedIn]) },
+  ];
+}
+
+export function noShowTable(locale: Locale, rows: NoShow[]): Table {
+  const t = (k: MessageKey) => translate(locale, k);
+  return {
+    name: t("att.noShows"),
+    header: [t("att.name"), t("att.company"), t("att.stand"), t("att.category"), t("att.email"), t("att.phone")],
+    rows: rows.map((r) => [r.name, r.company ?? "", r.stand ?? "", translate(locale, `category.${r.category}` as MessageKey), r.email ?? "", r.phone ?? ""]),
+  };
+}
+
+function csvCell(v: string | number): string {
+  let s = String(v);
+  // A cell starting with = + - @ is a formula to Excel: neutralise it (names come from the public form).
+  if (typeof v === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[";\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** One CSV; several tables are separated by an empty line, each with its title line. */
+export function toCsv(tables: Table[]): string {
+  const lines: string[] = [];
+  for (const [i, tb] of tables.entries()) {
+    if (tables.length > 1) {
+      if (i > 0) lines.push("");
+      lines.push(csvCell(tb.name));
+    }
+    lines.push(tb.header.map(csvCell).join(";"));
+    for (const r of tb.rows) lines.push(r.map(csvCell).join(";"));
+  }
+  return `\uFEFF${lines.join("\r\n")}\r\n`;
+}
+
+/** One sheet per table. */
+export async function toXlsx(tables: Table[]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = "Expo Desk";
+  for (const tb of tables) {
+    // Sheet names: at most 31 characters, none of []:*?/\
+    const ws = wb.addWorksheet(tb.name.replace(/[[\]:*?/\\]/g, " ").slice(0, 31));
+    ws.addRow(tb.header).font = { bold: true };
+    for (const r of tb.rows) ws.addRow(r);
+    ws.columns.forEach((c, i) => {
+      const widest = Math.max(...[tb.header[i], ...tb.rows.map((r) => r[i])].map((v) => String(v ?? "").length));
+      c.width = Math.min(60, Math.max(10, widest + 2));
+    });
+    ws.views = [{ state: "frozen", ySplit: 1 }];
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

@@ -1,0 +1,108 @@
+// The kiosk's camera mode against Chromium's fake camera: a registration's signed QR code is
+// drawn into a Y4M video, Chromium plays it as the webcam, html5-qrcode in the kiosk decodes
+// it, and the person is checked in (green screen, a CheckIn row on the server). A forged code
+// shown to the camera is red and checks nobody in.
+import { readFileSync, rmSync } from "node:fs";
+import jsQR from "jsqr";
+import type { Browser } from "playwright-core";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { launchBrowser } from "../setup/browser";
+import { startApp, type RunningApp } from "../setup/app";
+import { writeQrVideo } from "./fake-camera";
+
+let app: RunningApp;
+let token: string;
+let good: { id: string; code: string };
+let forged: { id: string; code: string };
+const browsers: Browser[] = [];
+const videos: string[] = [];
+const video = (code: string, name: string) => {
+  const file = writeQrVideo(code, name);
+  videos.push(file);
+  return file;
+};
+
+async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const c = new pg.Client({ connectionString: app.databaseUrl });
+  await c.connect();
+  try {
+    return (await c.query<T>(sql, params)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+beforeAll(async () => {
+  app = await startApp();
+  process.env.DATABASE_URL = app.databaseUrl;
+  const { prisma } = await import("../../app/utils/db.server");
+  const { createApiToken } = await import("../../app/utils/api-tokens.server");
+  const { ticketCode } = await import("../../app/services/codes.server");
+  const event = await prisma().event.findFirstOrThrow();
+  const kiosk = await prisma().kiosk.create({ data: { eventId: event.id, name: "Вход с камерой" } });
+  token = (await createApiToken({ role: "kiosk", name: "camera test", kioskId: kiosk.id, eventId: event.id })).token;
+  const regs = await prisma().registration.findMany({ where: { eventId: event.id, status: "confirmed" }, orderBy: { createdAt: "asc" }, take: 2 });
+  good = { id: regs[0].id, code: await ticketCode(regs[0]) };
+  const c = await ticketCode(regs[1]);
+  const at = c.length - 10; // inside the signature
+  forged = { id: regs[1].id, code: c.slice(0, at) + (c[at] === "A" ? "B" : "A") + c.slice(at + 1) };
+});
+afterAll(async () => {
+  for (const b of browsers) await b.close().catch(() => {});
+  await app?.stop();
+  for (const f of videos) rmSync(f, { force: true });
+});
+
+/** Chromium whose only camera plays `video`; a kiosk paired in it, camera switched on. */
+async function kioskWithCamera(video: string) {
+  const browser = await launchBrowser(["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${video}`]);
+  browsers.push(browser);
+  const context = await browser.newContext({ locale: "ru-RU", permissions: ["camera"] });
+  const page = await context.newPage();
+  await page.goto(app.url + "/kiosk");
+  await page.fill("#kiosk-token", token);
+  await page.click("text=Подключить");
+  await page.waitForSelector("[data-testid=kiosk-online]");
+  await page.click("text=Камера");
+  return page;
+}
+
+describe("kiosk camera mode with Chromium's fake camera", () => {
+  test("the Y4M helper draws a QR code that decodes back to the ticket code", () => {
+    const file = video(good.code, "camera-selfcheck");
+    const data = readFileSync(file);
+    const header = data.subarray(0, data.indexOf(0x0a)).toString("latin1");
+    expect(header).toBe("YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg");
+    const frameStart = header.length + 1 + "FRAME\n".length;
+    const luma = data.subarray(frameStart, frameStart + 640 * 480);
+    const rgba = new Uint8ClampedArray(640 * 480 * 4);
+    for (let i = 0; i < luma.length; i++) rgba.set([luma[i], luma[i], luma[i], 255], i * 4);
+    expect(jsQR(rgba, 640, 480)?.data).toBe(good.code);
+    expect(data.length).toBe(header.length + 1 + 10 * ("FRAME\n".length + 640 * 480 * 1.5));
+  });
+
+  test("a QR code held to the camera checks the person in: green screen and a CheckIn row", async () => {
+    const page = await kioskWithCamera(video(good.code, "camera-good"));
+    const t0 = Date.now();
+    await page.waitForSelector("[data-testid=kiosk-result]", { timeout: 20_000 });
+    console.log(`[kiosk-camera] camera on -> result shown: ${Date.now() - t0} ms`);
+    await expect(page.getAttribute("[data-testid=kiosk-result]", "data-kind")).resolves.toBe("green");
+    await expect(page.textContent("[data-testid=kiosk-result]")).resolves.toContain("Добро пожаловать");
+    const rows = await query<{ n: number; kiosk: string }>(
+      `SELECT count(*)::int AS n, min(k."name") AS kiosk FROM "CheckIn" c JOIN "Kiosk" k ON k."id" = c."kioskId" WHERE c."registrationId" = $1`,
+      [good.id],
+    );
+    expect(rows[0]).toEqual({ n: 1, kiosk: "Вход с камерой" });
+  });
+
+  test("a forged code held to the camera is red and checks nobody in", async () => {
+    const page = await kioskWithCamera(video(forged.code, "camera-forged"));
+    await page.waitForSelector("[data-testid=kiosk-result]", { timeout: 20_000 });
+    await expect(page.getAttribute("[data-testid=kiosk-result]", "data-kind")).resolves.toBe("red");
+    const rows = await query<{ n: number }>(`SELECT count(*)::int AS n FROM "CheckIn" WHERE "registrationId" = $1`, [forged.id]);
+    expect(rows[0].n).toBe(0);
+    const scans = await query<{ result: string }>(`SELECT "result"::text AS "result" FROM "ScanLog" WHERE "registrationId" = $1 OR "code" = $2`, [forged.id, forged.code]);
+    expect(scans.map((s) => s.result)).toContain("invalid_code");
+  });
+});
