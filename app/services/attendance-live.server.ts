@@ -1,4 +1,5 @@
 import pg from "pg";
+import { env } from "../utils/env.server";
 import { logger } from "../utils/logger.server";
 import { singleton } from "../utils/singleton.server";
 
@@ -243,8 +244,7 @@ export function attendanceHub(): AttendanceHub {
   return singleton(KEY, () => {
     const url = process.env.DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is not set");
-    const heartbeat = Number(process.env.ATTENDANCE_HEARTBEAT_MS);
-    return new AttendanceHub(url, Number.isFinite(heartbeat) && heartbeat >= 100 ? heartbeat : 15_000);
+    return new AttendanceHub(url, env().ATTENDANCE_HEARTBEAT_MS);
   });
 }
 

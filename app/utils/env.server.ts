@@ -28,6 +28,7 @@ const schema = z.object({
   RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).max(100000).default(20),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(600),
   INVITE_RESEND_MINUTES: z.coerce.number().int().min(0).max(1440).default(10),
+  ATTENDANCE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
 });
 
 export type Env = z.infer<typeof schema>;
