@@ -446,11 +446,14 @@ async function checkInOnce(kiosk: KioskContext, input: ScanInput, opts: { offlin
   }
   if (!(await logScan(kiosk, clientId, "already_checked_in", { registrationId: reg.id, reason: "duplicate", scannedAt })))
     throw new Retry();
-  return answer(clientId, "already_checked_in", reg, {
+  const dup = answer(clientId, "already_checked_in", reg, {
     reason: "duplicate",
     checkedInAt: cur.scannedAt,
     kiosk: { id: cur.kioskId, name: cur.kioskName },
   });
+  // The badge printed at check-in, so the kiosk can reprint it (yellow screen).
+  if (input.print) dup.printJob = await lastCheckInPrintJob(reg.id);
+  return dup;
 }
 
 /** Earliest scan wins: the stored check-in becomes this older scan; the one it replaces is logged as a duplicate. */
@@ -535,7 +538,7 @@ export interface SyncPage {
   /** The cursor was for other kiosk settings: this is a full sync from the start. */
   reset: boolean;
   publicKeys: string[];
-  kiosk: { id: string; name: string; categories: string[] };
+  kiosk: { id: string; name: string; categories: string[]; printerId?: string | null };
   event: { id: string; name: string; timezone: string };
   serverTime: string;
 }
@@ -654,7 +657,7 @@ export async function syncRegistrations(kiosk: KioskContext, since: string | nul
     hasMore,
     reset,
     publicKeys: await keysFor(kiosk.eventId),
-    kiosk: { id: kiosk.id, name: kiosk.name, categories: kiosk.categories },
+    kiosk: { id: kiosk.id, name: kiosk.name, categories: kiosk.categories, printerId: kiosk.printer?.id ?? null },
     event: { id: kiosk.eventId, name: kiosk.eventName, timezone: kiosk.timezone },
     serverTime: new Date().toISOString(),
   };
