@@ -2,17 +2,20 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useT } from "~/i18n/react";
 import type { MessageKey } from "~/i18n";
 import { createApi, OfflineError, type CheckInAnswer } from "./api";
+import { Pairing } from "./pairing";
+import { Reprint } from "./reprint";
 import { searchPeople } from "./search";
 import { beep } from "./sound";
 import { store, type LocalRegistration, type Meta, type QueuedScan } from "./store";
 import { parseTicketCode, verifyTicketCode } from "./verify-code";
+import { WalkIn } from "./walk-in";
 import { createWedgeDetector } from "./wedge";
 
 // The kiosk: scan (USB scanner anywhere on the screen, camera, or search), check in online or,
 // when the server cannot be reached, offline against the synced list with signatures verified
 // locally; offline scans queue in IndexedDB and go to the server in order when it is back.
 
-type Outcome = { kind: "green" | "yellow" | "red"; title: string; detail?: string };
+type Outcome = { kind: "green" | "yellow" | "red"; title: string; detail?: string; answer?: CheckInAnswer };
 type T = (k: MessageKey, p?: Record<string, string | number>) => string;
 const TOKEN_KEY = "expodesk.kioskToken";
 const RESULT_MS = 4000;
@@ -25,51 +28,27 @@ export function KioskApp() {
   const t = useT();
   const [token, setToken] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
   useEffect(() => {
     setToken(localStorage.getItem(TOKEN_KEY));
     setReady(true);
   }, []);
-  const unpair = useCallback(() => {
-    localStorage.removeItem(TOKEN_KEY);
-    void store.clearAll();
-    setToken(null);
-  }, []);
+  // revoked: the server refused the token (a manager unpaired the device): say so on the pairing screen.
+  const unpair = useCallback(
+    (revoked = false) => {
+      localStorage.removeItem(TOKEN_KEY);
+      void store.clearAll();
+      setNotice(revoked ? t("kiosk.revokedNotice") : null);
+      setToken(null);
+    },
+    [t],
+  );
   if (!ready) return null;
-  if (!token) return <Pairing t={t} onPaired={(tok) => (localStorage.setItem(TOKEN_KEY, tok), setToken(tok))} />;
+  if (!token) return <Pairing t={t} notice={notice} onPaired={(tok) => (localStorage.setItem(TOKEN_KEY, tok), setNotice(null), setToken(tok))} />;
   return <Scanner token={token} t={t} onUnpair={unpair} />;
 }
 
-function Pairing({ t, onPaired }: { t: T; onPaired: (token: string) => void }) {
-  const [value, setValue] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
-    try {
-      await createApi(value.trim()).sync(null);
-      onPaired(value.trim());
-    } catch (err) {
-      setError(t("kiosk.pairFailed", { error: (err as Error).message }));
-    }
-  };
-  return (
-    <form className="kiosk-pair" onSubmit={submit}>
-      <h1>{t("kiosk.pairTitle")}</h1>
-      <p>{t("kiosk.pairHelp")}</p>
-      <label htmlFor="kiosk-token">{t("kiosk.token")}</label>
-      <input id="kiosk-token" value={value} onChange={(e) => setValue(e.target.value)} autoFocus />
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      <button type="submit" className="primary">
-        {t("kiosk.pair")}
-      </button>
-    </form>
-  );
-}
-
-function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => void }) {
+function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revoked?: boolean) => void }) {
   const api = useRef(createApi(token)).current;
   const [online, setOnline] = useState(true);
   const [queueLength, setQueueLength] = useState(0);
@@ -79,6 +58,8 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => 
   const [arrived, setArrived] = useState(0);
   const [query, setQuery] = useState("");
   const [camera, setCamera] = useState(false);
+  const [walkIn, setWalkIn] = useState(false);
+  const [reprinting, setReprinting] = useState(false);
   const lastCode = useRef<{ code: string; at: number }>({ code: "", at: 0 });
   const timer = useRef<ReturnType<typeof setTimeout>>();
 
@@ -95,7 +76,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => 
         while (more && !stopped) {
           const page = await api.sync(m?.cursor ?? null);
           await store.putRegistrations(page.registrations, page.removed, page.reset);
-          m = { cursor: page.cursor, publicKeys: page.publicKeys, kioskName: page.kiosk.name, eventName: page.event.name, timezone: page.event.timezone, categories: page.kiosk.categories };
+          m = { cursor: page.cursor, publicKeys: page.publicKeys, kioskName: page.kiosk.name, eventName: page.event.name, timezone: page.event.timezone, categories: page.kiosk.categories, printerId: page.kiosk.printerId ?? null };
           await store.setMeta(m);
           setMeta(m);
           more = page.hasMore;
@@ -108,7 +89,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => 
         setOnline(true);
       } catch (err) {
         if (err instanceof OfflineError) setOnline(false);
-        else if ((err as { status?: number }).status === 401) onUnpair();
+        else if ((err as { status?: number }).status === 401) return onUnpair(true);
       }
       setPeople(await store.allRegistrations());
       await refreshQueue();
@@ -122,6 +103,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => 
 
   const show = useCallback((o: Outcome) => {
     setOutcome(o);
+    setReprinting(false);
     beep(o.kind);
     clearTimeout(timer.current);
     timer.current = setTimeout(() => setOutcome(null), RESULT_MS);
@@ -136,7 +118,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => 
           return { kind: "green", title: t("kiosk.welcome", { name }), detail: [company, t("kiosk.printing")].filter(Boolean).join(" · ") };
         case "already_checked_in": {
           const time = a.checkedInAt ? new Date(a.checkedInAt).toLocaleTimeString("ru-RU", { hour: "2-digit", minute: "2-digit", timeZone: meta?.timezone }) : "";
-          return { kind: "yellow", title: name, detail: t("kiosk.already", { time, where: a.kiosk?.name ? `, ${a.kiosk.name}` : "" }) };
+          return { kind: "yellow", title: name, detail: t("kiosk.already", { time, where: a.kiosk?.name ? `, ${a.kiosk.name}` : "" }), answer: a };
         }
         case "invalid_code":
           return { kind: "red", title: t("kiosk.invalid") };
@@ -162,6 +144,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => 
         return;
       } catch (err) {
         if (!(err instanceof OfflineError)) {
+          if ((err as { status?: number }).status === 401) return onUnpair(true);
           show({ kind: "red", title: (err as Error).message });
           return;
         }
@@ -187,7 +170,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => 
       setArrived((n) => n + 1);
       show(fromAnswer({ clientId: scan.clientId, result: "checked_in", reason: null, registration: reg, checkedInAt: scan.scannedAt, kiosk: null }));
     },
-    [api, show, fromAnswer, refreshQueue, t],
+    [api, show, fromAnswer, refreshQueue, t, onUnpair],
   );
 
   const onCode = useCallback(
@@ -236,14 +219,45 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => 
         <button type="button" className="link" onClick={() => setCamera((c) => !c)}>
           {camera ? t("kiosk.stopCamera") : t("kiosk.camera")}
         </button>
-        <button type="button" className="link" onClick={onUnpair}>
+        <button type="button" className="link" onClick={() => onUnpair()}>
           {t("kiosk.unpair")}
         </button>
       </header>
       {outcome ? (
-        <div className={`kiosk-result ${outcome.kind}`} data-testid="kiosk-result" data-kind={outcome.kind} onClick={() => setOutcome(null)} role="alert">
+        <div className={`kiosk-result ${outcome.kind}`} data-testid="kiosk-result" data-kind={outcome.kind} onClick={() => !reprinting && setOutcome(null)} role="alert">
           <div className="big">{outcome.title}</div>
           {outcome.detail && <div>{outcome.detail}</div>}
+          {outcome.kind === "yellow" && outcome.answer && (
+            <div className="kiosk-result-actions" onClick={(e) => e.stopPropagation()}>
+              {!outcome.answer.printJob ? (
+                online && <p className="small">{t("kiosk.reprintNoJob")}</p>
+              ) : reprinting ? (
+                <Reprint
+                  t={t}
+                  run={(reason) => api.reprint(outcome.answer!.printJob!.id, reason, meta?.printerId)}
+                  onClose={() => (setReprinting(false), setOutcome(null))}
+                />
+              ) : (
+                <button type="button" className="primary" data-testid="reprint" onClick={() => (clearTimeout(timer.current), setReprinting(true))}>
+                  {t("kiosk.reprint")}
+                </button>
+              )}
+            </div>
+          )}
+        </div>
+      ) : walkIn ? (
+        <div className="kiosk-idle kiosk-scroll">
+          <WalkIn
+            t={t}
+            categories={meta?.categories ?? []}
+            submit={(form) => api.walkIn(form)}
+            onCancel={() => setWalkIn(false)}
+            onDone={(answer) => {
+              setWalkIn(false);
+              if (answer.result === "checked_in") setArrived((n) => n + 1);
+              show(fromAnswer(answer));
+            }}
+          />
         </div>
       ) : (
         <div className="kiosk-idle">
@@ -265,6 +279,9 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => 
               ))}
             </ul>
           )}
+          <button type="button" className="link kiosk-walkin" onClick={() => (setQuery(""), setWalkIn(true))} data-testid="walkin">
+            {t("kiosk.walkIn")}
+          </button>
         </div>
       )}
     </div>
