@@ -17,7 +17,7 @@ let kiosk: Page;
 let eventId: string;
 let kioskId: string;
 let pairCode: string;
-let codes: Array<{ id: string; code: string }> = [];
+const codes: Array<{ id: string; code: string }> = [];
 
 async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
   const c = new pg.Client({ connectionString: app.databaseUrl });
