@@ -228,7 +228,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
           <div className="big">{outcome.title}</div>
           {outcome.detail && <div>{outcome.detail}</div>}
           {outcome.kind === "yellow" && outcome.answer && (
-            <div className="kiosk-result-actions" onClick={(e) => e.stopPropagation()}>
+            <div className={reprinting ? undefined : "kiosk-result-actions"} onClick={(e) => e.stopPropagation()}>
               {!outcome.answer.printJob ? (
                 online && <p className="small">{t("kiosk.reprintNoJob")}</p>
               ) : reprinting ? (

@@ -176,7 +176,7 @@ export default function Kiosks() {
       )}
       <section className="card">
         <h2>{editing ? t("kiosks.editTitle", { name: editing.name }) : t("kiosks.addTitle")}</h2>
-        <Form method="post" className="grid" data-testid="kiosk-form" key={editing?.id ?? "new"} noValidate>
+        <Form method="post" className="grid" data-testid="kiosk-form" key={editing?.id ?? `new-${kiosks.length}`} noValidate>
           <input type="hidden" name="intent" value="save" />
           {editing && <input type="hidden" name="kioskId" value={editing.id} />}
           <Field name="name" label={t("kiosks.name")} error={fields.name} defaultValue={editing?.name} required />
@@ -193,7 +193,7 @@ export default function Kiosks() {
             </select>
             {fields.printerId && <p className="field-error">{fields.printerId}</p>}
           </div>
-          <fieldset className="field">
+          <fieldset className="field" style={{ gridColumn: "1 / -1" }}>
             <legend>{t("kiosks.categories")}</legend>
             <p className="small muted">{t("kiosks.categoriesHelp")}</p>
             {categories.map((c) => (
