@@ -26,6 +26,16 @@ export type WalkInForm = {
   category: string;
 };
 
+export type ExitInfo = { mode: "entry" | "exit"; countsExits: boolean; inside: number | null };
+
+export type CheckOutAnswer = {
+  clientId: string;
+  result: "checked_out" | "already_out" | "not_checked_in" | "invalid_code" | "not_found";
+  registration: CheckInAnswer["registration"];
+  checkedOutAt: string | null;
+  inside: number;
+};
+
 /** A refused call: HTTP status, the API's error code and per-field messages. */
 export type ApiError = Error & { status?: number; code?: string; fields?: Record<string, string> };
 
@@ -60,6 +70,9 @@ export function createApi(token: string, timeoutMs = 3000) {
     sync: (since: string | null) => call<SyncPage>(`/api/v1/kiosk/registrations${since ? `?since=${encodeURIComponent(since)}` : ""}`),
     checkIn: (scan: QueuedScan) => call<CheckInAnswer>("/api/v1/kiosk/checkins", { method: "POST", body: JSON.stringify(scan) }),
     batch: (items: QueuedScan[]) => call<unknown>("/api/v1/kiosk/checkins/batch", { method: "POST", body: JSON.stringify({ items }) }),
+    exitInfo: () => call<ExitInfo>("/api/v1/kiosk/checkouts"),
+    checkOut: (scan: { clientId: string; scannedAt: string; code?: string; registrationId?: string }) =>
+      call<CheckOutAnswer>("/api/v1/kiosk/checkouts", { method: "POST", body: JSON.stringify(scan) }),
     walkIn: (form: WalkInForm) => call<CheckInAnswer>("/api/v1/kiosk/walk-ins", { method: "POST", body: JSON.stringify({ ...form, print: true }) }, 10_000),
     reprint: (jobId: string, reason: string, printerId?: string | null) =>
       call<PrintJob>(`/api/v1/print-jobs/${jobId}/reprint`, { method: "POST", body: JSON.stringify({ reason, ...(printerId ? { printerId } : {}) }) }, 10_000),

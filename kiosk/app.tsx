@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useT } from "~/i18n/react";
 import type { MessageKey } from "~/i18n";
-import { createApi, OfflineError, type CheckInAnswer } from "./api";
+import { createApi, OfflineError, type CheckInAnswer, type CheckOutAnswer, type ExitInfo } from "./api";
 import { Pairing } from "./pairing";
 import { Reprint } from "./reprint";
 import { searchPeople } from "./search";
@@ -60,6 +60,9 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
   const [camera, setCamera] = useState(false);
   const [walkIn, setWalkIn] = useState(false);
   const [reprinting, setReprinting] = useState(false);
+  // Exit mode (events that count exits): scans are check-outs, online only.
+  const [exit, setExit] = useState<ExitInfo | null>(null);
+  const exitMode = exit?.mode === "exit";
   const lastCode = useRef<{ code: string; at: number }>({ code: "", at: 0 });
   const timer = useRef<ReturnType<typeof setTimeout>>();
 
@@ -81,6 +84,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
           setMeta(m);
           more = page.hasMore;
         }
+        setExit(await api.exitInfo());
         const queued = await store.queued();
         if (queued.length) {
           await api.batch(queued);
@@ -133,8 +137,42 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
     [t, meta],
   );
 
+  const fromExit = useCallback(
+    (a: CheckOutAnswer): Outcome => {
+      const name = a.registration?.name ?? "";
+      switch (a.result) {
+        case "checked_out":
+          return { kind: "green", title: t("kiosk.goodbye", { name }) };
+        case "already_out": {
+          const time = a.checkedOutAt ? new Date(a.checkedOutAt).toLocaleTimeString("ru-RU", { hour: "2-digit", minute: "2-digit", timeZone: meta?.timezone }) : "";
+          return { kind: "yellow", title: name, detail: t("kiosk.alreadyOut", { time }) };
+        }
+        case "not_checked_in":
+          return { kind: "yellow", title: name, detail: t("kiosk.notCheckedIn") };
+        case "invalid_code":
+          return { kind: "red", title: t("kiosk.invalid") };
+        case "not_found":
+          return { kind: "red", title: t("kiosk.notFound") };
+      }
+    },
+    [t, meta],
+  );
+
+  const exitModeRef = useRef(exitMode);
+  exitModeRef.current = exitMode;
   const handle = useCallback(
     async (input: { code?: string; registrationId?: string }) => {
+      if (exitModeRef.current) {
+        try {
+          const a = await api.checkOut({ clientId: crypto.randomUUID(), scannedAt: new Date().toISOString(), ...input });
+          setExit((e) => (e ? { ...e, inside: a.inside } : e));
+          show(fromExit(a));
+        } catch (err) {
+          if ((err as { status?: number }).status === 401) return onUnpair(true);
+          show({ kind: "red", title: err instanceof OfflineError ? t("kiosk.exitOffline") : (err as Error).message });
+        }
+        return;
+      }
       const scan: QueuedScan = { clientId: crypto.randomUUID(), scannedAt: new Date().toISOString(), print: true, ...input };
       try {
         const answer = await api.checkIn(scan);
@@ -170,7 +208,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
       setArrived((n) => n + 1);
       show(fromAnswer({ clientId: scan.clientId, result: "checked_in", reason: null, registration: reg, checkedInAt: scan.scannedAt, kiosk: null }));
     },
-    [api, show, fromAnswer, refreshQueue, t, onUnpair],
+    [api, show, fromAnswer, fromExit, refreshQueue, t, onUnpair],
   );
 
   const onCode = useCallback(
@@ -216,6 +254,16 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
         <span className="pill" data-testid="kiosk-arrived">
           {t("kiosk.arrived", { arrived, expected })}
         </span>
+        {exitMode && (
+          <span className="pill bad" data-testid="kiosk-mode">
+            {t("kiosk.exitMode")}
+          </span>
+        )}
+        {exit?.countsExits && exit.inside !== null && (
+          <span className="pill" data-testid="kiosk-inside">
+            {t("kiosk.inside", { count: exit.inside })}
+          </span>
+        )}
         <button type="button" className="link" onClick={() => setCamera((c) => !c)}>
           {camera ? t("kiosk.stopCamera") : t("kiosk.camera")}
         </button>
@@ -261,7 +309,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
         </div>
       ) : (
         <div className="kiosk-idle">
-          <div className="big">{t("kiosk.scanPrompt")}</div>
+          <div className="big">{exitMode ? t("kiosk.exitPrompt") : t("kiosk.scanPrompt")}</div>
           {camera && <CameraScanner onCode={(code) => onCode(code, "camera")} />}
           <input className="kiosk-search" placeholder={t("kiosk.search")} value={query} onChange={(e) => setQuery(e.target.value)} aria-label={t("kiosk.search")} />
           {query.trim().length >= 2 && (
@@ -273,15 +321,17 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
                     {p.name} <span className="muted">{p.company}</span>
                   </span>
                   <button type="button" className="primary" onClick={() => (setQuery(""), void handle({ registrationId: p.id }))}>
-                    {t("kiosk.checkIn")}
+                    {exitMode ? t("kiosk.checkOut") : t("kiosk.checkIn")}
                   </button>
                 </li>
               ))}
             </ul>
           )}
-          <button type="button" className="link kiosk-walkin" onClick={() => (setQuery(""), setWalkIn(true))} data-testid="walkin">
-            {t("kiosk.walkIn")}
-          </button>
+          {!exitMode && (
+            <button type="button" className="link kiosk-walkin" onClick={() => (setQuery(""), setWalkIn(true))} data-testid="walkin">
+              {t("kiosk.walkIn")}
+            </button>
+          )}
         </div>
       )}
     </div>

@@ -5,7 +5,8 @@ import QRCode from "qrcode";
 import { Field } from "~/components/cabinet";
 import { formatDateTime, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
-import { createPairingCode, eventPrinters, listKiosks, revokeKioskDevices, saveKiosk } from "~/services/kiosk.server";
+import { insideNow } from "~/services/kiosk-exits.server";
+import { createPairingCode, eventPrinters, listKiosks, revokeKioskDevices, saveKiosk, setCountsExits } from "~/services/kiosk.server";
 import { managerActor, tFor, pageLocale } from "~/services/registrations-forms.server";
 import { UUID_RE } from "~/services/registrations.server";
 import { prisma } from "~/utils/db.server";
@@ -21,7 +22,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const event = UUID_RE.test(params.eventId ?? "") ? await prisma().event.findUnique({ where: { id: params.eventId } }) : null;
   if (!event) throw new Response("Not found", { status: 404 });
   const [kiosks, printers] = await Promise.all([listKiosks(actor, event.id), eventPrinters(event.id)]);
-  return { event: { id: event.id, name: event.name, timezone: event.timezone }, kiosks, printers, categories: [...CATEGORIES] };
+  const inside = event.countsExits ? await insideNow(event.id, event.timezone) : null;
+  return { event: { id: event.id, name: event.name, timezone: event.timezone, countsExits: event.countsExits, inside }, kiosks, printers, categories: [...CATEGORIES] };
 }
 
 type Pairing = { kioskId: string; kioskName: string; code: string; expiresAt: string; url: string; qr: string };
@@ -40,7 +42,13 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
         actor,
         eventId,
         kioskId,
-        { name: formString(form, "name") ?? "", location: optional(form, "location"), printerId: optional(form, "printerId"), categories: form.getAll("categories").map(String) },
+        {
+          name: formString(form, "name") ?? "",
+          location: optional(form, "location"),
+          printerId: optional(form, "printerId"),
+          categories: form.getAll("categories").map(String),
+          mode: optional(form, "mode"),
+        },
         context.ip,
       );
       return null;
@@ -50,6 +58,10 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
       const url = `${appUrl()}/kiosk?pair=${p.code}`;
       pairing = { kioskId, kioskName: p.kioskName, code: p.code, expiresAt: p.expiresAt, url, qr: await QRCode.toDataURL(url, { margin: 1, width: 240 }) };
       return t("kiosks.pairReady");
+    }
+    if (intent === "exits") {
+      await setCountsExits(actor, eventId, formString(form, "countsExits") === "on", context.ip);
+      return null;
     }
     if (intent === "revoke" && kioskId) {
       const n = await revokeKioskDevices(actor, eventId, kioskId, context.ip);
@@ -111,6 +123,20 @@ export default function Kiosks() {
           </p>
         </section>
       )}
+      <Form method="post" className="row" data-testid="exits-form">
+        <input type="hidden" name="intent" value="exits" />
+        <label>
+          <input type="checkbox" name="countsExits" defaultChecked={event.countsExits} key={String(event.countsExits)} /> {t("kiosks.countsExits")}
+        </label>
+        <button type="submit" className="link" disabled={busy}>
+          {t("common.save")}
+        </button>
+        {event.inside !== null && (
+          <span className="badge" data-testid="inside-now">
+            {t("kiosks.insideNow", { count: event.inside })}
+          </span>
+        )}
+      </Form>
       {kiosks.length === 0 ? (
         <p className="muted" data-testid="kiosks-empty">
           {t("kiosks.empty")}
@@ -131,6 +157,7 @@ export default function Kiosks() {
               <tr key={k.id} data-testid="kiosk-row" data-kiosk={k.id}>
                 <td>
                   <strong>{k.name}</strong>
+                  {k.mode === "exit" && <span className="badge"> {t("kiosks.modeExit")}</span>}
                   {k.location && <div className="small muted">{k.location}</div>}
                 </td>
                 <td>{k.printerName ?? <span className="muted">{t("kiosks.noPrinter")}</span>}</td>
@@ -192,6 +219,14 @@ export default function Kiosks() {
               ))}
             </select>
             {fields.printerId && <p className="field-error">{fields.printerId}</p>}
+          </div>
+          <div className="field">
+            <label htmlFor="f-mode">{t("kiosks.mode")}</label>
+            <select id="f-mode" name="mode" defaultValue={editing?.mode ?? "entry"}>
+              <option value="entry">{t("kiosks.modeEntry")}</option>
+              <option value="exit">{t("kiosks.modeExit")}</option>
+            </select>
+            {!event.countsExits && <p className="small muted">{t("kiosks.modeHelp")}</p>}
           </div>
           <fieldset className="field" style={{ gridColumn: "1 / -1" }}>
             <legend>{t("kiosks.categories")}</legend>

@@ -22,6 +22,7 @@ import {
   type PrinterStatus,
 } from "./print.server";
 import { verifyTicketCode, type TicketVerifyResult } from "./ticket-codes.server";
+import { insideNow } from "./kiosk-exits.server";
 
 // Kiosk check-in (issue #6), pretix-style: every scan carries a device-generated clientId and
 // gets one of six answers. The database decides the races:
@@ -711,6 +712,8 @@ export interface Attendance {
   byCategory: Array<{ category: string; registered: number; checkedIn: number }>;
   byExhibitor: Array<{ exhibitorId: string; name: string; stand: string | null; registered: number; checkedIn: number }>;
   byHour: Array<{ hour: string; at: string; checkedIn: number }>;
+  /** Inside now (today), only for events that count exits. */
+  inside?: number;
   refused: Record<"invalid_code" | "not_found" | "cancelled" | "not_admitted", number>;
   duplicates: {
     count: number;
@@ -724,7 +727,7 @@ export interface Attendance {
  */
 export async function attendance(eventId: string, day: string | null = null): Promise<Attendance | null> {
   const db = pool();
-  const ev = await db.query<{ timezone: string }>(`SELECT "timezone" FROM "Event" WHERE "id" = $1`, [eventId]);
+  const ev = await db.query<{ timezone: string; countsExits: boolean }>(`SELECT "timezone", "countsExits" FROM "Event" WHERE "id" = $1`, [eventId]);
   if (!ev.rows[0]) return null;
   const tz = ev.rows[0].timezone;
   const checked = `EXISTS (SELECT 1 FROM "CheckIn" c WHERE c."registrationId" = r."id" AND ($2::date IS NULL OR c."eventDay" = $2::date))`;
@@ -788,6 +791,7 @@ export async function attendance(eventId: string, day: string | null = null): Pr
     byCategory: cats.rows,
     byExhibitor: exh.rows,
     byHour: hours.rows.map((h) => ({ hour: h.hour, at: h.at.toISOString(), checkedIn: h.checkedIn })),
+    ...(ev.rows[0].countsExits ? { inside: await insideNow(eventId, tz) } : {}),
     refused: { invalid_code: n("invalid_code"), not_found: n("not_found"), cancelled: n("cancelled"), not_admitted: n("not_admitted") },
     duplicates: {
       count: n("already_checked_in"),

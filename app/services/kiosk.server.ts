@@ -30,6 +30,7 @@ export interface KioskRow {
   printerId: string | null;
   printerName: string | null;
   categories: Category[];
+  mode: "entry" | "exit";
   lastSeenAt: string | null;
   online: boolean;
   devices: number;
@@ -51,6 +52,7 @@ export async function listKiosks(actor: Actor, eventId: string, now = new Date()
       printerId: k.defaultPrinterId,
       printerName: k.defaultPrinter?.name ?? null,
       categories: k.categories,
+      mode: k.mode === "exit" ? "exit" : "entry",
       lastSeenAt: seen ? new Date(seen).toISOString() : null,
       online: seen > 0 && now.getTime() - seen < ONLINE_MS,
       devices: k.apiTokens.length,
@@ -72,6 +74,7 @@ export interface KioskInput {
   location: string | null;
   printerId: string | null;
   categories: string[];
+  mode?: string | null;
 }
 
 async function kioskOfEvent(eventId: string, kioskId: string) {
@@ -88,12 +91,14 @@ async function validate(eventId: string, input: KioskInput) {
   if ((input.location ?? "").length > 200) fields.location = "Too long";
   const categories = [...new Set(input.categories)];
   if (categories.some((c) => !(CATEGORIES as readonly string[]).includes(c))) fields.categories = "Unknown category";
+  const mode = input.mode || "entry";
+  if (mode !== "entry" && mode !== "exit") fields.mode = "Unknown mode";
   if (input.printerId) {
     const p = UUID.test(input.printerId) ? await prisma().printer.findUnique({ where: { id: input.printerId } }) : null;
     if (!p || (p.eventId !== null && p.eventId !== eventId)) fields.printerId = "No such printer for this event";
   }
   if (Object.keys(fields).length) throw new HttpError(422, "validation_failed", "Some fields are invalid.", fields);
-  return { name, location: input.location?.trim() || null, defaultPrinterId: input.printerId || null, categories: categories as Category[] };
+  return { name, location: input.location?.trim() || null, defaultPrinterId: input.printerId || null, categories: categories as Category[], mode };
 }
 
 export async function saveKiosk(actor: Actor, eventId: string, kioskId: string | null, input: KioskInput, ip?: string) {
@@ -108,6 +113,13 @@ export async function saveKiosk(actor: Actor, eventId: string, kioskId: string |
   const k = await prisma().kiosk.create({ data: { eventId, ...data } });
   await audit(actor, { action: "kiosk.create", entityType: "Kiosk", entityId: k.id, eventId, after: data, ip });
   return k;
+}
+
+/** Exit counting for the event (off by default): kiosks in exit mode then record check-outs. */
+export async function setCountsExits(actor: Actor, eventId: string, on: boolean, ip?: string) {
+  requireManager(actor);
+  await prisma().event.update({ where: { id: eventId }, data: { countsExits: on } });
+  await audit(actor, { action: "event.countsExits", entityType: "Event", entityId: eventId, eventId, after: { countsExits: on }, ip });
 }
 
 /** Revokes every device token of the kiosk: the devices go back to their pairing screen. */

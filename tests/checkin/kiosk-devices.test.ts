@@ -154,11 +154,52 @@ describe("reprint from the yellow screen", () => {
   });
 });
 
+describe("exit scans (events that count exits)", () => {
+  test("off by default: 409 and no inside in attendance; on: check-outs are idempotent, re-entry counts, inside follows", async () => {
+    const door = await createKiosk(ctx, { name: "Вход" });
+    const out = await createKiosk(ctx, { name: "Выход" });
+    await ctx.db.prisma().kiosk.update({ where: { id: out.id }, data: { mode: "exit" } });
+    const a = await register(ctx, { lastName: "Уходящий" });
+    const b = await register(ctx, { lastName: "Непришедший" });
+    const exitScan = (body: Record<string, unknown>) => ctx.call("/api/v1/kiosk/checkouts", "POST", out.token, { clientId: randomUUID(), ...body });
+    const attendance = async () => (await ctx.call(`/api/v1/events/${ctx.eventId}/attendance`, "GET", ctx.managerToken)).body;
+
+    expect((await exitScan({ code: a.code })).body.error.code).toBe("exits_not_counted");
+    expect(await attendance()).not.toHaveProperty("inside");
+    expect((await ctx.call("/api/v1/kiosk/checkouts", "GET", out.token)).body).toEqual({ mode: "entry", countsExits: false, inside: null });
+
+    await svc.setCountsExits(manager, ctx.eventId, true);
+    expect((await ctx.call("/api/v1/kiosk/checkouts", "GET", out.token)).body).toMatchObject({ mode: "exit", countsExits: true });
+    const before = (await attendance()).inside as number;
+    expect((await scan(ctx, door.token, { code: a.code })).body.result).toBe("checked_in");
+    expect((await attendance()).inside).toBe(before + 1);
+
+    const clientId = randomUUID();
+    const first = await exitScan({ code: a.code, clientId });
+    expect(first.body).toMatchObject({ result: "checked_out", registration: { id: a.id }, inside: before });
+    const replay = await exitScan({ code: a.code, clientId });
+    expect(replay.body).toEqual(first.body);
+    expect((await exitScan({ code: a.code })).body).toMatchObject({ result: "already_out", checkedOutAt: first.body.checkedOutAt });
+    expect(await ctx.db.prisma().checkOut.count({ where: { registrationId: a.id } })).toBe(1);
+    expect((await attendance()).inside).toBe(before);
+
+    // Back in: the entry kiosk answers already_checked_in, and the person counts as inside again.
+    expect((await scan(ctx, door.token, { code: a.code })).body.result).toBe("already_checked_in");
+    expect((await attendance()).inside).toBe(before + 1);
+    expect((await exitScan({ registrationId: a.id })).body.result).toBe("checked_out");
+
+    expect((await exitScan({ code: b.code })).body).toMatchObject({ result: "not_checked_in", registration: { id: b.id } });
+    expect((await exitScan({ code: a.code.slice(0, -3) + "AAA" })).body.result).toBe("invalid_code");
+    await svc.setCountsExits(manager, ctx.eventId, false);
+  });
+});
+
 describe("API description and limits", () => {
   test("OpenAPI documents pairing and walk-ins", async () => {
     const doc = await ctx.call("/api/v1/openapi.json");
     expect(doc.body.paths["/api/v1/kiosk/pair"].post.security).toEqual([]);
     expect(doc.body.paths["/api/v1/kiosk/walk-ins"].post.requestBody).toBeTruthy();
+    expect(doc.body.paths["/api/v1/kiosk/checkouts"].post.requestBody).toBeTruthy();
   });
 
   test("pairing attempts are limited per address (429 after 10 in 10 minutes)", async () => {

@@ -197,4 +197,29 @@ describe("kiosk devices in Chromium", () => {
     await kiosk.waitForSelector("[data-testid=kiosk-arrived]");
     expect(kiosk.url()).toBe(`${app.url}/kiosk`);
   });
+
+  test("exit counting: the manager turns it on and sets the kiosk to Exit; a scan there says goodbye and inside goes down", async () => {
+    await manager.goto(`${app.url}/manage/events/${eventId}/kiosks`);
+    await manager.check("[data-testid=exits-form] input[name=countsExits]");
+    await Promise.all([manager.waitForSelector("[data-testid=inside-now]"), manager.click("[data-testid=exits-form] button")]);
+    const insideBefore = Number(/\d+/.exec((await manager.textContent("[data-testid=inside-now]"))!)![0]);
+    expect(insideBefore).toBeGreaterThanOrEqual(2); // the scanned guest and the walk-in
+    await manager.goto(`${app.url}/manage/events/${eventId}/kiosks?edit=${kioskId}`);
+    await manager.selectOption("#f-mode", "exit");
+    await Promise.all([manager.waitForSelector("[data-testid=notice]"), manager.click("[data-testid=kiosk-form] button.primary")]);
+
+    await kiosk.waitForSelector("[data-testid=kiosk-mode]", { timeout: 15_000 });
+    await expect(kiosk.textContent("[data-testid=kiosk-inside]")).resolves.toBe(`Внутри: ${insideBefore}`);
+    expect(await kiosk.$("[data-testid=walkin]")).toBeNull();
+    const bye = await scan(codes[0].code);
+    expect(bye.kind, bye.text ?? "").toBe("green");
+    expect(bye.text).toContain("До свидания");
+    await expect(kiosk.textContent("[data-testid=kiosk-inside]")).resolves.toBe(`Внутри: ${insideBefore - 1}`);
+    await dismiss();
+    const again = await scan(codes[0].code);
+    expect(again.kind).toBe("yellow");
+    expect(again.text).toContain("Уже вышел(а)");
+    const [n] = await query<{ n: number }>(`SELECT count(*)::int AS n FROM "CheckOut" WHERE "registrationId" = $1`, [codes[0].id]);
+    expect(n.n).toBe(1);
+  });
 });
