@@ -70,6 +70,8 @@ export function createApi(token: string, timeoutMs = 3000) {
     sync: (since: string | null) => call<SyncPage>(`/api/v1/kiosk/registrations${since ? `?since=${encodeURIComponent(since)}` : ""}`),
     checkIn: (scan: QueuedScan) => call<CheckInAnswer>("/api/v1/kiosk/checkins", { method: "POST", body: JSON.stringify(scan) }),
     batch: (items: QueuedScan[]) => call<unknown>("/api/v1/kiosk/checkins/batch", { method: "POST", body: JSON.stringify({ items }) }),
+    /** Revokes this device's own token (best effort: offline, the manager can still revoke it). */
+    unpair: () => call<unknown>("/api/v1/kiosk/pair", { method: "DELETE" }).catch(() => null),
     exitInfo: () => call<ExitInfo>("/api/v1/kiosk/checkouts"),
     checkOut: (scan: { clientId: string; scannedAt: string; code?: string; registrationId?: string }) =>
       call<CheckOutAnswer>("/api/v1/kiosk/checkouts", { method: "POST", body: JSON.stringify(scan) }),

@@ -267,7 +267,15 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
         <button type="button" className="link" onClick={() => setCamera((c) => !c)}>
           {camera ? t("kiosk.stopCamera") : t("kiosk.camera")}
         </button>
-        <button type="button" className="link" onClick={() => onUnpair()}>
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            if (!confirm(t("kiosk.unpairConfirm"))) return;
+            void api.unpair();
+            onUnpair();
+          }}
+        >
           {t("kiosk.unpair")}
         </button>
       </header>

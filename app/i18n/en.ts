@@ -61,6 +61,7 @@ export const en: Record<MessageKey, string> = {
   "kiosk.reprintDone": "The badge was sent to the printer ({printer}).",
   "kiosk.reprintFailed": "Could not print: {error}",
   "kiosk.reprintNoJob": "This guest's badge has not been printed here yet. Send the guest to the registration desk.",
+  "kiosk.unpairConfirm": "Unpair this kiosk? To bring it back a manager will need to give a new pairing code.",
   "kiosk.close": "Close",
   "kiosks.countsExits": "Count exits (kiosks in Exit mode record people leaving; shows how many are inside)",
   "kiosks.insideNow": "Inside now: {count}",

@@ -70,6 +70,15 @@ describe("pairing a device", () => {
   });
 });
 
+describe("DELETE /api/v1/kiosk/pair", () => {
+  test("a device unpairs itself: its own token stops working; other callers cannot use it", async () => {
+    const k = await createKiosk(ctx, { name: "Самоотключение" });
+    expect((await ctx.call("/api/v1/kiosk/pair", "DELETE", ctx.managerToken)).status).toBe(403);
+    expect((await ctx.call("/api/v1/kiosk/pair", "DELETE", k.token)).status).toBe(204);
+    expect((await ctx.call("/api/v1/kiosk/status?health=0", "GET", k.token)).status).toBe(401);
+  });
+});
+
 describe("POST /api/v1/kiosk/walk-ins", () => {
   test("registers like a public registration (CRM jobs queued), checks in and creates a print job; a replay is the same answer and no second person", async () => {
     const printer = await createPrinter(ctx, "raw_tcp", "127.0.0.1:9", "Zebra walk-in");

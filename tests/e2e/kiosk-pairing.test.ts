@@ -100,6 +100,18 @@ describe("kiosk devices in Chromium", () => {
     await expect(manager.textContent("[data-testid=kiosk-row]")).resolves.toContain("Ещё не подключался");
   });
 
+  test("an exhibitor gets 403 on the kiosks page", async () => {
+    const ex = DEMO_USERS.find((u) => u.role === "exhibitor")!;
+    const page = await (await browser.newContext({ locale: "ru-RU" })).newPage();
+    await page.goto(app.url + "/login");
+    await page.fill("#email", ex.email);
+    await page.fill("#password", ex.password);
+    await Promise.all([page.waitForURL(app.url + "/cabinet"), page.click("button[type=submit].primary")]);
+    const r = await page.goto(`${app.url}/manage/events/${eventId}/kiosks`);
+    expect(r?.status()).toBe(403);
+    await page.context().close();
+  });
+
   test("a device pairs with the code from the manager page and scans; the kiosk shows online to the manager", async () => {
     pairCode = await newPairCode();
     expect(pairCode).toMatch(/^[A-Z0-9]{8}$/);
