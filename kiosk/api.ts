@@ -10,7 +10,34 @@ export type CheckInAnswer = {
   registration: { id: string; name: string; company: string | null; category: string; status: string } | null;
   checkedInAt: string | null;
   kiosk: { id: string | null; name: string } | null;
+  printJob?: PrintJob | null;
 };
+
+export type PrintJob = { id: string; status: string; printer: { id: string; name: string; driver: string } | null; pdfUrl: string | null };
+
+export type WalkInForm = {
+  clientId: string;
+  lastName: string;
+  firstName: string;
+  company: string;
+  position: string;
+  email: string;
+  phone: string;
+  category: string;
+};
+
+export type ExitInfo = { mode: "entry" | "exit"; countsExits: boolean; inside: number | null };
+
+export type CheckOutAnswer = {
+  clientId: string;
+  result: "checked_out" | "already_out" | "not_checked_in" | "invalid_code" | "not_found";
+  registration: CheckInAnswer["registration"];
+  checkedOutAt: string | null;
+  inside: number;
+};
+
+/** A refused call: HTTP status, the API's error code and per-field messages. */
+export type ApiError = Error & { status?: number; code?: string; fields?: Record<string, string> };
 
 export type SyncPage = {
   registrations: LocalRegistration[];
@@ -19,28 +46,51 @@ export type SyncPage = {
   hasMore: boolean;
   reset: boolean;
   publicKeys: string[];
-  kiosk: { id: string; name: string; categories: string[] };
+  kiosk: { id: string; name: string; categories: string[]; printerId?: string | null };
   event: { id: string; name: string; timezone: string };
 };
 
 export class OfflineError extends Error {}
 
 export function createApi(token: string, timeoutMs = 3000) {
-  async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+  async function call<T>(path: string, init: RequestInit = {}, ms = timeoutMs): Promise<T> {
     let res: Response;
     try {
-      res = await fetch(path, { ...init, headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(timeoutMs) });
+      res = await fetch(path, { ...init, headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(ms) });
     } catch {
       throw new OfflineError("unreachable");
     }
     if (res.status >= 500) throw new OfflineError(`HTTP ${res.status}`);
     const body = await res.json().catch(() => null);
-    if (!res.ok) throw Object.assign(new Error(body?.error?.message ?? `HTTP ${res.status}`), { status: res.status, code: body?.error?.code });
+    if (!res.ok)
+      throw Object.assign(new Error(body?.error?.message ?? `HTTP ${res.status}`), { status: res.status, code: body?.error?.code, fields: body?.error?.fields });
     return body as T;
   }
   return {
     sync: (since: string | null) => call<SyncPage>(`/api/v1/kiosk/registrations${since ? `?since=${encodeURIComponent(since)}` : ""}`),
     checkIn: (scan: QueuedScan) => call<CheckInAnswer>("/api/v1/kiosk/checkins", { method: "POST", body: JSON.stringify(scan) }),
     batch: (items: QueuedScan[]) => call<unknown>("/api/v1/kiosk/checkins/batch", { method: "POST", body: JSON.stringify({ items }) }),
+    /** Revokes this device's own token (best effort: offline, the manager can still revoke it). */
+    unpair: () => call<unknown>("/api/v1/kiosk/pair", { method: "DELETE" }).catch(() => null),
+    exitInfo: () => call<ExitInfo>("/api/v1/kiosk/checkouts"),
+    checkOut: (scan: { clientId: string; scannedAt: string; code?: string; registrationId?: string }) =>
+      call<CheckOutAnswer>("/api/v1/kiosk/checkouts", { method: "POST", body: JSON.stringify(scan) }),
+    walkIn: (form: WalkInForm) => call<CheckInAnswer>("/api/v1/kiosk/walk-ins", { method: "POST", body: JSON.stringify({ ...form, print: true }) }, 10_000),
+    reprint: (jobId: string, reason: string, printerId?: string | null) =>
+      call<PrintJob>(`/api/v1/print-jobs/${jobId}/reprint`, { method: "POST", body: JSON.stringify({ reason, ...(printerId ? { printerId } : {}) }) }, 10_000),
   };
+}
+
+/** Exchanges a one-time pairing code for the device's kiosk token. */
+export async function pairWithCode(code: string): Promise<{ token: string; kiosk: { id: string; name: string } }> {
+  let res: Response;
+  try {
+    res = await fetch("/api/v1/kiosk/pair", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code }), signal: AbortSignal.timeout(8000) });
+  } catch {
+    throw new OfflineError("unreachable");
+  }
+  const body = await res.json().catch(() => null);
+  if (res.status >= 500) throw new OfflineError(`HTTP ${res.status}`);
+  if (!res.ok) throw Object.assign(new Error(body?.error?.message ?? `HTTP ${res.status}`), { status: res.status, code: body?.error?.code }) as ApiError;
+  return body;
 }

@@ -1,18 +1,21 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useT } from "~/i18n/react";
 import type { MessageKey } from "~/i18n";
-import { createApi, OfflineError, type CheckInAnswer } from "./api";
+import { createApi, OfflineError, type CheckInAnswer, type CheckOutAnswer, type ExitInfo } from "./api";
+import { Pairing } from "./pairing";
+import { Reprint } from "./reprint";
 import { searchPeople } from "./search";
 import { beep } from "./sound";
 import { store, type LocalRegistration, type Meta, type QueuedScan } from "./store";
 import { parseTicketCode, verifyTicketCode } from "./verify-code";
+import { WalkIn } from "./walk-in";
 import { createWedgeDetector } from "./wedge";
 
 // The kiosk: scan (USB scanner anywhere on the screen, camera, or search), check in online or,
 // when the server cannot be reached, offline against the synced list with signatures verified
 // locally; offline scans queue in IndexedDB and go to the server in order when it is back.
 
-type Outcome = { kind: "green" | "yellow" | "red"; title: string; detail?: string };
+type Outcome = { kind: "green" | "yellow" | "red"; title: string; detail?: string; answer?: CheckInAnswer };
 type T = (k: MessageKey, p?: Record<string, string | number>) => string;
 const TOKEN_KEY = "expodesk.kioskToken";
 const RESULT_MS = 4000;
@@ -25,51 +28,27 @@ export function KioskApp() {
   const t = useT();
   const [token, setToken] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
   useEffect(() => {
     setToken(localStorage.getItem(TOKEN_KEY));
     setReady(true);
   }, []);
-  const unpair = useCallback(() => {
-    localStorage.removeItem(TOKEN_KEY);
-    void store.clearAll();
-    setToken(null);
-  }, []);
+  // revoked: the server refused the token (a manager unpaired the device): say so on the pairing screen.
+  const unpair = useCallback(
+    (revoked = false) => {
+      localStorage.removeItem(TOKEN_KEY);
+      void store.clearAll();
+      setNotice(revoked ? t("kiosk.revokedNotice") : null);
+      setToken(null);
+    },
+    [t],
+  );
   if (!ready) return null;
-  if (!token) return <Pairing t={t} onPaired={(tok) => (localStorage.setItem(TOKEN_KEY, tok), setToken(tok))} />;
+  if (!token) return <Pairing t={t} notice={notice} onPaired={(tok) => (localStorage.setItem(TOKEN_KEY, tok), setNotice(null), setToken(tok))} />;
   return <Scanner token={token} t={t} onUnpair={unpair} />;
 }
 
-function Pairing({ t, onPaired }: { t: T; onPaired: (token: string) => void }) {
-  const [value, setValue] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
-    try {
-      await createApi(value.trim()).sync(null);
-      onPaired(value.trim());
-    } catch (err) {
-      setError(t("kiosk.pairFailed", { error: (err as Error).message }));
-    }
-  };
-  return (
-    <form className="kiosk-pair" onSubmit={submit}>
-      <h1>{t("kiosk.pairTitle")}</h1>
-      <p>{t("kiosk.pairHelp")}</p>
-      <label htmlFor="kiosk-token">{t("kiosk.token")}</label>
-      <input id="kiosk-token" value={value} onChange={(e) => setValue(e.target.value)} autoFocus />
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      <button type="submit" className="primary">
-        {t("kiosk.pair")}
-      </button>
-    </form>
-  );
-}
-
-function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => void }) {
+function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revoked?: boolean) => void }) {
   const api = useRef(createApi(token)).current;
   const [online, setOnline] = useState(true);
   const [queueLength, setQueueLength] = useState(0);
@@ -79,6 +58,11 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => 
   const [arrived, setArrived] = useState(0);
   const [query, setQuery] = useState("");
   const [camera, setCamera] = useState(false);
+  const [walkIn, setWalkIn] = useState(false);
+  const [reprinting, setReprinting] = useState(false);
+  // Exit mode (events that count exits): scans are check-outs, online only.
+  const [exit, setExit] = useState<ExitInfo | null>(null);
+  const exitMode = exit?.mode === "exit";
   const lastCode = useRef<{ code: string; at: number }>({ code: "", at: 0 });
   const timer = useRef<ReturnType<typeof setTimeout>>();
 
@@ -95,11 +79,12 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => 
         while (more && !stopped) {
           const page = await api.sync(m?.cursor ?? null);
           await store.putRegistrations(page.registrations, page.removed, page.reset);
-          m = { cursor: page.cursor, publicKeys: page.publicKeys, kioskName: page.kiosk.name, eventName: page.event.name, timezone: page.event.timezone, categories: page.kiosk.categories };
+          m = { cursor: page.cursor, publicKeys: page.publicKeys, kioskName: page.kiosk.name, eventName: page.event.name, timezone: page.event.timezone, categories: page.kiosk.categories, printerId: page.kiosk.printerId ?? null };
           await store.setMeta(m);
           setMeta(m);
           more = page.hasMore;
         }
+        setExit(await api.exitInfo());
         const queued = await store.queued();
         if (queued.length) {
           await api.batch(queued);
@@ -108,7 +93,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => 
         setOnline(true);
       } catch (err) {
         if (err instanceof OfflineError) setOnline(false);
-        else if ((err as { status?: number }).status === 401) onUnpair();
+        else if ((err as { status?: number }).status === 401) return onUnpair(true);
       }
       setPeople(await store.allRegistrations());
       await refreshQueue();
@@ -122,6 +107,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => 
 
   const show = useCallback((o: Outcome) => {
     setOutcome(o);
+    setReprinting(false);
     beep(o.kind);
     clearTimeout(timer.current);
     timer.current = setTimeout(() => setOutcome(null), RESULT_MS);
@@ -136,7 +122,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => 
           return { kind: "green", title: t("kiosk.welcome", { name }), detail: [company, t("kiosk.printing")].filter(Boolean).join(" · ") };
         case "already_checked_in": {
           const time = a.checkedInAt ? new Date(a.checkedInAt).toLocaleTimeString("ru-RU", { hour: "2-digit", minute: "2-digit", timeZone: meta?.timezone }) : "";
-          return { kind: "yellow", title: name, detail: t("kiosk.already", { time, where: a.kiosk?.name ? `, ${a.kiosk.name}` : "" }) };
+          return { kind: "yellow", title: name, detail: t("kiosk.already", { time, where: a.kiosk?.name ? `, ${a.kiosk.name}` : "" }), answer: a };
         }
         case "invalid_code":
           return { kind: "red", title: t("kiosk.invalid") };
@@ -151,8 +137,42 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => 
     [t, meta],
   );
 
+  const fromExit = useCallback(
+    (a: CheckOutAnswer): Outcome => {
+      const name = a.registration?.name ?? "";
+      switch (a.result) {
+        case "checked_out":
+          return { kind: "green", title: t("kiosk.goodbye", { name }) };
+        case "already_out": {
+          const time = a.checkedOutAt ? new Date(a.checkedOutAt).toLocaleTimeString("ru-RU", { hour: "2-digit", minute: "2-digit", timeZone: meta?.timezone }) : "";
+          return { kind: "yellow", title: name, detail: t("kiosk.alreadyOut", { time }) };
+        }
+        case "not_checked_in":
+          return { kind: "yellow", title: name, detail: t("kiosk.notCheckedIn") };
+        case "invalid_code":
+          return { kind: "red", title: t("kiosk.invalid") };
+        case "not_found":
+          return { kind: "red", title: t("kiosk.notFound") };
+      }
+    },
+    [t, meta],
+  );
+
+  const exitModeRef = useRef(exitMode);
+  exitModeRef.current = exitMode;
   const handle = useCallback(
     async (input: { code?: string; registrationId?: string }) => {
+      if (exitModeRef.current) {
+        try {
+          const a = await api.checkOut({ clientId: crypto.randomUUID(), scannedAt: new Date().toISOString(), ...input });
+          setExit((e) => (e ? { ...e, inside: a.inside } : e));
+          show(fromExit(a));
+        } catch (err) {
+          if ((err as { status?: number }).status === 401) return onUnpair(true);
+          show({ kind: "red", title: err instanceof OfflineError ? t("kiosk.exitOffline") : (err as Error).message });
+        }
+        return;
+      }
       const scan: QueuedScan = { clientId: crypto.randomUUID(), scannedAt: new Date().toISOString(), print: true, ...input };
       try {
         const answer = await api.checkIn(scan);
@@ -162,6 +182,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => 
         return;
       } catch (err) {
         if (!(err instanceof OfflineError)) {
+          if ((err as { status?: number }).status === 401) return onUnpair(true);
           show({ kind: "red", title: (err as Error).message });
           return;
         }
@@ -187,7 +208,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => 
       setArrived((n) => n + 1);
       show(fromAnswer({ clientId: scan.clientId, result: "checked_in", reason: null, registration: reg, checkedInAt: scan.scannedAt, kiosk: null }));
     },
-    [api, show, fromAnswer, refreshQueue, t],
+    [api, show, fromAnswer, fromExit, refreshQueue, t, onUnpair],
   );
 
   const onCode = useCallback(
@@ -233,21 +254,70 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => 
         <span className="pill" data-testid="kiosk-arrived">
           {t("kiosk.arrived", { arrived, expected })}
         </span>
+        {exitMode && (
+          <span className="pill bad" data-testid="kiosk-mode">
+            {t("kiosk.exitMode")}
+          </span>
+        )}
+        {exit?.countsExits && exit.inside !== null && (
+          <span className="pill" data-testid="kiosk-inside">
+            {t("kiosk.inside", { count: exit.inside })}
+          </span>
+        )}
         <button type="button" className="link" onClick={() => setCamera((c) => !c)}>
           {camera ? t("kiosk.stopCamera") : t("kiosk.camera")}
         </button>
-        <button type="button" className="link" onClick={onUnpair}>
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            if (!confirm(t("kiosk.unpairConfirm"))) return;
+            void api.unpair();
+            onUnpair();
+          }}
+        >
           {t("kiosk.unpair")}
         </button>
       </header>
       {outcome ? (
-        <div className={`kiosk-result ${outcome.kind}`} data-testid="kiosk-result" data-kind={outcome.kind} onClick={() => setOutcome(null)} role="alert">
+        <div className={`kiosk-result ${outcome.kind}`} data-testid="kiosk-result" data-kind={outcome.kind} onClick={() => !reprinting && setOutcome(null)} role="alert">
           <div className="big">{outcome.title}</div>
           {outcome.detail && <div>{outcome.detail}</div>}
+          {outcome.kind === "yellow" && outcome.answer && (
+            <div className={reprinting ? undefined : "kiosk-result-actions"} onClick={(e) => e.stopPropagation()}>
+              {!outcome.answer.printJob ? (
+                online && <p className="small">{t("kiosk.reprintNoJob")}</p>
+              ) : reprinting ? (
+                <Reprint
+                  t={t}
+                  run={(reason) => api.reprint(outcome.answer!.printJob!.id, reason, meta?.printerId)}
+                  onClose={() => (setReprinting(false), setOutcome(null))}
+                />
+              ) : (
+                <button type="button" className="primary" data-testid="reprint" onClick={() => (clearTimeout(timer.current), setReprinting(true))}>
+                  {t("kiosk.reprint")}
+                </button>
+              )}
+            </div>
+          )}
+        </div>
+      ) : walkIn ? (
+        <div className="kiosk-idle kiosk-scroll">
+          <WalkIn
+            t={t}
+            categories={meta?.categories ?? []}
+            submit={(form) => api.walkIn(form)}
+            onCancel={() => setWalkIn(false)}
+            onDone={(answer) => {
+              setWalkIn(false);
+              if (answer.result === "checked_in") setArrived((n) => n + 1);
+              show(fromAnswer(answer));
+            }}
+          />
         </div>
       ) : (
         <div className="kiosk-idle">
-          <div className="big">{t("kiosk.scanPrompt")}</div>
+          <div className="big">{exitMode ? t("kiosk.exitPrompt") : t("kiosk.scanPrompt")}</div>
           {camera && <CameraScanner onCode={(code) => onCode(code, "camera")} />}
           <input className="kiosk-search" placeholder={t("kiosk.search")} value={query} onChange={(e) => setQuery(e.target.value)} aria-label={t("kiosk.search")} />
           {query.trim().length >= 2 && (
@@ -259,11 +329,16 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: () => 
                     {p.name} <span className="muted">{p.company}</span>
                   </span>
                   <button type="button" className="primary" onClick={() => (setQuery(""), void handle({ registrationId: p.id }))}>
-                    {t("kiosk.checkIn")}
+                    {exitMode ? t("kiosk.checkOut") : t("kiosk.checkIn")}
                   </button>
                 </li>
               ))}
             </ul>
+          )}
+          {!exitMode && (
+            <button type="button" className="link kiosk-walkin" onClick={() => (setQuery(""), setWalkIn(true))} data-testid="walkin">
+              {t("kiosk.walkIn")}
+            </button>
           )}
         </div>
       )}

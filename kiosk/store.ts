@@ -3,7 +3,7 @@
 
 export type LocalRegistration = { id: string; name: string; company: string | null; category: string; status: string };
 export type QueuedScan = { clientId: string; code?: string; registrationId?: string; scannedAt: string; print: boolean };
-export type Meta = { cursor: string | null; publicKeys: string[]; kioskName: string; eventName: string; timezone: string; categories: string[] };
+export type Meta = { cursor: string | null; publicKeys: string[]; kioskName: string; eventName: string; timezone: string; categories: string[]; printerId?: string | null };
 
 const DB = "expodesk-kiosk";
 const STORES = ["registrations", "queue", "meta", "checked"] as const;

@@ -22,6 +22,7 @@ import {
   type PrinterStatus,
 } from "./print.server";
 import { verifyTicketCode, type TicketVerifyResult } from "./ticket-codes.server";
+import { insideNow } from "./kiosk-exits.server";
 
 // Kiosk check-in (issue #6), pretix-style: every scan carries a device-generated clientId and
 // gets one of six answers. The database decides the races:
@@ -451,11 +452,14 @@ async function checkInOnce(kiosk: KioskContext, input: ScanInput, opts: { offlin
   }
   if (!(await logScan(kiosk, clientId, "already_checked_in", { registrationId: reg.id, reason: "duplicate", scannedAt })))
     throw new Retry();
-  return answer(clientId, "already_checked_in", reg, {
+  const dup = answer(clientId, "already_checked_in", reg, {
     reason: "duplicate",
     checkedInAt: cur.scannedAt,
     kiosk: { id: cur.kioskId, name: cur.kioskName },
   });
+  // The badge printed at check-in, so the kiosk can reprint it (yellow screen).
+  if (input.print) dup.printJob = await lastCheckInPrintJob(reg.id);
+  return dup;
 }
 
 /** Earliest scan wins: the stored check-in becomes this older scan; the one it replaces is logged as a duplicate. */
@@ -540,7 +544,7 @@ export interface SyncPage {
   /** The cursor was for other kiosk settings: this is a full sync from the start. */
   reset: boolean;
   publicKeys: string[];
-  kiosk: { id: string; name: string; categories: string[] };
+  kiosk: { id: string; name: string; categories: string[]; printerId?: string | null };
   event: { id: string; name: string; timezone: string };
   serverTime: string;
 }
@@ -659,7 +663,7 @@ export async function syncRegistrations(kiosk: KioskContext, since: string | nul
     hasMore,
     reset,
     publicKeys: await keysFor(kiosk.eventId),
-    kiosk: { id: kiosk.id, name: kiosk.name, categories: kiosk.categories },
+    kiosk: { id: kiosk.id, name: kiosk.name, categories: kiosk.categories, printerId: kiosk.printer?.id ?? null },
     event: { id: kiosk.eventId, name: kiosk.eventName, timezone: kiosk.timezone },
     serverTime: new Date().toISOString(),
   };
@@ -713,6 +717,8 @@ export interface Attendance {
   byCategory: Array<{ category: string; registered: number; checkedIn: number }>;
   byExhibitor: Array<{ exhibitorId: string; name: string; stand: string | null; registered: number; checkedIn: number }>;
   byHour: Array<{ hour: string; at: string; checkedIn: number }>;
+  /** Inside now (today), only for events that count exits. */
+  inside?: number;
   refused: Record<"invalid_code" | "not_found" | "cancelled" | "not_admitted", number>;
   duplicates: {
     count: number;
@@ -726,7 +732,7 @@ export interface Attendance {
  */
 export async function attendance(eventId: string, day: string | null = null): Promise<Attendance | null> {
   const db = pool();
-  const ev = await db.query<{ timezone: string }>(`SELECT "timezone" FROM "Event" WHERE "id" = $1`, [eventId]);
+  const ev = await db.query<{ timezone: string; countsExits: boolean }>(`SELECT "timezone", "countsExits" FROM "Event" WHERE "id" = $1`, [eventId]);
   if (!ev.rows[0]) return null;
   const tz = ev.rows[0].timezone;
   const checked = `EXISTS (SELECT 1 FROM "CheckIn" c WHERE c."registrationId" = r."id" AND ($2::date IS NULL OR c."eventDay" = $2::date))`;
@@ -790,6 +796,7 @@ export async function attendance(eventId: string, day: string | null = null): Pr
     byCategory: cats.rows,
     byExhibitor: exh.rows,
     byHour: hours.rows.map((h) => ({ hour: h.hour, at: h.at.toISOString(), checkedIn: h.checkedIn })),
+    ...(ev.rows[0].countsExits ? { inside: await insideNow(eventId, tz) } : {}),
     refused: { invalid_code: n("invalid_code"), not_found: n("not_found"), cancelled: n("cancelled"), not_admitted: n("not_admitted") },
     duplicates: {
       count: n("already_checked_in"),

@@ -28,8 +28,8 @@ async function loadDb() {
   return { prisma, pool, ticketCode, createApiToken };
 }
 
-export async function setup(opts: { timezone?: string } = {}): Promise<Ctx> {
-  const app = await startApp({ seed: false });
+export async function setup(opts: { timezone?: string; env?: Record<string, string> } = {}): Promise<Ctx> {
+  const app = await startApp({ seed: false, env: opts.env });
   process.env.DATABASE_URL = app.databaseUrl;
   const db = await loadDb();
   const call: Ctx["call"] = async (path, method = "GET", token, body) => {

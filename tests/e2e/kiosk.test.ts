@@ -46,8 +46,9 @@ beforeAll(async () => {
 
   page = await (await browser.newContext({ locale: "ru-RU" })).newPage();
   await page.goto(app.url + "/kiosk");
+  await page.click("text=Дополнительно: вставить токен киоска"); // the raw-token fallback
   await page.fill("#kiosk-token", token);
-  await page.click("text=Подключить");
+  await page.press("#kiosk-token", "Enter");
   await page.waitForFunction(() => /Пришли: \d+ из [1-9]/.test(document.querySelector("[data-testid=kiosk-arrived]")?.textContent ?? ""));
 });
 afterAll(async () => {

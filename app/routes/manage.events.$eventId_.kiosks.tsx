@@ -1,0 +1,252 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import { useEffect } from "react";
+import QRCode from "qrcode";
+import { Field } from "~/components/cabinet";
+import { formatDateTime, type MessageKey } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import { insideNow } from "~/services/kiosk-exits.server";
+import { createPairingCode, eventPrinters, listKiosks, revokeKioskDevices, saveKiosk, setCountsExits } from "~/services/kiosk.server";
+import { managerActor, tFor, pageLocale } from "~/services/registrations-forms.server";
+import { UUID_RE } from "~/services/registrations.server";
+import { prisma } from "~/utils/db.server";
+import { appUrl } from "~/utils/env.server";
+import { formString, optional, runFormAction, type FormResult } from "~/utils/forms.server";
+import { CATEGORIES } from "../../printing/template";
+
+// Kiosks of one event: create and edit them, see which devices are alive, pair a device with a
+// one-time code (typed at /kiosk or scanned as a QR), revoke a kiosk's device tokens.
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const actor = await managerActor(request);
+  const event = UUID_RE.test(params.eventId ?? "") ? await prisma().event.findUnique({ where: { id: params.eventId } }) : null;
+  if (!event) throw new Response("Not found", { status: 404 });
+  const [kiosks, printers] = await Promise.all([listKiosks(actor, event.id), eventPrinters(event.id)]);
+  const inside = event.countsExits ? await insideNow(event.id, event.timezone) : null;
+  return { event: { id: event.id, name: event.name, timezone: event.timezone, countsExits: event.countsExits, inside }, kiosks, printers, categories: [...CATEGORIES] };
+}
+
+type Pairing = { kioskId: string; kioskName: string; code: string; expiresAt: string; url: string; qr: string };
+
+export async function action({ request, params, context }: ActionFunctionArgs): Promise<FormResult & { pairing?: Pairing }> {
+  const actor = await managerActor(request);
+  const form = await request.formData();
+  const intent = formString(form, "intent") ?? "";
+  const eventId = params.eventId ?? "";
+  const t = tFor(pageLocale(request, form));
+  let pairing: Pairing | undefined;
+  const result = await runFormAction(request, intent, async () => {
+    const kioskId = optional(form, "kioskId");
+    if (intent === "save") {
+      await saveKiosk(
+        actor,
+        eventId,
+        kioskId,
+        {
+          name: formString(form, "name") ?? "",
+          location: optional(form, "location"),
+          printerId: optional(form, "printerId"),
+          categories: form.getAll("categories").map(String),
+          mode: optional(form, "mode"),
+        },
+        context.ip,
+      );
+      return null;
+    }
+    if (intent === "pair" && kioskId) {
+      const p = await createPairingCode(actor, eventId, kioskId);
+      const url = `${appUrl()}/kiosk?pair=${p.code}`;
+      pairing = { kioskId, kioskName: p.kioskName, code: p.code, expiresAt: p.expiresAt, url, qr: await QRCode.toDataURL(url, { margin: 1, width: 240 }) };
+      return t("kiosks.pairReady");
+    }
+    if (intent === "exits") {
+      await setCountsExits(actor, eventId, formString(form, "countsExits") === "on", context.ip);
+      return null;
+    }
+    if (intent === "revoke" && kioskId) {
+      const n = await revokeKioskDevices(actor, eventId, kioskId, context.ip);
+      return t("kiosks.revoked", { count: n });
+    }
+    throw new Response("Unknown intent", { status: 400 });
+  });
+  return { ...result, pairing };
+}
+
+/** ABCD-EFGH: easier to read aloud and to type. */
+const grouped = (code: string) => `${code.slice(0, 4)}-${code.slice(4)}`;
+
+export default function Kiosks() {
+  const { event, kiosks, printers, categories } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const locale = useLocale();
+  const busy = useNavigation().state !== "idle";
+  const [params] = useSearchParams();
+  const revalidator = useRevalidator();
+  useEffect(() => {
+    // Online / last seen change by themselves: refresh now and then.
+    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 10_000);
+    return () => clearInterval(timer);
+  }, [revalidator]);
+  const editing = kiosks.find((k) => k.id === params.get("edit")) ?? null;
+  const fields = result?.intent === "save" && !result.ok ? result.fields : {};
+  const pairing = result?.pairing;
+  return (
+    <>
+      <p>
+        <Link to={`/manage/events/${event.id}`}>← {event.name}</Link>
+      </p>
+      <h1>{t("kiosks.title")}</h1>
+      <p className="muted">{t("kiosks.help")}</p>
+      {result?.formError && (
+        <p className="form-error" role="alert" data-testid="form-error">
+          {result.formError}
+        </p>
+      )}
+      {result?.ok && result.intent !== "pair" && (
+        <p className="notice" role="status" data-testid="notice">
+          {result.notice}
+        </p>
+      )}
+      {pairing && (
+        <section className="card" data-testid="pairing" aria-live="polite">
+          <h2>{t("kiosks.pairFor", { name: pairing.kioskName })}</h2>
+          <p>{t("kiosks.pairSteps")}</p>
+          <p className="big" style={{ fontSize: "2.5rem", fontFamily: "monospace", letterSpacing: "0.15em" }} data-testid="pair-code" data-code={pairing.code}>
+            {grouped(pairing.code)}
+          </p>
+          <img src={pairing.qr} alt={t("kiosks.pairQr")} width={240} height={240} data-testid="pair-qr" />
+          <p className="small muted">
+            <a href={pairing.url}>{pairing.url}</a>
+            <br />
+            {t("kiosks.pairExpires", { time: formatDateTime(locale, new Date(pairing.expiresAt), event.timezone) })}
+          </p>
+        </section>
+      )}
+      <Form method="post" className="row" data-testid="exits-form">
+        <input type="hidden" name="intent" value="exits" />
+        <label>
+          <input type="checkbox" name="countsExits" defaultChecked={event.countsExits} key={String(event.countsExits)} /> {t("kiosks.countsExits")}
+        </label>
+        <button type="submit" className="link" disabled={busy}>
+          {t("common.save")}
+        </button>
+        {event.inside !== null && (
+          <span className="badge" data-testid="inside-now">
+            {t("kiosks.insideNow", { count: event.inside })}
+          </span>
+        )}
+      </Form>
+      {kiosks.length === 0 ? (
+        <p className="muted" data-testid="kiosks-empty">
+          {t("kiosks.empty")}
+        </p>
+      ) : (
+        <table data-testid="kiosks">
+          <thead>
+            <tr>
+              <th>{t("kiosks.name")}</th>
+              <th>{t("kiosks.printer")}</th>
+              <th>{t("kiosks.categories")}</th>
+              <th>{t("kiosks.lastSeen")}</th>
+              <th>{t("common.actions")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {kiosks.map((k) => (
+              <tr key={k.id} data-testid="kiosk-row" data-kiosk={k.id}>
+                <td>
+                  <strong>{k.name}</strong>
+                  {k.mode === "exit" && <span className="badge"> {t("kiosks.modeExit")}</span>}
+                  {k.location && <div className="small muted">{k.location}</div>}
+                </td>
+                <td>{k.printerName ?? <span className="muted">{t("kiosks.noPrinter")}</span>}</td>
+                <td className="small">{k.categories.length ? k.categories.map((c) => t(`category.${c}` as MessageKey)).join(", ") : t("kiosks.allCategories")}</td>
+                <td>
+                  <span className={k.online ? "badge" : "badge locked"} data-testid="kiosk-state">
+                    {k.online ? t("kiosks.online") : t("kiosks.offline")}
+                  </span>
+                  <div className="small muted">
+                    {k.lastSeenAt ? formatDateTime(locale, new Date(k.lastSeenAt), event.timezone) : t("kiosks.never")}
+                    {" · "}
+                    {t("kiosks.devices", { count: k.devices })}
+                  </div>
+                </td>
+                <td>
+                  <div className="row">
+                    <Link to={`?edit=${k.id}`}>{t("common.edit")}</Link>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="pair" />
+                      <input type="hidden" name="kioskId" value={k.id} />
+                      <button type="submit" className="link" disabled={busy}>
+                        {t("kiosks.pair")}
+                      </button>
+                    </Form>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="revoke" />
+                      <input type="hidden" name="kioskId" value={k.id} />
+                      <button
+                        type="submit"
+                        className="link danger"
+                        disabled={busy || k.devices === 0}
+                        onClick={(e) => !confirm(t("kiosks.revokeConfirm", { name: k.name, count: k.devices })) && e.preventDefault()}
+                      >
+                        {t("kiosks.revoke")}
+                      </button>
+                    </Form>
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <section className="card">
+        <h2>{editing ? t("kiosks.editTitle", { name: editing.name }) : t("kiosks.addTitle")}</h2>
+        <Form method="post" className="grid" data-testid="kiosk-form" key={editing?.id ?? `new-${kiosks.length}`} noValidate>
+          <input type="hidden" name="intent" value="save" />
+          {editing && <input type="hidden" name="kioskId" value={editing.id} />}
+          <Field name="name" label={t("kiosks.name")} error={fields.name} defaultValue={editing?.name} required />
+          <Field name="location" label={t("kiosks.location")} error={fields.location} defaultValue={editing?.location ?? ""} />
+          <div className="field">
+            <label htmlFor="f-printerId">{t("kiosks.printer")}</label>
+            <select id="f-printerId" name="printerId" defaultValue={editing?.printerId ?? ""} aria-invalid={!!fields.printerId}>
+              <option value="">{t("kiosks.noPrinter")}</option>
+              {printers.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name} ({p.driver})
+                </option>
+              ))}
+            </select>
+            {fields.printerId && <p className="field-error">{fields.printerId}</p>}
+          </div>
+          <div className="field">
+            <label htmlFor="f-mode">{t("kiosks.mode")}</label>
+            <select id="f-mode" name="mode" defaultValue={editing?.mode ?? "entry"}>
+              <option value="entry">{t("kiosks.modeEntry")}</option>
+              <option value="exit">{t("kiosks.modeExit")}</option>
+            </select>
+            {!event.countsExits && <p className="small muted">{t("kiosks.modeHelp")}</p>}
+          </div>
+          <fieldset className="field" style={{ gridColumn: "1 / -1" }}>
+            <legend>{t("kiosks.categories")}</legend>
+            <p className="small muted">{t("kiosks.categoriesHelp")}</p>
+            {categories.map((c) => (
+              <label key={c} style={{ display: "inline-flex", gap: "0.3rem", marginRight: "1rem" }}>
+                <input type="checkbox" name="categories" value={c} defaultChecked={editing?.categories.includes(c as never) ?? false} />
+                {t(`category.${c}` as MessageKey)}
+              </label>
+            ))}
+            {fields.categories && <p className="field-error">{fields.categories}</p>}
+          </fieldset>
+          <div className="row">
+            <button type="submit" className="primary" disabled={busy}>
+              {editing ? t("common.save") : t("common.add")}
+            </button>
+            {editing && <Link to="?">{t("common.cancel")}</Link>}
+          </div>
+        </Form>
+      </section>
+    </>
+  );
+}
