@@ -318,7 +318,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
       ) : (
         <div className="kiosk-idle">
           <div className="big">{exitMode ? t("kiosk.exitPrompt") : t("kiosk.scanPrompt")}</div>
-          {camera && <CameraScanner onCode={(code) => onCode(code, "camera")} />}
+          {camera && <CameraScanner onCode={(code) => onCode(code, "camera")} label={t("kiosk.chooseCamera")} />}
           <input className="kiosk-search" placeholder={t("kiosk.search")} value={query} onChange={(e) => setQuery(e.target.value)} aria-label={t("kiosk.search")} />
           {query.trim().length >= 2 && (
             <ul className="kiosk-results">
@@ -346,27 +346,70 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
   );
 }
 
-/** html5-qrcode on the chosen (remembered) camera, 10 frames a second. */
-function CameraScanner({ onCode }: { onCode: (code: string) => void }) {
+const CAMERA_KEY = "expodesk.camera";
+
+/**
+ * html5-qrcode on the chosen (remembered) camera, 10 frames a second. The camera starts once
+ * per choice: `onCode` is read through a ref, so the kiosk's re-renders (every sync) do not
+ * restart it, and a start that finishes after unmount is stopped at once.
+ */
+function CameraScanner({ onCode, label }: { onCode: (code: string) => void; label: string }) {
   const ref = useRef<HTMLDivElement>(null);
+  const onCodeRef = useRef(onCode);
+  onCodeRef.current = onCode;
+  const stopping = useRef<Promise<void>>(Promise.resolve());
+  const [cameras, setCameras] = useState<{ id: string; label: string }[]>([]);
+  const [cameraId, setCameraId] = useState<string | null>(null);
+
   useEffect(() => {
-    let scanner: { stop: () => Promise<void> } | null = null;
     let cancelled = false;
     void import("html5-qrcode").then(async ({ Html5Qrcode }) => {
-      if (cancelled || !ref.current) return;
-      const cameras = await Html5Qrcode.getCameras().catch(() => []);
-      const saved = localStorage.getItem("expodesk.camera");
-      const cameraId = cameras.find((c) => c.id === saved)?.id ?? cameras[0]?.id;
-      if (!cameraId) return;
-      localStorage.setItem("expodesk.camera", cameraId);
-      const s = new Html5Qrcode(ref.current.id);
-      await s.start(cameraId, { fps: 10, qrbox: 250 }, (text) => onCode(text), () => {});
-      scanner = s;
+      const list = await Html5Qrcode.getCameras().catch(() => []);
+      if (cancelled) return;
+      setCameras(list);
+      const saved = localStorage.getItem(CAMERA_KEY);
+      setCameraId(list.find((c) => c.id === saved)?.id ?? list[0]?.id ?? null);
     });
     return () => {
       cancelled = true;
-      void scanner?.stop().catch(() => {});
     };
-  }, [onCode]);
-  return <div id="kiosk-camera" ref={ref} className="kiosk-camera" />;
+  }, []);
+
+  useEffect(() => {
+    if (!cameraId) return;
+    localStorage.setItem(CAMERA_KEY, cameraId);
+    let cancelled = false;
+    let scanner: { stop: () => Promise<void> } | null = null;
+    void import("html5-qrcode").then(async ({ Html5Qrcode }) => {
+      await stopping.current; // the previous camera must be released first
+      if (cancelled || !ref.current) return;
+      const s = new Html5Qrcode(ref.current.id);
+      try {
+        await s.start(cameraId, { fps: 10, qrbox: 250 }, (text) => onCodeRef.current(text), () => {});
+      } catch {
+        return; // no permission or the camera is busy: the button stays, nothing to stop
+      }
+      if (cancelled) stopping.current = s.stop().catch(() => {});
+      else scanner = s;
+    });
+    return () => {
+      cancelled = true;
+      if (scanner) stopping.current = scanner.stop().catch(() => {});
+    };
+  }, [cameraId]);
+
+  return (
+    <>
+      {cameras.length > 1 && (
+        <select className="kiosk-camera-pick" value={cameraId ?? ""} onChange={(e) => setCameraId(e.target.value)} aria-label={label}>
+          {cameras.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.label || c.id}
+            </option>
+          ))}
+        </select>
+      )}
+      <div id="kiosk-camera" ref={ref} className="kiosk-camera" />
+    </>
+  );
 }

@@ -314,6 +314,7 @@ export const en: Record<MessageKey, string> = {
   "kiosk.noResults": "Nobody found.",
   "kiosk.checkIn": "Check in",
   "kiosk.camera": "Camera",
+  "kiosk.chooseCamera": "Choose camera",
   "kiosk.stopCamera": "Stop camera",
   "kiosk.manualCode": "Enter code",
   "kiosk.unpair": "Unpair kiosk",

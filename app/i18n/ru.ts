@@ -313,6 +313,7 @@ export const ru = {
   "kiosk.noResults": "Никого не нашли.",
   "kiosk.checkIn": "Отметить",
   "kiosk.camera": "Камера",
+  "kiosk.chooseCamera": "Выбор камеры",
   "kiosk.stopCamera": "Выключить камеру",
   "kiosk.manualCode": "Код вручную",
   "kiosk.unpair": "Отключить киоск",

@@ -4,7 +4,7 @@
 // shown to the camera is red and checks nobody in.
 import { readFileSync, rmSync } from "node:fs";
 import jsQR from "jsqr";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { launchBrowser } from "../setup/browser";
@@ -54,6 +54,14 @@ afterAll(async () => {
   for (const f of videos) rmSync(f, { force: true });
 });
 
+/** Pairs the kiosk page with the raw token (the "advanced" fallback of the pairing screen). */
+async function pairWithToken(page: Page) {
+  await page.click("text=Дополнительно: вставить токен киоска");
+  await page.fill("#kiosk-token", token);
+  await page.press("#kiosk-token", "Enter");
+  await page.waitForSelector("[data-testid=kiosk-online]");
+}
+
 /** Chromium whose only camera plays `video`; a kiosk paired in it, camera switched on. */
 async function kioskWithCamera(video: string) {
   const browser = await launchBrowser(["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${video}`]);
@@ -61,9 +69,7 @@ async function kioskWithCamera(video: string) {
   const context = await browser.newContext({ locale: "ru-RU", permissions: ["camera"] });
   const page = await context.newPage();
   await page.goto(app.url + "/kiosk");
-  await page.fill("#kiosk-token", token);
-  await page.click("text=Подключить");
-  await page.waitForSelector("[data-testid=kiosk-online]");
+  await pairWithToken(page);
   await page.click("text=Камера");
   return page;
 }
@@ -94,6 +100,41 @@ describe("kiosk camera mode with Chromium's fake camera", () => {
       [good.id],
     );
     expect(rows[0]).toEqual({ n: 1, kiosk: "Вход с камерой" });
+  });
+
+  test("the camera starts once: the kiosk's re-renders (sync every few seconds) do not restart it", async () => {
+    // Chromium's built-in fake camera (a test pattern, no QR code), with getUserMedia counted.
+    const browser = await launchBrowser(["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]);
+    browsers.push(browser);
+    const context = await browser.newContext({ locale: "ru-RU", permissions: ["camera"] });
+    await context.addInitScript(() => {
+      const w = window as unknown as { __gum: number; __tracks: MediaStreamTrack[] };
+      w.__gum = 0;
+      w.__tracks = [];
+      const orig = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = async (c) => {
+        w.__gum++;
+        const stream = await orig(c);
+        w.__tracks.push(...stream.getVideoTracks());
+        return stream;
+      };
+    });
+    const page = await context.newPage();
+    await page.goto(app.url + "/kiosk");
+    await pairWithToken(page);
+    await page.click("text=Камера");
+    await page.waitForSelector("#kiosk-camera video", { timeout: 15_000 });
+    const probe = () =>
+      page.evaluate(() => {
+        const w = window as unknown as { __gum: number; __tracks: MediaStreamTrack[] };
+        return { calls: w.__gum, live: w.__tracks.filter((t) => t.readyState === "live").length, videos: document.querySelectorAll("video").length };
+      });
+    const first = await probe();
+    await page.waitForTimeout(7_000); // two or more sync rounds
+    const later = await probe();
+    expect(later).toEqual(first);
+    expect(later.live).toBe(1);
+    expect(later.videos).toBe(1);
   });
 
   test("a forged code held to the camera is red and checks nobody in", async () => {
