@@ -15,6 +15,7 @@ import {
 import { renderBadgePdf } from "../../printing/pdf";
 import { getTemplate, parseTemplate, TEMPLATES, type BadgeData, type BadgeTemplate, type Category } from "../../printing/template";
 import { renderBadgeZpl } from "../../printing/zpl";
+import { combineTemplates, eventTemplateFor } from "./badge-templates.server";
 import { ticketCode } from "./codes.server";
 
 // The badge print queue (issue #7). A print job is a PrintJob row. Whoever creates one also adds
@@ -75,6 +76,23 @@ export function templateForPrinter(p: Pick<PrinterRow, "driver" | "templateStock
   }
   if (p?.templateStock && TEMPLATES[p.templateStock]) return getTemplate(p.templateStock);
   return getTemplate(p?.driver === "raw_tcp" ? "zebra-4x3" : "brother-62x100");
+}
+
+/** The printer's own stock, or null when it has none (then the event template picks the stock). */
+export function printerOwnTemplate(p: Pick<PrinterRow, "driver" | "templateStock" | "templateDefinition">): BadgeTemplate | null {
+  return p.templateDefinition != null || (p.templateStock && TEMPLATES[p.templateStock]) ? templateForPrinter(p) : null;
+}
+
+/**
+ * What a badge prints with: the printer decides the stock, the event + category template the
+ * content (see combineTemplates). Without an event template this is templateForPrinter.
+ */
+export async function badgeTemplateFor(
+  printer: Pick<PrinterRow, "driver" | "templateStock" | "templateDefinition"> | null,
+  badge: { eventId: string; category: Category },
+): Promise<BadgeTemplate> {
+  const eventTpl = await eventTemplateFor(badge.eventId, badge.category);
+  return combineTemplates(printer ? printerOwnTemplate(printer) : null, eventTpl, templateForPrinter(printer));
 }
 
 export const PRINTER_COLUMNS = `pr."id", pr."name", pr."eventId", pr."driver"::text AS "driver", pr."address", pr."templateId",
@@ -350,7 +368,7 @@ export async function processPrintJob(printJobId: string, via: "direct" | "worke
   try {
     const src = await loadBadgeSource(job.registrationId);
     if (!src) return fail("The registration no longer exists.");
-    template = templateForPrinter(printer);
+    template = await badgeTemplateFor(printer, src);
     const data = await badgeDataFor(src);
     payload = await renderBadge(data, template, job.format);
   } catch (err) {
@@ -418,7 +436,8 @@ export async function printJobPdf(job: { id: string; registrationId: string; pri
   const printer = job.printerId ? await loadPrinter(job.printerId) : null;
   const src = await loadBadgeSource(job.registrationId);
   if (!src) throw notFoundPrintJob();
-  const template = printer && printer.driver !== "raw_tcp" ? templateForPrinter(printer) : getTemplate("brother-62x100");
+  // A ZPL printer's stock means nothing to a PDF viewer: such a job's PDF follows the event template.
+  const template = await badgeTemplateFor(printer && printer.driver !== "raw_tcp" ? printer : null, src);
   const pdf = (await renderBadge(await badgeDataFor(src), template, "pdf")).pdf!;
   if (printer?.driver === "browser") {
     await pool().query(
@@ -468,7 +487,7 @@ export async function printerStatus(printer: PrinterRow, opts: { timeoutMs?: num
 /** A sample badge straight to a printer (no queue): `npm run admin -- print-test --printer ID`. */
 export async function printTestBadge(printer: PrinterRow): Promise<{ health: PrinterHealth; result: unknown }> {
   const health = await printerHealth(driverTarget(printer), { timeoutMs: 2000 });
-  const template = templateForPrinter(printer);
+  const template = printer.eventId ? await badgeTemplateFor(printer, { eventId: printer.eventId, category: "visitor" }) : templateForPrinter(printer);
   const data: BadgeData = {
     fullName: "Тестовая Печать / Test Print",
     company: "Expo Desk",
