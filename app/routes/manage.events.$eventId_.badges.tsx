@@ -98,6 +98,7 @@ export default function Badges() {
   const [failed, setFailed] = useState(false);
   const [stock, setStock] = useState(tuning.stock);
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const srcRef = useRef<string | null>(null);
   const fields = result && !result.ok ? result.fields : {};
 
   const refresh = useCallback(
@@ -107,10 +108,10 @@ export default function Badges() {
       timer.current = setTimeout(() => {
         if (!formRef.current) return;
         const next = previewUrl(event.id, formRef.current, { format, registrationId });
-        setSrc((cur) => {
-          if (cur !== next) setLoading(true);
-          return next;
-        });
+        if (next === srcRef.current) return;
+        srcRef.current = next;
+        setLoading(true);
+        setSrc(next);
       }, delay);
     },
     [event.id, format, registrationId],
