@@ -45,7 +45,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     saved: !!row,
     configured: rows.map((r) => ({ category: r.category, stock: r.stock })),
     tuning,
-    stocks: STOCKS.map((id) => ({ id, name: TEMPLATES[id].name, w: TEMPLATES[id].widthMm, h: TEMPLATES[id].heightMm, orientation: TEMPLATES[id].orientation, sheet: !!TEMPLATES[id].sheet })),
+    stocks: STOCKS.map((id) => ({
+      id,
+      name: TEMPLATES[id].name,
+      w: TEMPLATES[id].widthMm,
+      h: TEMPLATES[id].heightMm,
+      orientation: TEMPLATES[id].orientation,
+      sheet: !!TEMPLATES[id].sheet,
+    })),
     candidates: await previewCandidates(event.id),
   };
 }
@@ -167,19 +174,26 @@ export default function Badges() {
         </p>
       )}
 
-      <div className="grid">
+      <div style={{ display: "flex", gap: "1rem", alignItems: "flex-start", flexWrap: "wrap" }}>
         <Form
           method="post"
           ref={formRef}
           key={`${category ?? "all"}:${JSON.stringify(tuning)}`}
           className="card"
+          style={{ flex: "1 1 360px", maxWidth: 460 }}
           onChange={() => refresh(350)}
           data-testid="badge-form"
         >
           <input type="hidden" name="category" value={category ?? ""} />
           <div className="field">
             <label htmlFor="f-stock">{t("badges.stock")}</label>
-            <select id="f-stock" name="stock" defaultValue={tuning.stock} onChange={(e) => setStock(e.target.value)} aria-invalid={!!fields.stock}>
+            <select
+              id="f-stock"
+              name="stock"
+              defaultValue={tuning.stock}
+              onChange={(e) => setStock(e.target.value)}
+              aria-invalid={!!fields.stock}
+            >
               {stocks.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.name}
@@ -192,10 +206,10 @@ export default function Badges() {
             </p>
             {fields.stock && <p className="field-error">{fields.stock}</p>}
           </div>
-          <fieldset>
+          <fieldset style={FIELDSET}>
             <legend>{t("badges.elements")}</legend>
             {(["showEvent", "showCompany", "showPosition", "showBand", "showLogo"] as const).map((k) => (
-              <label key={k} className="row">
+              <label key={k} style={CHECK}>
                 <input type="checkbox" name={k} defaultChecked={tuning[k]} /> {t(`badges.${k}` as MessageKey)}
               </label>
             ))}
@@ -208,12 +222,29 @@ export default function Badges() {
             </select>
           </div>
           <NumberField name="nameMaxSize" label={t("badges.nameMaxSize")} value={tuning.nameMaxSize} error={fields.nameMaxSize} />
-          <NumberField name="companyMaxSize" label={t("badges.companyMaxSize")} value={tuning.companyMaxSize} error={fields.companyMaxSize} />
-          <fieldset>
+          <NumberField
+            name="companyMaxSize"
+            label={t("badges.companyMaxSize")}
+            value={tuning.companyMaxSize}
+            error={fields.companyMaxSize}
+          />
+          <fieldset style={FIELDSET}>
             <legend>{t("badges.band")}</legend>
             <p className="small muted">{t("badges.bandHint")}</p>
-            <TextField name="bandColor" label={t("badges.bandColor")} value={tuning.bandColor} error={fields.bandColor} placeholder="#1E6FD9" />
-            <TextField name="bandTextColor" label={t("badges.bandTextColor")} value={tuning.bandTextColor} error={fields.bandTextColor} placeholder="#FFFFFF" />
+            <TextField
+              name="bandColor"
+              label={t("badges.bandColor")}
+              value={tuning.bandColor}
+              error={fields.bandColor}
+              placeholder="#1E6FD9"
+            />
+            <TextField
+              name="bandTextColor"
+              label={t("badges.bandTextColor")}
+              value={tuning.bandTextColor}
+              error={fields.bandTextColor}
+              placeholder="#FFFFFF"
+            />
             <TextField name="labelRu" label={t("badges.labelRu")} value={tuning.labelRu} error={fields.labelRu} />
             <TextField name="labelEn" label={t("badges.labelEn")} value={tuning.labelEn} error={fields.labelEn} />
           </fieldset>
@@ -236,13 +267,13 @@ export default function Badges() {
           </div>
         </Form>
 
-        <section className="card" aria-live="polite">
+        <section className="card" aria-live="polite" style={{ flex: "1 1 360px", position: "sticky", top: "1rem" }}>
           <h2>{t("badges.preview")}</h2>
           <div className="row">
-            <label>
+            <label style={CHECK}>
               <input type="radio" name="previewFormat" checked={format === "pdf"} onChange={() => setFormat("pdf")} /> PDF
             </label>
-            <label>
+            <label style={CHECK}>
               <input type="radio" name="previewFormat" checked={format === "zpl"} onChange={() => setFormat("zpl")} /> ZPL (Zebra)
             </label>
           </div>
@@ -283,6 +314,9 @@ export default function Badges() {
   );
 }
 
+const CHECK = { display: "flex", alignItems: "center", gap: ".5rem", fontWeight: 400, marginTop: ".4rem" } as const;
+const FIELDSET = { border: "1px solid var(--line)", borderRadius: 6, marginTop: "1rem" } as const;
+
 function NumberField({ name, label, value, error }: { name: string; label: string; value: number; error?: string }) {
   return (
     <div className="field">
@@ -297,11 +331,23 @@ function NumberField({ name, label, value, error }: { name: string; label: strin
   );
 }
 
-function TextField({ name, label, value, error, placeholder }: { name: string; label: string; value: string; error?: string; placeholder?: string }) {
+function TextField({
+  name,
+  label,
+  value,
+  error,
+  placeholder,
+}: {
+  name: string;
+  label: string;
+  value: string;
+  error?: string;
+  placeholder?: string;
+}) {
   return (
     <div className="field">
       <label htmlFor={`f-${name}`}>{label}</label>
-      <input id={`f-${name}`} name={name} defaultValue={value} placeholder={placeholder} aria-invalid={!!error} />
+      <input id={`f-${name}`} name={name} type="text" defaultValue={value} placeholder={placeholder} aria-invalid={!!error} />
       {error && (
         <p className="field-error" data-testid={`error-${name}`}>
           {error}

@@ -112,7 +112,7 @@ export default function BadgeDownload() {
         {scope.exhibitorName ? ` — ${scope.exhibitorName}` : ""}
       </p>
       {manager && (
-        <form method="get" className="row" data-testid="bulk-scope">
+        <form method="get" data-testid="bulk-scope" style={{ maxWidth: 520, marginBottom: "1rem" }}>
           <label htmlFor="f-exhibitor">{t("bulk.scope")}</label>
           <select id="f-exhibitor" name="exhibitorId" defaultValue={scope.exhibitorId ?? ""} disabled={running}>
             <option value="">{t("bulk.wholeEvent")}</option>

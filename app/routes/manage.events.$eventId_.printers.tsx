@@ -5,7 +5,15 @@ import { formatDateTime, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { movePrintJob } from "~/services/print-move.server";
 import { listPrintJobs, loadPrintJob, printerStatus, printTestBadge, reprint } from "~/services/print.server";
-import { createPrinter, deletePrinter, eventPrinter, jobNames, listEventPrinters, updatePrinter, validatePrinter } from "~/services/printers.server";
+import {
+  createPrinter,
+  deletePrinter,
+  eventPrinter,
+  jobNames,
+  listEventPrinters,
+  updatePrinter,
+  validatePrinter,
+} from "~/services/printers.server";
 import { managerActor, pageLocale, tFor } from "~/services/registrations-forms.server";
 import { prisma } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
@@ -125,7 +133,10 @@ export default function Printers() {
   const revalidator = useRevalidator();
   useEffect(() => {
     // Health and job states change without us: look again every few seconds.
-    const timer = setInterval(() => revalidator.state === "idle" && document.visibilityState === "visible" && revalidator.revalidate(), 5000);
+    const timer = setInterval(
+      () => revalidator.state === "idle" && document.visibilityState === "visible" && revalidator.revalidate(),
+      5000,
+    );
     return () => clearInterval(timer);
   }, [revalidator]);
   const errorsFor = (target: string) => (result && !result.ok && result.target === target ? result.fields : {});
@@ -223,7 +234,14 @@ export default function Printers() {
 
       <section className="card">
         <h2>{t("printers.add")}</h2>
-        <PrinterForm intent="create" id="new" value={{ name: "", driver: "raw_tcp", address: "", stock: "" }} stocks={stocks} errors={errorsFor("new")} busy={busy} />
+        <PrinterForm
+          intent="create"
+          id="new"
+          value={{ name: "", driver: "raw_tcp", address: "", stock: "" }}
+          stocks={stocks}
+          errors={errorsFor("new")}
+          busy={busy}
+        />
       </section>
 
       <section className="card">
@@ -290,7 +308,7 @@ export default function Printers() {
                           <input type="hidden" name="jobId" value={j.id} />
                           <div className="field">
                             <label htmlFor={`reason-${j.id}`}>{t("printers.reason")} *</label>
-                            <input id={`reason-${j.id}`} name="reason" maxLength={500} aria-invalid={!!errs.reason} />
+                            <input id={`reason-${j.id}`} name="reason" type="text" required maxLength={500} aria-invalid={!!errs.reason} />
                             {errs.reason && (
                               <p className="field-error" data-testid="error-reason">
                                 {errs.reason}
@@ -342,36 +360,53 @@ function PrinterForm(props: {
     <Form method="post" data-testid={`printer-form-${props.intent}`}>
       <input type="hidden" name="intent" value={props.intent} />
       {props.intent === "update" && <input type="hidden" name="printerId" value={props.id} />}
-      <div className="field">
-        <label htmlFor={f("name")}>{t("printers.name")} *</label>
-        <input id={f("name")} name="name" defaultValue={props.value.name} aria-invalid={!!props.errors.name} />
-        {err("name")}
-      </div>
-      <div className="field">
-        <label htmlFor={f("driver")}>{t("printers.driver")}</label>
-        <select id={f("driver")} name="driver" defaultValue={props.value.driver}>
-          <option value="raw_tcp">{t("printers.driver.raw")}</option>
-          <option value="ipp">{t("printers.driver.ipp")}</option>
-          <option value="browser">{t("printers.driver.browser")}</option>
-        </select>
-        {err("driver")}
-      </div>
-      <div className="field">
-        <label htmlFor={f("address")}>{t("printers.address")}</label>
-        <input id={f("address")} name="address" defaultValue={props.value.address} placeholder="192.168.1.50:9100 / http://cups:631/printers/BADGE" aria-invalid={!!props.errors.address} />
-        {err("address")}
-      </div>
-      <div className="field">
-        <label htmlFor={f("stock")}>{t("printers.stock")}</label>
-        <select id={f("stock")} name="stock" defaultValue={props.value.stock}>
-          <option value="">{t("printers.stockFromEvent")}</option>
-          {props.stocks.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-        {err("stock")}
+      <div className={props.intent === "create" ? "grid" : undefined}>
+        <div className="field">
+          <label htmlFor={f("name")}>{t("printers.name")} *</label>
+          <input
+            id={f("name")}
+            name="name"
+            type="text"
+            required
+            maxLength={200}
+            defaultValue={props.value.name}
+            aria-invalid={!!props.errors.name}
+          />
+          {err("name")}
+        </div>
+        <div className="field">
+          <label htmlFor={f("driver")}>{t("printers.driver")}</label>
+          <select id={f("driver")} name="driver" defaultValue={props.value.driver}>
+            <option value="raw_tcp">{t("printers.driver.raw")}</option>
+            <option value="ipp">{t("printers.driver.ipp")}</option>
+            <option value="browser">{t("printers.driver.browser")}</option>
+          </select>
+          {err("driver")}
+        </div>
+        <div className="field">
+          <label htmlFor={f("address")}>{t("printers.address")}</label>
+          <input
+            id={f("address")}
+            name="address"
+            type="text"
+            defaultValue={props.value.address}
+            placeholder="192.168.1.50:9100 / http://cups:631/printers/BADGE"
+            aria-invalid={!!props.errors.address}
+          />
+          {err("address")}
+        </div>
+        <div className="field">
+          <label htmlFor={f("stock")}>{t("printers.stock")}</label>
+          <select id={f("stock")} name="stock" defaultValue={props.value.stock}>
+            <option value="">{t("printers.stockFromEvent")}</option>
+            {props.stocks.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+          {err("stock")}
+        </div>
       </div>
       <button type="submit" className="primary" disabled={props.busy}>
         {props.intent === "create" ? t("common.add") : t("common.save")}
