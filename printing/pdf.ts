@@ -115,7 +115,12 @@ function drawBadge(doc: Doc, layout: BadgeLayout, ox: number, oy: number, opts: 
         break;
       case "logo": {
         const src = opts.logo ?? b.src;
-        if (src) doc.image(src, b.box.x, b.box.y, { fit: [b.box.w, b.box.h], align: "center", valign: "center" });
+        if (!src) break;
+        try {
+          doc.image(src, b.box.x, b.box.y, { fit: [b.box.w, b.box.h], align: "center", valign: "center" });
+        } catch {
+          // An unreadable logo leaves its box empty rather than failing the badge.
+        }
         break;
       }
     }

@@ -20,7 +20,7 @@ export const en: Record<MessageKey, string> = {
   "badges.showCompany": "Company",
   "badges.showPosition": "Position",
   "badges.showBand": "Category colour band",
-  "badges.showLogo": "Logo area (if the stock has one)",
+  "badges.showLogo": "Company logo (PNG/JPEG from the cabinet; 4 × 6 and A6 stocks have room for it)",
   "badges.nameMode": "Name",
   "badges.nameMode.full": "Full name on one run",
   "badges.nameMode.firstLast": "First and last name on their own lines",

@@ -19,7 +19,7 @@ export const ru = {
   "badges.showCompany": "Компания",
   "badges.showPosition": "Должность",
   "badges.showBand": "Цветная полоса категории",
-  "badges.showLogo": "Место под логотип (если есть в носителе)",
+  "badges.showLogo": "Логотип компании (PNG/JPEG из кабинета; есть на носителях 4 × 6 и A6)",
   "badges.nameMode": "Имя",
   "badges.nameMode.full": "Фамилия и имя подряд",
   "badges.nameMode.firstLast": "Имя и фамилия на отдельных строках",

@@ -5,7 +5,7 @@ import { isManager, type Actor } from "~/utils/permissions.server";
 import { renderBadgesPdf } from "../../printing/pdf";
 import { CATEGORIES, getTemplate, type BadgeData, type BadgeTemplate, type Category } from "../../printing/template";
 import { listEventTemplates, pickEventTemplate } from "./badge-templates.server";
-import { COMPANY_SQL, REGISTRATION_JOINS, badgeDataFor, type BadgeSource } from "./print.server";
+import { BADGE_SOURCE_COLUMNS, REGISTRATION_JOINS, badgeDataFor, type BadgeSource } from "./print.server";
 
 // All badges of an event, or of one exhibitor's staff, as ONE PDF streamed while it is drawn
 // (issue #7). Registrations are read in pages of BATCH, so memory stays flat for any event size.
@@ -88,8 +88,7 @@ export async function bulkCounts(scope: BulkScope): Promise<{ badges: number; pa
 async function* badgeData(scope: BulkScope): AsyncGenerator<BadgeData> {
   for (let offset = 0; ; offset += BATCH) {
     const r = await pool().query<BadgeSource>(
-      `SELECT r."id", r."eventId", r."category"::text AS "category", p."lastName", p."firstName", p."middleName", p."position", p."locale",
-              ${COMPANY_SQL} AS "company", e."name" AS "eventName", e."startsAt", e."endsAt", e."timezone"
+      `SELECT ${BADGE_SOURCE_COLUMNS}
        FROM "Registration" r ${REGISTRATION_JOINS} JOIN "Event" e ON e."id" = r."eventId"
        WHERE ${WHERE} ORDER BY r."category", p."lastName", p."firstName", r."id" LIMIT ${BATCH} OFFSET $3`,
       [scope.eventId, scope.exhibitorId, offset],

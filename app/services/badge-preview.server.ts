@@ -3,7 +3,7 @@ import { renderBadgePng, renderZplPng } from "../../printing/preview";
 import { CATEGORIES, type BadgeData, type Category } from "../../printing/template";
 import { renderBadgeZpl } from "../../printing/zpl";
 import { buildTemplate, validateTuning } from "./badge-templates.server";
-import { badgeDataFor, loadBadgeSource } from "./print.server";
+import { badgeDataFor, loadBadgeSource, logoFile } from "./print.server";
 
 // The live preview of the template form: the same renderers that print (PDF -> PNG via pdftoppm,
 // ZPL -> PNG via zpl-renderer-js), with a sample badge or a real registration of the event.
@@ -14,8 +14,12 @@ const PREVIEW_DPI = 110;
 export const isCategory = (v: unknown): v is Category => typeof v === "string" && (CATEGORIES as readonly string[]).includes(v);
 
 export async function sampleBadge(eventId: string, category: Category, locale: "ru" | "en"): Promise<BadgeData | null> {
-  const ev = await pool().query<{ name: string; startsAt: Date; endsAt: Date; timezone: string }>(
-    `SELECT "name", "startsAt", "endsAt", "timezone" FROM "Event" WHERE "id" = $1`,
+  // The sample carries the logo of one of the event's exhibitors, so the logo box can be judged.
+  const ev = await pool().query<{ name: string; startsAt: Date; endsAt: Date; timezone: string; logoPath: string | null }>(
+    `SELECT e."name", e."startsAt", e."endsAt", e."timezone",
+            (SELECT o."logoPath" FROM "Exhibitor" x JOIN "Organization" o ON o."id" = x."organizationId"
+             WHERE x."eventId" = e."id" AND o."logoPath" ~ '\\.(png|jpg)$' ORDER BY o."name" LIMIT 1) AS "logoPath"
+     FROM "Event" e WHERE e."id" = $1`,
     [eventId],
   );
   const e = ev.rows[0];
@@ -33,6 +37,7 @@ export async function sampleBadge(eventId: string, category: Category, locale: "
     eventName: e.name,
     eventDates: dates.formatRange(e.startsAt, e.endsAt),
     locale,
+    logo: logoFile(e.logoPath),
   };
 }
 

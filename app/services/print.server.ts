@@ -1,4 +1,7 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
 import type pg from "pg";
+import { env } from "~/utils/env.server";
 import { pool } from "~/utils/db.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { registerTask } from "~/utils/jobs.server";
@@ -123,6 +126,8 @@ export interface BadgeSource {
   startsAt: Date;
   endsAt: Date;
   timezone: string;
+  /** The company's uploaded logo (a file name under DATA_DIR/logos), if any. */
+  logoPath: string | null;
 }
 
 /** SQL pieces shared with check-in: a registration with its person and company name. */
@@ -133,10 +138,14 @@ export const REGISTRATION_JOINS = `JOIN "Person" p ON p."id" = r."personId"
 /** An exhibitor's staff carry the exhibitor's company; others their own organisation. */
 export const COMPANY_SQL = `COALESCE(xo."name", po."name")`;
 
+/** The columns of a BadgeSource, over REGISTRATION_JOINS plus `JOIN "Event" e`. */
+export const BADGE_SOURCE_COLUMNS = `r."id", r."eventId", r."category"::text AS "category", p."lastName", p."firstName", p."middleName", p."position", p."locale",
+  ${COMPANY_SQL} AS "company", e."name" AS "eventName", e."startsAt", e."endsAt", e."timezone",
+  CASE WHEN xo."id" IS NOT NULL THEN xo."logoPath" ELSE po."logoPath" END AS "logoPath"`;
+
 export async function loadBadgeSource(registrationId: string, db: Queryable = pool()): Promise<BadgeSource | null> {
   const r = await db.query<BadgeSource>(
-    `SELECT r."id", r."eventId", r."category"::text AS "category", p."lastName", p."firstName", p."middleName", p."position", p."locale",
-            ${COMPANY_SQL} AS "company", e."name" AS "eventName", e."startsAt", e."endsAt", e."timezone"
+    `SELECT ${BADGE_SOURCE_COLUMNS}
      FROM "Registration" r ${REGISTRATION_JOINS} JOIN "Event" e ON e."id" = r."eventId"
      WHERE r."id" = $1`,
     [registrationId],
@@ -176,7 +185,15 @@ export async function badgeDataFor(src: BadgeSource): Promise<BadgeData> {
     eventName: src.eventName,
     eventDates: dates.formatRange(src.startsAt, src.endsAt),
     locale,
+    logo: logoFile(src.logoPath),
   };
+}
+
+/** A PNG/JPEG logo's path for pdfkit (it cannot draw SVG); undefined when there is none. */
+export function logoFile(name: string | null): string | undefined {
+  if (!name || !/^[\w-]+\.(png|jpg)$/.test(name)) return undefined;
+  const file = path.resolve(env().DATA_DIR, "logos", name);
+  return existsSync(file) ? file : undefined;
 }
 
 export async function renderBadge(data: BadgeData, template: BadgeTemplate, format: PrintFormat): Promise<{ pdf?: Buffer; zpl?: string }> {

@@ -1,6 +1,9 @@
 // Issue #7, manager side, over the real server on the seeded demo data: event + category
 // templates used by printing, the streamed bulk PDF (page count, names, who may download it),
 // moving a print job from a dead printer to a live raw-TCP listener, the printers page.
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import QRCode from "qrcode";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startApp } from "../setup/app";
 import { closedPort, createKiosk, fakeZebra, register, scan, waitFor, type Ctx, type FakeZebra } from "../checkin/helpers";
@@ -202,6 +205,7 @@ describe("event + category templates", () => {
       showEvent: "on",
       showCompany: "on",
       showBand: "on",
+      showLogo: "on",
       nameMode: "full",
       nameMaxSize: "40",
       companyMaxSize: "18",
@@ -216,11 +220,22 @@ describe("event + category templates", () => {
     expect(page).toContain('value="ЗАСТРОЙЩИК"');
     expect(page).toContain('value="#FF6600"');
 
-    // Bulk PDF: A6 pages with the band label; position was switched off.
+    // СтройМаш's logo (as the cabinet stores it) goes into the A6 logo box.
+    const port = new URL(ctx.app.url).port;
+    const logos = path.join(__dirname, "../.tmp", `app-${port}`, "logos");
+    mkdirSync(logos, { recursive: true });
+    writeFileSync(path.join(logos, "stroymash-test.png"), await QRCode.toBuffer("LOGO", { margin: 0, scale: 4 }));
+    await ctx.db.pool().query(
+      `UPDATE "Organization" SET "logoPath" = 'stroymash-test.png' WHERE "id" = (SELECT "organizationId" FROM "Exhibitor" WHERE "id" = $1)`,
+      [ids.stroymash],
+    );
+    // Bulk PDF: A6 pages with the band label and the logo; position was switched off.
     const person = await register(ctx, { lastName: "Шаблонов", firstName: "Семён", exhibitorId: ids.stroymash, category: "exhibitor_staff" });
     await ctx.db.pool().query(`UPDATE "Person" SET "position" = 'Прораб' WHERE "id" = $1`, [person.personId]);
     const res = await get(`/manage/events/${ctx.eventId}/badges/pdf?exhibitorId=${ids.stroymash}`, cookies.manager);
-    const pages = await readPdf((await readStream(res)).pdf);
+    const bulk = (await readStream(res)).pdf;
+    expect(bulk.toString("latin1")).toContain("/Subtype /Image");
+    const pages = await readPdf(bulk);
     const mine = pages.find((p) => squash(p.text).includes("Шаблонов Семён"))!;
     expect(mine.width).toBeCloseTo((105 * 72) / 25.4, 0);
     expect(squash(mine.text)).toContain("ЗАСТРОЙЩИК");
