@@ -47,7 +47,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-type Result = { ok: boolean; target: string; formError: string | null; fields: Record<string, string>; notice: string | null };
+type Result = {
+  ok: boolean;
+  intent: string;
+  target: string;
+  formError: string | null;
+  fields: Record<string, string>;
+  notice: string | null;
+};
 
 export async function action({ request, params }: ActionFunctionArgs): Promise<Result> {
   await managerActor(request);
@@ -59,12 +66,13 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<R
   const target = raw.printerId || raw.jobId || "new";
   const fail = (fields: Record<string, string>, formError: string | null = null): Result => ({
     ok: false,
+    intent,
     target,
     formError,
     fields: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, t(v as MessageKey)])),
     notice: null,
   });
-  const done = (notice: string): Result => ({ ok: true, target, formError: null, fields: {}, notice });
+  const done = (notice: string): Result => ({ ok: true, intent, target, formError: null, fields: {}, notice });
   const jobOfEvent = async () => {
     const job = await loadPrintJob(raw.jobId ?? "");
     if (!job || job.eventId !== event.id) throw new Response("Not found", { status: 404 });
@@ -139,7 +147,8 @@ export default function Printers() {
     );
     return () => clearInterval(timer);
   }, [revalidator]);
-  const errorsFor = (target: string) => (result && !result.ok && result.target === target ? result.fields : {});
+  const errorsFor = (target: string, intent?: string) =>
+    result && !result.ok && result.target === target && (!intent || result.intent === intent) ? result.fields : {};
 
   return (
     <>
@@ -261,7 +270,8 @@ export default function Printers() {
             </thead>
             <tbody>
               {jobs.map((j) => {
-                const errs = errorsFor(j.id);
+                const moveErrs = errorsFor(j.id, "move");
+                const errs = errorsFor(j.id, "reprint");
                 return (
                   <tr key={j.id} data-testid="job-row" data-job-id={j.id}>
                     <td>
@@ -285,7 +295,12 @@ export default function Printers() {
                       {(j.status === "queued" || j.status === "failed") && (
                         <Form method="post" className="row">
                           <input type="hidden" name="jobId" value={j.id} />
-                          <select name="toPrinterId" aria-label={t("printers.moveTo")} defaultValue="" aria-invalid={!!errs.toPrinterId}>
+                          <select
+                            name="toPrinterId"
+                            aria-label={t("printers.moveTo")}
+                            defaultValue=""
+                            aria-invalid={!!moveErrs.toPrinterId}
+                          >
                             <option value="">{t("printers.moveTo")}</option>
                             {printers
                               .filter((p) => p.printer.id !== j.printerId)
@@ -298,7 +313,7 @@ export default function Printers() {
                           <button type="submit" name="intent" value="move" className="link" disabled={busy}>
                             {t("printers.move")}
                           </button>
-                          {errs.toPrinterId && <p className="field-error">{errs.toPrinterId}</p>}
+                          {moveErrs.toPrinterId && <p className="field-error">{moveErrs.toPrinterId}</p>}
                         </Form>
                       )}
                       <details>
@@ -323,6 +338,7 @@ export default function Printers() {
                               </option>
                             ))}
                           </select>
+                          {errs.toPrinterId && <p className="field-error">{errs.toPrinterId}</p>}
                           <button type="submit" className="link" disabled={busy}>
                             {t("printers.reprint")}
                           </button>

@@ -391,6 +391,9 @@ describe("printers and moving jobs", () => {
     expect(del.text).toContain("Printer deleted.");
     expect(await ctx.db.prisma().printer.findUnique({ where: { id: printer.id } })).toBeNull();
     expect(await ctx.db.prisma().printJob.findUnique({ where: { id: rep.id } })).toMatchObject({ printerId: null });
+    // Its printer is gone: a reprint must name another one, said next to the printer field.
+    const orphan = await post(`/manage/events/${ctx.eventId}/printers`, cookies.manager, { intent: "reprint", jobId: rep.id, reason: "Заново", toPrinterId: "" });
+    expect(orphan.text).toContain("Choose a printer of this event.");
     // Exhibitors do not see the printers page.
     expect((await get(`/manage/events/${ctx.eventId}/printers`, cookies.stroymash)).status).toBe(403);
   }, 60_000);
