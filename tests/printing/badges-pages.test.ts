@@ -5,6 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startApp, type RunningApp } from "../setup/app";
 import { launchBrowser } from "../setup/browser";
+import { fakeZebra } from "../checkin/helpers";
 import { readPdf, squash } from "./helpers";
 
 let app: RunningApp;
@@ -123,5 +124,54 @@ describe("badge pages in Chromium", () => {
     expect(pages).toHaveLength(expected);
     expect(squash(pages.map((p) => p.text).join(" "))).toContain("Сотрудник200 Иван");
     expect(download.suggestedFilename()).toMatch(/^badges-exhibitor-.*\.pdf$/);
+  }, 90_000);
+
+  test("printers page: live health, moving a failed job with the select and button, delete asks first", async () => {
+    const live = await fakeZebra();
+    try {
+      const [dead, ok] = (
+        await pool().query(
+          `INSERT INTO "Printer" ("eventId", "name", "driver", "address") VALUES ($1, 'Сломанная', 'raw_tcp', '127.0.0.1:1'), ($1, 'Рабочая', 'raw_tcp', $2) RETURNING "id"`,
+          [eventId, live.address],
+        )
+      ).rows.map((r: { id: string }) => r.id);
+      const reg = (await pool().query(`SELECT r."id" FROM "Registration" r JOIN "Person" p ON p."id" = r."personId" WHERE p."lastName" = 'Сотрудник007'`)).rows[0].id;
+      const job = (
+        await pool().query(
+          `INSERT INTO "PrintJob" ("registrationId", "printerId", "format", "status", "attempts", "error") VALUES ($1, $2, 'zpl', 'failed', 12, 'connect ECONNREFUSED 127.0.0.1:1') RETURNING "id"`,
+          [reg, dead],
+        )
+      ).rows[0].id;
+      const page = await (await browser.newContext({ locale: "ru-RU" })).newPage();
+      await login(page, "manager@expodesk.local", "demo-manager-2026");
+      await page.goto(`${app.url}/manage/events/${eventId}/printers`);
+      expect(await page.textContent(`[data-printer-id="${ok}"] [data-testid=printer-health]`)).toContain("готов");
+      expect(await page.textContent(`[data-printer-id="${dead}"] [data-testid=printer-health]`)).toContain("проблема");
+      const row = `[data-job-id="${job}"]`;
+      expect(await page.textContent(`${row} [data-testid=job-status]`)).toBe("ошибка");
+      expect(await page.textContent(`${row} [data-testid=job-error]`)).toContain("ECONNREFUSED");
+
+      await page.selectOption(`${row} select[name=toPrinterId] >> nth=0`, ok);
+      await page.click(`${row} button[value=move]`);
+      await page.waitForSelector("[data-testid=notice]");
+      const t0 = Date.now();
+      while (live.jobs.length === 0 && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 50));
+      expect(live.jobs[0].data.toString("utf8").replace(/\\&/g, " ")).toContain("Сотрудник007 Иван");
+      // The page refreshes itself: the job shows as printed on the new printer.
+      await page.waitForSelector(`${row} [data-testid=job-status]:has-text("напечатан")`, { timeout: 15_000 });
+      expect(await page.textContent(row)).toContain("Рабочая");
+
+      // Delete asks first: "cancel" keeps the printer, "OK" removes it.
+      page.once("dialog", (d) => void d.dismiss());
+      await page.click(`[data-printer-id="${dead}"] button[value=delete]`);
+      await page.waitForTimeout(300);
+      expect((await pool().query(`SELECT 1 FROM "Printer" WHERE "id" = $1`, [dead])).rowCount).toBe(1);
+      page.once("dialog", (d) => void d.accept());
+      await page.click(`[data-printer-id="${dead}"] button[value=delete]`);
+      await page.waitForSelector(`[data-printer-id="${dead}"]`, { state: "detached" });
+      expect((await pool().query(`SELECT 1 FROM "Printer" WHERE "id" = $1`, [dead])).rowCount).toBe(0);
+    } finally {
+      await live.close();
+    }
   }, 90_000);
 });
