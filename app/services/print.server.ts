@@ -387,7 +387,10 @@ export async function processPrintJob(printJobId: string, via: "direct" | "worke
     if (!src) return fail("The registration no longer exists.");
     template = await badgeTemplateFor(printer, src);
     const data = await badgeDataFor(src);
-    payload = await renderBadge(data, template, job.format);
+    // The printer may have been edited (another driver) since the job was queued: its format wins.
+    const format = formatForDriver(printer.driver);
+    if (format !== job.format) await db.query(`UPDATE "PrintJob" SET "format" = $2::"PrintFormat" WHERE "id" = $1`, [printJobId, format]);
+    payload = await renderBadge(data, template, format);
   } catch (err) {
     return fail(`Could not render the badge: ${(err as Error).message}`);
   }

@@ -346,6 +346,12 @@ describe("printers and moving jobs", () => {
     const failedJob = await ctx.db.prisma().printJob.create({ data: { registrationId: p.id, printerId: dead.id, format: "zpl", status: "failed", error: "x" } });
     const cross = await ctx.call(`/api/v1/print-jobs/${failedJob.id}/move`, "POST", ctx.managerToken, { printerId: foreign.id });
     expect(cross.status).toBe(422);
+    // A job queued while the printer was a PDF printer, which is now a Zebra: it goes out as ZPL.
+    const stale = await ctx.db.prisma().printJob.create({ data: { registrationId: p.id, printerId: target.id, format: "pdf", status: "queued" } });
+    await ctx.db.pool().query(`SELECT graphile_worker.add_job('print-badge', json_build_object('printJobId', $1::text), job_key => 'print:' || $1::text)`, [stale.id]);
+    await waitFor("the stale job at the Zebra", async () => live.jobs.length > 1);
+    expect(live.jobs[1].data.subarray(0, 3).toString()).toBe("^XA");
+    expect(await ctx.db.prisma().printJob.findUnique({ where: { id: stale.id } })).toMatchObject({ status: "done", format: "zpl" });
     // Documented.
     const doc = await ctx.call("/api/v1/openapi.json");
     expect(doc.body.paths["/api/v1/print-jobs/{id}/move"].post).toBeTruthy();
