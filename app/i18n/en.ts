@@ -75,6 +75,7 @@ export const en: Record<MessageKey, string> = {
   "printers.deleteConfirm": "Delete the printer “{name}”? Its jobs stay and can be moved to another printer.",
   "printers.deleted": "Printer deleted.",
   "printers.created": "Printer added.",
+  "printers.notFound": "This event has no such printer or job.",
   "printers.busy": "The printer is printing right now. Try again in a minute.",
   "printers.add": "Add a printer",
   "printers.driver": "Connection",

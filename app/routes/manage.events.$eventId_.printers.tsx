@@ -16,7 +16,7 @@ import {
 } from "~/services/printers.server";
 import { managerActor, pageLocale, tFor } from "~/services/registrations-forms.server";
 import { prisma } from "~/utils/db.server";
-import { HttpError } from "~/utils/errors.server";
+import { HttpError, notFound } from "~/utils/errors.server";
 import { logger } from "~/utils/logger.server";
 import { TEMPLATES } from "../../printing/template";
 
@@ -75,7 +75,7 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<R
   const done = (notice: string): Result => ({ ok: true, intent, target, formError: null, fields: {}, notice });
   const jobOfEvent = async () => {
     const job = await loadPrintJob(raw.jobId ?? "");
-    if (!job || job.eventId !== event.id) throw new Response("Not found", { status: 404 });
+    if (!job || job.eventId !== event.id) throw notFound("Print job");
     return job;
   };
   try {
@@ -121,7 +121,7 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<R
     if (err instanceof HttpError) {
       if (err.code === "not_movable") return fail({}, t("printers.notMovable"));
       if (err.code === "printer_busy") return fail({}, t("printers.busy"));
-      if (err.status === 404) return fail({}, t("error.notFound"));
+      if (err.status === 404) return fail({}, t("printers.notFound"));
       if (err.fields?.printerId) return fail({ toPrinterId: "printers.err.printer" });
       return fail({}, err.message);
     }

@@ -372,6 +372,25 @@ describe("printers and moving jobs", () => {
     expect(rowOf(page, dead.id)).toContain("problem:");
     expect(page).toContain("Переносов Марк");
 
+    // Edit: name and stock; a printer of another event is not found from this event's page.
+    const edited = await post(`/manage/events/${ctx.eventId}/printers`, cookies.manager, {
+      intent: "update",
+      printerId: printer.id,
+      name: "Стойка Б (4x6)",
+      driver: "raw_tcp",
+      address: live.address,
+      stock: "zebra-4x6",
+    });
+    expect(edited.text).toContain("Saved.");
+    const after = await ctx.db.pool().query(
+      `SELECT pr."name", bt."stock", bt."eventId" FROM "Printer" pr JOIN "BadgeTemplate" bt ON bt."id" = pr."templateId" WHERE pr."id" = $1`,
+      [printer.id],
+    );
+    expect(after.rows[0]).toEqual({ name: "Стойка Б (4x6)", stock: "zebra-4x6", eventId: null });
+    const foreign = await ctx.db.prisma().printer.findFirstOrThrow({ where: { name: "Чужая" } });
+    const cross = await post(`/manage/events/${ctx.eventId}/printers`, cookies.manager, { intent: "update", printerId: foreign.id, name: "x", driver: "raw_tcp", address: live.address });
+    expect(cross.text).toContain("This event has no such printer or job.");
+    expect((await ctx.db.prisma().printer.findUniqueOrThrow({ where: { id: foreign.id } })).name).toBe("Чужая");
     const test1 = await post(`/manage/events/${ctx.eventId}/printers`, cookies.manager, { intent: "test", printerId: printer.id });
     expect(test1.text).toContain("Test badge sent");
     await waitFor("the test badge", async () => live.jobs.length > 0);
