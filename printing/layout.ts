@@ -244,7 +244,7 @@ export interface QrBlock {
 export interface LogoBlock {
   kind: "logo";
   box: Box;
-  src?: string;
+  src?: string | Buffer;
 }
 export type Block = TextBlock | BandBlock | QrBlock | LogoBlock;
 
@@ -295,7 +295,7 @@ export function layoutBadge(data: BadgeData, template: BadgeTemplate, m: RenderM
     });
   };
 
-  if (el.logo) blocks.push({ kind: "logo", box: mm(el.logo.box), src: el.logo.src });
+  if (el.logo) blocks.push({ kind: "logo", box: mm(el.logo.box), src: data.logo ?? el.logo.src });
   if (el.event) text("event", [data.eventName, data.eventDates], el.event);
 
   const nameParas =

@@ -5,7 +5,10 @@ import PDFDocument from "pdfkit";
 import QRCode from "qrcode";
 import { pdfFontSource } from "./fonts";
 import { layoutBadge, type BadgeLayout, type Block, type FontFace, type RenderMetrics } from "./layout";
-import type { BadgeData, BadgeTemplate } from "./template";
+import { getTemplate, type BadgeData, type BadgeTemplate } from "./template";
+
+/** Page size of an empty multi-template PDF. */
+const TEMPLATES_FALLBACK = () => getTemplate("brother-62x100");
 
 export const PT_PER_MM = 72 / 25.4;
 /** DejaVu's ascent + descent (hhea) in em, the same for both faces we embed. */
@@ -112,7 +115,12 @@ function drawBadge(doc: Doc, layout: BadgeLayout, ox: number, oy: number, opts: 
         break;
       case "logo": {
         const src = opts.logo ?? b.src;
-        if (src) doc.image(src, b.box.x, b.box.y, { fit: [b.box.w, b.box.h], align: "center", valign: "center" });
+        if (!src) break;
+        try {
+          doc.image(src, b.box.x, b.box.y, { fit: [b.box.w, b.box.h], align: "center", valign: "center" });
+        } catch {
+          // An unreadable logo leaves its box empty rather than failing the badge.
+        }
         break;
       }
     }
@@ -198,17 +206,19 @@ export type ProgressFn = (done: number, total: number | undefined) => void;
 /**
  * Many badges in one PDF, streamed as pages are drawn (a page per badge, or per sheet of
  * badges). Rendering waits while the consumer is slow and stops if the stream is destroyed.
+ * `template` may be a function: badges of one event can use several templates (per category);
+ * a badge whose template differs from the current page's starts a new page of its own size.
  */
 export function renderBadgesPdf(
   items: Iterable<BadgeData> | AsyncIterable<BadgeData>,
-  template: BadgeTemplate,
+  template: BadgeTemplate | ((item: BadgeData) => BadgeTemplate),
   onProgress?: ProgressFn,
   opts: PdfOptions = {},
 ): Readable {
   const out = new PassThrough();
   const doc = newDoc(opts.title ?? "badges");
   const metrics = metricsFor(doc);
-  const page = slots(template);
+  const pick = typeof template === "function" ? template : () => template;
   const total = Array.isArray(items) ? items.length : undefined;
 
   doc.on("data", (chunk: Buffer) => out.write(chunk));
@@ -228,19 +238,26 @@ export function renderBadgesPdf(
 
   (async () => {
     let n = 0;
+    let current: BadgeTemplate | null = null;
+    let page = slots(typeof template === "function" ? TEMPLATES_FALLBACK() : template);
+    let slot = 0;
     for await (const item of items) {
       if (out.destroyed) return;
-      const slot = n % page.at.length;
-      if (slot === 0) {
+      const tpl = pick(item);
+      if (tpl !== current || slot === page.at.length) {
+        current = tpl;
+        page = slots(tpl);
+        slot = 0;
         doc.addPage({ size: [page.pageW, page.pageH], margin: 0 });
-        drawCutMarks(doc, template);
+        drawCutMarks(doc, tpl);
       }
-      drawBadge(doc, layoutBadge(item, template, metrics), page.at[slot].x, page.at[slot].y, opts);
+      drawBadge(doc, layoutBadge(item, tpl, metrics), page.at[slot].x, page.at[slot].y, opts);
+      slot++;
       n++;
       onProgress?.(n, total);
       // Yield between pages so the stream flows and a progress bar can update.
       if (out.writableNeedDrain) await drained();
-      else if (slot === page.at.length - 1) await new Promise((r) => setImmediate(r));
+      else if (slot === page.at.length) await new Promise((r) => setImmediate(r));
     }
     if (out.destroyed) return;
     if (n === 0) doc.addPage({ size: [page.pageW, page.pageH], margin: 0 }); // a PDF needs a page

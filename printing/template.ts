@@ -20,6 +20,8 @@ export interface BadgeData {
   /** Already formatted for the locale, e.g. "12–14 марта 2026". */
   eventDates: string;
   locale: Locale;
+  /** The company's logo (PNG/JPEG file path or bytes), drawn in the template's logo box if it has one. */
+  logo?: string | Buffer;
 }
 
 const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, "colour must look like #RRGGBB");

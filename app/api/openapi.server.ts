@@ -37,6 +37,7 @@ export const operations: Op[] = [
   { method: "get", path: "/api/v1/print-jobs", summary: "Print jobs of an event, newest first", auth: ["manager", "kiosk (its event)"], ok: [200, S.PrintJobList], query: [{ name: "eventId", description: "Required for managers" }, { name: "printerId", description: "Only this printer" }, { name: "status", description: "queued | printing | done | failed" }, { name: "limit", description: "1-500 (default 100)" }] },
   { method: "get", path: "/api/v1/print-jobs/{id}", summary: "A print job's status, attempts and last error", auth: ["manager", "kiosk (its event)"], ok: [200, S.PrintJob] },
   { method: "post", path: "/api/v1/print-jobs/{id}/reprint", summary: "Print the badge again with a reason, on the same or another printer (a new job)", auth: ["manager", "kiosk (its event)"], body: S.ReprintInput, ok: [201, S.PrintJob] },
+  { method: "post", path: "/api/v1/print-jobs/{id}/move", summary: "Move a queued or failed job to another printer of the event: it starts over there (attempts 0, the new printer's format) and is sent at once; 409 not_movable for a job printing or done (reprint those)", auth: ["manager", "kiosk (its event)"], body: S.MovePrintJobInput, ok: [200, S.PrintJob] },
   { method: "get", path: "/api/v1/print-jobs/{id}/pdf", summary: "The badge as application/pdf (browser printers print it in the kiosk; fetching marks such a job done)", auth: ["manager", "kiosk (its event)"], ok: [200, z.string().describe("application/pdf")] },
 ];
 

@@ -261,6 +261,10 @@ export const ReprintInput = z
 
 export const PrintJobList = z.object({ printJobs: z.array(PrintJob) });
 
+export const MovePrintJobInput = z
+  .object({ printerId: z.string().uuid().describe("A printer of the same event; the job starts over there") })
+  .strict();
+
 // --- public registration, media accreditation, stand booking (issue #5) ----------------------
 
 const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();

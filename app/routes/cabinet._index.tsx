@@ -28,6 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     exhibitor: {
       id: ex.id,
+      eventId: ex.eventId,
       eventName: ex.event.name,
       timezone: ex.event.timezone,
       stand: ex.stand,
@@ -140,6 +141,11 @@ export default function Cabinet() {
           <span style={{ width: `${exhibitor.quota ? Math.min(100, (exhibitor.used / exhibitor.quota) * 100) : 0}%` }} />
         </div>
         <StaffTable staff={exhibitor.staff} readOnly={readOnly} result={result} />
+        <p>
+          <Link to={`/manage/events/${exhibitor.eventId}/badges/download?exhibitorId=${exhibitor.id}`} data-testid="badges-pdf-link">
+            {t("bulk.title")}
+          </Link>
+        </p>
         {!readOnly && (
           <>
             <h3>{t("staff.add")}</h3>

@@ -4,6 +4,7 @@ import { prisma } from "~/utils/db.server";
 import { parseHostPort } from "../../printing/drivers/raw-tcp";
 import { pdfToPng } from "../../printing/preview";
 import { getTemplate, TEMPLATES, CATEGORIES, type BadgeTemplate } from "../../printing/template";
+import { combineTemplates, eventTemplateFor, printerStockTemplate } from "./badge-templates.server";
 import { badgeDataFor, loadBadgeSource, loadPrinter, printTestBadge, renderBadge, type DbPrinterDriver } from "./print.server";
 
 // The admin CLI's printing and kiosk commands (app/server/admin.ts parses the flags).
@@ -33,7 +34,10 @@ export async function renderBadgeCommand(opts: {
   if (opts.template && !TEMPLATES[opts.template]) throw new CliInputError(`--template must be one of ${Object.keys(TEMPLATES).join(", ")}`);
   const src = await loadBadgeSource(id);
   if (!src) throw new CliInputError(`No registration ${id}`);
-  const template: BadgeTemplate = getTemplate(opts.template ?? (format === "zpl" ? "zebra-4x3" : "brother-62x100"));
+  // An explicit --template wins; otherwise the event's template for the category, as printing does.
+  const template: BadgeTemplate = opts.template
+    ? getTemplate(opts.template)
+    : combineTemplates(null, await eventTemplateFor(src.eventId, src.category), getTemplate(format === "zpl" ? "zebra-4x3" : "brother-62x100"));
   const data = await badgeDataFor(src);
   const out = await renderBadge(data, template, format === "zpl" ? "zpl" : "pdf");
   const bytes = format === "zpl" ? Buffer.from(out.zpl!, "utf8") : format === "png" ? await pdfToPng(out.pdf!, { dpi: 300 }) : out.pdf!;
@@ -82,11 +86,7 @@ export async function createPrinterCommand(opts: {
   if (!(await prisma().event.findUnique({ where: { id: eventId } }))) throw new CliInputError(`No event ${eventId}`);
   let templateId: string | null = null;
   if (opts.template) {
-    const t = getTemplate(opts.template);
-    const row = await prisma().badgeTemplate.create({
-      data: { eventId, name: t.name, stock: t.id, definition: JSON.parse(JSON.stringify(t)) },
-    });
-    templateId = row.id;
+    templateId = await printerStockTemplate(opts.template);
   }
   const p = await prisma().printer.create({ data: { eventId, name: opts.name.trim(), driver, address, templateId } });
   return p.id;

@@ -1,4 +1,7 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
 import type pg from "pg";
+import { env } from "~/utils/env.server";
 import { pool } from "~/utils/db.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { registerTask } from "~/utils/jobs.server";
@@ -15,6 +18,7 @@ import {
 import { renderBadgePdf } from "../../printing/pdf";
 import { getTemplate, parseTemplate, TEMPLATES, type BadgeData, type BadgeTemplate, type Category } from "../../printing/template";
 import { renderBadgeZpl } from "../../printing/zpl";
+import { combineTemplates, eventTemplateFor } from "./badge-templates.server";
 import { ticketCode } from "./codes.server";
 
 // The badge print queue (issue #7). A print job is a PrintJob row. Whoever creates one also adds
@@ -77,6 +81,23 @@ export function templateForPrinter(p: Pick<PrinterRow, "driver" | "templateStock
   return getTemplate(p?.driver === "raw_tcp" ? "zebra-4x3" : "brother-62x100");
 }
 
+/** The printer's own stock, or null when it has none (then the event template picks the stock). */
+export function printerOwnTemplate(p: Pick<PrinterRow, "driver" | "templateStock" | "templateDefinition">): BadgeTemplate | null {
+  return p.templateDefinition != null || (p.templateStock && TEMPLATES[p.templateStock]) ? templateForPrinter(p) : null;
+}
+
+/**
+ * What a badge prints with: the printer decides the stock, the event + category template the
+ * content (see combineTemplates). Without an event template this is templateForPrinter.
+ */
+export async function badgeTemplateFor(
+  printer: Pick<PrinterRow, "driver" | "templateStock" | "templateDefinition"> | null,
+  badge: { eventId: string; category: Category },
+): Promise<BadgeTemplate> {
+  const eventTpl = await eventTemplateFor(badge.eventId, badge.category);
+  return combineTemplates(printer ? printerOwnTemplate(printer) : null, eventTpl, templateForPrinter(printer));
+}
+
 export const PRINTER_COLUMNS = `pr."id", pr."name", pr."eventId", pr."driver"::text AS "driver", pr."address", pr."templateId",
   bt."stock" AS "templateStock", bt."definition" AS "templateDefinition"`;
 
@@ -105,6 +126,8 @@ export interface BadgeSource {
   startsAt: Date;
   endsAt: Date;
   timezone: string;
+  /** The company's uploaded logo (a file name under DATA_DIR/logos), if any. */
+  logoPath: string | null;
 }
 
 /** SQL pieces shared with check-in: a registration with its person and company name. */
@@ -115,10 +138,14 @@ export const REGISTRATION_JOINS = `JOIN "Person" p ON p."id" = r."personId"
 /** An exhibitor's staff carry the exhibitor's company; others their own organisation. */
 export const COMPANY_SQL = `COALESCE(xo."name", po."name")`;
 
+/** The columns of a BadgeSource, over REGISTRATION_JOINS plus `JOIN "Event" e`. */
+export const BADGE_SOURCE_COLUMNS = `r."id", r."eventId", r."category"::text AS "category", p."lastName", p."firstName", p."middleName", p."position", p."locale",
+  ${COMPANY_SQL} AS "company", e."name" AS "eventName", e."startsAt", e."endsAt", e."timezone",
+  CASE WHEN xo."id" IS NOT NULL THEN xo."logoPath" ELSE po."logoPath" END AS "logoPath"`;
+
 export async function loadBadgeSource(registrationId: string, db: Queryable = pool()): Promise<BadgeSource | null> {
   const r = await db.query<BadgeSource>(
-    `SELECT r."id", r."eventId", r."category"::text AS "category", p."lastName", p."firstName", p."middleName", p."position", p."locale",
-            ${COMPANY_SQL} AS "company", e."name" AS "eventName", e."startsAt", e."endsAt", e."timezone"
+    `SELECT ${BADGE_SOURCE_COLUMNS}
      FROM "Registration" r ${REGISTRATION_JOINS} JOIN "Event" e ON e."id" = r."eventId"
      WHERE r."id" = $1`,
     [registrationId],
@@ -158,7 +185,15 @@ export async function badgeDataFor(src: BadgeSource): Promise<BadgeData> {
     eventName: src.eventName,
     eventDates: dates.formatRange(src.startsAt, src.endsAt),
     locale,
+    logo: logoFile(src.logoPath),
   };
+}
+
+/** A PNG/JPEG logo's path for pdfkit (it cannot draw SVG); undefined when there is none. */
+export function logoFile(name: string | null): string | undefined {
+  if (!name || !/^[\w-]+\.(png|jpg)$/.test(name)) return undefined;
+  const file = path.resolve(env().DATA_DIR, "logos", name);
+  return existsSync(file) ? file : undefined;
 }
 
 export async function renderBadge(data: BadgeData, template: BadgeTemplate, format: PrintFormat): Promise<{ pdf?: Buffer; zpl?: string }> {
@@ -350,9 +385,12 @@ export async function processPrintJob(printJobId: string, via: "direct" | "worke
   try {
     const src = await loadBadgeSource(job.registrationId);
     if (!src) return fail("The registration no longer exists.");
-    template = templateForPrinter(printer);
+    template = await badgeTemplateFor(printer, src);
     const data = await badgeDataFor(src);
-    payload = await renderBadge(data, template, job.format);
+    // The printer may have been edited (another driver) since the job was queued: its format wins.
+    const format = formatForDriver(printer.driver);
+    if (format !== job.format) await db.query(`UPDATE "PrintJob" SET "format" = $2::"PrintFormat" WHERE "id" = $1`, [printJobId, format]);
+    payload = await renderBadge(data, template, format);
   } catch (err) {
     return fail(`Could not render the badge: ${(err as Error).message}`);
   }
@@ -418,7 +456,8 @@ export async function printJobPdf(job: { id: string; registrationId: string; pri
   const printer = job.printerId ? await loadPrinter(job.printerId) : null;
   const src = await loadBadgeSource(job.registrationId);
   if (!src) throw notFoundPrintJob();
-  const template = printer && printer.driver !== "raw_tcp" ? templateForPrinter(printer) : getTemplate("brother-62x100");
+  // A ZPL printer's stock means nothing to a PDF viewer: such a job's PDF follows the event template.
+  const template = await badgeTemplateFor(printer && printer.driver !== "raw_tcp" ? printer : null, src);
   const pdf = (await renderBadge(await badgeDataFor(src), template, "pdf")).pdf!;
   if (printer?.driver === "browser") {
     await pool().query(
@@ -468,7 +507,7 @@ export async function printerStatus(printer: PrinterRow, opts: { timeoutMs?: num
 /** A sample badge straight to a printer (no queue): `npm run admin -- print-test --printer ID`. */
 export async function printTestBadge(printer: PrinterRow): Promise<{ health: PrinterHealth; result: unknown }> {
   const health = await printerHealth(driverTarget(printer), { timeoutMs: 2000 });
-  const template = templateForPrinter(printer);
+  const template = printer.eventId ? await badgeTemplateFor(printer, { eventId: printer.eventId, category: "visitor" }) : templateForPrinter(printer);
   const data: BadgeData = {
     fullName: "Тестовая Печать / Test Print",
     company: "Expo Desk",

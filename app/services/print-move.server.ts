@@ -1,0 +1,47 @@
+import { pool } from "~/utils/db.server";
+import { HttpError } from "~/utils/errors.server";
+import { formatForDriver, loadPrinter, loadPrintJob, notFoundPrintJob, PrintInputError, sendPrintJobSoon, type PrintJobView } from "./print.server";
+
+// Moving a print job to another printer of the same event (a Zebra jammed, the queue at entrance
+// A is long). Only queued or failed jobs move: a done badge is reprinted instead (with a reason),
+// and a job being sent right now would race its sender. The moved job starts over: attempts 0,
+// the format of the new printer, sent at once, and the retry job rescheduled under the same key.
+
+export async function movePrintJob(job: { id: string; eventId: string; printerId: string | null }, printerId: string): Promise<PrintJobView> {
+  const printer = await loadPrinter(printerId);
+  if (!printer || (printer.eventId !== null && printer.eventId !== job.eventId))
+    throw new PrintInputError("printerId", "No such printer for this event.");
+  if (printer.id === job.printerId) throw new PrintInputError("printerId", "The job is already on this printer.");
+  const client = await pool().connect();
+  try {
+    await client.query("BEGIN");
+    const moved = await client.query(
+      `UPDATE "PrintJob" SET "printerId" = $2, "format" = $3::"PrintFormat", "status" = 'queued', "attempts" = 0,
+              "error" = NULL, "startedAt" = NULL, "finishedAt" = NULL
+       WHERE "id" = $1 AND "status" IN ('queued', 'failed')`,
+      [job.id, printer.id, formatForDriver(printer.driver)],
+    );
+    if (!moved.rowCount) {
+      await client.query("ROLLBACK");
+      throw new HttpError(409, "not_movable", "Only queued or failed jobs can be moved; reprint a printed badge instead.");
+    }
+    // The retry path follows the job (same key: replaces a pending one); browser printers have none.
+    if (printer.driver === "browser") await client.query(`SELECT graphile_worker.remove_job('print:' || $1::text)`, [job.id]);
+    else
+      await client.query(
+        `SELECT graphile_worker.add_job('print-badge', json_build_object('printJobId', $1::text),
+           run_at => now() + interval '5 seconds', max_attempts => 5, job_key => 'print:' || $1::text)`,
+        [job.id],
+      );
+    await client.query("COMMIT");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+  if (printer.driver !== "browser") sendPrintJobSoon(job.id);
+  const view = await loadPrintJob(job.id);
+  if (!view) throw notFoundPrintJob();
+  return view.view;
+}
