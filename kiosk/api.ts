@@ -1,3 +1,4 @@
+import { printInBrowser } from "./browser-print";
 import type { LocalRegistration, QueuedScan } from "./store";
 
 // The kiosk's calls to /api/v1/kiosk with its bearer token. Every call has a short timeout:
@@ -66,18 +67,31 @@ export function createApi(token: string, timeoutMs = 3000) {
       throw Object.assign(new Error(body?.error?.message ?? `HTTP ${res.status}`), { status: res.status, code: body?.error?.code, fields: body?.error?.fields });
     return body as T;
   }
+  // A badge for a `browser` printer is printed here, once: on a new check-in, walk-in or reprint.
+  const printJob = (job: PrintJob | null | undefined) => {
+    if (job?.pdfUrl && job.printer?.driver === "browser" && job.status !== "done")
+      printInBrowser(job.pdfUrl, token).catch((err: unknown) => console.warn("browser printing failed", err));
+  };
+  const printed = (a: CheckInAnswer) => {
+    if (a.result === "checked_in") printJob(a.printJob);
+    return a;
+  };
   return {
     sync: (since: string | null) => call<SyncPage>(`/api/v1/kiosk/registrations${since ? `?since=${encodeURIComponent(since)}` : ""}`),
-    checkIn: (scan: QueuedScan) => call<CheckInAnswer>("/api/v1/kiosk/checkins", { method: "POST", body: JSON.stringify(scan) }),
+    checkIn: async (scan: QueuedScan) => printed(await call<CheckInAnswer>("/api/v1/kiosk/checkins", { method: "POST", body: JSON.stringify(scan) })),
     batch: (items: QueuedScan[]) => call<unknown>("/api/v1/kiosk/checkins/batch", { method: "POST", body: JSON.stringify({ items }) }),
     /** Revokes this device's own token (best effort: offline, the manager can still revoke it). */
     unpair: () => call<unknown>("/api/v1/kiosk/pair", { method: "DELETE" }).catch(() => null),
     exitInfo: () => call<ExitInfo>("/api/v1/kiosk/checkouts"),
     checkOut: (scan: { clientId: string; scannedAt: string; code?: string; registrationId?: string }) =>
       call<CheckOutAnswer>("/api/v1/kiosk/checkouts", { method: "POST", body: JSON.stringify(scan) }),
-    walkIn: (form: WalkInForm) => call<CheckInAnswer>("/api/v1/kiosk/walk-ins", { method: "POST", body: JSON.stringify({ ...form, print: true }) }, 10_000),
-    reprint: (jobId: string, reason: string, printerId?: string | null) =>
-      call<PrintJob>(`/api/v1/print-jobs/${jobId}/reprint`, { method: "POST", body: JSON.stringify({ reason, ...(printerId ? { printerId } : {}) }) }, 10_000),
+    walkIn: async (form: WalkInForm) =>
+      printed(await call<CheckInAnswer>("/api/v1/kiosk/walk-ins", { method: "POST", body: JSON.stringify({ ...form, print: true }) }, 10_000)),
+    reprint: async (jobId: string, reason: string, printerId?: string | null) => {
+      const job = await call<PrintJob>(`/api/v1/print-jobs/${jobId}/reprint`, { method: "POST", body: JSON.stringify({ reason, ...(printerId ? { printerId } : {}) }) }, 10_000);
+      printJob(job);
+      return job;
+    },
   };
 }
 
