@@ -28,7 +28,8 @@ export function FormOutcome({
     ) : null;
   return result.notice ? (
     <p className="notice" role="status" data-testid="notice">
-      {result.notice} {children}
+      {result.notice}
+      {children && <> {children}</>}
     </p>
   ) : null;
 }

@@ -6,6 +6,7 @@ import type { MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { figures, loadEventInfo, noShows, parseDay, type Figures } from "~/services/attendance.server";
 import { managerActor } from "~/services/registrations-forms.server";
+import { BackToEvent } from "~/components/manage-page";
 
 // Plan vs fact for one event day (issue #6): totals, by category, exhibitor and hour, the
 // no-shows; live over server-sent events (the stream route next to this one), exports.
@@ -86,9 +87,7 @@ export default function Attendance() {
 
   return (
     <>
-      <p>
-        <Link to={`/manage/events/${event.id}`}>← {event.name}</Link>
-      </p>
+      <BackToEvent event={event} />
       <h1>{t("att.title")}</h1>
       <div className="row">
         <Form method="get" className="row" onChange={(e) => submit(e.currentTarget, { replace: true })}>

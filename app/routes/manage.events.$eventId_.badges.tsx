@@ -17,6 +17,7 @@ import { isCategory, previewCandidates } from "~/services/badge-preview.server";
 import { managerActor, pageError, pageLocale, tFor, type PageResult } from "~/services/registrations-forms.server";
 import { prisma } from "~/utils/db.server";
 import { CATEGORIES, TEMPLATES, parseTemplate } from "../../printing/template";
+import { BackToEvent, FormOutcome } from "~/components/manage-page";
 
 // Badge templates of one event: per category (or for all), a stock tuned with a live preview
 // drawn on the server by the real renderer. What is saved here is what check-in prints.
@@ -133,9 +134,7 @@ export default function Badges() {
 
   return (
     <>
-      <p>
-        <Link to={`/manage/events/${event.id}`}>← {event.name}</Link>
-      </p>
+      <BackToEvent event={event} />
       <h1>{t("badges.title")}</h1>
       <p className="row">
         <Link to={`/manage/events/${event.id}/badges/download`}>{t("badges.bulkLink")}</Link>
@@ -163,16 +162,7 @@ export default function Badges() {
           {t(category ? "badges.notSavedCategory" : "badges.notSaved")}
         </p>
       )}
-      {result?.formError && (
-        <p className="form-error" role="alert" data-testid="form-error">
-          {result.formError}
-        </p>
-      )}
-      {result?.ok && (
-        <p className="notice" role="status" data-testid="notice">
-          {result.notice}
-        </p>
-      )}
+      <FormOutcome result={result} />
 
       <div style={{ display: "flex", gap: "1rem", alignItems: "flex-start", flexWrap: "wrap" }}>
         <Form

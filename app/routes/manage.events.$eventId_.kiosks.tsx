@@ -13,6 +13,7 @@ import { prisma } from "~/utils/db.server";
 import { appUrl } from "~/utils/env.server";
 import { formString, optional, runFormAction, type FormResult } from "~/utils/forms.server";
 import { CATEGORIES } from "../../printing/template";
+import { BackToEvent, FormOutcome } from "~/components/manage-page";
 
 // Kiosks of one event: create and edit them, see which devices are alive, pair a device with a
 // one-time code (typed at /kiosk or scanned as a QR), revoke a kiosk's device tokens.
@@ -93,21 +94,11 @@ export default function Kiosks() {
   const pairing = result?.pairing;
   return (
     <>
-      <p>
-        <Link to={`/manage/events/${event.id}`}>← {event.name}</Link>
-      </p>
+      <BackToEvent event={event} />
       <h1>{t("kiosks.title")}</h1>
       <p className="muted">{t("kiosks.help")}</p>
-      {result?.formError && (
-        <p className="form-error" role="alert" data-testid="form-error">
-          {result.formError}
-        </p>
-      )}
-      {result?.ok && result.intent !== "pair" && (
-        <p className="notice" role="status" data-testid="notice">
-          {result.notice}
-        </p>
-      )}
+      {/* After "pair" the code itself is the answer (the pairing card below). */}
+      <FormOutcome result={result?.ok && result.intent === "pair" ? undefined : result} />
       {pairing && (
         <section className="card" data-testid="pairing" aria-live="polite">
           <h2>{t("kiosks.pairFor", { name: pairing.kioskName })}</h2>

@@ -19,6 +19,7 @@ import { prisma } from "~/utils/db.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { logger } from "~/utils/logger.server";
 import { TEMPLATES } from "../../printing/template";
+import { BackToEvent, FormOutcome } from "~/components/manage-page";
 
 // Printers of one event: live health, add/edit/delete, a test badge, and the recent print jobs
 // with reprint (reason required) and move to another printer.
@@ -152,23 +153,12 @@ export default function Printers() {
 
   return (
     <>
-      <p>
-        <Link to={`/manage/events/${event.id}`}>← {event.name}</Link>
-      </p>
+      <BackToEvent event={event} />
       <h1>{t("printers.title")}</h1>
       <p className="row">
         <Link to={`/manage/events/${event.id}/badges`}>{t("badges.title")}</Link>
       </p>
-      {result?.formError && (
-        <p className="form-error" role="alert" data-testid="form-error">
-          {result.formError}
-        </p>
-      )}
-      {result?.ok && (
-        <p className="notice" role="status" data-testid="notice">
-          {result.notice}
-        </p>
-      )}
+      <FormOutcome result={result} />
 
       <section className="card">
         <h2>{t("printers.list")}</h2>

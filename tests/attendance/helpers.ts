@@ -2,6 +2,7 @@
 // the demo logins), a Ctx the check-in helpers accept, a session login, and an SSE reader.
 import type { RunningApp } from "../setup/app";
 import type { Ctx } from "../checkin/helpers";
+import { jsonCaller, sessionCookie } from "../setup/http";
 
 export const DEMO = {
   manager: { email: "manager@expodesk.local", password: "demo-manager-2026" },
@@ -14,16 +15,7 @@ export async function makeCtx(app: RunningApp): Promise<Omit<Ctx, "eventId">> {
   const { ticketCode } = await import("../../app/services/codes.server");
   const { createApiToken } = await import("../../app/utils/api-tokens.server");
   const db = { prisma, pool, ticketCode, createApiToken };
-  const call: Ctx["call"] = async (path, method = "GET", token, body) => {
-    const r = await fetch(app.url + path, {
-      method,
-      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const raw = Buffer.from(await r.arrayBuffer());
-    const type = r.headers.get("content-type") ?? "";
-    return { status: r.status, body: type.includes("json") && raw.length ? JSON.parse(raw.toString("utf8")) : (null as never), headers: r.headers, raw };
-  };
+  const call = jsonCaller(app.url);
   const managerToken = (await createApiToken({ role: "manager", name: "attendance test" })).token;
   return { app, managerToken, call, db };
 }
@@ -35,20 +27,7 @@ export async function createEvent(ctx: Omit<Ctx, "eventId">, body: { name: strin
 }
 
 /** Logs in through the login form; returns the session cookie ("name=value"). */
-export async function login(baseUrl: string, who: { email: string; password: string }): Promise<string> {
-  const res = await fetch(baseUrl + "/login", {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: baseUrl },
-    body: new URLSearchParams(who),
-  });
-  const session = res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .find((c) => !c.startsWith("lang="));
-  if (!session) throw new Error(`login failed: ${res.status}`);
-  return session;
-}
+export const login = (baseUrl: string, who: { email: string; password: string }) => sessionCookie(baseUrl, who.email, who.password);
 
 export interface SseEvent {
   event: string;

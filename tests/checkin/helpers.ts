@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import net from "node:net";
 import { startApp, type RunningApp } from "../setup/app";
+import { jsonCaller, type JsonCall } from "../setup/http";
 
 export type Category = "visitor" | "exhibitor_staff" | "media" | "speaker" | "organizer" | "vip";
 export type Status = "pending_approval" | "confirmed" | "rejected" | "cancelled";
@@ -11,13 +12,7 @@ export interface Ctx {
   app: RunningApp;
   managerToken: string;
   eventId: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies of many shapes
-  call<T = any>(
-    path: string,
-    method?: string,
-    token?: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: T; headers: Headers; raw: Buffer }>;
+  call: JsonCall;
   db: Awaited<ReturnType<typeof loadDb>>;
 }
 
@@ -32,21 +27,7 @@ export async function setup(opts: { timezone?: string; env?: Record<string, stri
   const app = await startApp({ seed: false, env: opts.env });
   process.env.DATABASE_URL = app.databaseUrl;
   const db = await loadDb();
-  const call: Ctx["call"] = async (path, method = "GET", token, body) => {
-    const r = await fetch(app.url + path, {
-      method,
-      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const raw = Buffer.from(await r.arrayBuffer());
-    const type = r.headers.get("content-type") ?? "";
-    return {
-      status: r.status,
-      body: type.includes("json") && raw.length ? JSON.parse(raw.toString("utf8")) : (null as never),
-      headers: r.headers,
-      raw,
-    };
-  };
+  const call = jsonCaller(app.url);
   const managerToken = (await db.createApiToken({ role: "manager", name: "test manager" })).token;
   const now = Date.now();
   const ev = await call("/api/v1/events", "POST", managerToken, {

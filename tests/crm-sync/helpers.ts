@@ -3,6 +3,7 @@
 import pg from "pg";
 import { startApp, type RunningApp } from "../setup/app";
 import { startBitrix24Emulator, type Bitrix24Emulator, type Bitrix24EmulatorOptions } from "../emulators/bitrix24";
+import { sessionCookie } from "../setup/http";
 
 export type World = { emu: Bitrix24Emulator; app: RunningApp; db: pg.Pool; stop: () => Promise<void> };
 
@@ -176,20 +177,7 @@ export async function diagnostics(w: World): Promise<string> {
 }
 
 /** Logs in through the real form and returns the session cookie. */
-export async function login(w: World, email: string, password: string): Promise<string> {
-  const res = await fetch(w.app.url + "/login", {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: w.app.url },
-    body: new URLSearchParams({ email, password }),
-  });
-  const session = res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .find((c) => !c.startsWith("lang="));
-  if (!session) throw new Error(`login failed: ${res.status}`);
-  return session;
-}
+export const login = (w: World, email: string, password: string) => sessionCookie(w.app.url, email, password);
 
 /** A page form posted as a browser would (same origin, session cookie); returns the HTML. */
 export async function postForm(

@@ -2,24 +2,17 @@
 // fetches the job's PDF with its token (the server marks the job done) and prints it from a
 // hidden iframe. Real Chromium; window.print is counted (headless shows no dialog).
 import type { Browser } from "playwright-core";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
+import { queryDb } from "../setup/db";
 
 let app: RunningApp;
 let browser: Browser;
 let token: string;
 
-async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: app.databaseUrl });
-  await c.connect();
-  try {
-    return (await c.query<T>(sql, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDb<T>(app.databaseUrl, sql, params);
 
 beforeAll(async () => {
   [app, browser] = await Promise.all([startApp(), launchBrowser()]);

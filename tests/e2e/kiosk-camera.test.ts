@@ -5,10 +5,11 @@
 import { readFileSync, rmSync } from "node:fs";
 import jsQR from "jsqr";
 import type { Browser, Page } from "playwright-core";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
+import { queryDb } from "../setup/db";
 import { writeQrVideo } from "./fake-camera";
 
 let app: RunningApp;
@@ -23,15 +24,7 @@ const video = (code: string, name: string) => {
   return file;
 };
 
-async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: app.databaseUrl });
-  await c.connect();
-  try {
-    return (await c.query<T>(sql, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDb<T>(app.databaseUrl, sql, params);
 
 beforeAll(async () => {
   app = await startApp();

@@ -2,12 +2,13 @@
 // with a one-time code; the device scans, reprints from the yellow screen, registers a walk-in;
 // revocation sends it back to the pairing screen; used and expired codes are refused.
 import type { Browser, Page } from "playwright-core";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_USERS } from "../../prisma/seed";
 import { fakeZebra, type FakeZebra } from "../checkin/helpers";
 import { launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
+import { queryDb } from "../setup/db";
 
 let app: RunningApp;
 let browser: Browser;
@@ -19,15 +20,7 @@ let kioskId: string;
 let pairCode: string;
 const codes: Array<{ id: string; code: string }> = [];
 
-async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: app.databaseUrl });
-  await c.connect();
-  try {
-    return (await c.query<T>(sql, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDb<T>(app.databaseUrl, sql, params);
 
 beforeAll(async () => {
   [app, browser, zebra] = await Promise.all([startApp(), launchBrowser(), fakeZebra()]);

@@ -1,9 +1,10 @@
 import net from "node:net";
 import type { Browser, Page } from "playwright-core";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
+import { queryDb } from "../setup/db";
 
 let app: RunningApp;
 let browser: Browser;
@@ -12,15 +13,7 @@ let zebra: net.Server;
 const received: string[] = [];
 let codes: Array<{ id: string; code: string }> = [];
 
-async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: app.databaseUrl });
-  await c.connect();
-  try {
-    return (await c.query<T>(sql, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDb<T>(app.databaseUrl, sql, params);
 
 beforeAll(async () => {
   zebra = net.createServer((socket) => {

@@ -8,26 +8,14 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startApp } from "../setup/app";
 import { closedPort, createKiosk, fakeZebra, register, scan, waitFor, type Ctx, type FakeZebra } from "../checkin/helpers";
 import { readPdf, squash } from "./helpers";
+import { jsonCaller, sessionCookie } from "../setup/http";
 
 let ctx: Ctx;
 let ids: { stroymash: string; techno: string; detali: string };
 let cookies: { manager: string; stroymash: string; techno: string; detali: string };
 const zebras: FakeZebra[] = [];
 
-async function login(url: string, email: string, password: string): Promise<string> {
-  const res = await fetch(url + "/login", {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: url },
-    body: new URLSearchParams({ email, password }),
-  });
-  const session = res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .find((c) => !c.startsWith("lang="));
-  if (!session) throw new Error(`login failed: ${res.status}`);
-  return session;
-}
+const login = sessionCookie;
 
 const get = (path: string, cookie?: string) => fetch(ctx.app.url + path, { redirect: "manual", headers: cookie ? { cookie: `${cookie}; lang=en` } : {} });
 const post = async (path: string, cookie: string, fields: Record<string, string>) => {
@@ -60,16 +48,7 @@ beforeAll(async () => {
     [ids.techno],
   );
   const managerToken = (await createApiToken({ role: "manager", name: "test manager" })).token;
-  const call: Ctx["call"] = async (path, method = "GET", token, body) => {
-    const r = await fetch(app.url + path, {
-      method,
-      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const raw = Buffer.from(await r.arrayBuffer());
-    const type = r.headers.get("content-type") ?? "";
-    return { status: r.status, body: type.includes("json") && raw.length ? JSON.parse(raw.toString("utf8")) : (null as never), headers: r.headers, raw };
-  };
+  const call = jsonCaller(app.url);
   ctx = { app, managerToken, eventId, call, db };
   cookies = {
     manager: await login(app.url, "manager@expodesk.local", "demo-manager-2026"),

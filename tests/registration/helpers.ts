@@ -1,6 +1,7 @@
 import { request as httpRequest } from "node:http";
 import pg from "pg";
 import type { RunningApp } from "../setup/app";
+import { sessionCookie } from "../setup/http";
 
 // Shared helpers of the registration tests: JSON calls (optionally from another loopback
 // source address, for the per-IP limit), tokens, a database client, polling, page forms.
@@ -73,18 +74,7 @@ export async function waitUntil<T>(
 }
 
 /** Logs in through the real form and returns the session cookie. */
-export async function login(app: RunningApp, email: string, password: string): Promise<string> {
-  const res = await fetch(app.url + "/login", {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: app.url },
-    body: new URLSearchParams({ email, password }),
-  });
-  const cookies = res.headers.getSetCookie().map((c) => c.split(";")[0]);
-  const session = cookies.find((c) => !c.startsWith("lang="));
-  if (!session) throw new Error(`login failed: ${res.status}`);
-  return session;
-}
+export const login = (app: RunningApp, email: string, password: string) => sessionCookie(app.url, email, password);
 
 /** Posts a page form as a browser without JavaScript would (same origin, with the session cookie). */
 export async function postForm(

@@ -15,3 +15,14 @@ export async function createTestDatabase(): Promise<string> {
   }
   return admin.replace(/\/[^/]*$/, `/${name}`);
 }
+
+/** One query on a short-lived connection: tests read what the server wrote. */
+export async function queryDb<T extends pg.QueryResultRow>(databaseUrl: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    return (await c.query<T>(sql, params)).rows;
+  } finally {
+    await c.end();
+  }
+}
