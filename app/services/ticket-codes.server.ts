@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from "node:crypto";
+import { createPrivateKey, createPublicKey, randomBytes, sign, verify, type KeyObject } from "node:crypto";
 import {
   candidateKeys,
   keyIdOf,
@@ -24,6 +24,18 @@ export interface EventKeyPair {
   keyId: string;
 }
 
+// DER headers of Ed25519 keys (RFC 8410): what precedes the 32 key bytes.
+const PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+
+/** The 32 raw public key bytes, base64url (what codes and the kiosk carry). */
+function rawPublicKey(key: KeyObject): string {
+  const der = key.export({ format: "der", type: "spki" });
+  if (der.length !== SPKI_PREFIX.length + 32 || !der.subarray(0, SPKI_PREFIX.length).equals(SPKI_PREFIX))
+    throw new TypeError("not an Ed25519 public key");
+  return der.subarray(SPKI_PREFIX.length).toString("base64url");
+}
+
 /**
  * A fresh key pair for an event. Pass the event's current key ids to get a new one that differs
  * (ids are 12 bits; a clash would be harmless for verification, but confusing in a key list).
@@ -31,13 +43,14 @@ export interface EventKeyPair {
 export function generateEventKeyPair(options: { avoidKeyIds?: Iterable<string> } = {}): EventKeyPair {
   const avoid = new Set(options.avoidKeyIds ?? []);
   for (let attempt = 0; attempt < 1000; attempt++) {
-    const pair = generateKeyPairSync("ed25519");
-    const publicKey = pair.publicKey.export({ format: "jwk" }).x;
-    if (!publicKey) throw new Error("Ed25519 public key export failed");
+    // An Ed25519 private key is any 32 random bytes. Not generateKeyPairSync: Node 20 can deadlock
+    // when GC frees its key-generation job while a key of that pair is being exported (seen
+    // here: KeyGenJob::~KeyGenJob waiting on the mutex ExportJWKEdKey holds).
+    const der = Buffer.concat([PKCS8_PREFIX, randomBytes(32)]);
+    const publicKey = rawPublicKey(createPublicKey(createPrivateKey({ key: der, format: "der", type: "pkcs8" })));
     const keyId = keyIdOf(publicKey);
     if (avoid.has(keyId)) continue;
-    const privateKey = pair.privateKey.export({ format: "der", type: "pkcs8" }).toString("base64url");
-    return { publicKey, privateKey, keyId };
+    return { publicKey, privateKey: der.toString("base64url"), keyId };
   }
   throw new Error("no free key id left for this event");
 }
@@ -46,9 +59,7 @@ export function generateEventKeyPair(options: { avoidKeyIds?: Iterable<string> }
 export function signTicketCode(registrationId: string, key: Pick<EventKeyPair, "privateKey">): string {
   const privateKey = createPrivateKey({ key: Buffer.from(key.privateKey, "base64url"), format: "der", type: "pkcs8" });
   if (privateKey.asymmetricKeyType !== "ed25519") throw new TypeError("not an Ed25519 private key");
-  const publicKey = createPublicKey(privateKey).export({ format: "jwk" }).x;
-  if (!publicKey) throw new Error("Ed25519 public key export failed");
-  const code = prepareTicketCode(registrationId, keyIdOf(publicKey));
+  const code = prepareTicketCode(registrationId, keyIdOf(rawPublicKey(createPublicKey(privateKey))));
   return code.finish(sign(null, code.message, privateKey));
 }
 
@@ -59,7 +70,7 @@ export function verifyTicketCode(code: string, publicKeys: readonly TicketPublic
   const keys = candidateKeys(publicKeys, parsed.keyId);
   if (keys.length === 0) return { ok: false, reason: "unknown-key" };
   for (const x of keys) {
-    const publicKey = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x }, format: "jwk" });
+    const publicKey = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, Buffer.from(x, "base64url")]), format: "der", type: "spki" });
     if (verify(null, parsed.message, publicKey, parsed.signature)) {
       return { ok: true, registrationId: parsed.registrationId, keyId: parsed.keyId };
     }

@@ -134,11 +134,9 @@ describe("kiosk verifier (WebCrypto, as in the browser)", () => {
     for (const code of genuine) expect((await verifyInBrowser(code, [other, key])).ok).toBe(true);
   });
 
-  test("single changed characters fail in the browser verifier too (every 10th change; the server verifier above is tested exhaustively)", async () => {
-    // Thousands of sequential WebCrypto calls in one Vitest worker twice left it hanging idle in
-    // full-suite runs; a tenth of the changes still covers every position class.
+  test("every single changed character fails in the browser verifier too", async () => {
     const code = signTicketCode(randomUUID(), key);
-    for (const changed of [...singleCharChanges(code)].filter((_, i) => i % 10 === 0)) {
+    for (const changed of singleCharChanges(code)) {
       const result = await verifyInBrowser(changed, [key]);
       if (result.ok) throw new Error(`accepted a changed code: ${changed}`);
     }
