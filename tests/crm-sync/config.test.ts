@@ -43,15 +43,17 @@ describe("configuration", () => {
     const s = await seedEvent(off.db, { orgs: 1, perOrg: 3, tag: "wait" });
     const refs = [...refsOf("organization", s.orgIds), ...refsOf("person", s.personIds), ...refsOf("registration", s.regIds)];
     await enqueueSync(off.db, refs);
+    // A record is marked before its job is put back for later: wait until the last job is back too.
+    const jobsNow = () =>
+      off.db.query(`SELECT attempts, run_at > now() AS later, locked_at IS NOT NULL AS locked FROM graphile_worker.jobs WHERE task_identifier = 'crm-sync'`);
     const waiting = await waitFor("records waiting for configuration", async () => {
       const rows = await states(off.db);
-      return rows.length === refs.length && rows.every((r) => r.status === "waiting_config") ? rows : null;
+      const settled = (await jobsNow()).rows.every((j) => !j.locked);
+      return settled && rows.length === refs.length && rows.every((r) => r.status === "waiting_config") ? rows : null;
     });
     expect(waiting).toHaveLength(7);
     // The jobs are still there, scheduled for later with fresh attempt counts; nothing was sent.
-    const jobs = await off.db.query(
-      `SELECT attempts, run_at > now() AS later FROM graphile_worker.jobs WHERE task_identifier = 'crm-sync'`,
-    );
+    const jobs = await jobsNow();
     expect(jobs.rows).toHaveLength(7);
     expect(jobs.rows.every((j) => j.attempts === 0 && j.later)).toBe(true);
     expect(emu.state.calls()).toHaveLength(0);
