@@ -1,15 +1,18 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useT } from "~/i18n/react";
 import type { MessageKey } from "~/i18n";
-import { createApi, OfflineError, type CheckInAnswer, type CheckOutAnswer, type ExitInfo } from "./api";
+import { createApi, OfflineError, type CheckInAnswer, type CheckOutAnswer, type ExitInfo, type WalkInForm } from "./api";
 import { Pairing } from "./pairing";
 import { Reprint } from "./reprint";
 import { searchPeople } from "./search";
 import { beep } from "./sound";
 import { store, type LocalRegistration, type Meta, type QueuedScan } from "./store";
 import { parseTicketCode, verifyTicketCode } from "./verify-code";
-import { WalkIn } from "./walk-in";
+import { ALL_CATEGORIES, WalkIn, walkInErrors } from "./walk-in";
 import { createWedgeDetector } from "./wedge";
+
+/** The reason on a walk-in answer made by the kiosk itself while offline. */
+const QUEUED_OFFLINE = "queued_offline";
 
 // The kiosk: scan (USB scanner anywhere on the screen, camera, or search), check in online or,
 // when the server cannot be reached, offline against the synced list with signatures verified
@@ -66,7 +69,36 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
   const lastCode = useRef<{ code: string; at: number }>({ code: "", at: 0 });
   const timer = useRef<ReturnType<typeof setTimeout>>();
 
-  const refreshQueue = useCallback(async () => setQueueLength((await store.queued()).length), []);
+  const refreshQueue = useCallback(async () => setQueueLength((await store.queued()).length + (await store.walkIns()).length), []);
+
+  // Offline, a walk-in is checked by the kiosk's own rules and queued; the server registers it
+  // (same clientId, at the time it happened) once it answers again.
+  const submitWalkIn = useCallback(
+    async (form: WalkInForm): Promise<CheckInAnswer> => {
+      try {
+        return await api.walkIn(form);
+      } catch (err) {
+        if (!(err instanceof OfflineError)) throw err;
+        const allowed = meta?.categories.length ? meta.categories : ALL_CATEGORIES;
+        const fields = walkInErrors(form, allowed);
+        if (Object.keys(fields).length) throw Object.assign(new Error("invalid"), { status: 422, fields });
+        const scannedAt = new Date().toISOString();
+        await store.enqueueWalkIn({ ...form, scannedAt });
+        setOnline(false);
+        await refreshQueue();
+        const name = [form.lastName.trim(), form.firstName.trim()].join(" ");
+        return {
+          clientId: form.clientId,
+          result: "checked_in",
+          reason: QUEUED_OFFLINE,
+          registration: { id: form.clientId, name, company: form.company.trim() || null, category: form.category, status: "confirmed" },
+          checkedInAt: scannedAt,
+          kiosk: null,
+        };
+      }
+    },
+    [api, meta, refreshQueue],
+  );
 
   // Delta sync every few seconds; the offline queue goes to the server whenever it answers.
   useEffect(() => {
@@ -89,6 +121,16 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
         if (queued.length) {
           await api.batch(queued);
           await store.dequeue(queued.map((q) => q.clientId));
+        }
+        for (const w of await store.walkIns()) {
+          try {
+            await api.walkIn(w);
+          } catch (err) {
+            if (err instanceof OfflineError) throw err;
+            // Refused for good (the kiosk's own checks let it through): say so, do not retry forever.
+            show({ kind: "red", title: `${w.lastName} ${w.firstName}`, detail: t("kiosk.walkInRefused", { reason: (err as Error).message }) });
+          }
+          await store.dequeueWalkIn(w.clientId);
         }
         setOnline(true);
       } catch (err) {
@@ -306,12 +348,13 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
           <WalkIn
             t={t}
             categories={meta?.categories ?? []}
-            submit={(form) => api.walkIn(form)}
+            submit={submitWalkIn}
             onCancel={() => setWalkIn(false)}
             onDone={(answer) => {
               setWalkIn(false);
               if (answer.result === "checked_in") setArrived((n) => n + 1);
-              show(fromAnswer(answer));
+              const o = fromAnswer(answer);
+              show(answer.reason === QUEUED_OFFLINE ? { ...o, detail: t("kiosk.walkInQueued") } : o);
             }}
           />
         </div>

@@ -1,22 +1,29 @@
 // The kiosk's offline store in IndexedDB: the registrations it may admit (from delta sync),
 // sync metadata, the queue of scans waiting for the server, and its own offline check-ins.
 
+import type { WalkInForm } from "./api";
+
 export type LocalRegistration = { id: string; name: string; company: string | null; category: string; status: string };
 export type QueuedScan = { clientId: string; code?: string; registrationId?: string; scannedAt: string; print: boolean };
+/** A walk-in registered while the server could not be reached; sent when it answers again. */
+export type QueuedWalkIn = WalkInForm & { scannedAt: string };
 export type Meta = { cursor: string | null; publicKeys: string[]; kioskName: string; eventName: string; timezone: string; categories: string[]; printerId?: string | null };
 
 const DB = "expodesk-kiosk";
-const STORES = ["registrations", "queue", "meta", "checked"] as const;
+const STORES = ["registrations", "queue", "meta", "checked", "walkins"] as const;
 
 function open(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, 1);
-    req.onupgradeneeded = () => {
+    const req = indexedDB.open(DB, 2);
+    req.onupgradeneeded = (e) => {
       const db = req.result;
-      db.createObjectStore("registrations", { keyPath: "id" });
-      db.createObjectStore("queue", { keyPath: "clientId" });
-      db.createObjectStore("meta");
-      db.createObjectStore("checked");
+      if (e.oldVersion < 1) {
+        db.createObjectStore("registrations", { keyPath: "id" });
+        db.createObjectStore("queue", { keyPath: "clientId" });
+        db.createObjectStore("meta");
+        db.createObjectStore("checked");
+      }
+      if (e.oldVersion < 2) db.createObjectStore("walkins", { keyPath: "clientId" });
     };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
@@ -54,6 +61,9 @@ export const store = {
     tx("queue", "readwrite", (s) => {
       for (const id of ids) s.delete(id);
     }),
+  enqueueWalkIn: (w: QueuedWalkIn) => tx("walkins", "readwrite", (s) => s.put(w)),
+  walkIns: async () => ((await tx<QueuedWalkIn[]>("walkins", "readonly", (s) => s.getAll())) ?? []).sort((a, b) => a.scannedAt.localeCompare(b.scannedAt)),
+  dequeueWalkIn: (clientId: string) => tx("walkins", "readwrite", (s) => s.delete(clientId)),
   markChecked: (key: string, at: string) => tx("checked", "readwrite", (s) => s.put(at, key)),
   checkedAt: (key: string) => tx<string>("checked", "readonly", (s) => s.get(key)),
   async clearAll() {

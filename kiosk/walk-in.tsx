@@ -1,6 +1,6 @@
 import { useState } from "react";
 import type { MessageKey } from "~/i18n";
-import { OfflineError, type ApiError, type CheckInAnswer, type WalkInForm } from "./api";
+import type { ApiError, CheckInAnswer, WalkInForm } from "./api";
 
 // Walk-in registration at the kiosk: a short form, then check-in and badge print in one call.
 // The clientId lives as long as the form, so pressing the button again after a lost answer
@@ -18,6 +18,21 @@ function fieldMessage(t: T, message: string): string {
   if (/Not admitted/.test(message)) return t("kiosk.categoryNotAdmitted");
   if (/Too big|too long|<=/i.test(message)) return t("field.tooLong", { max: 100 });
   return t("field.invalid");
+}
+
+/**
+ * The server's rules that the kiosk can check alone (messages as the API words them), so a
+ * walk-in queued offline is not refused later.
+ */
+export function walkInErrors(form: WalkInForm, allowed: string[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (!form.lastName.trim()) fields.lastName = "Required";
+  if (!form.firstName.trim()) fields.firstName = "Required";
+  for (const k of ["lastName", "firstName"] as const) if (form[k].trim().length > 100) fields[k] = "Too long: <=100";
+  if (form.email.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) fields.email = "Invalid email";
+  if (form.phone.trim() && form.phone.replace(/\D/g, "").length < 10) fields.phone = "Invalid phone";
+  if (!allowed.includes(form.category)) fields.category = "Not admitted at this kiosk";
+  return fields;
 }
 
 const blankForm = (category: string): WalkInForm => ({
@@ -61,12 +76,10 @@ export function WalkIn({
     try {
       onDone(await submit(form));
     } catch (err) {
-      if (err instanceof OfflineError) setError(t("kiosk.walkInOffline"));
-      else {
-        const f = (err as ApiError).fields ?? {};
-        setFields(Object.fromEntries(Object.entries(f).map(([k, v]) => [k, fieldMessage(t, v)])));
-        setError(Object.keys(f).length ? t("kiosk.fixFields") : (err as Error).message);
-      }
+      // Offline the kiosk queues the walk-in itself (app.tsx); what arrives here was refused.
+      const f = (err as ApiError).fields ?? {};
+      setFields(Object.fromEntries(Object.entries(f).map(([k, v]) => [k, fieldMessage(t, v)])));
+      setError(Object.keys(f).length ? t("kiosk.fixFields") : (err as Error).message);
     } finally {
       setBusy(false);
     }

@@ -302,6 +302,7 @@ export const WalkInInput = z
     category: walkInCategory.default("visitor").describe("One of the kiosk's admitted categories"),
     locale: z.enum(["ru", "en"]).optional(),
     print: z.boolean().default(true).describe("Print the badge on the kiosk's printer"),
+    scannedAt: isoDateTime.optional().describe("When the guest was registered (walk-ins queued offline); default now"),
   })
   .strict();
 

@@ -88,5 +88,6 @@ export async function walkIn(kiosk: KioskContext, actor: Actor, input: WalkIn, i
       after: { category: input.category, status: "confirmed", source: "kiosk", kioskId: kiosk.id },
       ip,
     });
-  return checkIn(kiosk, { registrationId: made.id, clientId: input.clientId, print: input.print });
+  // A walk-in queued offline is checked in at the time it happened (earliest scan wins).
+  return checkIn(kiosk, { registrationId: made.id, clientId: input.clientId, print: input.print, scannedAt: input.scannedAt }, { offline: !!input.scannedAt });
 }

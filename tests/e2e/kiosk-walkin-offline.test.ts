@@ -1,0 +1,69 @@
+// A walk-in at a kiosk that cannot reach the server: the kiosk checks the form by itself,
+// queues it, shows green and the queue; once the server answers, the guest is registered and
+// checked in once, at the time the walk-in happened. Real Chromium, the API blocked by routing.
+import type { Browser, Page } from "playwright-core";
+import type pg from "pg";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { launchBrowser } from "../setup/browser";
+import { startApp, type RunningApp } from "../setup/app";
+import { queryDb } from "../setup/db";
+
+let app: RunningApp;
+let browser: Browser;
+let page: Page;
+const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDb<T>(app.databaseUrl, sql, params);
+
+beforeAll(async () => {
+  [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+  process.env.DATABASE_URL = app.databaseUrl;
+  const { prisma } = await import("../../app/utils/db.server");
+  const { createApiToken } = await import("../../app/utils/api-tokens.server");
+  const event = await prisma().event.findFirstOrThrow();
+  const kiosk = await prisma().kiosk.create({ data: { eventId: event.id, name: "Стойка у входа", categories: ["visitor", "vip"] } });
+  const { token } = await createApiToken({ role: "kiosk", name: "walk-in offline", kioskId: kiosk.id, eventId: event.id });
+  page = await (await browser.newContext({ locale: "ru-RU" })).newPage();
+  await page.goto(app.url + "/kiosk");
+  await page.click("text=Дополнительно: вставить токен киоска");
+  await page.fill("#kiosk-token", token);
+  await page.press("#kiosk-token", "Enter");
+  await page.waitForFunction(() => document.querySelector("[data-testid=kiosk-online]")?.textContent === "В сети");
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+test("offline walk-in: checked by the kiosk, queued, green; registered and checked in once when the server is back", async () => {
+  await page.route("**/api/v1/**", (r) => r.abort("internetdisconnected"));
+  await page.click("[data-testid=walkin]");
+  // The kiosk's own checks, translated, next to the fields (the server cannot be asked).
+  await page.fill("#walkin-lastName", "Офлайнова");
+  await page.fill("#walkin-email", "не-почта");
+  await page.click("[data-testid=walkin-form] button[type=submit]");
+  await expect(page.textContent("[data-testid=walkin-error-firstName]")).resolves.toBe("Заполните это поле.");
+  await expect(page.textContent("[data-testid=walkin-error-email]")).resolves.toContain("адрес эл. почты");
+
+  await page.fill("#walkin-firstName", "Вера");
+  await page.fill("#walkin-email", "vera.offline@example.com");
+  await page.fill("#walkin-company", "ООО «Без связи»");
+  const queuedAt = Date.now();
+  await page.click("[data-testid=walkin-form] button[type=submit]");
+  await page.waitForSelector("[data-testid=kiosk-result][data-kind=green]");
+  await expect(page.textContent("[data-testid=kiosk-result]")).resolves.toContain("бейдж напечатается");
+  await page.waitForFunction(() => document.querySelector("[data-testid=kiosk-queue]")?.textContent === "В очереди: 1");
+  expect(await query(`SELECT 1 FROM "Person" WHERE email = 'vera.offline@example.com'`)).toHaveLength(0);
+
+  await new Promise((r) => setTimeout(r, 3000)); // the check-in time must be the walk-in's, not the upload's
+  const backAt = Date.now();
+  await page.unroute("**/api/v1/**");
+  await page.waitForFunction(() => document.querySelector("[data-testid=kiosk-queue]")?.textContent === "В очереди: 0", undefined, { timeout: 20_000 });
+  const rows = await query<{ source: string; status: string; checkIns: number; scannedAt: Date; company: string }>(
+    `SELECT r.source, r.status::text, count(c.id)::int AS "checkIns", min(c."scannedAt") AS "scannedAt", o.name AS company
+     FROM "Registration" r JOIN "Person" p ON p.id = r."personId" LEFT JOIN "Organization" o ON o.id = p."organizationId"
+     LEFT JOIN "CheckIn" c ON c."registrationId" = r.id WHERE p.email = 'vera.offline@example.com' GROUP BY r.id, o.name`,
+  );
+  expect(rows).toHaveLength(1);
+  expect(rows[0]).toMatchObject({ source: "kiosk", status: "confirmed", checkIns: 1, company: "ООО «Без связи»" });
+  expect(rows[0].scannedAt.getTime()).toBeGreaterThanOrEqual(queuedAt - 1000);
+  expect(rows[0].scannedAt.getTime()).toBeLessThan(backAt);
+});
