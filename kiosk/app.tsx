@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { useT } from "~/i18n/react";
+import { useLocale, useT } from "~/i18n/react";
 import type { MessageKey } from "~/i18n";
 import { createApi, OfflineError, type CheckInAnswer, type CheckOutAnswer, type ExitInfo, type WalkInForm } from "./api";
 import { Pairing } from "./pairing";
@@ -53,6 +53,7 @@ export function KioskApp() {
 
 function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revoked?: boolean) => void }) {
   const api = useRef(createApi(token)).current;
+  const locale = useLocale();
   const [online, setOnline] = useState(true);
   const [queueLength, setQueueLength] = useState(0);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -306,6 +307,14 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
             {t("kiosk.inside", { count: exit.inside })}
           </span>
         )}
+        {/* A full page reload: the token and the offline data live in the browser, not the page. */}
+        <form method="post" action="/lang" className="kiosk-lang">
+          <input type="hidden" name="lang" value={locale === "ru" ? "en" : "ru"} />
+          <input type="hidden" name="redirectTo" value="/kiosk" />
+          <button type="submit" className="link" data-testid="kiosk-lang">
+            {t("nav.language")}
+          </button>
+        </form>
         <button type="button" className="link" onClick={() => setCamera((c) => !c)}>
           {camera ? t("kiosk.stopCamera") : t("kiosk.camera")}
         </button>

@@ -67,3 +67,11 @@ test("offline walk-in: checked by the kiosk, queued, green; registered and check
   expect(rows[0].scannedAt.getTime()).toBeGreaterThanOrEqual(queuedAt - 1000);
   expect(rows[0].scannedAt.getTime()).toBeLessThan(backAt);
 });
+
+test("the kiosk switches to English and back without losing its pairing", async () => {
+  await page.click("[data-testid=kiosk-lang]");
+  await page.waitForFunction(() => document.querySelector("[data-testid=kiosk-online]")?.textContent === "Online");
+  await expect(page.textContent("[data-testid=kiosk-lang]")).resolves.toBe("Русский");
+  await page.click("[data-testid=kiosk-lang]");
+  await page.waitForFunction(() => document.querySelector("[data-testid=kiosk-online]")?.textContent === "В сети");
+});
