@@ -70,7 +70,25 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
   const lastCode = useRef<{ code: string; at: number }>({ code: "", at: 0 });
   const timer = useRef<ReturnType<typeof setTimeout>>();
 
-  const refreshQueue = useCallback(async () => setQueueLength((await store.queued()).length + (await store.walkIns()).length), []);
+  const refreshQueue = useCallback(
+    async () => setQueueLength((await store.queued()).length + (await store.walkIns()).length + (await store.exits()).length),
+    [],
+  );
+
+  /**
+   * Offline look-up: a scanned code verified with the event's public keys (`invalid` when it does
+   * not), or a searched id, in the kiosk's copy of the registrations.
+   */
+  const lookUpLocally = useCallback(async (input: { code?: string; registrationId?: string }) => {
+    let id = input.registrationId;
+    if (input.code) {
+      const m = await store.getMeta();
+      const v = await verifyTicketCode(input.code, m?.publicKeys ?? []).catch((err) => (console.warn("offline verification failed", err), null));
+      if (!v || !v.ok) return { invalid: true as const };
+      id = v.registrationId;
+    }
+    return { invalid: false as const, reg: id ? await store.getRegistration(id) : undefined };
+  }, []);
 
   // Offline, a walk-in is checked by the kiosk's own rules and queued; the server registers it
   // (same clientId, at the time it happened) once it answers again.
@@ -122,6 +140,15 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
         if (queued.length) {
           await api.batch(queued);
           await store.dequeue(queued.map((q) => q.clientId));
+        }
+        for (const x of await store.exits()) {
+          try {
+            await api.checkOut(x);
+          } catch (err) {
+            if (err instanceof OfflineError) throw err;
+            console.warn("queued exit refused", err); // e.g. exits no longer counted: nothing to keep
+          }
+          await store.dequeueExit(x.clientId);
         }
         for (const w of await store.walkIns()) {
           try {
@@ -206,13 +233,23 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
   const handle = useCallback(
     async (input: { code?: string; registrationId?: string }) => {
       if (exitModeRef.current) {
+        const exitScan = { clientId: crypto.randomUUID(), scannedAt: new Date().toISOString(), ...input };
         try {
-          const a = await api.checkOut({ clientId: crypto.randomUUID(), scannedAt: new Date().toISOString(), ...input });
+          const a = await api.checkOut(exitScan);
           setExit((e) => (e ? { ...e, inside: a.inside } : e));
           show(fromExit(a));
         } catch (err) {
           if ((err as { status?: number }).status === 401) return onUnpair(true);
-          show({ kind: "red", title: err instanceof OfflineError ? t("kiosk.exitOffline") : (err as Error).message });
+          if (!(err instanceof OfflineError)) return show({ kind: "red", title: (err as Error).message });
+          // Offline: a genuine code is queued as an exit; the server decides when it answers.
+          setOnline(false);
+          const found = await lookUpLocally(input);
+          if (found.invalid) return show({ kind: "red", title: t("kiosk.invalid") });
+          if (!found.reg) return show({ kind: "red", title: t("kiosk.notFound") });
+          const reg = found.reg;
+          await store.enqueueExit(exitScan);
+          await refreshQueue();
+          show({ kind: "green", title: t("kiosk.goodbye", { name: reg.name }), detail: t("kiosk.exitQueued") });
         }
         return;
       }
@@ -233,14 +270,10 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
       // Offline: decide locally, queue for the server (which merges: earliest scan wins).
       setOnline(false);
       const m = await store.getMeta();
-      let id = input.registrationId;
-      if (input.code) {
-        const v = await verifyTicketCode(input.code, m?.publicKeys ?? []).catch((err) => (console.warn("offline verification failed", err), null));
-        if (!v || !v.ok) return show({ kind: "red", title: t("kiosk.invalid") });
-        id = v.registrationId;
-      }
-      const reg = id ? await store.getRegistration(id) : undefined;
-      if (!reg) return show({ kind: "red", title: t("kiosk.notFound") });
+      const found = await lookUpLocally(input);
+      if (found.invalid) return show({ kind: "red", title: t("kiosk.invalid") });
+      if (!found.reg) return show({ kind: "red", title: t("kiosk.notFound") });
+      const reg = found.reg;
       if (reg.status !== "confirmed") return show({ kind: "red", title: reg.name, detail: t("kiosk.cancelled") });
       const key = `${reg.id}:${eventDay(new Date(), m?.timezone ?? "UTC")}`;
       const before = await store.checkedAt(key);
@@ -251,7 +284,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
       setArrived((n) => n + 1);
       show(fromAnswer({ clientId: scan.clientId, result: "checked_in", reason: null, registration: reg, checkedInAt: scan.scannedAt, kiosk: null }));
     },
-    [api, show, fromAnswer, fromExit, refreshQueue, t, onUnpair],
+    [api, show, fromAnswer, fromExit, refreshQueue, t, onUnpair, lookUpLocally],
   );
 
   const onCode = useCallback(

@@ -7,14 +7,16 @@ export type LocalRegistration = { id: string; name: string; company: string | nu
 export type QueuedScan = { clientId: string; code?: string; registrationId?: string; scannedAt: string; print: boolean };
 /** A walk-in registered while the server could not be reached; sent when it answers again. */
 export type QueuedWalkIn = WalkInForm & { scannedAt: string };
+/** An exit scan made while the server could not be reached. */
+export type QueuedExit = { clientId: string; code?: string; registrationId?: string; scannedAt: string };
 export type Meta = { cursor: string | null; publicKeys: string[]; kioskName: string; eventName: string; timezone: string; categories: string[]; printerId?: string | null };
 
 const DB = "expodesk-kiosk";
-const STORES = ["registrations", "queue", "meta", "checked", "walkins"] as const;
+const STORES = ["registrations", "queue", "meta", "checked", "walkins", "exits"] as const;
 
 function open(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, 2);
+    const req = indexedDB.open(DB, 3);
     req.onupgradeneeded = (e) => {
       const db = req.result;
       if (e.oldVersion < 1) {
@@ -24,6 +26,7 @@ function open(): Promise<IDBDatabase> {
         db.createObjectStore("checked");
       }
       if (e.oldVersion < 2) db.createObjectStore("walkins", { keyPath: "clientId" });
+      if (e.oldVersion < 3) db.createObjectStore("exits", { keyPath: "clientId" });
     };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
@@ -64,6 +67,9 @@ export const store = {
   enqueueWalkIn: (w: QueuedWalkIn) => tx("walkins", "readwrite", (s) => s.put(w)),
   walkIns: async () => ((await tx<QueuedWalkIn[]>("walkins", "readonly", (s) => s.getAll())) ?? []).sort((a, b) => a.scannedAt.localeCompare(b.scannedAt)),
   dequeueWalkIn: (clientId: string) => tx("walkins", "readwrite", (s) => s.delete(clientId)),
+  enqueueExit: (x: QueuedExit) => tx("exits", "readwrite", (s) => s.put(x)),
+  exits: async () => ((await tx<QueuedExit[]>("exits", "readonly", (s) => s.getAll())) ?? []).sort((a, b) => a.scannedAt.localeCompare(b.scannedAt)),
+  dequeueExit: (clientId: string) => tx("exits", "readwrite", (s) => s.delete(clientId)),
   markChecked: (key: string, at: string) => tx("checked", "readwrite", (s) => s.put(at, key)),
   checkedAt: (key: string) => tx<string>("checked", "readonly", (s) => s.get(key)),
   async clearAll() {

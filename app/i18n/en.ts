@@ -128,7 +128,7 @@ export const en: Record<MessageKey, string> = {
   "kiosk.goodbye": "Goodbye, {name}!",
   "kiosk.alreadyOut": "Already left at {time}",
   "kiosk.notCheckedIn": "Not checked in at the entrance today.",
-  "kiosk.exitOffline": "No connection: the exit was not recorded. Try again.",
+  "kiosk.exitQueued": "No connection: the exit is recorded and sent when the server is back.",
   "kiosk.checkOut": "Exit",
   // --- badge printing (issue #7) ---
   "badges.title": "Badges: templates",

@@ -127,7 +127,7 @@ export const ru = {
   "kiosk.goodbye": "До свидания, {name}!",
   "kiosk.alreadyOut": "Уже вышел(а) в {time}",
   "kiosk.notCheckedIn": "Сегодня не отмечен(а) на входе.",
-  "kiosk.exitOffline": "Нет связи: выход не записан. Попробуйте ещё раз.",
+  "kiosk.exitQueued": "Нет связи: выход записан и будет отправлен, когда связь вернётся.",
   "kiosk.checkOut": "Выход",
   // --- badge printing (issue #7) ---
   "badges.title": "Бейджи: шаблоны",

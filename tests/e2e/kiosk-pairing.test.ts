@@ -227,4 +227,28 @@ describe("kiosk devices in Chromium", () => {
     const [n] = await query<{ n: number }>(`SELECT count(*)::int AS n FROM "CheckOut" WHERE "registrationId" = $1`, [codes[0].id]);
     expect(n.n).toBe(1);
   });
+
+  test("offline, an exit scan is verified by the kiosk and queued; it reaches the server once when it is back", async () => {
+    await dismiss();
+    // Someone inside: checked in today (event-local day) without going through this kiosk.
+    await query(
+      `INSERT INTO "CheckIn" ("eventId", "registrationId", "clientId", "eventDay", "scannedAt")
+       SELECT r."eventId", r.id, gen_random_uuid(), (now() AT TIME ZONE e.timezone)::date, now() FROM "Registration" r JOIN "Event" e ON e.id = r."eventId"
+       WHERE r.id = $1 ON CONFLICT DO NOTHING`,
+      [codes[1].id],
+    );
+    await kiosk.route("**/api/v1/**", (r) => r.abort("internetdisconnected"));
+    const forged = codes[1].code.slice(0, -3) + (codes[1].code.endsWith("AAA") ? "BBB" : "AAA");
+    const bad = await scan(forged);
+    expect(bad.kind).toBe("red");
+    await dismiss();
+    const bye = await scan(codes[1].code);
+    expect(bye.kind, bye.text ?? "").toBe("green");
+    expect(bye.text).toContain("выход записан");
+    await kiosk.waitForFunction(() => document.querySelector("[data-testid=kiosk-queue]")?.textContent === "В очереди: 1");
+    expect(await query(`SELECT 1 FROM "CheckOut" WHERE "registrationId" = $1`, [codes[1].id])).toHaveLength(0);
+    await kiosk.unroute("**/api/v1/**");
+    await kiosk.waitForFunction(() => document.querySelector("[data-testid=kiosk-queue]")?.textContent === "В очереди: 0", undefined, { timeout: 20_000 });
+    expect(await query(`SELECT 1 FROM "CheckOut" WHERE "registrationId" = $1`, [codes[1].id])).toHaveLength(1);
+  });
 });
