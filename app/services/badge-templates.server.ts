@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { pool } from "~/utils/db.server";
+import { inTransaction, pool } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
 import {
   CATEGORIES,
@@ -175,9 +175,7 @@ export async function listEventTemplates(eventId: string, db: Queryable = pool()
 export async function saveEventTemplate(eventId: string, category: Category | null, tuning: Tuning): Promise<void> {
   const def = buildTemplate(tuning, category);
   const name = `${tuning.stock} / ${category ?? "all"}`;
-  const client = await pool().connect();
-  try {
-    await client.query("BEGIN");
+  await inTransaction(async (client) => {
     // One row per (event, category): serialise concurrent saves of the same pair.
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('badge-template:' || $1 || ':' || $2))`, [eventId, category ?? "*"]);
     const upd = await client.query(
@@ -191,13 +189,7 @@ export async function saveEventTemplate(eventId: string, category: Category | nu
         [eventId, category, tuning.stock, JSON.stringify(def), name],
       );
     }
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export async function deleteEventTemplate(eventId: string, category: Category | null): Promise<void> {

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { undoRussianLayout } from "../../kiosk/verify-code";
-import { pool } from "~/utils/db.server";
+import { inTransaction, pool } from "~/utils/db.server";
 import { forbidden, HttpError } from "~/utils/errors.server";
 import { canSeeEvent, isManager, type Actor } from "~/utils/permissions.server";
 import { singleton } from "~/utils/singleton.server";
@@ -470,18 +470,13 @@ async function supersede(
   clientId: string,
   scannedAt: Date,
 ): Promise<boolean> {
-  const client = await pool().connect();
-  try {
-    await client.query("BEGIN");
+  return inTransaction(async (client) => {
     const r = await client.query<{ id: string; clientId: string; kioskId: string | null; scannedAt: Date }>(
       `SELECT "id", "clientId", "kioskId", "scannedAt" FROM "CheckIn" WHERE "registrationId" = $1 AND "eventDay" = $2::date FOR UPDATE`,
       [registrationId, eventDay],
     );
     const cur = r.rows[0];
-    if (!cur || cur.clientId === clientId || scannedAt.getTime() >= cur.scannedAt.getTime()) {
-      await client.query("ROLLBACK");
-      return false;
-    }
+    if (!cur || cur.clientId === clientId || scannedAt.getTime() >= cur.scannedAt.getTime()) return false;
     await client.query(`UPDATE "CheckIn" SET "clientId" = $2, "kioskId" = $3, "scannedAt" = $4 WHERE "id" = $1`, [
       cur.id,
       clientId,
@@ -493,14 +488,8 @@ async function supersede(
        VALUES ($1, $2, $3, $4, 'already_checked_in', 'superseded', $5) ON CONFLICT ("clientId") DO NOTHING`,
       [kiosk.eventId, cur.kioskId, registrationId, cur.clientId, cur.scannedAt],
     );
-    await client.query("COMMIT");
     return true;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 async function startPrint(printJobId: string): Promise<PrintJobView | null> {

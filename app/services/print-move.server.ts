@@ -1,4 +1,4 @@
-import { pool } from "~/utils/db.server";
+import { inTransaction } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
 import { formatForDriver, loadPrinter, loadPrintJob, notFoundPrintJob, PrintInputError, sendPrintJobSoon, type PrintJobView } from "./print.server";
 
@@ -12,19 +12,14 @@ export async function movePrintJob(job: { id: string; eventId: string; printerId
   if (!printer || (printer.eventId !== null && printer.eventId !== job.eventId))
     throw new PrintInputError("printerId", "No such printer for this event.");
   if (printer.id === job.printerId) throw new PrintInputError("printerId", "The job is already on this printer.");
-  const client = await pool().connect();
-  try {
-    await client.query("BEGIN");
+  await inTransaction(async (client) => {
     const moved = await client.query(
       `UPDATE "PrintJob" SET "printerId" = $2, "format" = $3::"PrintFormat", "status" = 'queued', "attempts" = 0,
               "error" = NULL, "startedAt" = NULL, "finishedAt" = NULL
        WHERE "id" = $1 AND "status" IN ('queued', 'failed')`,
       [job.id, printer.id, formatForDriver(printer.driver)],
     );
-    if (!moved.rowCount) {
-      await client.query("ROLLBACK");
-      throw new HttpError(409, "not_movable", "Only queued or failed jobs can be moved; reprint a printed badge instead.");
-    }
+    if (!moved.rowCount) throw new HttpError(409, "not_movable", "Only queued or failed jobs can be moved; reprint a printed badge instead.");
     // The retry path follows the job (same key: replaces a pending one); browser printers have none.
     if (printer.driver === "browser") await client.query(`SELECT graphile_worker.remove_job('print:' || $1::text)`, [job.id]);
     else
@@ -33,13 +28,7 @@ export async function movePrintJob(job: { id: string; eventId: string; printerId
            run_at => now() + interval '5 seconds', max_attempts => 5, job_key => 'print:' || $1::text)`,
         [job.id],
       );
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
   if (printer.driver !== "browser") sendPrintJobSoon(job.id);
   const view = await loadPrintJob(job.id);
   if (!view) throw notFoundPrintJob();

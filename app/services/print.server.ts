@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type pg from "pg";
 import { env } from "~/utils/env.server";
-import { pool } from "~/utils/db.server";
+import { inTransaction, pool } from "~/utils/db.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { registerTask } from "~/utils/jobs.server";
 import { logger } from "~/utils/logger.server";
@@ -303,9 +303,7 @@ export async function createPrintJob(input: {
   reason?: string | null;
   reprintOfId?: string | null;
 }): Promise<PrintJobView> {
-  const client = await pool().connect();
-  try {
-    await client.query("BEGIN");
+  const id = await inTransaction(async (client) => {
     const ins = await client.query<{ id: string }>(
       `INSERT INTO "PrintJob" ("registrationId", "printerId", "format", "source", "reason", "reprintOfId")
        VALUES ($1, $2, $3::"PrintFormat", $4, $5, $6) RETURNING "id"`,
@@ -318,17 +316,12 @@ export async function createPrintJob(input: {
         input.reprintOfId ?? null,
       ],
     );
-    const id = ins.rows[0].id;
-    if (input.printer.driver !== "browser") await client.query(ADD_PRINT_JOB_SQL, [id, PRINT_FALLBACK_DELAY_MS]);
-    await client.query("COMMIT");
-    const job = await loadPrintJob(id);
-    return job!.view;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+    const jobId = ins.rows[0].id;
+    if (input.printer.driver !== "browser") await client.query(ADD_PRINT_JOB_SQL, [jobId, PRINT_FALLBACK_DELAY_MS]);
+    return jobId;
+  });
+  const job = await loadPrintJob(id);
+  return job!.view;
 }
 
 /** Starts sending right away, without waiting (the HTTP answer does not wait for the printer). */

@@ -29,3 +29,19 @@ export async function closeDb(): Promise<void> {
   await client?.$disconnect();
   await p?.end();
 }
+
+/** Runs `fn` on one pooled connection inside BEGIN/COMMIT; any throw rolls back. */
+export async function inTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool().connect();
+  try {
+    await client.query("BEGIN");
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}

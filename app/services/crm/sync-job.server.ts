@@ -24,7 +24,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type pg from "pg";
 import type { CrmSettings, Prisma } from "~/generated/prisma/client";
-import { prisma, pool } from "~/utils/db.server";
+import { inTransaction, prisma, pool } from "~/utils/db.server";
 import { enqueue, registerTask } from "~/utils/jobs.server";
 import { logger } from "~/utils/logger.server";
 import { Bitrix24Error } from "./bitrix24-client.server";
@@ -216,12 +216,10 @@ type TakenJob = { jobId: string; revision: number; ref: RecordRef };
 
 async function takeDueJobs(limit: number, exclude: string): Promise<TakenJob[]> {
   if (limit <= 0) return [];
-  const client = await pool().connect();
-  try {
-    await client.query("BEGIN");
+  const r = await inTransaction(async (client) => {
     // One take at a time, so concurrent sweeps do not grab the same jobs.
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('expodesk:crm-sync:take'))`);
-    const r = await client.query<{ id: string; key: string; revision: number }>(
+    return client.query<{ id: string; key: string; revision: number }>(
       `SELECT id::text, key, revision FROM graphile_worker.reschedule_jobs(ARRAY(
          SELECT id FROM graphile_worker.jobs
          WHERE task_identifier = 'crm-sync' AND locked_at IS NULL AND run_at <= now() AND attempts < max_attempts
@@ -229,17 +227,11 @@ async function takeDueJobs(limit: number, exclude: string): Promise<TakenJob[]> 
          ORDER BY priority, run_at, id LIMIT $1), run_at => now() + make_interval(secs => $3))`,
       [limit, exclude, TAKE_AHEAD_SECONDS],
     );
-    await client.query("COMMIT");
-    return r.rows.flatMap((row) => {
-      const ref = refFromJobKey(row.key);
-      return ref ? [{ jobId: row.id, revision: Number(row.revision), ref }] : [];
-    });
-  } catch (e) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
+  return r.rows.flatMap((row) => {
+    const ref = refFromJobKey(row.key);
+    return ref ? [{ jobId: row.id, revision: Number(row.revision), ref }] : [];
+  });
 }
 
 async function rescheduleJobs(jobs: TakenJob[], delayMs: number): Promise<void> {
