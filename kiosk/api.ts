@@ -27,6 +27,17 @@ export type WalkInForm = {
   category: string;
 };
 
+/** The printer's live state as the server sees it (IPP Get-Printer-Attributes / Zebra ~HS). */
+export type PrinterState = {
+  printer: { id: string; name: string; driver: string };
+  health: { ok: boolean; state: string; reasons: string[]; message?: string };
+  queue: { queued: number; printing: number; failedLastHour: number };
+  lastError: string | null;
+};
+
+/** Event-wide arrivals today (every kiosk), and the printer when asked for. */
+export type KioskStatusView = { arrivedToday: number; expected: number; printer: PrinterState | null };
+
 export type ExitInfo = { mode: "entry" | "exit"; countsExits: boolean; inside: number | null };
 
 export type CheckOutAnswer = {
@@ -83,6 +94,7 @@ export function createApi(token: string, timeoutMs = 3000) {
     /** Revokes this device's own token (best effort: offline, the manager can still revoke it). */
     unpair: () => call<unknown>("/api/v1/kiosk/pair", { method: "DELETE" }).catch(() => null),
     exitInfo: () => call<ExitInfo>("/api/v1/kiosk/checkouts"),
+    status: (health: boolean) => call<KioskStatusView>(`/api/v1/kiosk/status${health ? "" : "?health=0"}`, {}, health ? 8000 : 3000),
     checkOut: (scan: { clientId: string; scannedAt: string; code?: string; registrationId?: string }) =>
       call<CheckOutAnswer>("/api/v1/kiosk/checkouts", { method: "POST", body: JSON.stringify(scan) }),
     walkIn: async (form: WalkInForm) =>

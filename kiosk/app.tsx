@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useLocale, useT } from "~/i18n/react";
 import type { MessageKey } from "~/i18n";
-import { createApi, OfflineError, type CheckInAnswer, type CheckOutAnswer, type ExitInfo, type WalkInForm } from "./api";
+import { createApi, OfflineError, type CheckInAnswer, type CheckOutAnswer, type ExitInfo, type PrinterState, type WalkInForm } from "./api";
 import { Pairing } from "./pairing";
 import { Reprint } from "./reprint";
 import { searchPeople } from "./search";
@@ -59,7 +59,11 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [people, setPeople] = useState<LocalRegistration[]>([]);
   const [meta, setMeta] = useState<Meta | null>(null);
+  // Arrivals: the server's count for the whole event today, plus this kiosk's check-ins it has not
+  // counted yet (made since the last answer, or queued offline).
+  const [serverCounts, setServerCounts] = useState<{ arrived: number; expected: number } | null>(null);
   const [arrived, setArrived] = useState(0);
+  const [printer, setPrinter] = useState<PrinterState | null>(null);
   const [query, setQuery] = useState("");
   const [camera, setCamera] = useState(false);
   const [walkIn, setWalkIn] = useState(false);
@@ -122,6 +126,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
   // Delta sync every few seconds; the offline queue goes to the server whenever it answers.
   useEffect(() => {
     let stopped = false;
+    let round = 0;
     const loop = async () => {
       try {
         let m = await store.getMeta();
@@ -160,6 +165,12 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
           }
           await store.dequeueWalkIn(w.clientId);
         }
+        // After the queues went up, so the count includes them. The printer is probed every
+        // fifth round (about 15 s): a health check is a network round trip to the printer.
+        const st = await api.status(round++ % 5 === 0);
+        setServerCounts({ arrived: st.arrivedToday, expected: st.expected });
+        setArrived(0);
+        if (st.printer) setPrinter(st.printer);
         setOnline(true);
       } catch (err) {
         if (err instanceof OfflineError) setOnline(false);
@@ -315,7 +326,8 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
   }, []);
 
   const results = query.trim().length >= 2 ? searchPeople(people, query, 8) : [];
-  const expected = people.filter((p) => p.status === "confirmed").length;
+  const expected = serverCounts?.expected ?? people.filter((p) => p.status === "confirmed").length;
+  const arrivedShown = (serverCounts?.arrived ?? 0) + arrived;
 
   return (
     <div className="kiosk">
@@ -328,8 +340,18 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
           {t("kiosk.queue", { count: queueLength })}
         </span>
         <span className="pill" data-testid="kiosk-arrived">
-          {t("kiosk.arrived", { arrived, expected })}
+          {t("kiosk.arrived", { arrived: arrivedShown, expected })}
         </span>
+        {printer && (
+          <span
+            className={printer.health.ok ? "pill ok" : "pill bad"}
+            data-testid="kiosk-printer"
+            data-ok={printer.health.ok ? "1" : "0"}
+            title={[printer.health.message, ...printer.health.reasons, printer.lastError].filter(Boolean).join("; ")}
+          >
+            {t(printer.health.ok ? "kiosk.printerOk" : "kiosk.printerProblem", { name: printer.printer.name })}
+          </span>
+        )}
         {exitMode && (
           <span className="pill bad" data-testid="kiosk-mode">
             {t("kiosk.exitMode")}

@@ -406,6 +406,8 @@ export const en: Record<MessageKey, string> = {
   "kiosk.pair": "Pair",
   "kiosk.pairFailed": "The token did not work: {error}",
   "kiosk.scanPrompt": "Hold the QR code to the scanner",
+  "kiosk.printerOk": "Printer “{name}”: ready",
+  "kiosk.printerProblem": "Printer “{name}”: problem",
   "kiosk.online": "Online",
   "kiosk.offline": "No connection — working offline",
   "kiosk.queue": "Queued: {count}",

@@ -405,6 +405,8 @@ export const ru = {
   "kiosk.pair": "Подключить",
   "kiosk.pairFailed": "Токен не подошёл: {error}",
   "kiosk.scanPrompt": "Поднесите QR-код к сканеру",
+  "kiosk.printerOk": "Принтер «{name}»: готов",
+  "kiosk.printerProblem": "Принтер «{name}»: проблема",
   "kiosk.online": "В сети",
   "kiosk.offline": "Нет связи — работаем офлайн",
   "kiosk.queue": "В очереди: {count}",

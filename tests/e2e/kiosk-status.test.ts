@@ -1,0 +1,72 @@
+// The kiosk's bar shows the event's arrivals today from the server (check-ins at every kiosk,
+// not only its own since the page opened) and its printer's live health, which turns red when
+// the printer stops answering. Real Chromium, a stand-in Zebra on loopback answering ~HS.
+import type { Browser, Page } from "playwright-core";
+import type pg from "pg";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { fakeZebra, type FakeZebra } from "../checkin/helpers";
+import { launchBrowser } from "../setup/browser";
+import { startApp, type RunningApp } from "../setup/app";
+import { queryDb } from "../setup/db";
+
+let app: RunningApp;
+let browser: Browser;
+let zebra: FakeZebra;
+let page: Page;
+let eventId: string;
+const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDb<T>(app.databaseUrl, sql, params);
+const arrivedText = () => page.textContent("[data-testid=kiosk-arrived]");
+
+beforeAll(async () => {
+  [app, browser, zebra] = await Promise.all([startApp(), launchBrowser(), fakeZebra()]);
+  process.env.DATABASE_URL = app.databaseUrl;
+  const { prisma } = await import("../../app/utils/db.server");
+  const { createApiToken } = await import("../../app/utils/api-tokens.server");
+  const event = await prisma().event.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
+  eventId = event.id;
+  const printer = await prisma().printer.create({ data: { eventId, name: "Zebra у входа", driver: "raw_tcp", address: zebra.address } });
+  const kiosk = await prisma().kiosk.create({ data: { eventId, name: "Вход Б", defaultPrinterId: printer.id } });
+  const other = await prisma().kiosk.create({ data: { eventId, name: "Вход А" } });
+  // Two guests already came in through the other kiosk today.
+  await query(
+    `INSERT INTO "CheckIn" ("eventId", "registrationId", "kioskId", "clientId", "eventDay", "scannedAt")
+     SELECT r."eventId", r.id, $2, gen_random_uuid(), (now() AT TIME ZONE e.timezone)::date, now()
+     FROM "Registration" r JOIN "Event" e ON e.id = r."eventId" WHERE r."eventId" = $1 AND r.status = 'confirmed' ORDER BY r."createdAt" LIMIT 2`,
+    [eventId, other.id],
+  );
+  const { token } = await createApiToken({ role: "kiosk", name: "status test", kioskId: kiosk.id, eventId });
+  page = await (await browser.newContext({ locale: "ru-RU" })).newPage();
+  await page.goto(app.url + "/kiosk");
+  await page.click("text=Дополнительно: вставить токен киоска");
+  await page.fill("#kiosk-token", token);
+  await page.press("#kiosk-token", "Enter");
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await zebra?.close().catch(() => {});
+});
+
+test("arrived / expected are the event's figures for today, from the server", async () => {
+  const [{ expected }] = await query<{ expected: number }>(`SELECT count(*)::int AS expected FROM "Registration" WHERE "eventId" = $1 AND status = 'confirmed'`, [eventId]);
+  await page.waitForFunction((want) => document.querySelector("[data-testid=kiosk-arrived]")?.textContent === want, `Пришли: 2 из ${expected}`, { timeout: 15_000 });
+  // One more at the other kiosk: this kiosk's bar follows within a few seconds.
+  await query(
+    `INSERT INTO "CheckIn" ("eventId", "registrationId", "clientId", "eventDay", "scannedAt")
+     SELECT r."eventId", r.id, gen_random_uuid(), (now() AT TIME ZONE e.timezone)::date, now()
+     FROM "Registration" r JOIN "Event" e ON e.id = r."eventId"
+     WHERE r."eventId" = $1 AND r.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM "CheckIn" c WHERE c."registrationId" = r.id) LIMIT 1`,
+    [eventId],
+  );
+  await page.waitForFunction((want) => document.querySelector("[data-testid=kiosk-arrived]")?.textContent === want, `Пришли: 3 из ${expected}`, { timeout: 15_000 });
+  expect(await arrivedText()).toBe(`Пришли: 3 из ${expected}`);
+});
+
+test("the printer's health: ready while the Zebra answers ~HS, a problem once it is gone", async () => {
+  await page.waitForSelector("[data-testid=kiosk-printer][data-ok='1']", { timeout: 20_000 });
+  await expect(page.textContent("[data-testid=kiosk-printer]")).resolves.toBe("Принтер «Zebra у входа»: готов");
+  expect(zebra.statusQueries).toBeGreaterThan(0);
+  await zebra.close();
+  await page.waitForSelector("[data-testid=kiosk-printer][data-ok='0']", { timeout: 30_000 });
+  await expect(page.textContent("[data-testid=kiosk-printer]")).resolves.toBe("Принтер «Zebra у входа»: проблема");
+});
