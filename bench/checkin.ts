@@ -19,6 +19,7 @@ import net from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { generateEventKeyPair, signTicketCode } from "../app/services/ticket-codes.server";
+import { runIfMain, withOwnDatabase } from "./standalone";
 import type { BenchResult } from "./types";
 
 const KIOSKS = 50;
@@ -31,7 +32,7 @@ const PGBENCH_SECONDS = 5;
 const root = path.resolve(import.meta.dirname, "..");
 
 export async function run(ctx?: { databaseUrl: string; dataDir: string }): Promise<BenchResult[]> {
-  if (!ctx) return standalone();
+  if (!ctx) return withOwnDatabase("checkin", run);
   mkdirSync(ctx.dataDir, { recursive: true });
   const db = new pg.Pool({ connectionString: ctx.databaseUrl, max: 4 });
   db.on("error", (err) => process.stderr.write(`bench pool: ${err.message}\n`));
@@ -411,38 +412,4 @@ async function nodeUpdateLoop(databaseUrl: string): Promise<{ tps: number; laten
   return { tps: n / elapsed, latencyMs: total / n, tool: "node-postgres loop (no pgbench found)" };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Standalone: its own embedded PostgreSQL
-
-async function standalone(): Promise<BenchResult[]> {
-  mkdirSync(path.join(root, "tests/.tmp"), { recursive: true });
-  const dir = mkdtempSync(path.join(root, "tests/.tmp/bench-checkin-"));
-  const { chmodSync } = await import("node:fs");
-  chmodSync(dir, 0o755);
-  const { startEmbeddedPostgres, ensureDatabase } = await import("../app/server/embedded-postgres");
-  const pgServer = await startEmbeddedPostgres({ dir: path.join(dir, "pg"), persistent: false, quiet: true });
-  try {
-    const { migrate } = await import("../app/utils/migrate.server");
-    const { migrateJobs } = await import("../app/utils/jobs.server");
-    await ensureDatabase(pgServer.url("postgres"), "bench_checkin");
-    const url = pgServer.url("bench_checkin");
-    await migrate(url);
-    await migrateJobs(url);
-    return await run({ databaseUrl: url, dataDir: path.join(dir, "data") });
-  } finally {
-    await pgServer.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.dirname, "checkin.ts")) {
-  run()
-    .then((r) => {
-      process.stdout.write(JSON.stringify(r, null, 2) + "\n");
-      process.exit(0);
-    })
-    .catch((err) => {
-      process.stderr.write(`${(err as Error).stack ?? err}\n`);
-      process.exit(1);
-    });
-}
+runIfMain(import.meta.filename, run);

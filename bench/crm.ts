@@ -12,10 +12,11 @@
 // Standalone: `npx tsx bench/crm.ts` (starts its own embedded PostgreSQL); `npm run bench`
 // passes a database. Everything here uses its own pg pool.
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { startBitrix24Emulator } from "../tests/emulators/bitrix24";
+import { runIfMain, withOwnDatabase } from "./standalone";
 import type { BenchResult } from "./types";
 
 const RATE = 10;
@@ -27,7 +28,7 @@ const COMMANDS_PER_BATCH = 50;
 const root = path.resolve(import.meta.dirname, "..");
 
 export async function run(ctx?: { databaseUrl: string; dataDir: string }): Promise<BenchResult[]> {
-  if (!ctx) return standalone();
+  if (!ctx) return withOwnDatabase("crm", run);
   mkdirSync(ctx.dataDir, { recursive: true });
   const db = new pg.Pool({ connectionString: ctx.databaseUrl, max: 4 });
   db.on("error", (err) => process.stderr.write(`bench pool: ${err.message}\n`));
@@ -163,34 +164,5 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-async function standalone(): Promise<BenchResult[]> {
-  mkdirSync(path.join(root, "tests/.tmp"), { recursive: true });
-  const dir = mkdtempSync(path.join(root, "tests/.tmp/bench-crm-"));
-  chmodSync(dir, 0o755);
-  const { startEmbeddedPostgres, ensureDatabase } = await import("../app/server/embedded-postgres");
-  const pgServer = await startEmbeddedPostgres({ dir: path.join(dir, "pg"), persistent: false, quiet: true });
-  try {
-    const { migrate } = await import("../app/utils/migrate.server");
-    const { migrateJobs } = await import("../app/utils/jobs.server");
-    await ensureDatabase(pgServer.url("postgres"), "bench_crm");
-    const url = pgServer.url("bench_crm");
-    await migrate(url);
-    await migrateJobs(url);
-    return await run({ databaseUrl: url, dataDir: path.join(dir, "data") });
-  } finally {
-    await pgServer.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.dirname, "crm.ts")) {
-  run()
-    .then((r) => {
-      process.stdout.write(JSON.stringify(r, null, 2) + "\n");
-      process.exit(0);
-    })
-    .catch((err) => {
-      process.stderr.write(`${(err as Error).stack ?? err}\n`);
-      process.exit(1);
-    });
-}
+runIfMain(import.meta.filename, run);

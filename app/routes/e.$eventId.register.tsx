@@ -4,7 +4,7 @@ import { RegistrationCreate } from "~/api/schemas";
 import { EventHeader, fieldsFor, FormError, HoneypotAndConsent, PublicShell } from "~/components/public-page";
 import { translate, type MessageKey } from "~/i18n";
 import { eventPlace, formatEventDates } from "~/services/mail/format";
-import { echo, pageError, pageLocale, readLimitedForm, tFor, text, translateFields } from "~/services/registrations-forms.server";
+import { pageError, pageLocale, readPublicForm, tFor, text, translateFields } from "~/services/registrations-forms.server";
 import { limitPublicSubmission, MAX_PROOF_BYTES, publicEvent, registerAttendee, type ProofUpload } from "~/services/registrations.server";
 import { HttpError } from "~/utils/errors.server";
 
@@ -40,7 +40,6 @@ type Result = {
 };
 
 export async function action({ request, params, context }: ActionFunctionArgs): Promise<Result> {
-  let locale = pageLocale(request);
   const fail = (r: { formError: string | null; fields: Record<string, string> }, values: Record<string, string> = {}): Result => ({
     ok: false,
     ...r,
@@ -48,19 +47,9 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
     done: null,
     email: null,
   });
-  let form: FormData;
-  try {
-    form = await readLimitedForm(request, MAX_PROOF_BYTES + 256 * 1024);
-  } catch (err) {
-    return fail(pageError(locale, err));
-  }
-  locale = pageLocale(request, form);
-  const values = echo(form);
-  try {
-    await limitPublicSubmission(context.ip);
-  } catch (err) {
-    return fail(pageError(locale, err), values);
-  }
+  const read = await readPublicForm(request, context.ip, MAX_PROOF_BYTES + 256 * 1024, limitPublicSubmission);
+  if (!read.ok) return fail(read.error, read.values);
+  const { form, locale, values } = read;
   const category = text(form, "category") === "media" ? "media" : "visitor";
   const input = {
     category,

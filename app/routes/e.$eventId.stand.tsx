@@ -4,7 +4,7 @@ import { StandBookingCreate } from "~/api/schemas";
 import { EventHeader, fieldsFor, FormError, HoneypotAndConsent, PublicShell } from "~/components/public-page";
 import { translate, type MessageKey } from "~/i18n";
 import { eventPlace, formatEventDates } from "~/services/mail/format";
-import { echo, pageError, pageLocale, readLimitedForm, tFor, text, translateFields } from "~/services/registrations-forms.server";
+import { pageError, pageLocale, readPublicForm, tFor, text, translateFields } from "~/services/registrations-forms.server";
 import { createStandBooking } from "~/services/registrations-stand.server";
 import { limitPublicSubmission, publicEvent } from "~/services/registrations.server";
 import { HttpError } from "~/utils/errors.server";
@@ -33,7 +33,6 @@ type Result = {
 };
 
 export async function action({ request, params, context }: ActionFunctionArgs): Promise<Result> {
-  let locale = pageLocale(request);
   const fail = (r: { formError: string | null; fields: Record<string, string> }, values: Record<string, string> = {}): Result => ({
     ok: false,
     ...r,
@@ -41,19 +40,9 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
     done: false,
     email: null,
   });
-  let form: FormData;
-  try {
-    form = await readLimitedForm(request, 64 * 1024);
-  } catch (err) {
-    return fail(pageError(locale, err));
-  }
-  locale = pageLocale(request, form);
-  const values = echo(form);
-  try {
-    await limitPublicSubmission(context.ip);
-  } catch (err) {
-    return fail(pageError(locale, err), values);
-  }
+  const read = await readPublicForm(request, context.ip, 64 * 1024, limitPublicSubmission);
+  if (!read.ok) return fail(read.error, read.values);
+  const { form, locale, values } = read;
   const area = text(form, "areaM2").replace(/\s/g, "").replace(",", ".");
   const input = {
     company: {

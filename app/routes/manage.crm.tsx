@@ -322,48 +322,25 @@ export default function ManageCrm() {
           </div>
           <h3>{t("crm.attendance")}</h3>
           <div className="grid">
-            <div className="field">
-              <label htmlFor="attendanceCategoryId">{t("crm.pipeline")}</label>
-              {options ? (
-                <select
-                  id="attendanceCategoryId"
-                  name="attendanceCategoryId"
-                  value={attendanceCat}
-                  onChange={(e) => setAttendanceCat(e.target.value)}
-                >
-                  {options.categories.map((c) => (
-                    <option key={c.id} value={c.id}>
-                      {c.name}
-                    </option>
-                  ))}
-                </select>
-              ) : (
-                <input
-                  id="attendanceCategoryId"
-                  name="attendanceCategoryId"
-                  type="number"
-                  min={0}
-                  defaultValue={settings.attendanceCategoryId ?? ""}
-                />
-              )}
-            </div>
+            <PipelineField
+              id="attendanceCategoryId"
+              label={t("crm.pipeline")}
+              options={options}
+              value={attendanceCat}
+              onChange={setAttendanceCat}
+              fallback={settings.attendanceCategoryId}
+            />
             {ROLES.map(([name, label]) => (
-              <div className="field" key={name}>
-                <label htmlFor={name}>{t(label)}</label>
-                {options ? (
-                  <select id={name} name={name} defaultValue={settings[name]} key={attendanceCat} aria-invalid={!!fields[name]}>
-                    <option value="">{t("crm.byDefault")}</option>
-                    {stagesOf(attendanceCat).map((s) => (
-                      <option key={s.STATUS_ID} value={s.STATUS_ID}>
-                        {s.NAME}
-                      </option>
-                    ))}
-                  </select>
-                ) : (
-                  <input id={name} name={name} type="text" defaultValue={settings[name]} />
-                )}
-                {fields[name] && <p className="field-error">{fields[name]}</p>}
-              </div>
+              <StageField
+                key={name}
+                id={name}
+                label={t(label)}
+                none={t("crm.byDefault")}
+                stages={options ? stagesOf(attendanceCat) : null}
+                pipeline={attendanceCat}
+                value={settings[name]}
+                error={fields[name]}
+              />
             ))}
             <div className="field">
               <label htmlFor="attendanceResponsibleId">{t("crm.attendanceResponsible")}</label>
@@ -377,53 +354,23 @@ export default function ManageCrm() {
           </div>
           <h3>{t("crm.services")}</h3>
           <div className="grid">
-            <div className="field">
-              <label htmlFor="servicesCategoryId">{t("crm.pipeline")}</label>
-              {options ? (
-                <select
-                  id="servicesCategoryId"
-                  name="servicesCategoryId"
-                  value={servicesCat}
-                  onChange={(e) => setServicesCat(e.target.value)}
-                >
-                  {options.categories.map((c) => (
-                    <option key={c.id} value={c.id}>
-                      {c.name}
-                    </option>
-                  ))}
-                </select>
-              ) : (
-                <input
-                  id="servicesCategoryId"
-                  name="servicesCategoryId"
-                  type="number"
-                  min={0}
-                  defaultValue={settings.servicesCategoryId ?? ""}
-                />
-              )}
-            </div>
-            <div className="field">
-              <label htmlFor="servicesStage">{t("crm.servicesStage")}</label>
-              {options ? (
-                <select
-                  id="servicesStage"
-                  name="servicesStage"
-                  defaultValue={settings.servicesStage}
-                  key={servicesCat}
-                  aria-invalid={!!fields.servicesStage}
-                >
-                  <option value="">{t("crm.byDefault")}</option>
-                  {stagesOf(servicesCat).map((s) => (
-                    <option key={s.STATUS_ID} value={s.STATUS_ID}>
-                      {s.NAME}
-                    </option>
-                  ))}
-                </select>
-              ) : (
-                <input id="servicesStage" name="servicesStage" type="text" defaultValue={settings.servicesStage} />
-              )}
-              {fields.servicesStage && <p className="field-error">{fields.servicesStage}</p>}
-            </div>
+            <PipelineField
+              id="servicesCategoryId"
+              label={t("crm.pipeline")}
+              options={options}
+              value={servicesCat}
+              onChange={setServicesCat}
+              fallback={settings.servicesCategoryId}
+            />
+            <StageField
+              id="servicesStage"
+              label={t("crm.servicesStage")}
+              none={t("crm.byDefault")}
+              stages={options ? stagesOf(servicesCat) : null}
+              pipeline={servicesCat}
+              value={settings.servicesStage}
+              error={fields.servicesStage}
+            />
             <div className="field">
               <label htmlFor="servicesResponsibleId">{t("crm.servicesResponsible")}</label>
               <UserSelect id="servicesResponsibleId" options={options} value={settings.servicesResponsibleId} none={t("crm.byDefault")} />
@@ -435,6 +382,63 @@ export default function ManageCrm() {
         </Form>
       </section>
     </>
+  );
+}
+
+/** A pipeline: chosen from the portal's list, or typed as an id when the portal cannot be read. */
+function PipelineField(p: {
+  id: string;
+  label: string;
+  options: PortalOptions | null;
+  value: string;
+  onChange: (v: string) => void;
+  fallback: number | null;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={p.id}>{p.label}</label>
+      {p.options ? (
+        <select id={p.id} name={p.id} value={p.value} onChange={(e) => p.onChange(e.target.value)}>
+          {p.options.categories.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input id={p.id} name={p.id} type="number" min={0} defaultValue={p.fallback ?? ""} />
+      )}
+    </div>
+  );
+}
+
+/** A stage of the chosen pipeline (the list is rebuilt when the pipeline changes); typed without the portal. */
+function StageField(p: {
+  id: string;
+  label: string;
+  none: string;
+  stages: Array<{ STATUS_ID: string; NAME: string }> | null;
+  pipeline: string;
+  value: string;
+  error?: string;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={p.id}>{p.label}</label>
+      {p.stages ? (
+        <select id={p.id} name={p.id} defaultValue={p.value} key={p.pipeline} aria-invalid={!!p.error}>
+          <option value="">{p.none}</option>
+          {p.stages.map((s) => (
+            <option key={s.STATUS_ID} value={s.STATUS_ID}>
+              {s.NAME}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input id={p.id} name={p.id} type="text" defaultValue={p.value} />
+      )}
+      {p.error && <p className="field-error">{p.error}</p>}
+    </div>
   );
 }
 

@@ -17,6 +17,32 @@ export function pageLocale(request: Request, form?: FormData): Locale {
 
 export const tFor = (locale: Locale) => (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
 
+export type PublicForm =
+  | { ok: true; form: FormData; locale: Locale; values: Record<string, string> }
+  | { ok: false; error: PageResult; values: Record<string, string> };
+
+/**
+ * A public page's post: read with a byte limit, in the page's language (the form's lang first),
+ * then the per-address submission limit. Refusals come back as a translated page error.
+ */
+export async function readPublicForm(request: Request, ip: string, maxBytes: number, limit: (ip: string) => Promise<void>): Promise<PublicForm> {
+  let locale = pageLocale(request);
+  let form: FormData;
+  try {
+    form = await readLimitedForm(request, maxBytes);
+  } catch (err) {
+    return { ok: false, error: pageError(locale, err), values: {} };
+  }
+  locale = pageLocale(request, form);
+  const values = echo(form);
+  try {
+    await limit(ip);
+  } catch (err) {
+    return { ok: false, error: pageError(locale, err), values };
+  }
+  return { ok: true, form, locale, values };
+}
+
 /** request.formData() with a byte limit (413 past it), for urlencoded and multipart bodies. */
 export async function readLimitedForm(request: Request, maxBytes: number): Promise<FormData> {
   const tooLarge = () => new HttpError(413, "payload_too_large", `The form is larger than ${maxBytes} bytes.`);
