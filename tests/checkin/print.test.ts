@@ -3,12 +3,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startCups, type CupsServer } from "../printing/cups";
+import { printCupsDiagnosticsOnFailure, startCups, type CupsServer } from "../printing/cups";
 import { readPdf, squash } from "../printing/helpers";
 import { closedPort, createKiosk, createPrinter, fakeZebra, register, scan, setup, waitFor, type Ctx, type FakeZebra } from "./helpers";
 
 let ctx: Ctx;
 let cups: CupsServer;
+printCupsDiagnosticsOnFailure(() => cups);
 const zebras: FakeZebra[] = [];
 
 beforeAll(async () => {

@@ -1,11 +1,20 @@
-// A private CUPS scheduler for tests: its own config under tests/.tmp/, its own port on
-// 127.0.0.1, file:// queues so a test can read exactly what the printer would get. Nothing
-// touches the system's cupsd or /etc/cups. Needs root (cupsd drops to "lp" for filters).
+// A private CUPS scheduler for tests: its own config in a fresh directory under the system's
+// temp dir, its own port on 127.0.0.1, and queues on our own "testfile" backend so a test can
+// read exactly what the printer would get. Nothing touches the system's cupsd or /etc/cups.
+// Needs root (cupsd drops to "lp" for filters and backends).
+//
+// Why a backend of our own and not CUPS's file:// device: Debian's cups-daemon 2.4.2-3+deb12u10
+// opens file:// devices with O_WRONLY|O_EXCL (no O_CREAT, no O_TRUNC), so a job to a file that
+// does not exist yet stops with "the scheduler could not open the output file" (issue #17), and
+// one to an existing file leaves the tail of a longer earlier job. The backend below writes each
+// job to a temp file and renames it, whatever the CUPS version does with file://.
 import { spawn, execFile, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, chmodSync } from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { beforeEach } from "vitest";
 
 const run = promisify(execFile);
 
@@ -46,6 +55,8 @@ export interface CupsServer {
   /** Runs a CUPS client tool (lpadmin, lpstat, cupsdisable...) against this server. */
   tool(cmd: string, args: string[]): Promise<string>;
   errorLog(): string;
+  /** The error_log tail and every queue's and job's state and reasons: printed when a test fails. */
+  diagnostics(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -103,6 +114,32 @@ const PDF_PPD = `*PPD-Adobe: "4.3"
 *PaperDimension A4/A4: "595.28 841.89"
 `;
 
+// A CUPS backend (run as "lp"): with no arguments it lists itself; for a job it copies the
+// document (argument 6, or stdin) to the path in DEVICE_URI through a temp file and a rename, so
+// a reader never sees half a job or the tail of an earlier one.
+const TESTFILE_BACKEND = `#!/bin/sh
+if [ $# -eq 0 ]; then echo 'direct testfile "Unknown" "Expo Desk test file"'; exit 0; fi
+out="\${DEVICE_URI#testfile:}"
+tmp="$out.part.$$"
+if [ -n "$6" ]; then cat "$6" > "$tmp" || exit 1; else cat > "$tmp" || exit 1; fi
+chmod 0644 "$tmp" && mv -f "$tmp" "$out" || exit 1
+exit 0
+`;
+
+async function printerStateReasons(host: string, port: number): Promise<string> {
+  const { ippHealth } = await import("../../printing/drivers/ipp");
+  const out: string[] = [];
+  const names = (await run("lpstat", ["-h", `${host}:${port}`, "-a"]).catch(() => ({ stdout: "" }))).stdout
+    .split("\n")
+    .map((l) => l.split(" ")[0])
+    .filter(Boolean);
+  for (const name of names) {
+    const h = await ippHealth(`http://${host}:${port}/printers/${name}`).catch((e: Error) => ({ error: e.message }));
+    out.push(`${name}: ${JSON.stringify(h)}`);
+  }
+  return out.join("\n");
+}
+
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string, alive: () => boolean) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
@@ -119,7 +156,9 @@ process.once("exit", () => live.forEach((c) => c.kill("SIGKILL")));
 /** Starts a private cupsd. Retries on another port if the chosen one was taken meanwhile. */
 export async function startCups(opts: { root?: string; readyTimeoutMs?: number } = {}): Promise<CupsServer> {
   const cupsd = requireCupsd();
-  const root = path.resolve(opts.root ?? "tests/.tmp");
+  // The system temp dir, not the clone: "lp" must be able to walk to the spool and the output,
+  // and a clone may sit under a directory only root can enter (/root, a 0700 mktemp -d).
+  const root = path.resolve(opts.root ?? os.tmpdir());
   mkdirSync(root, { recursive: true });
   let lastErr: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -133,18 +172,27 @@ export async function startCups(opts: { root?: string; readyTimeoutMs?: number }
 }
 
 async function startOnce(cupsd: string, root: string, readyTimeoutMs: number): Promise<CupsServer> {
-  const dir = mkdtempSync(path.join(root, "cups-"));
-  // cupsd runs filters as "lp": it must be able to walk into the config and reach the output dir.
+  const dir = mkdtempSync(path.join(root, "expo-cups-"));
+  // cupsd runs filters and backends as "lp": it must be able to walk into the config and reach the output dir.
   chmodSync(dir, 0o755);
-  for (const d of ["ppd", "spool", "spool/tmp", "cache", "state", "log", "out"]) mkdirSync(path.join(dir, d), { recursive: true });
+  for (const d of ["ppd", "spool", "spool/tmp", "cache", "state", "log", "out", "bin/backend"]) mkdirSync(path.join(dir, d), { recursive: true });
   chmodSync(path.join(dir, "out"), 0o777);
   chmodSync(path.join(dir, "spool/tmp"), 0o1777);
+  // A ServerBin of our own: the system's filters and helpers, plus the testfile backend.
+  const systemBin = ["/usr/lib/cups", "/usr/libexec/cups"].find((p) => existsSync(path.join(p, "filter")));
+  if (!systemBin) throw new Error("CUPS filters not found under /usr/lib/cups or /usr/libexec/cups: install cups");
+  for (const sub of ["filter", "cgi-bin", "daemon", "driver", "monitor", "notifier"]) {
+    if (existsSync(path.join(systemBin, sub))) symlinkSync(path.join(systemBin, sub), path.join(dir, "bin", sub));
+  }
+  writeFileSync(path.join(dir, "bin/backend/testfile"), TESTFILE_BACKEND);
+  chmodSync(path.join(dir, "bin/backend/testfile"), 0o755);
   const port = await freePort();
   const host = "127.0.0.1";
   writeFileSync(
     path.join(dir, "cups-files.conf"),
     [
       `ServerRoot ${dir}`,
+      `ServerBin ${dir}/bin`,
       `RequestRoot ${dir}/spool`,
       `TempDir ${dir}/spool/tmp`,
       `CacheDir ${dir}/cache`,
@@ -237,11 +285,36 @@ async function startOnce(cupsd: string, root: string, readyTimeoutMs: number): P
     tool,
     errorLog,
     stop,
+    async diagnostics() {
+      const ask = (cmd: string, args: string[]) => tool(cmd, args).catch((e: Error) => `(${cmd} failed: ${e.message})`);
+      const log = errorLog().split("\n").slice(-40).join("\n");
+      return [
+        `--- private cupsd ${host}:${port} (${dir}): error_log tail ---`,
+        log,
+        "--- queues (lpstat -l -p) ---",
+        await ask("lpstat", ["-l", "-p"]),
+        "--- jobs (lpstat -l -W all -o) ---",
+        await ask("lpstat", ["-l", "-W", "all", "-o"]),
+        "--- printer-state-reasons ---",
+        await ask("lpstat", ["-v"]),
+        await printerStateReasons(host, port),
+      ].join("\n");
+    },
     async addPdfQueue(name: string) {
       const outputFile = path.join(dir, "out", `${name}.pdf`);
-      await tool("lpadmin", ["-p", name, "-E", "-v", `file://${outputFile}`, "-P", path.join(dir, "expo-pdf.ppd")]);
+      await tool("lpadmin", ["-p", name, "-E", "-v", `testfile:${outputFile}`, "-P", path.join(dir, "expo-pdf.ppd")]);
       await tool("cupsaccept", [name]).catch(() => "");
       return { name, url: `http://${host}:${port}/printers/${name}`, outputFile };
     },
   };
+}
+
+/** In a test file: when a test fails, print the private cupsd's log tail and queue/job reasons. */
+export function printCupsDiagnosticsOnFailure(get: () => CupsServer | undefined) {
+  beforeEach(({ onTestFailed }) => {
+    onTestFailed(async () => {
+      const cups = get();
+      if (cups) console.error(await cups.diagnostics());
+    });
+  });
 }

@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ippHealth, ippMediaFor, printerHealth, printPdfIpp, PrinterError, sendToPrinter } from "../../printing/drivers/index";
 import { renderBadgePdf } from "../../printing/pdf";
 import { getTemplate } from "../../printing/template";
-import { startCups, type CupsServer } from "./cups";
+import { printCupsDiagnosticsOnFailure, startCups, type CupsServer } from "./cups";
 import { badge, readPdf, squash } from "./helpers";
 
 let cups: CupsServer;
+printCupsDiagnosticsOnFailure(() => cups);
 beforeAll(async () => {
   cups = await startCups();
 }, 60_000);
