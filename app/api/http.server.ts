@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { actorFromBearer } from "~/utils/api-tokens.server";
 import { HttpError } from "~/utils/errors.server";
+import { cleanText, hasBadText, isUuid } from "~/utils/ids";
 import type { Actor } from "~/utils/permissions.server";
 import { logger } from "~/utils/logger.server";
 
@@ -29,6 +30,36 @@ export function fieldsFromZod(error: z.ZodError): Record<string, string> {
   return fields;
 }
 
+export const BAD_TEXT_MESSAGE = "Must not contain NUL or unpaired surrogate characters";
+
+/**
+ * Every string in a JSON body (keys too) without NUL and unpaired surrogates: "refuse" lists the
+ * offending paths (422), "clean" replaces them with U+FFFD (kiosk scans: garbage is invalid_code).
+ */
+export function checkText(data: unknown, mode: "refuse" | "clean", path: string[] = [], bad: Record<string, string> = {}): unknown {
+  const at = (key: string) => [...path, key].join(".") || "_";
+  if (typeof data === "string") {
+    if (!hasBadText(data)) return data;
+    if (mode === "clean") return cleanText(data);
+    bad[path.join(".") || "_"] ??= BAD_TEXT_MESSAGE;
+    return data;
+  }
+  if (Array.isArray(data)) return data.map((v, i) => checkText(v, mode, [...path, String(i)], bad));
+  if (data && typeof data === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(data)) {
+      let key = k;
+      if (hasBadText(k)) {
+        if (mode === "clean") key = cleanText(k);
+        else bad[at(cleanText(k))] ??= BAD_TEXT_MESSAGE;
+      }
+      out[key] = checkText(v, mode, [...path, key], bad);
+    }
+    return out;
+  }
+  return data;
+}
+
 async function readBody(request: Request): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw new HttpError(413, "payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes.`);
@@ -53,8 +84,11 @@ export type ApiContext = {
   request: Request;
   params: Record<string, string | undefined>;
   actor: Actor | null;
-  /** Parses and validates the JSON body; throws 400 or 422 in the envelope. */
-  body<T extends z.ZodType>(schema: T): Promise<z.infer<T>>;
+  /**
+   * Parses and validates the JSON body; throws 400 or 422 in the envelope. Text with NUL or
+   * unpaired surrogates is refused (422), or with badText "clean" replaced by U+FFFD.
+   */
+  body<T extends z.ZodType>(schema: T, opts?: { badText?: "refuse" | "clean" }): Promise<z.infer<T>>;
   requireActor(): Actor;
 };
 
@@ -67,12 +101,14 @@ export async function handleApi({ request, params }: LoaderFunctionArgs | Action
     try {
       const handler = methods[request.method as keyof Methods];
       if (!handler) return errorResponse(405, "method_not_allowed", `${request.method} is not allowed here.`);
+      // Every path parameter of the API is an id: anything but a UUID names nothing.
+      for (const [name, value] of Object.entries(params)) if (name !== "*" && !isUuid(value)) return errorResponse(404, "not_found", "Not found.");
       const actor = await actorFromBearer(request.headers.get("authorization"));
       const ctx: ApiContext = {
         request,
         params,
         actor,
-        async body(schema) {
+        async body(schema, opts) {
           const text = await readBody(request);
           let data: unknown;
           try {
@@ -80,6 +116,9 @@ export async function handleApi({ request, params }: LoaderFunctionArgs | Action
           } catch {
             throw new HttpError(400, "invalid_json", "The body is not valid JSON.");
           }
+          const bad: Record<string, string> = {};
+          data = checkText(data, opts?.badText ?? "refuse", [], bad);
+          if (Object.keys(bad).length) throw new HttpError(422, "validation_failed", "Some fields are invalid.", bad);
           const parsed = schema.safeParse(data);
           if (!parsed.success) throw new HttpError(422, "validation_failed", "Some fields are invalid.", fieldsFromZod(parsed.error));
           return parsed.data;

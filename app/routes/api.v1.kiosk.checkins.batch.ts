@@ -7,7 +7,7 @@ import { checkInBatch, kioskForActor } from "~/services/checkin.server";
 const methods: Methods = {
   POST: async (ctx) => {
     const kiosk = await kioskForActor(ctx.requireActor());
-    const { items } = await ctx.body(CheckInBatchInput);
+    const { items } = await ctx.body(CheckInBatchInput, { badText: "clean" });
     return json({ results: await checkInBatch(kiosk, items) });
   },
 };

@@ -7,7 +7,7 @@ import { checkIn, kioskForActor } from "~/services/checkin.server";
 const methods: Methods = {
   POST: async (ctx) => {
     const kiosk = await kioskForActor(ctx.requireActor());
-    const input = await ctx.body(CheckInInput);
+    const input = await ctx.body(CheckInInput, { badText: "clean" });
     return json(await checkIn(kiosk, input));
   },
 };

@@ -10,7 +10,7 @@ const methods: Methods = {
   GET: async (ctx) => json(await kioskExitSettings(await kioskForActor(ctx.requireActor()))),
   POST: async (ctx) => {
     const kiosk = await kioskForActor(ctx.requireActor());
-    return json(await checkOut(kiosk, await ctx.body(CheckOutInput)));
+    return json(await checkOut(kiosk, await ctx.body(CheckOutInput, { badText: "clean" })));
   },
 };
 

@@ -560,6 +560,8 @@ function decodeCursor(s: string): Cursor {
     if (
       typeof c.t === "string" &&
       /^-?\d{1,20}$/.test(c.t) &&
+      BigInt(c.t) >= -(2n ** 63n) &&
+      BigInt(c.t) < 2n ** 63n &&
       typeof c.r === "string" &&
       UUID.test(c.r) &&
       typeof c.c === "string" &&
