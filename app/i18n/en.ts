@@ -283,6 +283,8 @@ export const en: Record<MessageKey, string> = {
   "error.forbidden": "You do not have access to this.",
   "error.csrf": "Request refused: the form was sent from another site.",
   "error.server": "A server error occurred. It has been logged; please try again.",
+  "error.tooLarge": "The request is too large: the form or file exceeds the allowed size ({limit}).",
+  "field.badChars": "Characters that are not allowed (such as a NUL byte): remove them and send again.",
   "field.invalid": "Please check this value.",
   "field.inn": "The INN must have 10 or 12 digits and a valid checksum.",
   "field.phone": "Enter a phone number, e.g. +7 916 123-45-67.",

@@ -2,10 +2,11 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { eventPlace } from "~/services/mail/format";
 import { buildIcs, ICS_CONTENT_TYPE } from "~/services/mail/ics";
 import { manageUrl, registrationByToken } from "~/services/registrations.server";
+import { idParam } from "~/utils/ids";
 
 // The attendee's calendar file (.ics), the same entry (UID) as the one attached to the invitation.
 export async function loader({ params }: LoaderFunctionArgs) {
-  const reg = await registrationByToken(params.eventId ?? "", params.token ?? "");
+  const reg = await registrationByToken(idParam(params, "eventId"), params.token ?? "");
   if (!reg || reg.status !== "confirmed")
     return new Response("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
   const link = manageUrl(reg);

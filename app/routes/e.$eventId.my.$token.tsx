@@ -9,6 +9,7 @@ import { pageError, readLimitedForm, text } from "~/services/registrations-forms
 import { cancelByToken, registrationByToken, updatePhoneByToken } from "~/services/registrations.server";
 import { HttpError } from "~/utils/errors.server";
 import { EventHeader } from "~/components/public-page";
+import { idParam } from "~/utils/ids";
 
 // The attendee's own page, reached by the private link in the invitation: ticket and QR,
 // calendar file, phone, cancellation. The link is the only credential, so the page is never
@@ -31,7 +32,7 @@ function localeOf(request: Request, personLocale: string | undefined): Locale {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const reg = await registrationByToken(params.eventId ?? "", params.token ?? "");
+  const reg = await registrationByToken(idParam(params, "eventId"), params.token ?? "");
   if (!reg) return { locale: localeOf(request, undefined), invalid: true as const, event: null, ticket: null };
   const locale = localeOf(request, reg.person.locale);
   const code = reg.status === "confirmed" ? await ticketCode(reg) : null;
@@ -55,7 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 type Result = { ok: boolean; intent: string; formError: string | null; fields: Record<string, string>; notice: string | null };
 
 export async function action({ request, params, context }: ActionFunctionArgs): Promise<Result> {
-  const reg = await registrationByToken(params.eventId ?? "", params.token ?? "");
+  const reg = await registrationByToken(idParam(params, "eventId"), params.token ?? "");
   if (!reg) throw new Response("Not found", { status: 404 });
   const locale = localeOf(request, reg.person.locale);
   const t = (key: MessageKey) => translate(locale, key);

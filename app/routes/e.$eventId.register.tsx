@@ -7,6 +7,7 @@ import { eventPlace, formatEventDates } from "~/services/mail/format";
 import { pageError, pageLocale, readPublicForm, tFor, text, translateFields } from "~/services/registrations-forms.server";
 import { limitPublicSubmission, MAX_PROOF_BYTES, publicEvent, registerAttendee, type ProofUpload } from "~/services/registrations.server";
 import { HttpError } from "~/utils/errors.server";
+import { idParam } from "~/utils/ids";
 
 // The public registration page: visitors and media, RU/EN, embeddable in an iframe
 // (app/server/app.ts sends frame-ancestors * for /e/...), one column on a phone.
@@ -17,7 +18,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = pageLocale(request);
-  const found = await publicEvent(params.eventId ?? "").catch(() => null);
+  const found = await publicEvent(idParam(params, "eventId")).catch(() => null);
   if (!found) throw new Response("Not found", { status: 404 });
   const { event, open } = found;
   const category = new URL(request.url).searchParams.get("type") === "media" ? "media" : "visitor";
@@ -91,7 +92,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
       ? { data: new Uint8Array(await file.arrayBuffer()), fileName: file.name, contentType: file.type }
       : null;
   try {
-    const result = await registerAttendee(params.eventId ?? "", parsed.data, { source: "site", actor: null, ip: context.ip, proof });
+    const result = await registerAttendee(idParam(params, "eventId"), parsed.data, { source: "site", actor: null, ip: context.ip, proof });
     // A filled trap gets the same answer as a person, so a bot learns nothing.
     if (result.discarded) return { ok: true, formError: null, fields: {}, values: {}, done: "registered", email: input.person.email };
     const done: Done = result.duplicate

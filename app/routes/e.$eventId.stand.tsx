@@ -8,6 +8,7 @@ import { pageError, pageLocale, readPublicForm, tFor, text, translateFields } fr
 import { createStandBooking } from "~/services/registrations-stand.server";
 import { limitPublicSubmission, publicEvent } from "~/services/registrations.server";
 import { HttpError } from "~/utils/errors.server";
+import { idParam } from "~/utils/ids";
 
 // The public stand booking request page (RU/EN, embeddable like the registration page).
 
@@ -17,7 +18,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = pageLocale(request);
-  const found = await publicEvent(params.eventId ?? "").catch(() => null);
+  const found = await publicEvent(idParam(params, "eventId")).catch(() => null);
   if (!found) throw new Response("Not found", { status: 404 });
   const { event, open } = found;
   return { locale, open, event: { id: event.id, name: event.name, dates: formatEventDates(locale, event), place: eventPlace(event) } };
@@ -72,7 +73,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
   if (!input.honeypot && form.get("consent") !== "on") fields.consent = tFor(locale)("pub.consentRequired");
   if (!parsed.success || Object.keys(fields).length) return fail({ formError: tFor(locale)("pub.fixFields"), fields }, values);
   try {
-    await createStandBooking(params.eventId ?? "", parsed.data, { source: "site", actor: null, ip: context.ip });
+    await createStandBooking(idParam(params, "eventId"), parsed.data, { source: "site", actor: null, ip: context.ip });
     return { ok: true, formError: null, fields: {}, values: {}, done: true, email: input.contact.email };
   } catch (err) {
     if (err instanceof HttpError && err.status === 404) throw new Response("Not found", { status: 404 });

@@ -15,6 +15,7 @@ import { formString, optional, runFormAction, type FormResult } from "~/utils/fo
 import { requireManager } from "~/utils/permissions.server";
 import { actorOf, requireUser } from "~/utils/session.server";
 import { Field } from "~/components/cabinet";
+import { idParam } from "~/utils/ids";
 
 async function managerActor(request: Request) {
   const actor = actorOf(await requireUser(request));
@@ -28,7 +29,7 @@ async function managerActor(request: Request) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await managerActor(request);
-  const event = /^[0-9a-f-]{36}$/i.test(params.eventId ?? "") ? await prisma().event.findUnique({ where: { id: params.eventId } }) : null;
+  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
   if (!event) throw new Response("Not found", { status: 404 });
   const exhibitors = await prisma().exhibitor.findMany({ where: { eventId: event.id }, include: { organization: true, parent: true, event: true }, orderBy: [{ stand: "asc" }] });
   const rows = await Promise.all(
@@ -74,7 +75,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
   const actor = await managerActor(request);
   const form = await request.formData();
   const intent = formString(form, "intent") ?? "";
-  const eventId = params.eventId ?? "";
+  const eventId = idParam(params, "eventId");
   return runFormAction(request, intent, async () => {
     if (intent === "create") {
       const quota = Number(formString(form, "staffQuota"));

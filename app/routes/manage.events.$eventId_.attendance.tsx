@@ -7,6 +7,7 @@ import { useLocale, useT } from "~/i18n/react";
 import { figures, loadEventInfo, noShows, parseDay, type Figures } from "~/services/attendance.server";
 import { managerActor } from "~/services/registrations-forms.server";
 import { BackToEvent } from "~/components/manage-page";
+import { idParam } from "~/utils/ids";
 
 // Plan vs fact for one event day (issue #6): totals, by category, exhibitor and hour, the
 // no-shows; live over server-sent events (the stream route next to this one), exports.
@@ -18,7 +19,7 @@ export const meta: MetaFunction = () => [{ title: "Expo Desk — attendance" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await managerActor(request);
-  const ev = await loadEventInfo(params.eventId ?? "");
+  const ev = await loadEventInfo(idParam(params, "eventId"));
   if (!ev) throw new Response("Not found", { status: 404 });
   const url = new URL(request.url);
   const { day, valid } = parseDay(ev, url.searchParams.get("day"));

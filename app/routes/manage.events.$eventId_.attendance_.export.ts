@@ -3,13 +3,14 @@ import { localeFromRequest, translate } from "~/i18n";
 import { figureTables, noShowTable, toCsv, toXlsx } from "~/services/attendance-export.server";
 import { figures, loadEventInfo, noShows, parseDay } from "~/services/attendance.server";
 import { managerActor } from "~/services/registrations-forms.server";
+import { idParam } from "~/utils/ids";
 
 // GET /manage/events/:eventId/attendance/export?what=figures|noshows&format=csv|xlsx&day=&q=
 // (managers): the dashboard's figures, or every no-show matching the search, as a download.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await managerActor(request);
   const locale = localeFromRequest(request);
-  const ev = await loadEventInfo(params.eventId ?? "");
+  const ev = await loadEventInfo(idParam(params, "eventId"));
   if (!ev) throw new Response("Not found", { status: 404 });
   const url = new URL(request.url);
   const { day, valid } = parseDay(ev, url.searchParams.get("day"));

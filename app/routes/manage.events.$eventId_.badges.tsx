@@ -18,6 +18,7 @@ import { managerActor, pageError, pageLocale, tFor, type PageResult } from "~/se
 import { prisma } from "~/utils/db.server";
 import { CATEGORIES, TEMPLATES, parseTemplate } from "../../printing/template";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
+import { idParam } from "~/utils/ids";
 
 // Badge templates of one event: per category (or for all), a stock tuned with a live preview
 // drawn on the server by the real renderer. What is saved here is what check-in prints.
@@ -26,7 +27,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await managerActor(request);
-  const event = UUID.test(params.eventId ?? "") ? await prisma().event.findUnique({ where: { id: params.eventId } }) : null;
+  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
   if (!event) throw new Response("Not found", { status: 404 });
   const cat = new URL(request.url).searchParams.get("category");
   const category = isCategory(cat) ? cat : null;
@@ -63,7 +64,7 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<P
   const form = await request.formData();
   const locale = pageLocale(request, form);
   const t = tFor(locale);
-  const eventId = params.eventId ?? "";
+  const eventId = idParam(params, "eventId");
   if (!UUID.test(eventId) || !(await prisma().event.findUnique({ where: { id: eventId }, select: { id: true } })))
     throw new Response("Not found", { status: 404 });
   const raw = Object.fromEntries([...form].filter(([, v]) => typeof v === "string")) as Record<string, string>;

@@ -7,6 +7,7 @@ import { pool } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
 import { isManager } from "~/utils/permissions.server";
 import { actorOf, requireUser } from "~/utils/session.server";
+import { idParam } from "~/utils/ids";
 
 // Bulk badges as one PDF with a progress bar. The PDF is read with fetch + a stream reader: the
 // server announces the page count (X-Badge-Pages) and the page counts the PDF's page objects as
@@ -16,7 +17,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = actorOf(await requireUser(request));
   const exhibitorId = new URL(request.url).searchParams.get("exhibitorId") || null;
   try {
-    const scope = await bulkScope(actor, params.eventId ?? "", exhibitorId);
+    const scope = await bulkScope(actor, idParam(params, "eventId"), exhibitorId);
     const manager = isManager(actor);
     const exhibitors = manager
       ? (

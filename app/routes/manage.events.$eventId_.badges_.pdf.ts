@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { bulkBadgesPdf, bulkFileName, bulkScope } from "~/services/badge-bulk.server";
 import { HttpError } from "~/utils/errors.server";
 import { actorOf, requireUser } from "~/utils/session.server";
+import { idParam } from "~/utils/ids";
 
 // GET /manage/events/:eventId/badges/pdf[?exhibitorId=]: one streamed PDF of the badges.
 // Managers: the event or any exhibitor; an exhibitor: only its own staff (404 for anything else).
@@ -10,7 +11,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = actorOf(await requireUser(request));
   const exhibitorId = new URL(request.url).searchParams.get("exhibitorId") || null;
   try {
-    const scope = await bulkScope(actor, params.eventId ?? "", exhibitorId);
+    const scope = await bulkScope(actor, idParam(params, "eventId"), exhibitorId);
     const { stream, badges, pages } = await bulkBadgesPdf(scope);
     return new Response(stream, {
       headers: {

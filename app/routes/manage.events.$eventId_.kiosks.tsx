@@ -8,19 +8,19 @@ import { useLocale, useT } from "~/i18n/react";
 import { insideNow } from "~/services/kiosk-exits.server";
 import { createPairingCode, eventPrinters, listKiosks, revokeKioskDevices, saveKiosk, setCountsExits } from "~/services/kiosk.server";
 import { managerActor, tFor, pageLocale } from "~/services/registrations-forms.server";
-import { UUID_RE } from "~/services/registrations.server";
 import { prisma } from "~/utils/db.server";
 import { appUrl } from "~/utils/env.server";
 import { formString, optional, runFormAction, type FormResult } from "~/utils/forms.server";
 import { CATEGORIES } from "../../printing/template";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
+import { idParam } from "~/utils/ids";
 
 // Kiosks of one event: create and edit them, see which devices are alive, pair a device with a
 // one-time code (typed at /kiosk or scanned as a QR), revoke a kiosk's device tokens.
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await managerActor(request);
-  const event = UUID_RE.test(params.eventId ?? "") ? await prisma().event.findUnique({ where: { id: params.eventId } }) : null;
+  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
   if (!event) throw new Response("Not found", { status: 404 });
   const [kiosks, printers] = await Promise.all([listKiosks(actor, event.id), eventPrinters(event.id)]);
   const inside = event.countsExits ? await insideNow(event.id, event.timezone) : null;
@@ -33,7 +33,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
   const actor = await managerActor(request);
   const form = await request.formData();
   const intent = formString(form, "intent") ?? "";
-  const eventId = params.eventId ?? "";
+  const eventId = idParam(params, "eventId");
   const t = tFor(pageLocale(request, form));
   let pairing: Pairing | undefined;
   const result = await runFormAction(request, intent, async () => {

@@ -5,16 +5,17 @@ import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { crmBadges } from "~/services/crm/crm-admin.server";
 import { managerActor, pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
-import { approveRegistration, mediaQueue, rejectRegistration, UUID_RE } from "~/services/registrations.server";
+import { approveRegistration, mediaQueue, rejectRegistration } from "~/services/registrations.server";
 import { prisma } from "~/utils/db.server";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
+import { idParam } from "~/utils/ids";
 
 // The media accreditation queue: approve (confirmed + invitation with QR) or reject with a
 // reason (rejected + a polite email); both move the CRM deal through a crm-sync job.
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await managerActor(request);
-  const event = UUID_RE.test(params.eventId ?? "") ? await prisma().event.findUnique({ where: { id: params.eventId } }) : null;
+  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
   if (!event) throw new Response("Not found", { status: 404 });
   const rows = await mediaQueue(event.id);
   // A registration's badge is the worst of its contact and its deal.

@@ -20,6 +20,7 @@ import { HttpError, notFound } from "~/utils/errors.server";
 import { logger } from "~/utils/logger.server";
 import { TEMPLATES } from "../../printing/template";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
+import { idParam } from "~/utils/ids";
 
 // Printers of one event: live health, add/edit/delete, a test badge, and the recent print jobs
 // with reprint (reason required) and move to another printer.
@@ -34,7 +35,7 @@ async function loadEvent(id: string | undefined) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await managerActor(request);
-  const event = await loadEvent(params.eventId);
+  const event = await loadEvent(idParam(params, "eventId"));
   const printers = await listEventPrinters(event.id);
   // Live checks run in parallel with a short timeout, so one dead printer cannot stall the page.
   const statuses = await Promise.all(printers.map((p) => printerStatus(p, { timeoutMs: 1200 })));
@@ -59,7 +60,7 @@ type Result = {
 
 export async function action({ request, params }: ActionFunctionArgs): Promise<Result> {
   await managerActor(request);
-  const event = await loadEvent(params.eventId);
+  const event = await loadEvent(idParam(params, "eventId"));
   const form = await request.formData();
   const t = tFor(pageLocale(request, form));
   const raw = Object.fromEntries([...form].filter(([, v]) => typeof v === "string")) as Record<string, string>;

@@ -5,16 +5,16 @@ import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { managerActor, pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
 import { listReminders, reminderDueAt, resendReminder, runRemindersNow, smsConfigured } from "~/services/reminders.server";
-import { UUID_RE } from "~/services/registrations.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
+import { idParam } from "~/utils/ids";
 
 // SMS reminders of one event: when they go out, each message's delivery state, and resend.
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await managerActor(request);
-  const event = UUID_RE.test(params.eventId ?? "") ? await prisma().event.findUnique({ where: { id: params.eventId } }) : null;
+  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
   if (!event) throw new Response("Not found", { status: 404 });
   const rows = await listReminders(actor, event.id);
   const withPhone = await prisma().registration.count({

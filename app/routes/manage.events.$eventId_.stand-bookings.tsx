@@ -7,16 +7,16 @@ import { useLocale, useT } from "~/i18n/react";
 import { managerActor, pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
 import { crmBadges } from "~/services/crm/crm-admin.server";
 import { convertStandBooking, declineStandBooking, listStandBookings } from "~/services/registrations-stand.server";
-import { UUID_RE } from "~/services/registrations.server";
 import { prisma } from "~/utils/db.server";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
+import { idParam } from "~/utils/ids";
 
 // Stand booking requests, newest first; "make an exhibitor" turns one into an exhibitor (and,
 // if ticked, a cabinet login for the contact) in one step.
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await managerActor(request);
-  const event = UUID_RE.test(params.eventId ?? "") ? await prisma().event.findUnique({ where: { id: params.eventId } }) : null;
+  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
   if (!event) throw new Response("Not found", { status: 404 });
   const bookings = await listStandBookings(actor, event.id);
   const crm = await crmBadges(Object.fromEntries(bookings.map((b) => [b.id, [{ entity: "standBooking" as const, id: b.id }]])));

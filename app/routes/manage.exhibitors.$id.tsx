@@ -14,6 +14,7 @@ import { CrmStatus } from "~/components/crm-status";
 import { crmBadges } from "~/services/crm/crm-admin.server";
 import { serverT } from "~/utils/i18n.server";
 import { toLocalInput, zonedToUtc } from "~/utils/time";
+import { idParam } from "~/utils/ids";
 
 async function managerActor(request: Request) {
   const actor = actorOf(await requireUser(request));
@@ -27,7 +28,7 @@ async function managerActor(request: Request) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await managerActor(request);
-  const ex = await loadExhibitor(actor, params.id ?? "").catch(() => null);
+  const ex = await loadExhibitor(actor, idParam(params, "id")).catch(() => null);
   if (!ex) throw new Response("Not found", { status: 404 });
   const state = editState(ex);
   const [use, staff, users, log] = await Promise.all([
@@ -70,7 +71,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
   const { t } = serverT(request);
   const form = await request.formData();
   const intent = formString(form, "intent") ?? "";
-  const id = params.id ?? "";
+  const id = idParam(params, "id");
   return runFormAction(request, intent, async () => {
     if (intent === "lock") await lockExhibitor(actor, id, optional(form, "reason") ?? "", context.ip);
     else if (intent === "unlock") await unlockExhibitor(actor, id, context.ip);

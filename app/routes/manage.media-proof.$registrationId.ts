@@ -6,13 +6,14 @@ import { UUID_RE } from "~/services/registrations.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { canSeeEvent } from "~/utils/permissions.server";
+import { idParam } from "~/utils/ids";
 
 const TYPES: Record<string, string> = { ".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp" };
 
 // A media applicant's uploaded proof of accreditation, for managers only.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await managerActor(request);
-  const id = params.registrationId ?? "";
+  const id = idParam(params, "registrationId");
   const media = UUID_RE.test(id)
     ? await prisma().mediaAccreditation.findUnique({
         where: { registrationId: id },
