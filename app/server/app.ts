@@ -1,4 +1,3 @@
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import path from "node:path";
@@ -7,6 +6,7 @@ import { pinoHttp } from "pino-http";
 import { translate, localeFromRequest } from "../i18n";
 import { healthStatus } from "../utils/health.server";
 import { logger } from "../utils/logger.server";
+import { remixHandler } from "./remix-handler";
 
 /** Rejects cross-site form posts: the Origin (or Referer) must be this host. SameSite=Lax cookies are the first line. */
 export function sameOrigin(req: express.Request): boolean {
@@ -53,7 +53,8 @@ export async function createApp(buildDir = path.resolve(process.env.BUILD_DIR ??
     res.status(403).type("text/plain; charset=utf-8").send(translate(locale, "error.csrf"));
   });
 
-  app.all("*", createRequestHandler({ build, getLoadContext: (req) => ({ ip: req.ip ?? req.socket.remoteAddress ?? "unknown" }) }));
+  // Remix with a byte limit on every body (413 page or envelope): see remix-handler.ts.
+  app.all("*", remixHandler(build, (req) => ({ ip: req.ip ?? req.socket.remoteAddress ?? "unknown" })));
 
   app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     logger().error({ err }, "unhandled error");
