@@ -13,7 +13,8 @@ const methods: Methods = {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(eventId) || !canSeeEvent(actor, eventId))
       throw notFound("Event");
     const day = new URL(ctx.request.url).searchParams.get("day");
-    if (day !== null && (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))))
+    // A real calendar date: Date.parse takes 2026-02-30 as 2 March, PostgreSQL refuses it.
+    if (day !== null && (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day))
       throw new HttpError(422, "validation_failed", "Some fields are invalid.", { day: "Must be a date, YYYY-MM-DD" });
     const a = await attendance(eventId, day);
     if (!a) throw notFound("Event");

@@ -54,9 +54,16 @@ export async function createApp(buildDir = path.resolve(process.env.BUILD_DIR ??
   });
 
   // Remix with a byte limit on every body (413 page or envelope): see remix-handler.ts.
-  app.all("*", remixHandler(build, (req) => ({ ip: req.ip ?? req.socket.remoteAddress ?? "unknown" })));
+  // app.use, not app.all("*"): the router would decode the path as a parameter and fail with a 500 on "%".
+  app.use(remixHandler(build, (req) => ({ ip: req.ip ?? req.socket.remoteAddress ?? "unknown" })));
 
-  app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+  app.use((err: Error & { status?: number }, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    // Express's own refusals (a malformed request) keep their 4xx; under /api in the envelope.
+    if (typeof err.status === "number" && err.status >= 400 && err.status < 500) {
+      if (res.headersSent) return res.end();
+      if (req.path.startsWith("/api/")) return res.status(err.status).json({ error: { code: "bad_request", message: "The request could not be read." } });
+      return res.status(err.status).type("text/plain; charset=utf-8").send("Bad request");
+    }
     logger().error({ err }, "unhandled error");
     if (!res.headersSent) res.status(500).type("text/plain; charset=utf-8").send("Internal server error");
   });

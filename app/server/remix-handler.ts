@@ -51,6 +51,25 @@ function drain(req: express.Request) {
   req.resume();
 }
 
+function decodablePath(path: string): boolean {
+  try {
+    decodeURI(path);
+    for (const part of path.split("/")) decodeURIComponent(part);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function sendNotFound(req: express.Request, res: express.Response) {
+  if (req.path.startsWith("/api/")) {
+    res.status(404).type("application/json; charset=utf-8").send(JSON.stringify({ error: { code: "not_found", message: "Not found." } }));
+    return;
+  }
+  const locale = localeFromRequest(new Request("http://x", { headers: { cookie: req.get("cookie") ?? "", "accept-language": req.get("accept-language") ?? "" } }));
+  res.status(404).type("text/plain; charset=utf-8").send(translate(locale, "error.notFound"));
+}
+
 function sendTooLarge(req: express.Request, res: express.Response, limit: number) {
   if (res.headersSent) return res.end();
   drain(req);
@@ -154,6 +173,8 @@ export function remixHandler(build: ServerBuild, getLoadContext: (req: express.R
   const handle = createRequestHandler(build, process.env.NODE_ENV);
   return async (req, res, next) => {
     try {
+      // A path that is not valid percent-encoded UTF-8 names nothing (decoding it would throw).
+      if (!decodablePath(req.path)) return sendNotFound(req, res);
       const limit = bodyLimit(req.path);
       const hasBody = req.method !== "GET" && req.method !== "HEAD";
       if (hasBody && Number(req.get("content-length") ?? "0") > limit) return sendTooLarge(req, res, limit);
