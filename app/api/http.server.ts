@@ -16,7 +16,8 @@ export function json(data: unknown, status = 200, headers?: HeadersInit): Respon
 }
 
 export function errorResponse(status: number, code: string, message: string, fields?: Record<string, string>): Response {
-  // After a refused oversized body the rest of it is unread: close rather than reuse the connection.
+  // After a refused oversized body the rest of it is unread: close rather than reuse the connection
+  // (behind app/server/remix-handler.ts, which drains the rest instead, so the client reads the 413).
   const headers = status === 413 ? { connection: "close" } : undefined;
   return json({ error: { code, message, ...(fields ? { fields } : {}) } }, status, headers);
 }

@@ -80,7 +80,7 @@ export async function action({ request, context }: ActionFunctionArgs): Promise<
     else if (intent === "edit-staff") await updateStaff(actor, exhibitorId, formString(form, "staffId") ?? "", staffFromForm(form), opts);
     else if (intent === "remove-staff") await removeStaff(actor, exhibitorId, formString(form, "staffId") ?? "", opts);
     else throw new Response("Unknown intent", { status: 400 });
-  });
+  }, form);
 }
 
 export default function Cabinet() {

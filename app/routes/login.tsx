@@ -7,6 +7,7 @@ import { attemptLogin, createSessionCookie } from "~/utils/auth.server";
 import { serverT } from "~/utils/i18n.server";
 import { homePath } from "~/utils/permissions.server";
 import { getUser } from "~/utils/session.server";
+import { badTextFields, cleanText } from "~/utils/ids";
 
 export const meta: MetaFunction = () => [{ title: "Expo Desk" }];
 
@@ -29,7 +30,10 @@ function safeRedirect(to: string | undefined, fallback: string): string {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { t, locale } = serverT(request);
-  const form = Object.fromEntries(await request.formData());
+  const data = await request.formData();
+  const form = Object.fromEntries(data);
+  const bad = badTextFields(data);
+  if (bad.length) return { fields: Object.fromEntries(bad.map((name) => [name, t("field.badChars")])) as Record<string, string>, formError: null, email: cleanText(String(form.email ?? "")) };
   const parsed = schema.safeParse(form);
   if (!parsed.success) {
     const fields: Record<string, string> = {};

@@ -40,7 +40,7 @@ export async function action({ request }: ActionFunctionArgs) {
   let createdId: string | null = null;
   const result = await runFormAction(request, "create-event", async () => {
     createdId = (await createEvent(actorOf(user), eventFromForm(form))).id;
-  });
+  }, form);
   if (createdId) throw redirect(`/manage/events/${createdId}`);
   return result;
 }

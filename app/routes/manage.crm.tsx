@@ -129,7 +129,7 @@ export async function action({ request }: ActionFunctionArgs) {
       default:
         throw new HttpError(400, "bad_request", "Unknown action.");
     }
-  });
+  }, form);
 }
 
 const ROLES = [

@@ -89,7 +89,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
     } else if (intent === "settings") await updateEvent(actor, eventId, eventFromForm(form));
     else if (intent === "lock-all") await lockAllOfEvent(actor, eventId, true, optional(form, "reason"), context.ip);
     else if (intent === "unlock-all") await lockAllOfEvent(actor, eventId, false, null, context.ip);
-  });
+  }, form);
 }
 
 export default function ManageEvent() {

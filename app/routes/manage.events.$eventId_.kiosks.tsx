@@ -69,7 +69,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
       return t("kiosks.revoked", { count: n });
     }
     throw new Response("Unknown intent", { status: 400 });
-  });
+  }, form);
   return { ...result, pairing };
 }
 

@@ -93,7 +93,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
       const user = await resendPasswordLink(actor, id, formString(form, "userId") ?? "");
       return t("manage.linkSent", { email: user.email });
     } else if (intent === "deactivate") await deactivateAccount(actor, id, formString(form, "userId") ?? "", context.ip);
-  });
+  }, form);
 }
 
 export default function ManageExhibitor() {

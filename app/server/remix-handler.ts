@@ -19,8 +19,9 @@ const MAX_BODY_BYTES = 1 * MB; // app/api/http.server.ts
 const MAX_LOGO_BYTES = 1 * MB; // app/services/logo.server.ts
 const MAX_PROOF_BYTES = 5 * MB; // app/services/registrations.server.ts
 const MAX_IMPORT_BYTES = 10 * MB; // app/routes/cabinet.import.tsx
-/** How much of a refused body is still read (and dropped) so the client can read the 413. */
-const DRAIN_BYTES = 16 * MB;
+/** How much of a refused body is still read (and dropped, never kept) so the client can read the 413, and for how long. */
+const DRAIN_BYTES = 1024 * MB;
+const DRAIN_MS = 30_000;
 
 /** The body limit for a path: the API's JSON limit, uploads by their own limit, small forms. */
 export function bodyLimit(path: string): number {
@@ -41,8 +42,12 @@ function tooLargeError(limit: number) {
 
 /** Reads and drops what is left of a refused body, then closes the connection. */
 function drain(req: express.Request) {
+  if (req.complete) return;
   let dropped = 0;
   req.removeAllListeners("data");
+  const timer = setTimeout(() => req.socket.destroy(), DRAIN_MS).unref();
+  req.once("end", () => clearTimeout(timer));
+  req.socket.once("close", () => clearTimeout(timer));
   req.on("data", (chunk: Buffer) => {
     dropped += chunk.length;
     if (dropped > DRAIN_BYTES) req.socket.destroy();
@@ -72,8 +77,9 @@ function sendNotFound(req: express.Request, res: express.Response) {
 
 function sendTooLarge(req: express.Request, res: express.Response, limit: number) {
   if (res.headersSent) return res.end();
+  // No "Connection: close": Node would destroy the socket once the answer is written, while the
+  // client is still sending, and the client would see a reset instead of the 413.
   drain(req);
-  res.setHeader("connection", "close");
   if (req.path.startsWith("/api/")) {
     res.status(413).type("application/json; charset=utf-8").send(JSON.stringify({ error: { code: "payload_too_large", message: `The body is larger than ${limit} bytes.` } }));
     return;
@@ -145,10 +151,10 @@ function remixHeaders(requestHeaders: express.Request["headers"]): Headers {
   return headers;
 }
 
-async function sendRemixResponse(res: express.Response, response: Response) {
+async function sendRemixResponse(res: express.Response, response: Response, keepOpen: boolean) {
   res.statusMessage = response.statusText;
   res.status(response.status);
-  for (const [key, value] of response.headers.entries()) res.append(key, value);
+  for (const [key, value] of response.headers.entries()) if (!(keepOpen && key === "connection")) res.append(key, value);
   if (/text\/event-stream/i.test(response.headers.get("content-type") ?? "")) res.flushHeaders();
   if (response.body) await writeReadableStreamToWritable(response.body, res);
   else res.end();
@@ -181,13 +187,15 @@ export function remixHandler(build: ServerBuild, getLoadContext: (req: express.R
       const state = { over: false };
       const request = remixRequest(req, res, hasBody ? limitedBody(req, limit, state) : undefined);
       const response = await handle(request, getLoadContext(req));
-      if (state.over && response.status !== 413) {
+      if (state.over) {
         // Whatever the route made of a body that broke off: the answer is the 413.
         await response.body?.cancel().catch(() => {});
         return sendTooLarge(req, res, limit);
       }
-      if (state.over && req.path.startsWith("/api/")) res.setHeader("connection", "close");
-      await sendRemixResponse(res, response);
+      // A route that refused its body unread (its own, smaller limit): drop the rest, keep the socket.
+      const unread = hasBody && !req.complete;
+      if (unread) drain(req);
+      await sendRemixResponse(res, response, unread);
     } catch (err) {
       next(err);
     }

@@ -1,5 +1,6 @@
 import { isLocale, localeFromRequest, translate, type Locale, type MessageKey } from "~/i18n";
 import { HttpError } from "~/utils/errors.server";
+import { badTextFields, cleanText } from "~/utils/ids";
 import { logger } from "~/utils/logger.server";
 import { requireManager, type Actor } from "~/utils/permissions.server";
 import { actorOf, requireUser } from "~/utils/session.server";
@@ -35,6 +36,12 @@ export async function readPublicForm(request: Request, ip: string, maxBytes: num
   }
   locale = pageLocale(request, form);
   const values = echo(form);
+  const bad = badTextFields(form);
+  if (bad.length) {
+    const t = tFor(locale);
+    const fields = Object.fromEntries(bad.map((name) => [name, t("field.badChars")]));
+    return { ok: false, error: { ok: false, formError: t("pub.fixFields"), fields, notice: null }, values };
+  }
   try {
     await limit(ip);
   } catch (err) {
@@ -82,7 +89,7 @@ export function text(form: FormData, name: string): string {
 /** Text values of a form, to fill the fields again after an error (files and traps left out). */
 export function echo(form: FormData, skip: string[] = ["hp"]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of form) if (typeof v === "string" && !skip.includes(k)) out[k] = v.slice(0, 2000);
+  for (const [k, v] of form) if (typeof v === "string" && !skip.includes(k)) out[cleanText(k)] = cleanText(v.slice(0, 2000));
   return out;
 }
 
@@ -112,6 +119,7 @@ const FIELD_NAMES: Record<string, string> = {
 
 const MESSAGES: Array<[RegExp, MessageKey]> = [
   [/^Required$/, "field.required"],
+  [/NUL or unpaired surrogate/, "field.badChars"],
   [/email/i, "field.email"],
   [/INN|10 or 12 digits/, "field.inn"],
   [/phone/i, "field.phone"],

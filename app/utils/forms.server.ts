@@ -1,5 +1,6 @@
 import type { MessageKey } from "~/i18n";
 import { HttpError } from "./errors.server";
+import { badTextFields } from "./ids";
 import { serverT } from "./i18n.server";
 import { logger } from "./logger.server";
 
@@ -10,6 +11,7 @@ export type FormResult = { ok: boolean; intent: string; formError: string | null
 
 const FIELD_MESSAGES: Array<[RegExp, MessageKey]> = [
   [/^Required$/, "field.required"],
+  [/NUL or unpaired surrogate/, "field.badChars"],
   [/email/i, "field.email"],
   [/INN|10 or 12 digits/, "field.inn"],
   [/phone|E\.164/i, "field.phone"],
@@ -32,8 +34,11 @@ const CODE_MESSAGES: Record<string, MessageKey> = {
   not_found: "error.notFound",
 };
 
-export async function runFormAction(request: Request, intent: string, fn: () => Promise<string | null | void>): Promise<FormResult> {
+export async function runFormAction(request: Request, intent: string, fn: () => Promise<string | null | void>, form?: FormData): Promise<FormResult> {
   const { t } = serverT(request);
+  // NUL and unpaired surrogates: a message next to the field, never a query that fails.
+  const bad = form ? badTextFields(form) : [];
+  if (bad.length) return { ok: false, intent, formError: null, fields: Object.fromEntries(bad.map((name) => [name.replace(/^company\./, ""), t("field.badChars")])), notice: null };
   try {
     const notice = await fn();
     return { ok: true, intent, formError: null, fields: {}, notice: notice ?? t("common.saved") };

@@ -33,3 +33,10 @@ export function hasBadText(s: string): boolean {
 export function cleanText(s: string): string {
   return s.replace(/\u0000/g, "\uFFFD").replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
 }
+
+/** The names of a form's text fields that hold NUL or unpaired surrogates (files are not text). */
+export function badTextFields(form: FormData): string[] {
+  const names: string[] = [];
+  for (const [name, value] of form) if (typeof value === "string" && (hasBadText(value) || hasBadText(name)) && !names.includes(name)) names.push(cleanText(name));
+  return names;
+}
