@@ -103,7 +103,8 @@ export async function handleApi({ request, params }: LoaderFunctionArgs | Action
       const handler = methods[request.method as keyof Methods];
       if (!handler) return errorResponse(405, "method_not_allowed", `${request.method} is not allowed here.`);
       // Every path parameter of the API is an id: anything but a UUID names nothing.
-      for (const [name, value] of Object.entries(params)) if (name !== "*" && !isUuid(value)) return errorResponse(404, "not_found", "Not found.");
+      for (const [name, value] of Object.entries(params))
+        if (name !== "*" && !isUuid(value)) return errorResponse(404, "not_found", "Not found.");
       const actor = await actorFromBearer(request.headers.get("authorization"));
       const ctx: ApiContext = {
         request,

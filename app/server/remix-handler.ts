@@ -68,10 +68,15 @@ function decodablePath(path: string): boolean {
 
 function sendNotFound(req: express.Request, res: express.Response) {
   if (req.path.startsWith("/api/")) {
-    res.status(404).type("application/json; charset=utf-8").send(JSON.stringify({ error: { code: "not_found", message: "Not found." } }));
+    res
+      .status(404)
+      .type("application/json; charset=utf-8")
+      .send(JSON.stringify({ error: { code: "not_found", message: "Not found." } }));
     return;
   }
-  const locale = localeFromRequest(new Request("http://x", { headers: { cookie: req.get("cookie") ?? "", "accept-language": req.get("accept-language") ?? "" } }));
+  const locale = localeFromRequest(
+    new Request("http://x", { headers: { cookie: req.get("cookie") ?? "", "accept-language": req.get("accept-language") ?? "" } }),
+  );
   res.status(404).type("text/plain; charset=utf-8").send(translate(locale, "error.notFound"));
 }
 
@@ -81,10 +86,15 @@ function sendTooLarge(req: express.Request, res: express.Response, limit: number
   // client is still sending, and the client would see a reset instead of the 413.
   drain(req);
   if (req.path.startsWith("/api/")) {
-    res.status(413).type("application/json; charset=utf-8").send(JSON.stringify({ error: { code: "payload_too_large", message: `The body is larger than ${limit} bytes.` } }));
+    res
+      .status(413)
+      .type("application/json; charset=utf-8")
+      .send(JSON.stringify({ error: { code: "payload_too_large", message: `The body is larger than ${limit} bytes.` } }));
     return;
   }
-  const locale = localeFromRequest(new Request("http://x", { headers: { cookie: req.get("cookie") ?? "", "accept-language": req.get("accept-language") ?? "" } }));
+  const locale = localeFromRequest(
+    new Request("http://x", { headers: { cookie: req.get("cookie") ?? "", "accept-language": req.get("accept-language") ?? "" } }),
+  );
   const title = translate(locale, "error.title");
   const message = translate(locale, "error.tooLarge", { limit: human(limit) });
   res

@@ -37,6 +37,7 @@ export function cleanText(s: string): string {
 /** The names of a form's text fields that hold NUL or unpaired surrogates (files are not text). */
 export function badTextFields(form: FormData): string[] {
   const names: string[] = [];
-  for (const [name, value] of form) if (typeof value === "string" && (hasBadText(value) || hasBadText(name)) && !names.includes(name)) names.push(cleanText(name));
+  for (const [name, value] of form)
+    if (typeof value === "string" && (hasBadText(value) || hasBadText(name)) && !names.includes(name)) names.push(cleanText(name));
   return names;
 }

@@ -79,7 +79,25 @@ const hostileText = fc.oneof(
 );
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: hostileText },
-  { weight: 1, arbitrary: fc.constantFrom(null, true, false, 0, -1, 1e308, -1e308, 2 ** 63, 0.5, [], {}, [null], { "": null }, { __proto__: { a: 1 } }) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      null,
+      true,
+      false,
+      0,
+      -1,
+      1e308,
+      -1e308,
+      2 ** 63,
+      0.5,
+      [],
+      {},
+      [null],
+      { "": null },
+      { __proto__: { a: 1 } },
+    ),
+  },
   { weight: 1, arbitrary: fc.integer() },
   { weight: 1, arbitrary: fc.double() },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
@@ -114,11 +132,13 @@ function plausible(s: JsonSchema, depth: number): fc.Arbitrary<unknown> {
       if (depth > 4) return fc.constant({});
       const props = s.properties ?? {};
       const required = new Set(s.required ?? []);
-      const record = fc.record(
-        Object.fromEntries(Object.entries(props).map(([k, v]) => [k, fuzzed(v, depth + 1)])),
-        { requiredKeys: Object.keys(props).filter((k) => required.has(k) || k === "clientId") },
+      const record = fc.record(Object.fromEntries(Object.entries(props).map(([k, v]) => [k, fuzzed(v, depth + 1)])), {
+        requiredKeys: Object.keys(props).filter((k) => required.has(k) || k === "clientId"),
+      });
+      const extra = fc.option(
+        fc.tuple(fc.oneof(fc.constantFrom("extra", "__proto__", "constructor", "a\u0000b", "\ud800"), fc.string()), hostileValue),
+        { freq: 6 },
       );
-      const extra = fc.option(fc.tuple(fc.oneof(fc.constantFrom("extra", "__proto__", "constructor", "a\u0000b", "\ud800"), fc.string()), hostileValue), { freq: 6 });
       return fc.tuple(record, extra).map(([r, e]) => (e ? { ...r, [e[0]]: e[1] } : r));
     }
     default:
@@ -140,14 +160,30 @@ function stringFor(s: JsonSchema): fc.Arbitrary<string> {
     ? fc.stringMatching(new RegExp(s.pattern)).filter((v) => v.length <= (s.maxLength ?? 200))
     : fc.string({ unit: "grapheme", minLength: s.minLength ?? 0, maxLength: Math.min(s.maxLength ?? 30, 30) });
   // Values that pass validation where the field is free text or a ticket code.
-  return fc.oneof({ weight: 4, arbitrary: base }, { weight: 1, arbitrary: fc.constantFrom(...(ids.codes ?? ["x"]), "Иванов", "+7 916 123-45-67", "7707083893", "https://example.com", "Europe/Moscow") });
+  return fc.oneof(
+    { weight: 4, arbitrary: base },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        ...(ids.codes ?? ["x"]),
+        "Иванов",
+        "+7 916 123-45-67",
+        "7707083893",
+        "https://example.com",
+        "Europe/Moscow",
+      ),
+    },
+  );
 }
 
 /** A path segment: a known id, a random UUID, or garbage, some of it as raw (invalid) percent-encoding. */
 function segment(param: string, path: string): fc.Arbitrary<string> {
   const key = param === "staffId" ? "staff" : param === "eventId" || path.startsWith("/api/v1/events/{id}") ? "event" : path.split("/")[3];
   const known = ids[key] ?? [];
-  const enc = (v: string) => [...Buffer.from(v, "utf8")].map((b) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, "0")}`)).join("");
+  const enc = (v: string) =>
+    [...Buffer.from(v, "utf8")]
+      .map((b) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, "0")}`))
+      .join("");
   return fc.oneof(
     { weight: 4, arbitrary: known.length ? fc.constantFrom(...known) : fc.uuid() },
     { weight: 1, arbitrary: fc.uuid() },
@@ -159,7 +195,13 @@ function segment(param: string, path: string): fc.Arbitrary<string> {
 function queryValue(name: string): fc.Arbitrary<string> {
   const cursor = (c: unknown) => Buffer.from(JSON.stringify(c)).toString("base64url");
   const specials: Record<string, string[]> = {
-    since: ["0", cursor({ t: "99999999999999999999", r: "ffffffff-ffff-ffff-ffff-ffffffffffff", c: "", i: 0 }), cursor({ t: "-99999999999999999999", r: "ffffffff-ffff-ffff-ffff-ffffffffffff", c: "", i: 1 }), cursor({ t: 1, r: null }), "e30"],
+    since: [
+      "0",
+      cursor({ t: "99999999999999999999", r: "ffffffff-ffff-ffff-ffff-ffffffffffff", c: "", i: 0 }),
+      cursor({ t: "-99999999999999999999", r: "ffffffff-ffff-ffff-ffff-ffffffffffff", c: "", i: 1 }),
+      cursor({ t: 1, r: null }),
+      "e30",
+    ],
     limit: ["1", "5000", "5001", "0", "-1", "1e3", "99999999999999999999", "0x10"],
     day: ["2026-12-03", "2026-02-30", "9999-99-99", "0000-00-00"],
     eventId: ids.event ?? [],
@@ -167,7 +209,10 @@ function queryValue(name: string): fc.Arbitrary<string> {
     status: ["queued", "done", "QUEUED"],
     health: ["0", "1"],
   };
-  return fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...(specials[name]?.length ? specials[name] : ["x"])) }, { weight: 2, arbitrary: hostileText.filter((v) => v.length < 5000) });
+  return fc.oneof(
+    { weight: 2, arbitrary: fc.constantFrom(...(specials[name]?.length ? specials[name] : ["x"])) },
+    { weight: 2, arbitrary: hostileText.filter((v) => v.length < 5000) },
+  );
 }
 
 const encodeQueryValue = (v: string) => [...Buffer.from(v, "utf8")].map((b) => `%${b.toString(16).padStart(2, "0")}`).join("");
@@ -204,7 +249,9 @@ function tokenFor(op: Operation): fc.Arbitrary<string | undefined> {
 }
 
 function operations(): Operation[] {
-  return Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, o]) => ({ ...o, method: method.toUpperCase(), path })));
+  return Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, o]) => ({ ...o, method: method.toUpperCase(), path })),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -214,16 +261,32 @@ beforeAll(async () => {
   const { createApiToken, prisma } = ctx.db;
   tokens.manager = ctx.managerToken;
   tokens.site = (await createApiToken({ role: "site", name: "fuzz site" })).token;
-  const ex = await ctx.call(`/api/v1/events/${ctx.eventId}/exhibitors`, "POST", ctx.managerToken, { company: { name: "Фазз" }, stand: "F1", staffQuota: 1000 });
+  const ex = await ctx.call(`/api/v1/events/${ctx.eventId}/exhibitors`, "POST", ctx.managerToken, {
+    company: { name: "Фазз" },
+    stand: "F1",
+    staffQuota: 1000,
+  });
   expect(ex.status, JSON.stringify(ex.body)).toBe(201);
   tokens.exhibitor = (await createApiToken({ role: "exhibitor", name: "fuzz exhibitor", exhibitorId: ex.body.id })).token;
-  const staff = await ctx.call(`/api/v1/exhibitors/${ex.body.id}/staff`, "POST", ctx.managerToken, { lastName: "Петров", firstName: "Иван", email: "fuzz-staff@example.com" });
+  const staff = await ctx.call(`/api/v1/exhibitors/${ex.body.id}/staff`, "POST", ctx.managerToken, {
+    lastName: "Петров",
+    firstName: "Иван",
+    email: "fuzz-staff@example.com",
+  });
   expect(staff.status, JSON.stringify(staff.body)).toBe(201);
   const printer = await createPrinter(ctx, "browser", "browser");
   const kiosk = await createKiosk(ctx, { printerId: printer.id });
   tokens.kiosk = kiosk.token;
-  const regs = await Promise.all([register(ctx, {}), register(ctx, { category: "media", status: "pending_approval" }), register(ctx, { status: "cancelled" })]);
-  const printed = await ctx.call("/api/v1/kiosk/checkins", "POST", kiosk.token, { clientId: crypto.randomUUID(), code: regs[0].code, print: true });
+  const regs = await Promise.all([
+    register(ctx, {}),
+    register(ctx, { category: "media", status: "pending_approval" }),
+    register(ctx, { status: "cancelled" }),
+  ]);
+  const printed = await ctx.call("/api/v1/kiosk/checkins", "POST", kiosk.token, {
+    clientId: crypto.randomUUID(),
+    code: regs[0].code,
+    print: true,
+  });
   expect(printed.status, JSON.stringify(printed.body)).toBe(200);
   const jobs = await prisma().printJob.findMany({ select: { id: true } });
   ids.event = [ctx.eventId];
@@ -240,15 +303,26 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await ctx?.db.pool().end().catch(() => {});
+  await ctx?.db
+    .pool()
+    .end()
+    .catch(() => {});
   await ctx?.app.stop();
 });
 
 type Sent = { method: string; url: string; token?: string; body?: string | Buffer };
 
 function describeRequest(req: Sent): string {
-  const body = req.body === undefined ? "(none)" : typeof req.body === "string" ? JSON.stringify(req.body.length > 500 ? req.body.slice(0, 500) + `… (${req.body.length} chars)` : req.body) : `<${req.body.length} bytes>`;
-  const token = req.token === undefined ? "none" : Object.entries(tokens).find(([, t]) => t === req.token)?.[0] ?? JSON.stringify(req.token.slice(0, 40));
+  const body =
+    req.body === undefined
+      ? "(none)"
+      : typeof req.body === "string"
+        ? JSON.stringify(req.body.length > 500 ? req.body.slice(0, 500) + `… (${req.body.length} chars)` : req.body)
+        : `<${req.body.length} bytes>`;
+  const token =
+    req.token === undefined
+      ? "none"
+      : (Object.entries(tokens).find(([, t]) => t === req.token)?.[0] ?? JSON.stringify(req.token.slice(0, 40)));
   return `${req.method} ${req.url.length > 300 ? req.url.slice(0, 300) + "…" : req.url}\n  token: ${token}\n  body: ${body}`;
 }
 
@@ -296,19 +370,33 @@ describe("contract fuzzing from the OpenAPI document", () => {
         fc.asyncProperty(request, async (r) => {
           let url = op.path;
           pathParams.forEach((p, i) => (url = url.replace(`{${p}}`, r.segments[i])));
-          const qs = queryParams.flatMap((q, i) => (r.query[i] === null ? [] : [`${q}=${r.rawQuery ? encodeQueryValue(r.query[i]!) : encodeURIComponent(r.query[i]!.replace(/[\ud800-\udfff]/g, "x"))}`]));
+          const qs = queryParams.flatMap((q, i) =>
+            r.query[i] === null
+              ? []
+              : [`${q}=${r.rawQuery ? encodeQueryValue(r.query[i]!) : encodeURIComponent(r.query[i]!.replace(/[\ud800-\udfff]/g, "x"))}`],
+          );
           if (qs.length) url += `?${qs.join("&")}`;
           let token = r.token;
           // Unpairing revokes the token it is called with: give it one of its own.
           if (op.method === "DELETE" && op.path === "/api/v1/kiosk/pair" && token === tokens.kiosk) {
-            token = (await ctx.db.createApiToken({ role: "kiosk", name: "fuzz unpair", kioskId: (await ctx.db.prisma().kiosk.findFirstOrThrow()).id, eventId: ctx.eventId })).token;
+            token = (
+              await ctx.db.createApiToken({
+                role: "kiosk",
+                name: "fuzz unpair",
+                kioskId: (await ctx.db.prisma().kiosk.findFirstOrThrow()).id,
+                eventId: ctx.eventId,
+              })
+            ).token;
           }
           await send({ method: op.method, url, token, body: op.method === "GET" ? undefined : r.body });
         }),
         { seed: SEED, numRuns: RUNS, endOnFailure: true },
       );
       // Every operation is tried even after a failure: the report lists each failing request.
-      if (found.failed) failures.push(`${op.method} ${op.path} (seed ${SEED}, path ${found.counterexamplePath}):\n${(found.errorInstance as Error | undefined)?.message ?? String(found.errorInstance)}`);
+      if (found.failed)
+        failures.push(
+          `${op.method} ${op.path} (seed ${SEED}, path ${found.counterexamplePath}):\n${(found.errorInstance as Error | undefined)?.message ?? String(found.errorInstance)}`,
+        );
       tried.push(`${op.method} ${op.path}`);
     }
     expect(tried.length).toBe(ops.length);

@@ -15,7 +15,11 @@ beforeAll(async () => {
   const app = await startApp();
   const base = await makeCtx(app);
   const now = Date.now();
-  const eventId = await createEvent(base, { name: "Враждебный ввод", startsAt: new Date(now - 86_400_000).toISOString(), endsAt: new Date(now + 86_400_000).toISOString() });
+  const eventId = await createEvent(base, {
+    name: "Враждебный ввод",
+    startsAt: new Date(now - 86_400_000).toISOString(),
+    endsAt: new Date(now + 86_400_000).toISOString(),
+  });
   ctx = { ...base, eventId };
   kioskToken = (await createKiosk(ctx)).token;
   manager = await login(app.url, DEMO.manager);
@@ -23,7 +27,10 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await ctx?.db.pool().end().catch(() => {});
+  await ctx?.db
+    .pool()
+    .end()
+    .catch(() => {});
   await ctx?.app.stop();
 });
 
@@ -31,7 +38,11 @@ const raw = (path: string, init: RequestInit & { token?: string } = {}) =>
   fetch(ctx.app.url + path, {
     ...init,
     redirect: "manual",
-    headers: { "content-type": "application/json", ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.headers as Record<string, string>) },
+    headers: {
+      "content-type": "application/json",
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...(init.headers as Record<string, string>),
+    },
   });
 
 const page = (path: string, cookie: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
@@ -74,11 +85,21 @@ describe("NUL and lone surrogates (item 2)", () => {
   });
 
   test("other text with NUL or a lone surrogate is refused with 422 naming the field", async () => {
-    const r = await ctx.call("/api/v1/events", "POST", ctx.managerToken, { name: "A\u0000B", venue: "\udc00", timezone: "Europe/Moscow", startsAt: "2027-01-01T10:00:00+03:00", endsAt: "2027-01-02T10:00:00+03:00" });
+    const r = await ctx.call("/api/v1/events", "POST", ctx.managerToken, {
+      name: "A\u0000B",
+      venue: "\udc00",
+      timezone: "Europe/Moscow",
+      startsAt: "2027-01-01T10:00:00+03:00",
+      endsAt: "2027-01-02T10:00:00+03:00",
+    });
     expect(r.status).toBe(422);
     expect(r.body.error.code).toBe("validation_failed");
     expect(Object.keys(r.body.error.fields).sort()).toEqual(["name", "venue"]);
-    const walkIn = await ctx.call("/api/v1/kiosk/walk-ins", "POST", kioskToken, { clientId: randomUUID(), lastName: "Иванов\u0000", firstName: "Пётр" });
+    const walkIn = await ctx.call("/api/v1/kiosk/walk-ins", "POST", kioskToken, {
+      clientId: randomUUID(),
+      lastName: "Иванов\u0000",
+      firstName: "Пётр",
+    });
     expect(walkIn.status).toBe(422);
     expect(walkIn.body.error.fields.lastName).toBeTruthy();
     const key = await ctx.call(`/api/v1/events/${ctx.eventId}/registrations`, "POST", ctx.managerToken, { "a\u0000": 1 });
@@ -115,7 +136,17 @@ describe("NUL and lone surrogates (item 2)", () => {
 
 describe("manager forms with NUL: never a 500", () => {
   test.each([
-    ["/manage", { intent: "create-event", name: "Выставка\u0000", venue: "\u0000", timezone: "Europe/Moscow", startsAt: "2027-01-01T10:00", endsAt: "2027-01-02T10:00" }],
+    [
+      "/manage",
+      {
+        intent: "create-event",
+        name: "Выставка\u0000",
+        venue: "\u0000",
+        timezone: "Europe/Moscow",
+        startsAt: "2027-01-01T10:00",
+        endsAt: "2027-01-02T10:00",
+      },
+    ],
     ["/manage/events/{e}", { intent: "create", name: "ООО\u0000", stand: "A\u0000", staffQuota: "3" }],
     ["/manage/events/{e}", { intent: "settings", name: "\u0000" }],
     ["/manage/events/{e}/printers", { intent: "create", name: "Принтер\u0000", driver: "raw_tcp", address: "127.0.0.1:9\u0000" }],
@@ -146,7 +177,8 @@ describe("ids that are not UUIDs (item 3)", () => {
   });
 
   test("a since cursor with a huge number is a bad cursor (4xx), not a 500", async () => {
-    const cursor = (t: string) => Buffer.from(JSON.stringify({ t, r: "ffffffff-ffff-ffff-ffff-ffffffffffff", c: "", i: 0 })).toString("base64url");
+    const cursor = (t: string) =>
+      Buffer.from(JSON.stringify({ t, r: "ffffffff-ffff-ffff-ffff-ffffffffffff", c: "", i: 0 })).toString("base64url");
     for (const since of [cursor("99999999999999999999"), cursor("-99999999999999999999"), "9".repeat(400)]) {
       const r = await ctx.call(`/api/v1/kiosk/registrations?since=${since}`, "GET", kioskToken);
       expect(r.status, since).toBe(422);
@@ -183,11 +215,19 @@ describe("ids that are not UUIDs (item 3)", () => {
 describe("body limits (items 6 and 9)", () => {
   test("a large login form gets the 413 page in the visitor's language", async () => {
     const body = "email=a%40b.ru&password=" + "x".repeat(2 * 1024 * 1024);
-    const ru = await raw("/login", { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded", origin: ctx.app.url } });
+    const ru = await raw("/login", {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: ctx.app.url },
+    });
     expect(ru.status).toBe(413);
     expect(ru.headers.get("content-type")).toContain("text/html");
     expect(await ru.text()).toContain("Запрос слишком большой");
-    const en = await raw("/login", { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded", origin: ctx.app.url, "accept-language": "en-GB" } });
+    const en = await raw("/login", {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: ctx.app.url, "accept-language": "en-GB" },
+    });
     expect(en.status).toBe(413);
     expect(await en.text()).toContain("The request is too large");
   });
@@ -204,7 +244,12 @@ describe("body limits (items 6 and 9)", () => {
   };
 
   test("a 40 MB chunked page form gets the 413 page (the rest is read and dropped, not kept)", async () => {
-    const r = await raw("/login", { method: "POST", body: chunked(40 * 1024 * 1024), duplex: "half", headers: { "content-type": "application/x-www-form-urlencoded", origin: ctx.app.url } } as RequestInit);
+    const r = await raw("/login", {
+      method: "POST",
+      body: chunked(40 * 1024 * 1024),
+      duplex: "half",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: ctx.app.url },
+    } as RequestInit);
     expect(r.status).toBe(413);
     expect(await r.text()).toContain("Запрос слишком большой");
     // The server is still there for the next request.
@@ -212,7 +257,12 @@ describe("body limits (items 6 and 9)", () => {
   });
 
   test("a chunked API body over 1 MB gets the 413 envelope, not a connection reset", async () => {
-    const r = await raw("/api/v1/events", { method: "POST", token: ctx.managerToken, body: chunked(2 * 1024 * 1024), duplex: "half" } as RequestInit);
+    const r = await raw("/api/v1/events", {
+      method: "POST",
+      token: ctx.managerToken,
+      body: chunked(2 * 1024 * 1024),
+      duplex: "half",
+    } as RequestInit);
     expect(r.status).toBe(413);
     expect(await r.json()).toEqual({ error: { code: "payload_too_large", message: expect.any(String) } });
     const declared = await raw("/api/v1/events", { method: "POST", token: ctx.managerToken, body: "x".repeat(1024 * 1024 + 1) });
