@@ -171,9 +171,11 @@ async function sendRemixResponse(res: express.Response, response: Response, keep
 }
 
 function remixRequest(req: express.Request, res: express.Response, body: ReadableStream<Uint8Array> | undefined): Request {
+  // As @remix-run/express: the port from X-Forwarded-Host, else from Host.
+  const [, forwardedPort] = req.get("x-forwarded-host")?.split(":") ?? [];
   const [, hostPort] = req.get("host")?.split(":") ?? [];
-  const port = Number.parseInt(hostPort, 10);
-  const url = new URL(`${req.protocol}://${req.hostname}${Number.isSafeInteger(port) ? `:${port}` : ""}${req.originalUrl}`);
+  const port = [Number.parseInt(forwardedPort, 10), Number.parseInt(hostPort, 10)].find((p) => Number.isSafeInteger(p));
+  const url = new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ""}${req.originalUrl}`);
   let controller: AbortController | null = new AbortController();
   res.on("finish", () => (controller = null));
   res.on("close", () => controller?.abort());
@@ -195,7 +197,14 @@ export function remixHandler(build: ServerBuild, getLoadContext: (req: express.R
       const hasBody = req.method !== "GET" && req.method !== "HEAD";
       if (hasBody && Number(req.get("content-length") ?? "0") > limit) return sendTooLarge(req, res, limit);
       const state = { over: false };
-      const request = remixRequest(req, res, hasBody ? limitedBody(req, limit, state) : undefined);
+      let request: Request;
+      try {
+        request = remixRequest(req, res, hasBody ? limitedBody(req, limit, state) : undefined);
+      } catch {
+        // A Host header no URL can be made of.
+        drain(req);
+        return res.status(400).type("text/plain; charset=utf-8").send("Bad request");
+      }
       const response = await handle(request, getLoadContext(req));
       if (state.over) {
         // Whatever the route made of a body that broke off: the answer is the 413.
