@@ -3,6 +3,7 @@ import { handleApi, json, type Methods } from "~/api/http.server";
 import { attendance } from "~/services/checkin.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { canSeeEvent, requireManager } from "~/utils/permissions.server";
+import { isUuid } from "~/utils/ids";
 
 // GET /api/v1/events/{eventId}/attendance[?day=YYYY-MM-DD]: plan vs fact (managers).
 const methods: Methods = {
@@ -10,7 +11,7 @@ const methods: Methods = {
     const actor = ctx.requireActor();
     requireManager(actor);
     const eventId = ctx.params.eventId ?? "";
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(eventId) || !canSeeEvent(actor, eventId))
+    if (!isUuid(eventId) || !canSeeEvent(actor, eventId))
       throw notFound("Event");
     const day = new URL(ctx.request.url).searchParams.get("day");
     // A real calendar date: Date.parse takes 2026-02-30 as 2 March, PostgreSQL refuses it.

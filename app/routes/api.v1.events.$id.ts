@@ -3,14 +3,13 @@ import { handleApi, json, type Methods } from "~/api/http.server";
 import { EventPatch } from "~/api/schemas";
 import { serializeEvent, updateEvent } from "~/services/events.server";
 import { notFound } from "~/utils/errors.server";
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "~/utils/ids";
 
 const methods: Methods = {
   PATCH: async (ctx) => {
     const actor = ctx.requireActor();
     const id = ctx.params.id ?? "";
-    if (!uuid.test(id)) throw notFound("Event");
+    if (!isUuid(id)) throw notFound("Event");
     const input = await ctx.body(EventPatch);
     return json(serializeEvent(await updateEvent(actor, id, input)));
   },

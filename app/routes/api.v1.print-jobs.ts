@@ -3,10 +3,10 @@ import { handleApi, json, type Methods } from "~/api/http.server";
 import { printJobsEventForActor } from "~/services/checkin.server";
 import { listPrintJobs, type PrintJobStatus } from "~/services/print.server";
 import { HttpError } from "~/utils/errors.server";
+import { isUuid } from "~/utils/ids";
 
 // GET /api/v1/print-jobs?eventId=&printerId=&status=&limit=: the queue, newest first.
 const STATUSES = ["queued", "printing", "done", "failed"];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const methods: Methods = {
   GET: async (ctx) => {
@@ -16,7 +16,7 @@ const methods: Methods = {
     const status = q.get("status");
     const limit = Number(q.get("limit") ?? "100");
     const fields: Record<string, string> = {};
-    if (printerId !== null && !UUID.test(printerId)) fields.printerId = "Must be a printer id";
+    if (printerId !== null && !isUuid(printerId)) fields.printerId = "Must be a printer id";
     if (status !== null && !STATUSES.includes(status)) fields.status = `One of ${STATUSES.join(", ")}`;
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) fields.limit = "Must be an integer from 1 to 500";
     if (Object.keys(fields).length) throw new HttpError(422, "validation_failed", "Some fields are invalid.", fields);

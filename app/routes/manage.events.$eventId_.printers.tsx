@@ -20,15 +20,13 @@ import { HttpError, notFound } from "~/utils/errors.server";
 import { logger } from "~/utils/logger.server";
 import { TEMPLATES } from "../../printing/template";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
-import { idParam } from "~/utils/ids";
+import { idParam, isUuid } from "~/utils/ids";
 
 // Printers of one event: live health, add/edit/delete, a test badge, and the recent print jobs
 // with reprint (reason required) and move to another printer.
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 async function loadEvent(id: string | undefined) {
-  const event = UUID.test(id ?? "") ? await prisma().event.findUnique({ where: { id } }) : null;
+  const event = isUuid(id) ? await prisma().event.findUnique({ where: { id } }) : null;
   if (!event) throw new Response("Not found", { status: 404 });
   return event;
 }
@@ -111,7 +109,7 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<R
       }
       case "move": {
         const job = await jobOfEvent();
-        if (!UUID.test(raw.toPrinterId ?? "")) return fail({ toPrinterId: "field.required" });
+        if (!isUuid(raw.toPrinterId)) return fail({ toPrinterId: "field.required" });
         await movePrintJob(job, raw.toPrinterId);
         return done(t("printers.moved"));
       }
