@@ -35,7 +35,9 @@ export function StateBanner({ reason, lockReason, deadline, timezone }: { reason
     <div className="banner" role="status" data-testid="state-banner">
       <strong>
         {reason === "cabinet_locked"
-          ? t("cabinet.locked", { reason: lockReason ?? "" })
+          ? lockReason
+            ? t("cabinet.locked", { reason: lockReason })
+            : t("cabinet.lockedNoReason")
           : t("cabinet.deadlinePassed", { time: deadline ? formatDateTime(locale, new Date(deadline), timezone) : "" })}
       </strong>
       <div>{t("cabinet.contact")}</div>

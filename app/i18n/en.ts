@@ -275,6 +275,7 @@ export const en: Record<MessageKey, string> = {
   "cabinet.quota": "{used} of {quota} badges used",
   "cabinet.noStaff": "No staff yet.",
   "cabinet.deadline": "Editing is open until {time}.",
+  "cabinet.lockedNoReason": "The organiser has closed the cabinet for changes.",
   "cabinet.locked": "The cabinet is closed for changes: {reason}",
   "cabinet.subExhibitors": "Sub-exhibitors",
   "cabinet.notBound": "Your account is not linked to an exhibitor. Please contact the organiser.",

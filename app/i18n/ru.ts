@@ -274,6 +274,7 @@ export const ru = {
   "cabinet.quota": "Использовано {used} из {quota} бейджей",
   "cabinet.noStaff": "Сотрудников пока нет.",
   "cabinet.deadline": "Редактирование открыто до {time}.",
+  "cabinet.lockedNoReason": "Кабинет закрыт организатором для изменений.",
   "cabinet.locked": "Кабинет закрыт для изменений: {reason}",
   "cabinet.subExhibitors": "Субэкспоненты",
   "cabinet.notBound": "Ваша учётная запись не привязана к экспоненту. Обратитесь к организатору.",
