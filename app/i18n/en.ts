@@ -340,6 +340,7 @@ export const en: Record<MessageKey, string> = {
   "cabinet.lockedError": "The organiser has closed the cabinet: nothing was saved.",
   "cabinet.deadlineError": "The editing deadline has passed: nothing was saved.",
   "cabinet.deadlinePassed": "Editing closed on {time}. The cabinet is read-only.",
+  "cabinet.managerMayEdit": "The exhibitor cannot make changes; managers still can.",
   "cabinet.contact": "To make changes, please contact the exhibition manager.",
   "cabinet.quotaExceeded": "The badge quota is used up. Remove someone or ask the organiser for a larger quota.",
   "cabinet.viewSub": "Sub-exhibitor staff (read-only)",

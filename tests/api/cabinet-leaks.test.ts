@@ -50,6 +50,13 @@ describe("cabinet pages leak nothing and take no text from the URL", () => {
 
     const parentCookie = await sessionCookie(app.url, "exhibitor@stroymash.example", "demo-exhibitor-2026");
     expect(await page("/cabinet", parentCookie)).toContain(REASON);
+
+    // The manager reads the reason and is not told to contact the manager.
+    const managerCookie = await sessionCookie(app.url, "manager@expodesk.local", "demo-manager-2026");
+    const managerHtml = await page(`/manage/exhibitors/${parent.id}`, managerCookie);
+    expect(managerHtml).toContain(REASON);
+    expect(managerHtml).toContain("менеджеры могут");
+    expect(managerHtml).not.toContain("обратитесь к менеджеру");
   });
 
   test("?imported= shows the import summary only for counts; any other text shows nothing", async () => {
