@@ -139,7 +139,11 @@ beforeAll(async () => {
   ids.a = await exhibitor(ids.e1, "Альфа");
   ids.b = await exhibitor(ids.e1, "Бета");
   ids.c = await exhibitor(ids.e3, "Гамма");
+  const sub = await call(app, `/api/v1/events/${ids.e1}/exhibitors`, "POST", tokens.manager, { company: { name: "Альфа-Дочка" }, stand: "A2", staffQuota: 5, parentExhibitorId: ids.a });
+  expect(sub.status, JSON.stringify(sub.body)).toBe(201);
+  ids.aSub = sub.body.id;
   tokens.a = await token("exhibitor", { exhibitorId: ids.a });
+  tokens.aSub = await token("exhibitor", { exhibitorId: ids.aSub });
   tokens.b = await token("exhibitor", { exhibitorId: ids.b });
   tokens.c = await token("exhibitor", { exhibitorId: ids.c });
   tokens.manager2 = await token("manager", { eventId: ids.e2 });
@@ -240,13 +244,15 @@ describe("nobody but the owner changes a registration's person data", () => {
     await expectAliceIntact();
   });
 
-  test("staff API: another exhibitor of the same event, other roles and a manager of another event cannot edit Alice", async () => {
+  test("staff API: another exhibitor of the same event, A's sub-exhibitor, other roles and a manager of another event cannot edit Alice", async () => {
     const patch = { lastName: "Чужой", email: "attacker@evil.example", phone: "+79990000005" };
     const tries = [
       { path: `/api/v1/exhibitors/${ids.a}/staff/${ids.alice}`, token: tokens.b, status: 404 },
       { path: `/api/v1/exhibitors/${ids.b}/staff/${ids.alice}`, token: tokens.b, status: 404 },
       { path: `/api/v1/exhibitors/${ids.c}/staff/${ids.alice}`, token: tokens.c, status: 404 },
       { path: `/api/v1/exhibitors/${ids.a}/staff/${ids.alice}`, token: tokens.c, status: 404 },
+      { path: `/api/v1/exhibitors/${ids.a}/staff/${ids.alice}`, token: tokens.aSub, status: 404 },
+      { path: `/api/v1/exhibitors/${ids.aSub}/staff/${ids.alice}`, token: tokens.aSub, status: 404 },
       { path: `/api/v1/exhibitors/${ids.a}/staff/${ids.alice}`, token: tokens.manager2, status: 404 },
       { path: `/api/v1/exhibitors/${ids.a}/staff/${ids.alice}`, token: tokens.site, status: 404 },
       { path: `/api/v1/exhibitors/${ids.a}/staff/${ids.alice}`, token: tokens.kiosk1, status: 404 },
