@@ -282,7 +282,9 @@ describe("nobody but the owner changes a registration's person data", () => {
     await expectAliceIntact();
     await postForm(app, "/cabinet?index", cookies.b, staffForm({ intent: "remove-staff", staffId: ids.alice }));
     await expectAliceIntact();
-    await postForm(app, "/cabinet?index", cookies.b, staffForm({ intent: "add-staff" }));
+    // B's session works: its add is answered with the duplicate message, nothing is added.
+    const addB = await postForm(app, "/cabinet?index", cookies.b, staffForm({ intent: "add-staff" }));
+    expect(addB.text).toContain("Этот человек уже зарегистрирован на выставку.");
     await expectAliceIntact();
     expect((await byEmail(ids.e1, ALICE.email)).map((x) => x.id)).toEqual([ids.alice]);
 
