@@ -120,17 +120,15 @@ export async function addStaff(actor: Actor, exhibitorId: string, input: StaffIn
   if (!email) throw new HttpError(422, "validation_failed", "Some fields are invalid.", { email: "Invalid email" });
   const reg = await prisma().$transaction(async (tx) => {
     await assertQuota(tx, ex, 1);
-    let person = await tx.person.findFirst({ where: { email }, orderBy: { createdAt: "asc" } });
-    if (person) {
-      const existing = await tx.registration.findUnique({ where: { eventId_personId: { eventId: ex.eventId, personId: person.id } } });
-      if (existing && existing.status !== "cancelled") {
-        throw new HttpError(409, "already_registered", existing.exhibitorId === ex.id ? "This person is already on the staff list." : "This person is already registered for the event.", { email: "Already registered" });
-      }
-      person = await tx.person.update({ where: { id: person.id }, data: personData(input, email, ex.organizationId) });
-      if (existing) await tx.registration.delete({ where: { id: existing.id } });
-    } else {
-      person = await tx.person.create({ data: personData(input, email, ex.organizationId) });
+    // The same address in this event is a duplicate (read only: someone else's registration is
+    // never changed or taken over). Registrations of the address are serialised per event.
+    await lockEventEmail(tx, ex.eventId, email);
+    const existing = await activeByEmail(tx, ex.eventId, email, ["cancelled"]);
+    if (existing) {
+      throw new HttpError(409, "already_registered", existing.exhibitorId === ex.id ? "This person is already on the staff list." : "This person is already registered for the event.", { email: "Already registered" });
     }
+    // A new contact row of this registration's own (docs/decisions/0007).
+    const person = await tx.person.create({ data: personData(input, email, ex.organizationId) });
     const reg = await tx.registration.create({
       data: { eventId: ex.eventId, personId: person.id, exhibitorId: ex.id, category: "exhibitor_staff", status: "confirmed", codeSecret: randomBytes(16).toString("base64url"), source: "cabinet" },
       include: { person: true },
@@ -142,6 +140,19 @@ export async function addStaff(actor: Actor, exhibitorId: string, input: StaffIn
   });
   await audit(actor, { action: "staff.add", entityType: "Registration", entityId: reg.id, eventId: ex.eventId, exhibitorId: ex.id, after: serializeStaff(reg), ip: opts.ip });
   return reg;
+}
+
+/** Serialises registrations of one address in one event (the same key as public registration and walk-ins). */
+export async function lockEventEmail(tx: Tx, eventId: string, email: string) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`registration:${eventId}:${email}`}))`;
+}
+
+/** The oldest registration of this event whose contact has this e-mail, other than the excluded statuses. */
+export function activeByEmail(tx: Tx, eventId: string, email: string, excluded: ("cancelled" | "rejected")[], not?: string) {
+  return tx.registration.findFirst({
+    where: { eventId, person: { email }, status: { notIn: excluded }, ...(not && { id: { not } }) },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
 }
 
 function personData(input: StaffInput, email: string, organizationId: string) {
@@ -169,11 +180,13 @@ export async function updateStaff(actor: Actor, exhibitorId: string, staffId: st
   const { ex, reg } = await loadStaff(actor, exhibitorId, staffId, opts.now);
   const email = input.email !== undefined ? normalizeEmail(input.email) : reg.person.email;
   if (input.email !== undefined && !email) throw new HttpError(422, "validation_failed", "Some fields are invalid.", { email: "Invalid email" });
-  if (email && email !== reg.person.email) {
-    const clash = await prisma().registration.findFirst({ where: { eventId: ex.eventId, person: { email }, status: { not: "cancelled" }, id: { not: reg.id } } });
-    if (clash) throw new HttpError(409, "already_registered", "Another registration of this event uses this email.", { email: "Already registered" });
-  }
   const updated = await prisma().$transaction(async (tx) => {
+    if (email && email !== reg.person.email) {
+      await lockEventEmail(tx, ex.eventId, email);
+      if (await activeByEmail(tx, ex.eventId, email, ["cancelled"], reg.id))
+        throw new HttpError(409, "already_registered", "Another registration of this event uses this email.", { email: "Already registered" });
+    }
+    // Only this registration's own contact row (Registration.personId is unique).
     await tx.person.update({
       where: { id: reg.personId },
       data: {
