@@ -52,6 +52,8 @@ export const en: Record<MessageKey, string> = {
   "att.chartTop": "The chart shows the {n} largest by plan of {total}; the table lists all.",
   "att.badExport": "No such export: pick one from the links on the attendance page.",
   "att.refused": "Refused scans: {count}, repeated scans: {dups}.",
+  "att.outsideDays": "Check-ins outside the event days: {count} ({days}): badge pickup the day before or visits on other days.",
+  "att.outsideDaysNone": "No check-ins outside the event days.",
   // --- end attendance dashboard ---
   // --- kiosk pairing, walk-ins, reprint ---
   "kiosks.title": "Kiosks",

@@ -51,6 +51,8 @@ export const ru = {
   "att.chartTop": "На графике — {n} крупнейших по плану из {total}; все — в таблице.",
   "att.badExport": "Такой выгрузки нет: выберите её по ссылке на странице посещаемости.",
   "att.refused": "Отказов при сканировании: {count}, повторных сканов: {dups}.",
+  "att.outsideDays": "Отметок вне дней мероприятия: {count} ({days}): выдача бейджей накануне или визиты в другие дни.",
+  "att.outsideDaysNone": "Отметок вне дней мероприятия нет.",
   // --- end attendance dashboard ---
   // --- kiosk pairing, walk-ins, reprint ---
   "kiosks.title": "Киоски",
