@@ -4,7 +4,7 @@ import type { MessageKey } from "~/i18n";
 import { createApi, OfflineError, type CheckInAnswer, type CheckOutAnswer, type ExitInfo, type PrinterState, type WalkInForm } from "./api";
 import { Pairing } from "./pairing";
 import { Reprint } from "./reprint";
-import { checkInOutcome, checkOutOutcome, dateWarning, errorOutcome, foreignOutcome } from "./outcomes";
+import { checkInOutcome, checkOutOutcome, dateWarning, errorOutcome, foreignOutcome, todayOf } from "./outcomes";
 import { searchPeople } from "./search";
 import { setSoundEnabled, soundEnabled } from "./sound";
 import { store, type LocalRegistration, type Meta, type QueuedScan } from "./store";
@@ -306,8 +306,9 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
   const expected = serverCounts?.expected ?? people.filter((p) => p.status === "confirmed").length;
   const arrivedShown = (serverCounts?.arrived ?? 0) + arrived;
 
+  const day = todayOf(meta);
   return (
-    <div className="kiosk">
+    <div className="kiosk" data-event-day={day ? (day.number ? `${day.number}/${day.count}` : "none") : undefined}>
       <header className="kiosk-bar">
         <strong>{meta?.eventName}</strong> · {meta?.kioskName}
         <span className={online ? "pill ok" : "pill bad"} data-testid="kiosk-online">

@@ -69,7 +69,7 @@ export function VerdictScreen({
   return (
     <div className={`kiosk-result ${outcome.kind}`} data-testid="kiosk-result" data-kind={outcome.kind} onClick={() => !held && onDismiss()} role="alert">
       <VerdictIcon kind={outcome.kind} />
-      <div className="kiosk-verdict" data-testid="kiosk-verdict">
+      <div className="kiosk-verdict big" data-testid="kiosk-verdict">
         {outcome.verdict}
       </div>
       {outcome.title && (
