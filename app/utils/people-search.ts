@@ -64,7 +64,7 @@ const words = (text: string) => searchKey(text).split(/[ @.+]/).filter(Boolean);
 /**
  * How well a person matches a query: null for no match, else the number of words that needed a
  * typo (0 is best). Every word of the query must match a word of the person: as a prefix, or
- * within one edit for words of 4+ letters. A query of 4+ digits matches phone digits anywhere.
+ * within one edit for words of 4+ letters without digits. A query of 4+ digits matches phone digits anywhere.
  */
 export function matchScore(p: Searchable, query: string): number | null {
   const digits = digitsOf(query);
@@ -75,7 +75,8 @@ export function matchScore(p: Searchable, query: string): number | null {
   let score = 0;
   for (const w of qWords) {
     if (hay.some((h) => h.startsWith(w))) continue;
-    const typo = w.length >= 4 && hay.some((h) => editDistance(w, h.slice(0, w.length + 1), 1) <= 1 || editDistance(w, h, 1) <= 1);
+    // Typos are forgiven in words, not in numbers (Гостев3 is not Гостев2).
+    const typo = w.length >= 4 && !/\d/.test(w) && hay.some((h) => editDistance(w, h.slice(0, w.length + 1), 1) <= 1 || editDistance(w, h, 1) <= 1);
     if (!typo) return null;
     score++;
   }

@@ -54,6 +54,7 @@ describe("search", () => {
     expect(ids("Щербакова")).toEqual(["shch"]); // one extra
     expect(ids("kuzmetsofa")).toEqual([]); // two typos
     expect(editDistance("abcd", "abdc", 1)).toBe(1);
+    expect(searchPeople([{ id: "2", name: "Гостев2" }, { id: "3", name: "Гостев3" }], "гостев3").map((p) => p.id)).toEqual(["3"]); // no typos in numbers
     expect(editDistance("abcd", "badc", 1)).toBe(2);
   });
   test("company, email and phone digits", () => {
