@@ -14,7 +14,7 @@ let app: RunningApp;
 let browser: Browser;
 let page: Page;
 let eventId: string;
-let codes: Array<{ id: string; code: string }> = [];
+const codes: Array<{ id: string; code: string }> = [];
 
 const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDb<T>(app.databaseUrl, sql, params);
 const checkIns = async (id: string) => (await query<{ n: number }>(`SELECT count(*)::int AS n FROM "CheckIn" WHERE "registrationId" = $1`, [id]))[0].n;
@@ -113,6 +113,7 @@ describe("the door in Chromium, portrait 1080x1920", () => {
     expect(r.text).toContain("Посетитель"); // the category
     await expect(page.locator("[data-testid=kiosk-icon]").isVisible()).resolves.toBe(true);
 
+    if (process.env.KIOSK_SCREENSHOTS) await page.screenshot({ path: `${process.env.KIOSK_SCREENSHOTS}/door-green.png` });
     const sizes = await page.evaluate(() => {
       const px = (el: Element) => parseFloat(getComputedStyle(el).fontSize);
       const texts = [...document.querySelectorAll("body *")].filter((el) => {
@@ -225,5 +226,13 @@ describe("the door in Chromium, portrait 1080x1920", () => {
 
     await eventRunsToday(eventId);
     await page.waitForSelector(".kiosk[data-event-day='2/3']", { timeout: 15_000 });
+  });
+
+  test("search at the kiosk (its offline copy) forgives spelling: transliteration, a typo, phone digits", async () => {
+    for (const q of ["kuznecowa", "kuznetsova anna", "Кузнецвоа", "1007919"]) {
+      await page.fill(".kiosk-search", q);
+      await expect.poll(() => page.textContent(".kiosk-results"), { timeout: 5_000 }).toContain("Кузнецова Анна");
+    }
+    await page.fill(".kiosk-search", "");
   });
 });

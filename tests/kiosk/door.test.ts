@@ -16,9 +16,9 @@ function scannerKeys(text: string, start: number, gapMs: number): KeyLike[] {
   for (const ch of text) {
     let code: string;
     let shiftKey = false;
-    if (/[a-z]/i.test(ch)) (code = `Key${ch.toUpperCase()}`), (shiftKey = /[A-Z]/.test(ch));
+    if (/[a-z]/i.test(ch)) [code, shiftKey] = [`Key${ch.toUpperCase()}`, /[A-Z]/.test(ch)];
     else if (/\d/.test(ch)) code = `Digit${ch}`;
-    else if (ch === "-" || ch === "_") (code = "Minus"), (shiftKey = ch === "_");
+    else if (ch === "-" || ch === "_") [code, shiftKey] = ["Minus", ch === "_"];
     else [code, shiftKey] = US[ch];
     const ruKey = code === "Period" ? "ю" : code === "Slash" ? (shiftKey ? "," : ".") : code === "Semicolon" ? "Ж" : /[a-z]/i.test(ch) ? "ф" : ch;
     out.push({ key: ruKey, code, shiftKey, timeStamp: t });
