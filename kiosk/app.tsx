@@ -76,6 +76,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
   const [exit, setExit] = useState<ExitInfo | null>(null);
   const exitMode = exit?.mode === "exit";
   const lastCode = useRef<{ code: string; at: number }>({ code: "", at: 0 });
+  const confirmed = useRef(-1);
 
   const refreshQueue = useCallback(
     async () => setQueueLength((await store.queued()).length + (await store.walkIns()).length + (await store.exits()).length),
@@ -379,7 +380,16 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
         <VerdictScreen outcome={outcome} held={held} shownAt={shownAt} onDismiss={clear}>
           {outcome.confirm && (
             <div className="kiosk-result-actions" onClick={(e) => e.stopPropagation()}>
-              <button type="button" className="primary" data-testid="kiosk-confirm" onClick={() => void handle(outcome.confirm!)}>
+              <button
+                type="button"
+                className="primary"
+                data-testid="kiosk-confirm"
+                onClick={() => {
+                  if (confirmed.current === shownAt) return; // one check-in per tap, even a double one
+                  confirmed.current = shownAt;
+                  void handle(outcome.confirm!);
+                }}
+              >
                 {t("kiosk.confirmAnyway")}
               </button>
               <button type="button" data-testid="kiosk-cancel" onClick={clear}>

@@ -581,7 +581,13 @@ function decodeCursor(s: string): Cursor {
   throw new CursorError("since is not a cursor this server gave out");
 }
 
-const categoriesKey = (k: KioskContext) => [...k.categories].sort().join(",");
+/**
+ * What a synced row carries, as a version: a kiosk whose cursor was made for rows of another
+ * shape starts over with a full sync (as after a change of its categories). "p": phone digits
+ * were added to the rows (issue #12), so kiosks synced before get them for every person.
+ */
+const ROW_SHAPE = "p";
+const categoriesKey = (k: KioskContext) => `${ROW_SHAPE}:${[...k.categories].sort().join(",")}`;
 
 /**
  * The changes since `since` (absent: everything), at most `limit` rows, oldest first. Rows are

@@ -103,4 +103,14 @@ describe("the kiosk's sync", () => {
     const fed = r.body.registrations.find((x: { id: string }) => x.id === people[1].id);
     expect(fed.phone).toBe("79161234567");
   });
+
+  test("a kiosk synced before phone digits existed starts over once with a full sync", async () => {
+    const old = Buffer.from(JSON.stringify({ t: "1", r: "ffffffff-ffff-ffff-ffff-ffffffffffff", c: "", i: 0 })).toString("base64url");
+    const r = await ctx.call(`/api/v1/kiosk/registrations?since=${old}`, "GET", kioskToken);
+    expect(r.status).toBe(200);
+    expect(r.body.reset).toBe(true);
+    expect(r.body.registrations.map((x: { id: string }) => x.id).sort()).toEqual(people.map((p) => p.id).sort());
+    const next = await ctx.call(`/api/v1/kiosk/registrations?since=${r.body.cursor}`, "GET", kioskToken);
+    expect(next.body.reset).toBe(false);
+  });
 });
