@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useLocale, useT } from "~/i18n/react";
 import type { MessageKey } from "~/i18n";
+import { localDay } from "~/utils/event-days";
 import { createApi, OfflineError, type CheckInAnswer, type CheckOutAnswer, type ExitInfo, type PrinterState, type WalkInForm } from "./api";
 import { Pairing } from "./pairing";
 import { Reprint } from "./reprint";
@@ -24,10 +25,6 @@ const OFFLINE_EXIT = { registration: null, checkedOutAt: null, inside: 0 } as co
 
 type T = (k: MessageKey, p?: Record<string, string | number>) => string;
 const TOKEN_KEY = "expodesk.kioskToken";
-
-function eventDay(at: Date, timeZone: string) {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
-}
 
 export function KioskApp() {
   const t = useT();
@@ -251,7 +248,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
       if (!found.reg) return show(fromAnswer({ ...offline, result: "not_found", registration: null }));
       const reg = found.reg;
       if (reg.status !== "confirmed") return show(fromAnswer({ ...offline, result: "cancelled", registration: reg }));
-      const key = `${reg.id}:${eventDay(new Date(), m?.timezone ?? "UTC")}`;
+      const key = `${reg.id}:${localDay(new Date(), m?.timezone ?? "UTC")}`;
       const before = await store.checkedAt(key);
       if (before) return show(fromAnswer({ clientId: scan.clientId, result: "already_checked_in", reason: null, registration: reg, checkedInAt: before, kiosk: null }));
       await store.markChecked(key, scan.scannedAt);
