@@ -59,7 +59,7 @@ export type SyncPage = {
   reset: boolean;
   publicKeys: string[];
   kiosk: { id: string; name: string; categories: string[]; printerId?: string | null };
-  event: { id: string; name: string; timezone: string };
+  event: { id: string; name: string; timezone: string; startsAt?: string; endsAt?: string };
 };
 
 export class OfflineError extends Error {}

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
+import { eventRunsToday } from "./event-today";
 
 let app: RunningApp;
 let browser: Browser;
@@ -20,6 +21,7 @@ beforeAll(async () => {
   const { prisma } = await import("../../app/utils/db.server");
   const { createApiToken } = await import("../../app/utils/api-tokens.server");
   const event = await prisma().event.findFirstOrThrow();
+  await eventRunsToday(event.id);
   const printer = await prisma().printer.create({ data: { eventId: event.id, name: "Принтер стойки", driver: "browser", address: "default" } });
   const kiosk = await prisma().kiosk.create({ data: { eventId: event.id, name: "Стойка 3", defaultPrinterId: printer.id } });
   token = (await createApiToken({ role: "kiosk", name: "browser print", kioskId: kiosk.id, eventId: event.id })).token;
