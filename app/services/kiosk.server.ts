@@ -106,30 +106,38 @@ export async function saveKiosk(actor: Actor, eventId: string, kioskId: string |
   const data = await validate(eventId, input);
   if (kioskId) {
     const before = await kioskOfEvent(eventId, kioskId);
-    const k = await prisma().kiosk.update({ where: { id: before.id }, data });
-    await audit(actor, { action: "kiosk.update", entityType: "Kiosk", entityId: k.id, eventId, before, after: data, ip });
-    return k;
+    return prisma().$transaction(async (tx) => {
+      const k = await tx.kiosk.update({ where: { id: before.id }, data });
+      await audit(actor, { action: "kiosk.update", entityType: "Kiosk", entityId: k.id, eventId, before, after: data, ip }, tx);
+      return k;
+    });
   }
-  const k = await prisma().kiosk.create({ data: { eventId, ...data } });
-  await audit(actor, { action: "kiosk.create", entityType: "Kiosk", entityId: k.id, eventId, after: data, ip });
-  return k;
+  return prisma().$transaction(async (tx) => {
+    const k = await tx.kiosk.create({ data: { eventId, ...data } });
+    await audit(actor, { action: "kiosk.create", entityType: "Kiosk", entityId: k.id, eventId, after: data, ip }, tx);
+    return k;
+  });
 }
 
 /** Exit counting for the event (off by default): kiosks in exit mode then record check-outs. */
 export async function setCountsExits(actor: Actor, eventId: string, on: boolean, ip?: string) {
   requireManager(actor);
-  await prisma().event.update({ where: { id: eventId }, data: { countsExits: on } });
-  await audit(actor, { action: "event.countsExits", entityType: "Event", entityId: eventId, eventId, after: { countsExits: on }, ip });
+  await prisma().$transaction(async (tx) => {
+    await tx.event.update({ where: { id: eventId }, data: { countsExits: on } });
+    await audit(actor, { action: "event.countsExits", entityType: "Event", entityId: eventId, eventId, after: { countsExits: on }, ip }, tx);
+  });
 }
 
 /** Revokes every device token of the kiosk: the devices go back to their pairing screen. */
 export async function revokeKioskDevices(actor: Actor, eventId: string, kioskId: string, ip?: string): Promise<number> {
   requireManager(actor);
   const k = await kioskOfEvent(eventId, kioskId);
-  const r = await prisma().apiToken.updateMany({ where: { kioskId: k.id, revokedAt: null }, data: { revokedAt: new Date() } });
-  await prisma().kioskPairingCode.deleteMany({ where: { kioskId: k.id, usedAt: null } });
-  await audit(actor, { action: "kiosk.revoke", entityType: "Kiosk", entityId: k.id, eventId, after: { revoked: r.count }, ip });
-  return r.count;
+  return prisma().$transaction(async (tx) => {
+    const r = await tx.apiToken.updateMany({ where: { kioskId: k.id, revokedAt: null }, data: { revokedAt: new Date() } });
+    await tx.kioskPairingCode.deleteMany({ where: { kioskId: k.id, usedAt: null } });
+    await audit(actor, { action: "kiosk.revoke", entityType: "Kiosk", entityId: k.id, eventId, after: { revoked: r.count }, ip }, tx);
+    return r.count;
+  });
 }
 
 export function normalizePairCode(raw: string): string {
@@ -161,24 +169,25 @@ export async function pairDevice(rawCode: string, ip: string | undefined) {
   if (!hit.allowed) throw new HttpError(429, "rate_limited", "Too many pairing attempts from this address; try again later.");
   const hash = sha256(normalizePairCode(rawCode));
   // One UPDATE claims the code: two devices typing it at once cannot both get a token.
-  const claimed = await prisma().kioskPairingCode.updateMany({
-    where: { codeHash: hash, usedAt: null, expiresAt: { gt: new Date() } },
-    data: { usedAt: new Date() },
+  // The claim, the token and the audit entry commit together.
+  const { row, token } = await prisma().$transaction(async (tx) => {
+    const claimed = await tx.kioskPairingCode.updateMany({
+      where: { codeHash: hash, usedAt: null, expiresAt: { gt: new Date() } },
+      data: { usedAt: new Date() },
+    });
+    if (claimed.count !== 1) {
+      const row = await tx.kioskPairingCode.findUnique({ where: { codeHash: hash } });
+      if (!row) throw pairError("pairing_code_invalid", "Unknown pairing code");
+      if (row.usedAt) throw pairError("pairing_code_used", "This pairing code was used already");
+      throw pairError("pairing_code_expired", "This pairing code has expired");
+    }
+    const row = await tx.kioskPairingCode.findUniqueOrThrow({ where: { codeHash: hash }, include: { kiosk: { include: { event: true } } } });
+    const { id, token } = await createApiToken(
+      { role: "kiosk", name: `kiosk ${row.kiosk.name} (paired)`, eventId: row.kiosk.eventId, kioskId: row.kioskId, createdById: row.createdById },
+      tx,
+    );
+    await audit(null, { action: "kiosk.pair", entityType: "Kiosk", entityId: row.kioskId, eventId: row.kiosk.eventId, after: { tokenId: id }, ip }, tx);
+    return { row, token };
   });
-  if (claimed.count !== 1) {
-    const row = await prisma().kioskPairingCode.findUnique({ where: { codeHash: hash } });
-    if (!row) throw pairError("pairing_code_invalid", "Unknown pairing code");
-    if (row.usedAt) throw pairError("pairing_code_used", "This pairing code was used already");
-    throw pairError("pairing_code_expired", "This pairing code has expired");
-  }
-  const row = await prisma().kioskPairingCode.findUniqueOrThrow({ where: { codeHash: hash }, include: { kiosk: { include: { event: true } } } });
-  const { id, token } = await createApiToken({
-    role: "kiosk",
-    name: `kiosk ${row.kiosk.name} (paired)`,
-    eventId: row.kiosk.eventId,
-    kioskId: row.kioskId,
-    createdById: row.createdById,
-  });
-  await audit(null, { action: "kiosk.pair", entityType: "Kiosk", entityId: row.kioskId, eventId: row.kiosk.eventId, after: { tokenId: id }, ip });
   return { token, kiosk: { id: row.kiosk.id, name: row.kiosk.name }, event: { id: row.kiosk.event.id, name: row.kiosk.event.name } };
 }
