@@ -4,7 +4,7 @@ import { createApiToken } from "~/utils/api-tokens.server";
 import { audit } from "~/utils/audit.server";
 import { prisma } from "~/utils/db.server";
 import { HttpError, notFound } from "~/utils/errors.server";
-import { requireManager, type Actor } from "~/utils/permissions.server";
+import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.server";
 import { CATEGORIES } from "../../printing/template";
 import { hitRateLimit } from "./registrations.server";
 
@@ -38,6 +38,7 @@ export interface KioskRow {
 
 export async function listKiosks(actor: Actor, eventId: string, now = new Date()): Promise<KioskRow[]> {
   requireManager(actor);
+  if (!canSeeEvent(actor, eventId)) throw notFound("Event");
   const kiosks = await prisma().kiosk.findMany({
     where: { eventId },
     orderBy: { createdAt: "asc" },
@@ -103,6 +104,7 @@ async function validate(eventId: string, input: KioskInput) {
 
 export async function saveKiosk(actor: Actor, eventId: string, kioskId: string | null, input: KioskInput, ip?: string) {
   requireManager(actor);
+  if (!canSeeEvent(actor, eventId)) throw notFound("Event");
   const data = await validate(eventId, input);
   if (kioskId) {
     const before = await kioskOfEvent(eventId, kioskId);
@@ -122,6 +124,7 @@ export async function saveKiosk(actor: Actor, eventId: string, kioskId: string |
 /** Exit counting for the event (off by default): kiosks in exit mode then record check-outs. */
 export async function setCountsExits(actor: Actor, eventId: string, on: boolean, ip?: string) {
   requireManager(actor);
+  if (!canSeeEvent(actor, eventId)) throw notFound("Event");
   await prisma().$transaction(async (tx) => {
     await tx.event.update({ where: { id: eventId }, data: { countsExits: on } });
     await audit(actor, { action: "event.countsExits", entityType: "Event", entityId: eventId, eventId, after: { countsExits: on }, ip }, tx);
@@ -131,6 +134,7 @@ export async function setCountsExits(actor: Actor, eventId: string, on: boolean,
 /** Revokes every device token of the kiosk: the devices go back to their pairing screen. */
 export async function revokeKioskDevices(actor: Actor, eventId: string, kioskId: string, ip?: string): Promise<number> {
   requireManager(actor);
+  if (!canSeeEvent(actor, eventId)) throw notFound("Event");
   const k = await kioskOfEvent(eventId, kioskId);
   return prisma().$transaction(async (tx) => {
     const r = await tx.apiToken.updateMany({ where: { kioskId: k.id, revokedAt: null }, data: { revokedAt: new Date() } });
@@ -147,6 +151,7 @@ export function normalizePairCode(raw: string): string {
 /** A new one-time code (the kiosk's earlier unused codes stop working). Shown once; only its hash is kept. */
 export async function createPairingCode(actor: Actor, eventId: string, kioskId: string, now = new Date()) {
   requireManager(actor);
+  if (!canSeeEvent(actor, eventId)) throw notFound("Event");
   const k = await kioskOfEvent(eventId, kioskId);
   let code = "";
   for (let i = 0; i < PAIR_CODE_LENGTH; i++) code += PAIR_ALPHABET[randomInt(PAIR_ALPHABET.length)];
