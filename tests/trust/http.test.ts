@@ -119,7 +119,7 @@ describe("an XLSX zip bomb through the import page", () => {
     const cookie = await sessionCookie(app.url, exhibitor.email, exhibitor.password);
     const bomb = await makeXlsxBomb(100, { lie: true });
     const form = new FormData();
-    form.set("file", new Blob([bomb], { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }), "сотрудники.xlsx");
+    form.set("file", new Blob([new Uint8Array(bomb)], { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }), "сотрудники.xlsx");
 
     let uploading = true;
     const health: number[] = [];
