@@ -34,7 +34,9 @@ beforeAll(async () => {
   process.env.DATA_DIR ??= "tests/.tmp/audit-atomic";
   const { migrateJobs } = await import("../../app/utils/jobs.server");
   await migrateJobs(url);
-  await queryDb(url, `INSERT INTO "User" (id, email, name, role) VALUES ($1, 'manager@audit.example', 'Менеджер', 'manager')`, [manager.id]);
+  await queryDb(url, `INSERT INTO "User" (id, email, name, role) VALUES ($1, 'manager@audit.example', 'Менеджер', 'manager')`, [
+    manager.id,
+  ]);
   s = {
     events: await import("../../app/services/events.server"),
     exhibitors: await import("../../app/services/exhibitors.server"),
@@ -50,7 +52,12 @@ beforeAll(async () => {
     endsAt: "2030-07-10T17:00:00+05:00",
   });
   ids.event = ev.id;
-  const company = (name: string) => ({ name, city: "Екатеринбург", phones: ["+73432000000"], emails: [`info@${name.toLowerCase()}.example`] });
+  const company = (name: string) => ({
+    name,
+    city: "Екатеринбург",
+    phones: ["+73432000000"],
+    emails: [`info@${name.toLowerCase()}.example`],
+  });
   ids.a = (await s.exhibitors.createExhibitor(manager, ev.id, { company: company("Alpha"), stand: "A1", staffQuota: 5 })).id;
   ids.b = (await s.exhibitors.createExhibitor(manager, ev.id, { company: company("Beta"), stand: "B1", staffQuota: 5 })).id;
 });
@@ -68,7 +75,10 @@ describe("audited changes with the audit log failing", () => {
     } finally {
       await mendAudit();
     }
-    const ex = await one<{ lockedAt: Date | null; lockReason: string | null }>(`SELECT "lockedAt", "lockReason" FROM "Exhibitor" WHERE id = $1`, [ids.a]);
+    const ex = await one<{ lockedAt: Date | null; lockReason: string | null }>(
+      `SELECT "lockedAt", "lockReason" FROM "Exhibitor" WHERE id = $1`,
+      [ids.a],
+    );
     expect(ex).toEqual({ lockedAt: null, lockReason: null });
     expect(Number((await one<{ n: string }>(`SELECT count(*) AS n FROM "AuditLog"`)).n)).toBe(auditBefore);
   });
@@ -108,7 +118,9 @@ describe("audited changes with the audit log failing", () => {
     } finally {
       await mendAudit();
     }
-    expect((await one<{ deadlineOverride: Date | null }>(`SELECT "deadlineOverride" FROM "Exhibitor" WHERE id = $1`, [ids.b])).deadlineOverride).toBeNull();
+    expect(
+      (await one<{ deadlineOverride: Date | null }>(`SELECT "deadlineOverride" FROM "Exhibitor" WHERE id = $1`, [ids.b])).deadlineOverride,
+    ).toBeNull();
   });
 
   test("staff add, exhibitor and event edits, a new login, a kiosk: nothing is written", async () => {
@@ -120,14 +132,24 @@ describe("audited changes with the audit log failing", () => {
     const before = await counts();
     await breakAudit();
     try {
-      await expect(s.cabinet.addStaff(manager, ids.a, { lastName: "Иванов", firstName: "Иван", email: "ivanov@alpha.example" })).rejects.toThrow(DOWN);
+      await expect(
+        s.cabinet.addStaff(manager, ids.a, { lastName: "Иванов", firstName: "Иван", email: "ivanov@alpha.example" }),
+      ).rejects.toThrow(DOWN);
       await expect(s.exhibitors.updateExhibitor(manager, ids.a, { stand: "Z9" })).rejects.toThrow(DOWN);
       await expect(s.events.updateEvent(manager, ids.event, { name: "Другое" })).rejects.toThrow(DOWN);
       await expect(
-        s.events.createEvent(manager, { name: "Новое", venue: "Москва", timezone: "Europe/Moscow", startsAt: "2031-01-01T10:00:00+03:00", endsAt: "2031-01-02T10:00:00+03:00" }),
+        s.events.createEvent(manager, {
+          name: "Новое",
+          venue: "Москва",
+          timezone: "Europe/Moscow",
+          startsAt: "2031-01-01T10:00:00+03:00",
+          endsAt: "2031-01-02T10:00:00+03:00",
+        }),
       ).rejects.toThrow(DOWN);
       await expect(s.accounts.createCabinetAccount(manager, ids.a, { email: "boss@alpha.example", name: "Босс" })).rejects.toThrow(DOWN);
-      await expect(s.kiosk.saveKiosk(manager, ids.event, null, { name: "Вход 1", location: null, printerId: null, categories: [] })).rejects.toThrow(DOWN);
+      await expect(
+        s.kiosk.saveKiosk(manager, ids.event, null, { name: "Вход 1", location: null, printerId: null, categories: [] }),
+      ).rejects.toThrow(DOWN);
     } finally {
       await mendAudit();
     }

@@ -77,7 +77,8 @@ describe("CSRF: Origin must be this site, scheme included", () => {
   });
 
   test("behind a TLS proxy the scheme is APP_URL's, not the request's", () => {
-    const req = (origin: string) => ({ protocol: "http", get: (h: string) => ({ origin, host: "expo.example" })[h.toLowerCase() as "origin" | "host"] }) as never;
+    const req = (origin: string) =>
+      ({ protocol: "http", get: (h: string) => ({ origin, host: "expo.example" })[h.toLowerCase() as "origin" | "host"] }) as never;
     expect(sameOrigin(req("https://expo.example"), "https://expo.example")).toBe(true);
     expect(sameOrigin(req("http://expo.example"), "https://expo.example")).toBe(false);
     expect(sameOrigin(req("http://expo.example"), undefined)).toBe(true);
@@ -92,17 +93,35 @@ describe("a manager token pinned to one event", () => {
     const [own] = await queryDb<{ id: string }>(app.databaseUrl, `SELECT id FROM "Event" ORDER BY "createdAt" LIMIT 1`);
     const free = (await createApiToken({ role: "manager", name: "free manager" })).token;
     const pinned = (await createApiToken({ role: "manager", name: "pinned manager", eventId: own.id })).token;
-    const event = { name: "Другая выставка", venue: "Казань Экспо", timezone: "Europe/Moscow", startsAt: "2031-05-01T10:00:00+03:00", endsAt: "2031-05-03T18:00:00+03:00" };
+    const event = {
+      name: "Другая выставка",
+      venue: "Казань Экспо",
+      timezone: "Europe/Moscow",
+      startsAt: "2031-05-01T10:00:00+03:00",
+      endsAt: "2031-05-03T18:00:00+03:00",
+    };
 
     const made = await call("/api/v1/events", "POST", pinned, event);
     expect(made.status).toBe(403);
     const other = await call("/api/v1/events", "POST", free, event);
     expect(other.status).toBe(201);
-    const otherEx = await call(`/api/v1/events/${other.body.id}/exhibitors`, "POST", free, { company: { name: "Гамма" }, stand: "G1", staffQuota: 2 });
+    const otherEx = await call(`/api/v1/events/${other.body.id}/exhibitors`, "POST", free, {
+      company: { name: "Гамма" },
+      stand: "G1",
+      staffQuota: 2,
+    });
     expect(otherEx.status).toBe(201);
 
     expect((await call(`/api/v1/events/${other.body.id}`, "PATCH", pinned, { name: "Захвачено" })).status).toBe(404);
-    expect((await call(`/api/v1/events/${other.body.id}/exhibitors`, "POST", pinned, { company: { name: "Дельта" }, stand: "D1", staffQuota: 1 })).status).toBe(404);
+    expect(
+      (
+        await call(`/api/v1/events/${other.body.id}/exhibitors`, "POST", pinned, {
+          company: { name: "Дельта" },
+          stand: "D1",
+          staffQuota: 1,
+        })
+      ).status,
+    ).toBe(404);
     expect((await call(`/api/v1/exhibitors/${otherEx.body.id}/lock`, "POST", pinned, { reason: "x" })).status).toBe(404);
     expect((await call(`/api/v1/exhibitors/${otherEx.body.id}`, "GET", pinned)).status).toBe(404);
     const list = await call("/api/v1/events", "GET", pinned);
@@ -119,7 +138,11 @@ describe("an XLSX zip bomb through the import page", () => {
     const cookie = await sessionCookie(app.url, exhibitor.email, exhibitor.password);
     const bomb = await makeXlsxBomb(100, { lie: true });
     const form = new FormData();
-    form.set("file", new Blob([new Uint8Array(bomb)], { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }), "сотрудники.xlsx");
+    form.set(
+      "file",
+      new Blob([new Uint8Array(bomb)], { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }),
+      "сотрудники.xlsx",
+    );
 
     let uploading = true;
     const health: number[] = [];
@@ -140,7 +163,9 @@ describe("an XLSX zip bomb through the import page", () => {
     await poll;
 
     expect(res.status).toBe(200);
-    expect(html).toMatch(/<p class="field-error" id="file-error"[^>]*>Файл слишком большой: в нём больше 24 МБ данных\. Разделите его на несколько файлов\.<\/p>/);
+    expect(html).toMatch(
+      /<p class="field-error" id="file-error"[^>]*>Файл слишком большой: в нём больше 24 МБ данных\. Разделите его на несколько файлов\.<\/p>/,
+    );
     expect(took).toBeLessThan(10_000);
     expect(health.length).toBeGreaterThan(0);
     expect(Math.max(...health)).toBeLessThan(1_000);

@@ -29,7 +29,10 @@ beforeAll(async () => {
   const passwordHash = await auth.hashPassword(PASSWORD);
   await queryDb(url, `INSERT INTO "User" (email, name, role, "passwordHash") VALUES ($1, 'Пробный', 'manager', $2)`, [EMAIL, passwordHash]);
   for (const who of [...Array.from({ length: 30 }, (_, i) => `other${i}`), "seq", "lock", "link1", "link2"])
-    await queryDb(url, `INSERT INTO "User" (email, name, role, "passwordHash") VALUES ($1, 'Другой', 'manager', $2)`, [`${who}@expo.example`, passwordHash]);
+    await queryDb(url, `INSERT INTO "User" (email, name, role, "passwordHash") VALUES ($1, 'Другой', 'manager', $2)`, [
+      `${who}@expo.example`,
+      passwordHash,
+    ]);
 });
 afterAll(async () => {
   const { closeDb } = await import("../../app/utils/db.server");
@@ -56,7 +59,9 @@ describe("login throttling under parallel attempts", () => {
 
   test("30 parallel guesses from one address at 30 accounts: at most 20 are verified", async () => {
     verified.count = 0;
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => auth.attemptLogin(`other${i}@expo.example`, "wrong", "203.0.113.9")));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => auth.attemptLogin(`other${i}@expo.example`, "wrong", "203.0.113.9")),
+    );
     expect(verified.count).toBeLessThanOrEqual(auth.THROTTLE.ipFailures);
     expect(results.filter((r) => !r.ok && r.reason === "locked").length).toBeGreaterThanOrEqual(30 - auth.THROTTLE.ipFailures);
     // Other addresses are not affected.
@@ -68,7 +73,10 @@ describe("login throttling under parallel attempts", () => {
     const ip = "192.0.2.50";
     for (let i = 0; i < 4; i++) expect(await auth.attemptLogin(email, `bad-${i}`, ip)).toMatchObject({ ok: false, reason: "invalid" });
     expect(await auth.attemptLogin(email, PASSWORD, ip)).toMatchObject({ ok: true });
-    const rows = await queryDb<{ key: string; failures: number }>(url, `SELECT key, failures FROM "LoginThrottle" WHERE key IN ($1, $2)`, [`account:${email}`, `ip:${ip}`]);
+    const rows = await queryDb<{ key: string; failures: number }>(url, `SELECT key, failures FROM "LoginThrottle" WHERE key IN ($1, $2)`, [
+      `account:${email}`,
+      `ip:${ip}`,
+    ]);
     expect(rows).toEqual([{ key: `ip:${ip}`, failures: 4 }]);
   });
 
@@ -101,8 +109,12 @@ describe("set-password links", () => {
     const [{ id: userId }] = await queryDb<{ id: string }>(url, `SELECT id FROM "User" WHERE email = 'link2@expo.example'`);
     await sendPasswordLink(userId);
     await sendPasswordLink(userId);
-    const links = await queryDb<{ link: string }>(url, `SELECT j.payload->>'link' AS link FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-       WHERE t.identifier = 'send-mail' AND j.payload->>'userId' = $1 ORDER BY j.id`, [userId]);
+    const links = await queryDb<{ link: string }>(
+      url,
+      `SELECT j.payload->>'link' AS link FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+       WHERE t.identifier = 'send-mail' AND j.payload->>'userId' = $1 ORDER BY j.id`,
+      [userId],
+    );
     expect(links).toHaveLength(2);
     const token = (l: string) => l.replace(/^.*\/set-password\//, "");
     expect(await auth.findPasswordToken(token(links[0].link))).toBeNull();

@@ -19,7 +19,8 @@ export interface ZipLimits {
 type Entry = { name: string; method: number; compressedSize: number; uncompressedSize: number; localOffset: number };
 
 const MB = 1024 * 1024;
-const refuseSize = (limit: number) => new ImportFileError("too_large", "more uncompressed data than allowed", { limit: Math.round(limit / MB) });
+const refuseSize = (limit: number) =>
+  new ImportFileError("too_large", "more uncompressed data than allowed", { limit: Math.round(limit / MB) });
 const refuseRows = (limit: number) => new ImportFileError("too_many_rows", "more worksheet rows than allowed", { limit });
 const unreadable = (why: string) => new ImportFileError("unreadable", `XLSX zip: ${why}`);
 
