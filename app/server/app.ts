@@ -32,7 +32,8 @@ export async function createApp(buildDir = path.resolve(process.env.BUILD_DIR ??
   app.use(
     pinoHttp({
       logger: logger(),
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
+      // Requests are logged at debug: the console stays quiet unless LOG_LEVEL=debug; failures still show.
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "debug"),
       serializers: { req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url.replace(/(set-password\/|\/my\/)[^/?]+/, "$1***") }), res: (r: { statusCode: number }) => ({ status: r.statusCode }) },
     }),
   );

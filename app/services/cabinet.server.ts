@@ -21,7 +21,9 @@ type ExhibitorFull = Prisma.ExhibitorGetPayload<{ include: typeof exhibitorInclu
 export function editState(ex: ExhibitorFull, now = new Date()): EditState {
   const lockedBy = ex.lockedAt ? ex : ex.parent?.lockedAt ? ex.parent : null;
   const deadline = ex.deadlineOverride ?? ex.event.editDeadline ?? null;
-  if (lockedBy) return { editable: false, reason: "cabinet_locked", deadline, lockReason: lockedBy.lockReason };
+  // A parent's lock reason is the manager's note to the parent (it may be about payment): a
+  // sub-exhibitor learns only that the cabinet is locked.
+  if (lockedBy) return { editable: false, reason: "cabinet_locked", deadline, lockReason: lockedBy === ex ? ex.lockReason : null };
   if (deadline && now >= deadline) return { editable: false, reason: "edit_deadline_passed", deadline, lockReason: null };
   return { editable: true, reason: null, deadline, lockReason: null };
 }
