@@ -4,7 +4,7 @@ import { prisma } from "~/utils/db.server";
 import { audit } from "~/utils/audit.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { enqueue } from "~/utils/jobs.server";
-import { isManager, requireExhibitorRead, requireExhibitorWrite, requireManager, type Actor } from "~/utils/permissions.server";
+import { canSeeEvent, isManager, requireExhibitorRead, requireExhibitorWrite, requireManager, type Actor } from "~/utils/permissions.server";
 import { normalizeEmail } from "~/utils/validators";
 import { enqueueMail } from "./mail.server";
 
@@ -136,9 +136,9 @@ export async function addStaff(actor: Actor, exhibitorId: string, input: StaffIn
     await enqueueCrm(tx, "person", person.id);
     await enqueueCrm(tx, "registration", reg.id);
     await enqueueMail({ kind: "invitation", registrationId: reg.id }, txQueue(tx));
+    await audit(actor, { action: "staff.add", entityType: "Registration", entityId: reg.id, eventId: ex.eventId, exhibitorId: ex.id, after: serializeStaff(reg), ip: opts.ip }, tx);
     return reg;
   });
-  await audit(actor, { action: "staff.add", entityType: "Registration", entityId: reg.id, eventId: ex.eventId, exhibitorId: ex.id, after: serializeStaff(reg), ip: opts.ip });
   return reg;
 }
 
@@ -199,9 +199,10 @@ export async function updateStaff(actor: Actor, exhibitorId: string, staffId: st
       },
     });
     await enqueueCrm(tx, "person", reg.personId);
-    return tx.registration.update({ where: { id: reg.id }, data: { updatedAt: new Date() }, include: { person: true } });
+    const updated = await tx.registration.update({ where: { id: reg.id }, data: { updatedAt: new Date() }, include: { person: true } });
+    await audit(actor, { action: "staff.update", entityType: "Registration", entityId: reg.id, eventId: ex.eventId, exhibitorId: ex.id, before: serializeStaff(reg), after: serializeStaff(updated), ip: opts.ip }, tx);
+    return updated;
   });
-  await audit(actor, { action: "staff.update", entityType: "Registration", entityId: reg.id, eventId: ex.eventId, exhibitorId: ex.id, before: serializeStaff(reg), after: serializeStaff(updated), ip: opts.ip });
   return updated;
 }
 
@@ -210,42 +211,58 @@ export async function removeStaff(actor: Actor, exhibitorId: string, staffId: st
   await prisma().$transaction(async (tx) => {
     await tx.registration.update({ where: { id: reg.id }, data: { status: "cancelled" } });
     await enqueueCrm(tx, "registration", reg.id);
+    await audit(actor, { action: "staff.remove", entityType: "Registration", entityId: reg.id, eventId: ex.eventId, exhibitorId: ex.id, before: serializeStaff(reg), ip: opts.ip }, tx);
   });
-  await audit(actor, { action: "staff.remove", entityType: "Registration", entityId: reg.id, eventId: ex.eventId, exhibitorId: ex.id, before: serializeStaff(reg), ip: opts.ip });
 }
 
 // --- lock and deadline ----------------------------------------------------------------------
 
+// Each change and its audit entry commit in one transaction: a failing audit write leaves nothing changed.
+
+async function setLock(tx: Tx, actor: Actor, ex: ExhibitorFull, lock: boolean, reason: string, ip?: string) {
+  const updated = await tx.exhibitor.update({
+    where: { id: ex.id },
+    data: lock ? { lockedAt: new Date(), lockReason: reason, lockedById: actor.type === "user" ? actor.id : null } : { lockedAt: null, lockReason: null, lockedById: null },
+  });
+  const entry = lock
+    ? { action: "cabinet.lock", before: { locked: !!ex.lockedAt }, after: { locked: true, reason } }
+    : { action: "cabinet.unlock", before: { locked: !!ex.lockedAt, reason: ex.lockReason }, after: { locked: false } };
+  await audit(actor, { ...entry, entityType: "Exhibitor", entityId: ex.id, eventId: ex.eventId, exhibitorId: ex.id, ip }, tx);
+  return updated;
+}
+
 export async function lockExhibitor(actor: Actor, exhibitorId: string, reason: string, ip?: string) {
   requireManager(actor);
   const ex = await loadExhibitor(actor, exhibitorId);
-  const updated = await prisma().exhibitor.update({ where: { id: ex.id }, data: { lockedAt: new Date(), lockReason: reason, lockedById: actor.type === "user" ? actor.id : null } });
-  await audit(actor, { action: "cabinet.lock", entityType: "Exhibitor", entityId: ex.id, eventId: ex.eventId, exhibitorId: ex.id, before: { locked: !!ex.lockedAt }, after: { locked: true, reason }, ip });
-  return updated;
+  return prisma().$transaction((tx) => setLock(tx, actor, ex, true, reason, ip));
 }
 
 export async function unlockExhibitor(actor: Actor, exhibitorId: string, ip?: string) {
   requireManager(actor);
   const ex = await loadExhibitor(actor, exhibitorId);
-  const updated = await prisma().exhibitor.update({ where: { id: ex.id }, data: { lockedAt: null, lockReason: null, lockedById: null } });
-  await audit(actor, { action: "cabinet.unlock", entityType: "Exhibitor", entityId: ex.id, eventId: ex.eventId, exhibitorId: ex.id, before: { locked: !!ex.lockedAt, reason: ex.lockReason }, after: { locked: false }, ip });
-  return updated;
+  return prisma().$transaction((tx) => setLock(tx, actor, ex, false, "", ip));
 }
 
+/** All of the event's cabinets in one transaction: every one changes with its audit entry, or none does. */
 export async function lockAllOfEvent(actor: Actor, eventId: string, lock: boolean, reason: string | null, ip?: string) {
   requireManager(actor);
-  const exhibitors = await prisma().exhibitor.findMany({ where: { eventId }, select: { id: true } });
-  for (const e of exhibitors) {
-    if (lock) await lockExhibitor(actor, e.id, reason ?? "", ip);
-    else await unlockExhibitor(actor, e.id, ip);
-  }
+  if (!canSeeEvent(actor, eventId)) throw notFound("Event");
+  const exhibitors = await prisma().exhibitor.findMany({ where: { eventId }, include: exhibitorInclude });
+  await prisma().$transaction(
+    async (tx) => {
+      for (const ex of exhibitors) await setLock(tx, actor, ex, lock, reason ?? "", ip);
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
   return exhibitors.length;
 }
 
 export async function setDeadlineOverride(actor: Actor, exhibitorId: string, deadline: Date | null, ip?: string) {
   requireManager(actor);
   const ex = await loadExhibitor(actor, exhibitorId);
-  const updated = await prisma().exhibitor.update({ where: { id: ex.id }, data: { deadlineOverride: deadline } });
-  await audit(actor, { action: "cabinet.deadline", entityType: "Exhibitor", entityId: ex.id, eventId: ex.eventId, exhibitorId: ex.id, before: { deadlineOverride: ex.deadlineOverride }, after: { deadlineOverride: deadline }, ip });
-  return updated;
+  return prisma().$transaction(async (tx) => {
+    const updated = await tx.exhibitor.update({ where: { id: ex.id }, data: { deadlineOverride: deadline } });
+    await audit(actor, { action: "cabinet.deadline", entityType: "Exhibitor", entityId: ex.id, eventId: ex.eventId, exhibitorId: ex.id, before: { deadlineOverride: ex.deadlineOverride }, after: { deadlineOverride: deadline }, ip }, tx);
+    return updated;
+  });
 }

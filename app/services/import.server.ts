@@ -119,11 +119,11 @@ export async function commitImport(actor: Actor, exhibitorId: string, id: string
             );
       // The jobs commit with the rows (transactional outbox).
       await enqueueMany(importJobs(created, update.map((u) => u.personId)), { query: (sql: string, params: unknown[]) => tx.$executeRawUnsafe(sql, ...params) } as never);
+      await audit(actor, { action: "staff.import", entityType: "Exhibitor", entityId: ex.id, eventId: ex.eventId, exhibitorId: ex.id, after: { file: preview.filename, created: created.length, updated: update.length, skipped, errors: preview.errors.length }, ip }, tx);
       return created;
     },
     { timeout: 300_000, maxWait: 30_000 },
   );
-  await audit(actor, { action: "staff.import", entityType: "Exhibitor", entityId: ex.id, eventId: ex.eventId, exhibitorId: ex.id, after: { file: preview.filename, created: created.length, updated: update.length, skipped, errors: preview.errors.length }, ip });
   return { created: created.length, updated: update.length, skipped, errors: new Set(preview.errors.map((e) => e.rowNumber)).size };
 }
 

@@ -77,17 +77,13 @@ export async function walkIn(kiosk: KioskContext, actor: Actor, input: WalkIn, i
     await enqueueCrm(tx, "registration", id);
     // With an email the guest gets the usual invitation (their QR and self-service link).
     if (email) await enqueueMail({ kind: "invitation", registrationId: id, manageUrl: manageUrl({ id, eventId: kiosk.eventId, codeSecret }) }, txQueue(tx));
+    await audit(
+      actor,
+      { action: "registration.create", entityType: "Registration", entityId: id, eventId: kiosk.eventId, after: { category: input.category, status: "confirmed", source: "kiosk", kioskId: kiosk.id }, ip },
+      tx,
+    );
     return { id, created: true };
   });
-  if (made.created)
-    await audit(actor, {
-      action: "registration.create",
-      entityType: "Registration",
-      entityId: made.id,
-      eventId: kiosk.eventId,
-      after: { category: input.category, status: "confirmed", source: "kiosk", kioskId: kiosk.id },
-      ip,
-    });
   // A walk-in queued offline is checked in at the time it happened (earliest scan wins).
   return checkIn(kiosk, { registrationId: made.id, clientId: input.clientId, print: input.print, scannedAt: input.scannedAt }, { offline: !!input.scannedAt });
 }

@@ -192,6 +192,11 @@ export async function registerAttendee(eventId: string, input: RegistrationInput
           { kind: "invitation", registrationId: id, manageUrl: manageUrl({ id, eventId: event.id, codeSecret }) },
           txQueue(tx),
         );
+      await audit(
+        channel.actor,
+        { action: "registration.create", entityType: "Registration", entityId: id, eventId: event.id, after: { category, status, source: channel.source, email }, ip: channel.ip },
+        tx,
+      );
       return { id, status, duplicate: false, codeSecret };
     });
   } catch (err) {
@@ -213,14 +218,9 @@ export async function registerAttendee(eventId: string, input: RegistrationInput
       invitationResent = true;
     }
   }
-  await audit(channel.actor, {
-    action: outcome.duplicate ? "registration.duplicate" : "registration.create",
-    entityType: "Registration",
-    entityId: outcome.id,
-    eventId: event.id,
-    after: outcome.duplicate ? { invitationResent } : { category, status: outcome.status, source: channel.source, email },
-    ip: channel.ip,
-  });
+  // A new registration's entry was written with it; a repeated one changes nothing but is noted.
+  if (outcome.duplicate)
+    await audit(channel.actor, { action: "registration.duplicate", entityType: "Registration", entityId: outcome.id, eventId: event.id, after: { invitationResent }, ip: channel.ip });
   return { discarded: false, id: outcome.id, status: outcome.status, duplicate: outcome.duplicate, invitationResent, email };
 }
 
@@ -328,16 +328,12 @@ async function decide(actor: Actor | null, id: string, to: "confirmed" | "reject
     await enqueueCrm(tx, "registration", reg.id);
     if (to === "confirmed") await enqueueMail({ kind: "invitation", registrationId: reg.id, manageUrl: manageUrl(reg) }, txQueue(tx));
     else await enqueueMail({ kind: "rejection", registrationId: reg.id }, txQueue(tx));
+    await audit(
+      actor,
+      { action: to === "confirmed" ? "registration.approve" : "registration.reject", entityType: "Registration", entityId: reg.id, eventId: reg.eventId, before: { status: reg.status }, after: { status: to, ...(reason ? { reason } : {}) }, ip },
+      tx,
+    );
     return tx.registration.findUniqueOrThrow({ where: { id: reg.id }, include: detailInclude });
-  });
-  await audit(actor, {
-    action: to === "confirmed" ? "registration.approve" : "registration.reject",
-    entityType: "Registration",
-    entityId: reg.id,
-    eventId: reg.eventId,
-    before: { status: reg.status },
-    after: { status: to, ...(reason ? { reason } : {}) },
-    ip,
   });
   return serializeRegistration(updated);
 }
@@ -375,15 +371,7 @@ export async function updatePhoneByToken(eventId: string, token: string, phoneIn
     // This registration's own contact row only (Registration.personId is unique).
     await tx.person.update({ where: { id: reg.personId }, data: { phone } });
     await enqueueCrm(tx, "person", reg.personId);
-  });
-  await audit(null, {
-    action: "registration.self.phone",
-    entityType: "Registration",
-    entityId: reg.id,
-    eventId: reg.eventId,
-    before: { phone: reg.person.phone },
-    after: { phone },
-    ip,
+    await audit(null, { action: "registration.self.phone", entityType: "Registration", entityId: reg.id, eventId: reg.eventId, before: { phone: reg.person.phone }, after: { phone }, ip }, tx);
   });
   return phone;
 }
@@ -398,14 +386,6 @@ export async function cancelByToken(eventId: string, token: string, ip?: string)
     });
     if (done.count === 0) throw new HttpError(409, "invalid_state", "This registration cannot be cancelled.");
     await enqueueCrm(tx, "registration", reg.id);
-  });
-  await audit(null, {
-    action: "registration.self.cancel",
-    entityType: "Registration",
-    entityId: reg.id,
-    eventId: reg.eventId,
-    before: { status: reg.status },
-    after: { status: "cancelled" },
-    ip,
+    await audit(null, { action: "registration.self.cancel", entityType: "Registration", entityId: reg.id, eventId: reg.eventId, before: { status: reg.status }, after: { status: "cancelled" }, ip }, tx);
   });
 }
