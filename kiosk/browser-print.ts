@@ -54,7 +54,8 @@ export async function printBadgeImage(imageUrl: string, token: string, opts: { t
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no afterprint within ${Math.round((opts.timeoutMs ?? AFTERPRINT_TIMEOUT_MS) / 1000)} s`)), opts.timeoutMs ?? AFTERPRINT_TIMEOUT_MS);
-      const fail = (err: unknown) => (clearTimeout(timer), reject(err instanceof Error ? err : new Error(String(err))));
+      // An error thrown in the frame is of the frame's realm: not `instanceof Error` here.
+      const fail = (err: unknown) => (clearTimeout(timer), reject(new Error((err as { message?: string })?.message ?? String(err))));
       frame.onload = () => {
         const win = frame.contentWindow;
         const img = frame.contentDocument?.querySelector("img");

@@ -63,6 +63,9 @@ export function FailedBadges({ t, api, printerId, printers, tick }: { t: T; api:
   }, [api, printerId]);
   useEffect(() => void load(), [load, tick]);
   useEffect(() => onBrowserPrint((s) => s.state === "failed" && void load()), [load]);
+  useEffect(() => {
+    if (!failed.length) setOpen(false);
+  }, [failed.length]);
 
   const act = async (f: Failed, how: { move?: string }) => {
     setBusy(f.job.id);
