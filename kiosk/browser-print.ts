@@ -53,7 +53,10 @@ export async function printBadgeImage(imageUrl: string, token: string, opts: { t
   };
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no afterprint within ${Math.round((opts.timeoutMs ?? AFTERPRINT_TIMEOUT_MS) / 1000)} s`)), opts.timeoutMs ?? AFTERPRINT_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`no afterprint within ${Math.round((opts.timeoutMs ?? AFTERPRINT_TIMEOUT_MS) / 1000)} s`)),
+        opts.timeoutMs ?? AFTERPRINT_TIMEOUT_MS,
+      );
       // An error thrown in the frame is of the frame's realm: not `instanceof Error` here.
       const fail = (err: unknown) => (clearTimeout(timer), reject(new Error((err as { message?: string })?.message ?? String(err))));
       frame.onload = () => {

@@ -23,7 +23,11 @@ export function PrinterPill({ t, printer }: { t: T; printer: PrinterState }) {
       data-ok={health.ok ? "1" : "0"}
       title={[health.message, ...health.reasons, printer.lastError].filter(Boolean).join("; ")}
     >
-      {health.ok ? t("kiosk.printerOk", { name: printer.printer.name }) : why ? t("kiosk.printerReason", { name: printer.printer.name, reason: why }) : t("kiosk.printerProblem", { name: printer.printer.name })}
+      {health.ok
+        ? t("kiosk.printerOk", { name: printer.printer.name })
+        : why
+          ? t("kiosk.printerReason", { name: printer.printer.name, reason: why })
+          : t("kiosk.printerProblem", { name: printer.printer.name })}
     </span>
   );
 }
@@ -34,8 +38,15 @@ export function BrowserPrintPill({ t }: { t: T }) {
   useEffect(() => onBrowserPrint(setLast), []);
   if (!last) return null;
   return (
-    <span className={last.state === "failed" ? "pill bad" : last.state === "printed" ? "pill ok" : "pill"} data-testid="kiosk-print-state" data-state={last.state} data-job={last.jobId}>
-      {last.state === "failed" ? t("kiosk.print.failed", { error: last.error ?? "" }) : t(last.state === "printed" ? "kiosk.print.printed" : "kiosk.print.sent")}
+    <span
+      className={last.state === "failed" ? "pill bad" : last.state === "printed" ? "pill ok" : "pill"}
+      data-testid="kiosk-print-state"
+      data-state={last.state}
+      data-job={last.jobId}
+    >
+      {last.state === "failed"
+        ? t("kiosk.print.failed", { error: last.error ?? "" })
+        : t(last.state === "printed" ? "kiosk.print.printed" : "kiosk.print.sent")}
     </span>
   );
 }
@@ -44,7 +55,19 @@ type Failed = { job: PrintJob; name: string };
 const HOUR = 3_600_000;
 
 /** Failed badges of the last hour on this kiosk's printer that nobody reprinted or moved yet. */
-export function FailedBadges({ t, api, printerId, printers, tick }: { t: T; api: Api; printerId: string | null | undefined; printers: PrinterRef[]; tick: number }) {
+export function FailedBadges({
+  t,
+  api,
+  printerId,
+  printers,
+  tick,
+}: {
+  t: T;
+  api: Api;
+  printerId: string | null | undefined;
+  printers: PrinterRef[];
+  tick: number;
+}) {
   const [failed, setFailed] = useState<Failed[]>([]);
   const [open, setOpen] = useState(false);
   const [note, setNote] = useState<string | null>(null);
@@ -55,8 +78,12 @@ export function FailedBadges({ t, api, printerId, printers, tick }: { t: T; api:
     try {
       const { printJobs } = await api.printJobs(printerId);
       const redone = new Set(printJobs.map((j) => j.reprintOfId).filter(Boolean));
-      const list = printJobs.filter((j) => j.status === "failed" && !redone.has(j.id) && Date.now() - Date.parse(j.finishedAt ?? j.createdAt ?? "") < HOUR);
-      setFailed(await Promise.all(list.map(async (job) => ({ job, name: (await store.getRegistration(job.registrationId))?.name ?? "—" }))));
+      const list = printJobs.filter(
+        (j) => j.status === "failed" && !redone.has(j.id) && Date.now() - Date.parse(j.finishedAt ?? j.createdAt ?? "") < HOUR,
+      );
+      setFailed(
+        await Promise.all(list.map(async (job) => ({ job, name: (await store.getRegistration(job.registrationId))?.name ?? "—" }))),
+      );
     } catch {
       // offline: keep what we had
     }
@@ -111,7 +138,14 @@ export function FailedBadges({ t, api, printerId, printers, tick }: { t: T; api:
                   {t("kiosk.retryPrint")}
                 </button>
                 {others.map((p) => (
-                  <button key={p.id} type="button" disabled={busy === f.job.id} data-testid="kiosk-move" data-printer={p.id} onClick={() => act(f, { move: p.id })}>
+                  <button
+                    key={p.id}
+                    type="button"
+                    disabled={busy === f.job.id}
+                    data-testid="kiosk-move"
+                    data-printer={p.id}
+                    onClick={() => act(f, { move: p.id })}
+                  >
                     {t("kiosk.moveTo", { printer: p.name })}
                   </button>
                 ))}

@@ -74,7 +74,21 @@ export function printerReasons(health: { ok: boolean; state: string; reasons: st
     else if (/stopped/.test(health.state)) add("paused", health.state);
     else add("other", health.state);
   }
-  const order: ReasonCode[] = ["offline", "mediaEmpty", "mediaJam", "coverOpen", "headOpen", "ribbonOut", "tonerEmpty", "paused", "notAccepting", "temperature", "other", "mediaLow", "tonerLow"];
+  const order: ReasonCode[] = [
+    "offline",
+    "mediaEmpty",
+    "mediaJam",
+    "coverOpen",
+    "headOpen",
+    "ribbonOut",
+    "tonerEmpty",
+    "paused",
+    "notAccepting",
+    "temperature",
+    "other",
+    "mediaLow",
+    "tonerLow",
+  ];
   return out.sort((a, b) => order.indexOf(a.code) - order.indexOf(b.code));
 }
 

@@ -8,8 +8,8 @@ import { printJobPng } from "~/services/print.server";
 // an iframe crashed the page (issue #12). Fetching it marks a browser printer's job sent.
 const methods: Methods = {
   GET: async (ctx) => {
-    const { job } = await printJobForActor(ctx.requireActor(), ctx.params.id ?? "");
-    const { png, widthMm, heightMm } = await printJobPng(job);
+    const { job, kiosk } = await printJobForActor(ctx.requireActor(), ctx.params.id ?? "");
+    const { png, widthMm, heightMm } = await printJobPng(job, { byKiosk: kiosk !== null });
     return new Response(new Uint8Array(png), {
       headers: {
         "content-type": "image/png",

@@ -450,7 +450,10 @@ export async function reprint(
 }
 
 /** The PDF of a print job and its page size; a browser printer's queued job becomes `sent`. */
-export async function printJobDocument(job: { id: string; registrationId: string; printerId: string | null }): Promise<{ pdf: Buffer; widthMm: number; heightMm: number }> {
+export async function printJobDocument(
+  job: { id: string; registrationId: string; printerId: string | null },
+  opts: { byKiosk?: boolean } = {},
+): Promise<{ pdf: Buffer; widthMm: number; heightMm: number }> {
   const printer = job.printerId ? await loadPrinter(job.printerId) : null;
   const src = await loadBadgeSource(job.registrationId);
   if (!src) throw notFoundPrintJob();
@@ -458,7 +461,8 @@ export async function printJobDocument(job: { id: string; registrationId: string
   const template = await badgeTemplateFor(printer && printer.driver !== "raw_tcp" ? printer : null, src);
   const pdf = (await renderBadge(await badgeDataFor(src), template, "pdf")).pdf!;
   // Fetching is not printing (issue #12): the kiosk reports printed or failed (reportBrowserPrint).
-  if (printer?.driver === "browser") {
+  // A manager looking at the PDF does not send it anywhere.
+  if (printer?.driver === "browser" && opts.byKiosk !== false) {
     await pool().query(
       `UPDATE "PrintJob" SET "status" = 'sent', "attempts" = "attempts" + 1, "startedAt" = now(), "error" = NULL
        WHERE "id" = $1 AND "status" = 'queued'`,
@@ -469,16 +473,19 @@ export async function printJobDocument(job: { id: string; registrationId: string
 }
 
 /** The PDF of a print job (see printJobDocument). */
-export async function printJobPdf(job: { id: string; registrationId: string; printerId: string | null }): Promise<Buffer> {
-  return (await printJobDocument(job)).pdf;
+export async function printJobPdf(job: { id: string; registrationId: string; printerId: string | null }, opts: { byKiosk?: boolean } = {}): Promise<Buffer> {
+  return (await printJobDocument(job, opts)).pdf;
 }
 
 /** Resolution of the PNG the kiosk prints: 300 dpi (labels print at 203 or 300). */
 export const BROWSER_PRINT_DPI = 300;
 
 /** The badge as PNG (first page) for the kiosk's HTML print frame, with its page size in mm. */
-export async function printJobPng(job: { id: string; registrationId: string; printerId: string | null }): Promise<{ png: Buffer; widthMm: number; heightMm: number }> {
-  const doc = await printJobDocument(job);
+export async function printJobPng(
+  job: { id: string; registrationId: string; printerId: string | null },
+  opts: { byKiosk?: boolean } = {},
+): Promise<{ png: Buffer; widthMm: number; heightMm: number }> {
+  const doc = await printJobDocument(job, opts);
   return { png: await pdfToPng(doc.pdf, { dpi: BROWSER_PRINT_DPI }), widthMm: doc.widthMm, heightMm: doc.heightMm };
 }
 

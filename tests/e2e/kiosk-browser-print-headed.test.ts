@@ -31,7 +31,11 @@ const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = [])
 export function saveAsPdfProfile(dir: string, outDir: string) {
   mkdirSync(path.join(dir, "Default"), { recursive: true });
   mkdirSync(outDir, { recursive: true });
-  const appState = { version: 2, recentDestinations: [{ id: "Save as PDF", origin: "local", account: "" }], selectedDestinationId: "Save as PDF" };
+  const appState = {
+    version: 2,
+    recentDestinations: [{ id: "Save as PDF", origin: "local", account: "" }],
+    selectedDestinationId: "Save as PDF",
+  };
   writeFileSync(
     path.join(dir, "Default", "Preferences"),
     JSON.stringify({
@@ -48,7 +52,9 @@ beforeAll(async () => {
   const { prisma } = await import("../../app/utils/db.server");
   const { createApiToken } = await import("../../app/utils/api-tokens.server");
   const event = await prisma().event.findFirstOrThrow();
-  const printer = await prisma().printer.create({ data: { eventId: event.id, name: "Принтер стойки", driver: "browser", address: "default" } });
+  const printer = await prisma().printer.create({
+    data: { eventId: event.id, name: "Принтер стойки", driver: "browser", address: "default" },
+  });
   const kiosk = await prisma().kiosk.create({ data: { eventId: event.id, name: "Стойка 5", defaultPrinterId: printer.id } });
   token = (await createApiToken({ role: "kiosk", name: "headed print", kioskId: kiosk.id, eventId: event.id })).token;
 
@@ -100,7 +106,11 @@ test("a browser-printer badge prints silently in headed Chromium, the page lives
   await expect(page.textContent("[data-testid=kiosk-print-state]")).resolves.toBe("Бейдж напечатан");
   expect(await jobOf("Кузнецова")).toMatchObject({ status: "done", error: null });
   // What Chromium printed: a one-page PDF ("Save as PDF" destination).
-  const files = await waitFor("printed file", async () => (existsSync(outDir) && readdirSync(outDir).filter((f) => f.endsWith(".pdf")).length ? readdirSync(outDir) : null), 20_000);
+  const files = await waitFor(
+    "printed file",
+    async () => (existsSync(outDir) && readdirSync(outDir).filter((f) => f.endsWith(".pdf")).length ? readdirSync(outDir) : null),
+    20_000,
+  );
   expect(readFileSync(path.join(outDir, files[0])).subarray(0, 5).toString()).toBe("%PDF-");
 
   // Still alive well after the print (it used to crash within 1-2 s): a later scan prints too.

@@ -28,9 +28,15 @@ beforeAll(async () => {
   const { prisma } = await import("../../app/utils/db.server");
   const { createApiToken } = await import("../../app/utils/api-tokens.server");
   const event = await prisma().event.findFirstOrThrow();
-  const printer = await prisma().printer.create({ data: { eventId: event.id, name: "Принтер стойки", driver: "browser", address: "default" } });
-  otherBrowserPrinterId = (await prisma().printer.create({ data: { eventId: event.id, name: "Стойка рядом", driver: "browser", address: "default" } })).id;
-  zebraPrinterId = (await prisma().printer.create({ data: { eventId: event.id, name: "Zebra", driver: "raw_tcp", address: "127.0.0.1:1" } })).id;
+  const printer = await prisma().printer.create({
+    data: { eventId: event.id, name: "Принтер стойки", driver: "browser", address: "default" },
+  });
+  otherBrowserPrinterId = (
+    await prisma().printer.create({ data: { eventId: event.id, name: "Стойка рядом", driver: "browser", address: "default" } })
+  ).id;
+  zebraPrinterId = (
+    await prisma().printer.create({ data: { eventId: event.id, name: "Zebra", driver: "raw_tcp", address: "127.0.0.1:1" } })
+  ).id;
   const kiosk = await prisma().kiosk.create({ data: { eventId: event.id, name: "Стойка 3", defaultPrinterId: printer.id } });
   token = (await createApiToken({ role: "kiosk", name: "browser print", kioskId: kiosk.id, eventId: event.id })).token;
   managerToken = (await createApiToken({ role: "manager", name: "m" })).token;
@@ -113,7 +119,9 @@ test("a failed badge moves to another printer of the event with one tap", async 
   await waitFor("job failed", async () => (await jobsOf("Васильева"))[0]?.status === "failed" || null);
   await page.evaluate(() => ((window as unknown as { __failPrint?: boolean }).__failPrint = false));
   await page.click("[data-testid=kiosk-failed-jobs]", { timeout: 15_000 });
-  await page.click(`[data-testid=kiosk-failed-job]:has-text("Васильева") [data-testid=kiosk-move][data-printer="${otherBrowserPrinterId}"]`);
+  await page.click(
+    `[data-testid=kiosk-failed-job]:has-text("Васильева") [data-testid=kiosk-move][data-printer="${otherBrowserPrinterId}"]`,
+  );
   await waitFor("moved and printed", async () => (await jobsOf("Васильева"))[0]?.status === "done" || null);
   expect(await jobsOf("Васильева")).toMatchObject([{ status: "done", source: "checkin", printerId: otherBrowserPrinterId, error: null }]);
 });
@@ -127,8 +135,13 @@ test("POST /print-jobs/{id}/result: only a browser printer's queued or sent job;
   const late = await call(`/api/v1/print-jobs/${job.id}/result`, "POST", token, { status: "failed", error: "x" });
   expect(late.status).toBe(409);
   expect(late.body.error.code).toBe("not_reportable");
-  const [reg] = await query<{ id: string }>(`SELECT r.id FROM "Registration" r JOIN "Person" p ON p.id = r."personId" WHERE p."lastName" = 'Смирнов'`);
-  const [zjob] = await query<{ id: string }>(`INSERT INTO "PrintJob" ("registrationId", "printerId", "format") VALUES ($1, $2, 'zpl') RETURNING id`, [reg.id, zebraPrinterId]);
+  const [reg] = await query<{ id: string }>(
+    `SELECT r.id FROM "Registration" r JOIN "Person" p ON p.id = r."personId" WHERE p."lastName" = 'Смирнов'`,
+  );
+  const [zjob] = await query<{ id: string }>(
+    `INSERT INTO "PrintJob" ("registrationId", "printerId", "format") VALUES ($1, $2, 'zpl') RETURNING id`,
+    [reg.id, zebraPrinterId],
+  );
   const zebra = await call(`/api/v1/print-jobs/${zjob.id}/result`, "POST", managerToken, { status: "printed" });
   expect(zebra.status).toBe(409);
   const bad = await call(`/api/v1/print-jobs/${job.id}/result`, "POST", token, { status: "maybe" });
