@@ -88,7 +88,10 @@ export function FailedBadges({
       // offline: keep what we had
     }
   }, [api, printerId]);
-  useEffect(() => void load(), [load, tick]);
+  // Every third status round (~10 s), and at once when this kiosk's browser failed a badge.
+  useEffect(() => {
+    if (tick % 3 === 0) void load();
+  }, [load, tick]);
   useEffect(() => onBrowserPrint((s) => s.state === "failed" && void load()), [load]);
   useEffect(() => {
     if (!failed.length) setOpen(false);

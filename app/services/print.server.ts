@@ -534,7 +534,7 @@ export async function printerStatus(printer: PrinterRow, opts: { timeoutMs?: num
     printerHealth(driverTarget(printer), { timeoutMs: opts.timeoutMs ?? 1500 }),
     pool().query<{ queued: number; printing: number; failedLastHour: number; lastError: string | null; lastDoneAt: Date | null }>(
       `SELECT count(*) FILTER (WHERE "status" = 'queued')::int AS "queued",
-              count(*) FILTER (WHERE "status" = 'printing')::int AS "printing",
+              count(*) FILTER (WHERE "status" IN ('printing', 'sent'))::int AS "printing",
               count(*) FILTER (WHERE "status" = 'failed' AND "finishedAt" > now() - interval '1 hour')::int AS "failedLastHour",
               (SELECT "error" FROM "PrintJob" WHERE "printerId" = $1 AND "error" IS NOT NULL ORDER BY "createdAt" DESC LIMIT 1) AS "lastError",
               max("finishedAt") FILTER (WHERE "status" = 'done') AS "lastDoneAt"
