@@ -40,7 +40,7 @@ async function login(page: Page) {
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("button[type=submit].primary")]);
 }
 
-test("a paused CUPS queue: the kiosk bar and the printers page say so in Russian and English", async () => {
+test("a paused CUPS queue: the kiosk bar and the printers page say so in Russian and English; a sent browser job too", async () => {
   const kioskPage = await (await browser.newContext({ locale: "ru-RU" })).newPage();
   await kioskPage.goto(app.url + "/kiosk");
   await kioskPage.click("text=Дополнительно: вставить токен киоска");
@@ -60,6 +60,32 @@ test("a paused CUPS queue: the kiosk bar and the printers page say so in Russian
     await login(page);
     await page.goto(`${app.url}/manage/events/${eventId}/printers`);
     expect(await page.textContent(`[data-printer-id="${printerId}"] [data-testid=printer-health]`)).toContain(want);
+    await page.context().close();
+  }
+
+  // A browser printer's badge the kiosk fetched and has not reported: "sent to the kiosk browser".
+  const { pool } = await import("../../app/utils/db.server");
+  const browserPrinter = (
+    await pool().query<{ id: string }>(
+      `INSERT INTO "Printer" ("eventId", "name", "driver", "address") VALUES ($1, 'Браузер', 'browser', 'default') RETURNING "id"`,
+      [eventId],
+    )
+  ).rows[0].id;
+  const sent = (
+    await pool().query<{ id: string }>(
+      `INSERT INTO "PrintJob" ("registrationId", "printerId", "format", "status", "attempts", "startedAt")
+       SELECT r."id", $2, 'pdf', 'sent', 1, now() FROM "Registration" r WHERE r."eventId" = $1 AND r."status" = 'confirmed' LIMIT 1 RETURNING "id"`,
+      [eventId, browserPrinter],
+    )
+  ).rows[0].id;
+  for (const [locale, want] of [
+    ["ru-RU", "отправлен в браузер киоска"],
+    ["en-US", "sent to the kiosk browser"],
+  ] as const) {
+    const page = await (await browser.newContext({ locale })).newPage();
+    await login(page);
+    await page.goto(`${app.url}/manage/events/${eventId}/printers`);
+    expect(await page.textContent(`[data-job-id="${sent}"] [data-testid=job-status]`)).toBe(want);
     await page.context().close();
   }
 
