@@ -2,8 +2,9 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useLocale, useT } from "~/i18n/react";
 import type { MessageKey } from "~/i18n";
 import { localDay } from "~/utils/event-days";
-import { createApi, OfflineError, type CheckInAnswer, type CheckOutAnswer, type ExitInfo, type PrinterState, type WalkInForm } from "./api";
+import { createApi, OfflineError, type CheckInAnswer, type CheckOutAnswer, type ExitInfo, type KioskStatusView, type PrinterState, type WalkInForm } from "./api";
 import { Pairing } from "./pairing";
+import { BrowserPrintPill, FailedBadges, PrinterPill } from "./print-bar";
 import { Reprint } from "./reprint";
 import { checkInOutcome, checkOutOutcome, dateWarning, errorOutcome, foreignOutcome, todayOf } from "./outcomes";
 import { searchPeople } from "./search";
@@ -66,6 +67,8 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
   const [serverCounts, setServerCounts] = useState<{ arrived: number; expected: number } | null>(null);
   const [arrived, setArrived] = useState(0);
   const [printer, setPrinter] = useState<PrinterState | null>(null);
+  const [printers, setPrinters] = useState<NonNullable<KioskStatusView["printers"]>>([]);
+  const [statusRound, setStatusRound] = useState(0);
   const [query, setQuery] = useState("");
   const [camera, setCamera] = useState(false);
   const [walkIn, setWalkIn] = useState(false);
@@ -182,6 +185,8 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
         setServerCounts({ arrived: st.arrivedToday, expected: st.expected });
         setArrived(0);
         if (st.printer) setPrinter(st.printer);
+        if (st.printers) setPrinters(st.printers);
+        setStatusRound(round);
         setOnline(true);
       } catch (err) {
         if (err instanceof OfflineError) setOnline(false);
@@ -318,16 +323,9 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
         <span className="pill" data-testid="kiosk-arrived">
           {t("kiosk.arrived", { arrived: arrivedShown, expected })}
         </span>
-        {printer && (
-          <span
-            className={printer.health.ok ? "pill ok" : "pill bad"}
-            data-testid="kiosk-printer"
-            data-ok={printer.health.ok ? "1" : "0"}
-            title={[printer.health.message, ...printer.health.reasons, printer.lastError].filter(Boolean).join("; ")}
-          >
-            {t(printer.health.ok ? "kiosk.printerOk" : "kiosk.printerProblem", { name: printer.printer.name })}
-          </span>
-        )}
+        {printer && <PrinterPill t={t} printer={printer} />}
+        <BrowserPrintPill t={t} />
+        <FailedBadges t={t} api={api} printerId={meta?.printerId} printers={printers} tick={statusRound} />
         {exitMode && (
           <span className="pill bad" data-testid="kiosk-mode">
             {t("kiosk.exitMode")}

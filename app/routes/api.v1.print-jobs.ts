@@ -5,7 +5,7 @@ import { listPrintJobs, type PrintJobStatus } from "~/services/print.server";
 import { HttpError } from "~/utils/errors.server";
 
 // GET /api/v1/print-jobs?eventId=&printerId=&status=&limit=: the queue, newest first.
-const STATUSES = ["queued", "printing", "done", "failed"];
+const STATUSES = ["queued", "printing", "sent", "done", "failed"];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const methods: Methods = {
