@@ -6,6 +6,8 @@ export default tseslint.config(
   {
     rules: {
       "@typescript-eslint/no-unused-vars": ["warn", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // A `let` that a shutdown closure reads before the one assignment below it is not a const.
+      "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
     },
   },
 );

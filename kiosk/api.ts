@@ -1,4 +1,4 @@
-import { printInBrowser } from "./browser-print";
+import { printJobInBrowser } from "./browser-print";
 import type { LocalRegistration, QueuedScan } from "./store";
 
 // The kiosk's calls to /api/v1/kiosk with its bearer token. Every call has a short timeout:
@@ -14,7 +14,18 @@ export type CheckInAnswer = {
   printJob?: PrintJob | null;
 };
 
-export type PrintJob = { id: string; status: string; printer: { id: string; name: string; driver: string } | null; pdfUrl: string | null };
+export type PrintJob = {
+  id: string;
+  registrationId: string;
+  status: string;
+  error?: string | null;
+  reprintOfId?: string | null;
+  createdAt?: string;
+  finishedAt?: string | null;
+  printer: { id: string; name: string; driver: string } | null;
+  pdfUrl: string | null;
+  imageUrl?: string | null;
+};
 
 export type WalkInForm = {
   clientId: string;
@@ -36,7 +47,7 @@ export type PrinterState = {
 };
 
 /** Event-wide arrivals today (every kiosk), and the printer when asked for. */
-export type KioskStatusView = { arrivedToday: number; expected: number; printer: PrinterState | null };
+export type KioskStatusView = { arrivedToday: number; expected: number; printer: PrinterState | null; printers?: Array<{ id: string; name: string; driver: string }> };
 
 export type ExitInfo = { mode: "entry" | "exit"; countsExits: boolean; inside: number | null };
 
@@ -59,7 +70,7 @@ export type SyncPage = {
   reset: boolean;
   publicKeys: string[];
   kiosk: { id: string; name: string; categories: string[]; printerId?: string | null };
-  event: { id: string; name: string; timezone: string };
+  event: { id: string; name: string; timezone: string; startsAt?: string; endsAt?: string };
 };
 
 export class OfflineError extends Error {}
@@ -78,10 +89,13 @@ export function createApi(token: string, timeoutMs = 3000) {
       throw Object.assign(new Error(body?.error?.message ?? `HTTP ${res.status}`), { status: res.status, code: body?.error?.code, fields: body?.error?.fields });
     return body as T;
   }
-  // A badge for a `browser` printer is printed here, once: on a new check-in, walk-in or reprint.
+  const report = (jobId: string, result: { status: "printed" | "failed"; error?: string }) =>
+    call<PrintJob>(`/api/v1/print-jobs/${jobId}/result`, { method: "POST", body: JSON.stringify(result) }, 8000);
+  // A badge for a `browser` printer is printed here, once: on a new check-in, walk-in or reprint,
+  // and the outcome is reported back (browser-print.ts).
   const printJob = (job: PrintJob | null | undefined) => {
-    if (job?.pdfUrl && job.printer?.driver === "browser" && job.status !== "done")
-      printInBrowser(job.pdfUrl, token).catch((err: unknown) => console.warn("browser printing failed", err));
+    if (job?.imageUrl && job.printer?.driver === "browser" && job.status === "queued")
+      void printJobInBrowser({ id: job.id, imageUrl: job.imageUrl }, token, report).catch((err: unknown) => console.warn("browser printing failed", err));
   };
   const printed = (a: CheckInAnswer) => {
     if (a.result === "checked_in") printJob(a.printJob);
@@ -99,6 +113,14 @@ export function createApi(token: string, timeoutMs = 3000) {
       call<CheckOutAnswer>("/api/v1/kiosk/checkouts", { method: "POST", body: JSON.stringify(scan) }),
     walkIn: async (form: WalkInForm) =>
       printed(await call<CheckInAnswer>("/api/v1/kiosk/walk-ins", { method: "POST", body: JSON.stringify({ ...form, print: true }) }, 10_000)),
+    /** The recent jobs of a printer (the kiosk bar's failed badges). */
+    printJobs: (printerId: string) => call<{ printJobs: PrintJob[] }>(`/api/v1/print-jobs?printerId=${encodeURIComponent(printerId)}&limit=50`),
+    /** A queued or failed job starts over on another printer of the event. */
+    move: async (jobId: string, printerId: string) => {
+      const job = await call<PrintJob>(`/api/v1/print-jobs/${jobId}/move`, { method: "POST", body: JSON.stringify({ printerId }) }, 10_000);
+      printJob(job);
+      return job;
+    },
     reprint: async (jobId: string, reason: string, printerId?: string | null) => {
       const job = await call<PrintJob>(`/api/v1/print-jobs/${jobId}/reprint`, { method: "POST", body: JSON.stringify({ reason, ...(printerId ? { printerId } : {}) }) }, 10_000);
       printJob(job);

@@ -1,31 +1,31 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useLocale, useT } from "~/i18n/react";
 import type { MessageKey } from "~/i18n";
-import { createApi, OfflineError, type CheckInAnswer, type CheckOutAnswer, type ExitInfo, type PrinterState, type WalkInForm } from "./api";
+import { localDay } from "~/utils/event-days";
+import { createApi, OfflineError, type CheckInAnswer, type CheckOutAnswer, type ExitInfo, type KioskStatusView, type PrinterState, type WalkInForm } from "./api";
 import { Pairing } from "./pairing";
+import { BrowserPrintPill, FailedBadges, PrinterPill } from "./print-bar";
 import { Reprint } from "./reprint";
+import { checkInOutcome, checkOutOutcome, dateWarning, errorOutcome, foreignOutcome, todayOf } from "./outcomes";
 import { searchPeople } from "./search";
-import { beep } from "./sound";
+import { setSoundEnabled, soundEnabled } from "./sound";
 import { store, type LocalRegistration, type Meta, type QueuedScan } from "./store";
+import { useOutcome, VerdictScreen, type ScanRequest } from "./verdict";
 import { parseTicketCode, verifyTicketCode } from "./verify-code";
 import { ALL_CATEGORIES, WalkIn, walkInErrors } from "./walk-in";
 import { createWedgeDetector } from "./wedge";
 
 /** The reason on a walk-in answer made by the kiosk itself while offline. */
 const QUEUED_OFFLINE = "queued_offline";
+/** The rest of an exit answer the kiosk makes itself while offline. */
+const OFFLINE_EXIT = { registration: null, checkedOutAt: null, inside: 0 } as const;
 
 // The kiosk: scan (USB scanner anywhere on the screen, camera, or search), check in online or,
 // when the server cannot be reached, offline against the synced list with signatures verified
 // locally; offline scans queue in IndexedDB and go to the server in order when it is back.
 
-type Outcome = { kind: "green" | "yellow" | "red"; title: string; detail?: string; answer?: CheckInAnswer };
 type T = (k: MessageKey, p?: Record<string, string | number>) => string;
 const TOKEN_KEY = "expodesk.kioskToken";
-const RESULT_MS = 4000;
-
-function eventDay(at: Date, timeZone: string) {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
-}
 
 export function KioskApp() {
   const t = useT();
@@ -56,7 +56,10 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
   const locale = useLocale();
   const [online, setOnline] = useState(true);
   const [queueLength, setQueueLength] = useState(0);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  // The result on screen; it returns to the scan prompt by itself (kiosk/verdict.tsx).
+  const { outcome, held, shownAt, show, hold, clear } = useOutcome();
+  const [sound, setSound] = useState(false);
+  useEffect(() => setSound(soundEnabled()), []);
   const [people, setPeople] = useState<LocalRegistration[]>([]);
   const [meta, setMeta] = useState<Meta | null>(null);
   // Arrivals: the server's count for the whole event today, plus this kiosk's check-ins it has not
@@ -64,15 +67,16 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
   const [serverCounts, setServerCounts] = useState<{ arrived: number; expected: number } | null>(null);
   const [arrived, setArrived] = useState(0);
   const [printer, setPrinter] = useState<PrinterState | null>(null);
+  const [printers, setPrinters] = useState<NonNullable<KioskStatusView["printers"]>>([]);
+  const [statusRound, setStatusRound] = useState(0);
   const [query, setQuery] = useState("");
   const [camera, setCamera] = useState(false);
   const [walkIn, setWalkIn] = useState(false);
-  const [reprinting, setReprinting] = useState(false);
   // Exit mode (events that count exits): scans are check-outs, online only.
   const [exit, setExit] = useState<ExitInfo | null>(null);
   const exitMode = exit?.mode === "exit";
   const lastCode = useRef<{ code: string; at: number }>({ code: "", at: 0 });
-  const timer = useRef<ReturnType<typeof setTimeout>>();
+  const confirmed = useRef(-1);
 
   const refreshQueue = useCallback(
     async () => setQueueLength((await store.queued()).length + (await store.walkIns()).length + (await store.exits()).length),
@@ -135,7 +139,17 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
         while (more && !stopped) {
           const page = await api.sync(m?.cursor ?? null);
           await store.putRegistrations(page.registrations, page.removed, page.reset);
-          m = { cursor: page.cursor, publicKeys: page.publicKeys, kioskName: page.kiosk.name, eventName: page.event.name, timezone: page.event.timezone, categories: page.kiosk.categories, printerId: page.kiosk.printerId ?? null };
+          m = {
+            cursor: page.cursor,
+            publicKeys: page.publicKeys,
+            kioskName: page.kiosk.name,
+            eventName: page.event.name,
+            timezone: page.event.timezone,
+            startsAt: page.event.startsAt ?? null,
+            endsAt: page.event.endsAt ?? null,
+            categories: page.kiosk.categories,
+            printerId: page.kiosk.printerId ?? null,
+          };
           await store.setMeta(m);
           setMeta(m);
           more = page.hasMore;
@@ -161,7 +175,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
           } catch (err) {
             if (err instanceof OfflineError) throw err;
             // Refused for good (the kiosk's own checks let it through): say so, do not retry forever.
-            show({ kind: "red", title: `${w.lastName} ${w.firstName}`, detail: t("kiosk.walkInRefused", { reason: (err as Error).message }) });
+            show({ ...errorOutcome(t, t("kiosk.walkInRefused", { reason: (err as Error).message })), title: `${w.lastName} ${w.firstName}` });
           }
           await store.dequeueWalkIn(w.clientId);
         }
@@ -171,6 +185,8 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
         setServerCounts({ arrived: st.arrivedToday, expected: st.expected });
         setArrived(0);
         if (st.printer) setPrinter(st.printer);
+        if (st.printers) setPrinters(st.printers);
+        setStatusRound(round);
         setOnline(true);
       } catch (err) {
         if (err instanceof OfflineError) setOnline(false);
@@ -186,58 +202,8 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
     };
   }, [api, onUnpair, refreshQueue]);
 
-  const show = useCallback((o: Outcome) => {
-    setOutcome(o);
-    setReprinting(false);
-    beep(o.kind);
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => setOutcome(null), RESULT_MS);
-  }, []);
-
-  const fromAnswer = useCallback(
-    (a: CheckInAnswer): Outcome => {
-      const name = a.registration?.name ?? "";
-      const company = a.registration?.company ?? undefined;
-      switch (a.result) {
-        case "checked_in":
-          return { kind: "green", title: t("kiosk.welcome", { name }), detail: [company, t("kiosk.printing")].filter(Boolean).join(" · ") };
-        case "already_checked_in": {
-          const time = a.checkedInAt ? new Date(a.checkedInAt).toLocaleTimeString("ru-RU", { hour: "2-digit", minute: "2-digit", timeZone: meta?.timezone }) : "";
-          return { kind: "yellow", title: name, detail: t("kiosk.already", { time, where: a.kiosk?.name ? `, ${a.kiosk.name}` : "" }), answer: a };
-        }
-        case "invalid_code":
-          return { kind: "red", title: t("kiosk.invalid") };
-        case "not_found":
-          return { kind: "red", title: t("kiosk.notFound") };
-        case "cancelled":
-          return { kind: "red", title: name, detail: t("kiosk.cancelled") };
-        case "not_admitted":
-          return { kind: "red", title: name, detail: t("kiosk.notAdmitted", { category: t(`category.${a.registration?.category ?? "visitor"}` as MessageKey) }) };
-      }
-    },
-    [t, meta],
-  );
-
-  const fromExit = useCallback(
-    (a: CheckOutAnswer): Outcome => {
-      const name = a.registration?.name ?? "";
-      switch (a.result) {
-        case "checked_out":
-          return { kind: "green", title: t("kiosk.goodbye", { name }) };
-        case "already_out": {
-          const time = a.checkedOutAt ? new Date(a.checkedOutAt).toLocaleTimeString("ru-RU", { hour: "2-digit", minute: "2-digit", timeZone: meta?.timezone }) : "";
-          return { kind: "yellow", title: name, detail: t("kiosk.alreadyOut", { time }) };
-        }
-        case "not_checked_in":
-          return { kind: "yellow", title: name, detail: t("kiosk.notCheckedIn") };
-        case "invalid_code":
-          return { kind: "red", title: t("kiosk.invalid") };
-        case "not_found":
-          return { kind: "red", title: t("kiosk.notFound") };
-      }
-    },
-    [t, meta],
-  );
+  const fromAnswer = useCallback((a: CheckInAnswer) => checkInOutcome(t, a, meta), [t, meta]);
+  const fromExit = useCallback((a: CheckOutAnswer) => checkOutOutcome(t, a, meta), [t, meta]);
 
   const exitModeRef = useRef(exitMode);
   exitModeRef.current = exitMode;
@@ -251,16 +217,16 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
           show(fromExit(a));
         } catch (err) {
           if ((err as { status?: number }).status === 401) return onUnpair(true);
-          if (!(err instanceof OfflineError)) return show({ kind: "red", title: (err as Error).message });
+          if (!(err instanceof OfflineError)) return show(errorOutcome(t, (err as Error).message));
           // Offline: a genuine code is queued as an exit; the server decides when it answers.
           setOnline(false);
           const found = await lookUpLocally(input);
-          if (found.invalid) return show({ kind: "red", title: t("kiosk.invalid") });
-          if (!found.reg) return show({ kind: "red", title: t("kiosk.notFound") });
+          if (found.invalid) return show(fromExit({ ...OFFLINE_EXIT, result: "invalid_code", clientId: exitScan.clientId }));
+          if (!found.reg) return show(fromExit({ ...OFFLINE_EXIT, result: "not_found", clientId: exitScan.clientId }));
           const reg = found.reg;
           await store.enqueueExit(exitScan);
           await refreshQueue();
-          show({ kind: "green", title: t("kiosk.goodbye", { name: reg.name }), detail: t("kiosk.exitQueued") });
+          show({ ...fromExit({ ...OFFLINE_EXIT, result: "checked_out", clientId: exitScan.clientId, registration: reg }), detail: t("kiosk.exitQueued") });
         }
         return;
       }
@@ -274,7 +240,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
       } catch (err) {
         if (!(err instanceof OfflineError)) {
           if ((err as { status?: number }).status === 401) return onUnpair(true);
-          show({ kind: "red", title: (err as Error).message });
+          show(errorOutcome(t, (err as Error).message));
           return;
         }
       }
@@ -282,11 +248,12 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
       setOnline(false);
       const m = await store.getMeta();
       const found = await lookUpLocally(input);
-      if (found.invalid) return show({ kind: "red", title: t("kiosk.invalid") });
-      if (!found.reg) return show({ kind: "red", title: t("kiosk.notFound") });
+      const offline = { clientId: scan.clientId, reason: null, checkedInAt: null, kiosk: null };
+      if (found.invalid) return show(fromAnswer({ ...offline, result: "invalid_code", registration: null }));
+      if (!found.reg) return show(fromAnswer({ ...offline, result: "not_found", registration: null }));
       const reg = found.reg;
-      if (reg.status !== "confirmed") return show({ kind: "red", title: reg.name, detail: t("kiosk.cancelled") });
-      const key = `${reg.id}:${eventDay(new Date(), m?.timezone ?? "UTC")}`;
+      if (reg.status !== "confirmed") return show(fromAnswer({ ...offline, result: "cancelled", registration: reg }));
+      const key = `${reg.id}:${localDay(new Date(), m?.timezone ?? "UTC")}`;
       const before = await store.checkedAt(key);
       if (before) return show(fromAnswer({ clientId: scan.clientId, result: "already_checked_in", reason: null, registration: reg, checkedInAt: before, kiosk: null }));
       await store.markChecked(key, scan.scannedAt);
@@ -298,6 +265,17 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
     [api, show, fromAnswer, fromExit, refreshQueue, t, onUnpair, lookUpLocally],
   );
 
+  // A check-in on a day that is not the event's needs a tap first (badge pickup the day before
+  // is fine, a ticket for next year's show is not); exits and walk-ins do not ask.
+  const request = useCallback(
+    (input: ScanRequest) => {
+      const warning = exitModeRef.current ? null : dateWarning(t, locale, meta, input);
+      if (warning) return show(warning);
+      void handle(input);
+    },
+    [handle, show, t, locale, meta],
+  );
+
   const onCode = useCallback(
     (code: string, source: "scanner" | "camera" = "scanner") => {
       // Cameras decode the same code many times a second: ignore their repeats for a few
@@ -305,19 +283,21 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
       const now = Date.now();
       if (source === "camera" && lastCode.current.code === code && now - lastCode.current.at < 4000) return;
       lastCode.current = { code, at: now };
-      if (!parseTicketCode(code)) return show({ kind: "red", title: t("kiosk.invalid") });
-      void handle({ code });
+      // Anything else scanned (an EAN-13, a URL, another system's ticket) gets an answer too.
+      if (!parseTicketCode(code)) return show(foreignOutcome(t, code));
+      request({ code });
     },
-    [handle, show, t],
+    [request, show, t],
   );
 
   // USB scanners type anywhere on the screen: listen on the whole document. Our codes are
-  // about 100 characters, so 20+ keys under 100 ms apart and then Enter is no person. The
+  // about 100 characters, so 20+ keys under 100 ms apart and then Enter is no person; shorter
+  // codes of other kinds (an EAN-13) count when scanner-fast, under 50 ms a key. The
   // detector lives as long as the page: re-creating it (on every sync tick) lost half a scan.
   const onCodeRef = useRef(onCode);
   onCodeRef.current = onCode;
   useEffect(() => {
-    const wedge = createWedgeDetector({ onScan: (code) => onCodeRef.current(code), maxGapMs: 100, minLength: 20 });
+    const wedge = createWedgeDetector({ onScan: (code) => onCodeRef.current(code), maxGapMs: 100, minLength: 20, shortMinLength: 4, shortMaxGapMs: 50 });
     const listener = (e: KeyboardEvent) => {
       if (wedge.handle(e) && !(e.target instanceof HTMLInputElement)) e.preventDefault();
     };
@@ -329,8 +309,9 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
   const expected = serverCounts?.expected ?? people.filter((p) => p.status === "confirmed").length;
   const arrivedShown = (serverCounts?.arrived ?? 0) + arrived;
 
+  const day = todayOf(meta);
   return (
-    <div className="kiosk">
+    <div className="kiosk" data-event-day={day ? (day.number ? `${day.number}/${day.count}` : "none") : undefined}>
       <header className="kiosk-bar">
         <strong>{meta?.eventName}</strong> · {meta?.kioskName}
         <span className={online ? "pill ok" : "pill bad"} data-testid="kiosk-online">
@@ -342,16 +323,9 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
         <span className="pill" data-testid="kiosk-arrived">
           {t("kiosk.arrived", { arrived: arrivedShown, expected })}
         </span>
-        {printer && (
-          <span
-            className={printer.health.ok ? "pill ok" : "pill bad"}
-            data-testid="kiosk-printer"
-            data-ok={printer.health.ok ? "1" : "0"}
-            title={[printer.health.message, ...printer.health.reasons, printer.lastError].filter(Boolean).join("; ")}
-          >
-            {t(printer.health.ok ? "kiosk.printerOk" : "kiosk.printerProblem", { name: printer.printer.name })}
-          </span>
-        )}
+        {printer && <PrinterPill t={t} printer={printer} />}
+        <BrowserPrintPill t={t} />
+        <FailedBadges t={t} api={api} printerId={meta?.printerId} printers={printers} tick={statusRound} />
         {exitMode && (
           <span className="pill bad" data-testid="kiosk-mode">
             {t("kiosk.exitMode")}
@@ -370,6 +344,18 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
             {t("nav.language")}
           </button>
         </form>
+        <button
+          type="button"
+          className="link"
+          data-testid="kiosk-sound"
+          aria-pressed={sound}
+          onClick={() => {
+            setSoundEnabled(!sound);
+            setSound(!sound);
+          }}
+        >
+          {t(sound ? "kiosk.soundOn" : "kiosk.soundOff")}
+        </button>
         <button type="button" className="link" onClick={() => setCamera((c) => !c)}>
           {camera ? t("kiosk.stopCamera") : t("kiosk.camera")}
         </button>
@@ -386,27 +372,40 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
         </button>
       </header>
       {outcome ? (
-        <div className={`kiosk-result ${outcome.kind}`} data-testid="kiosk-result" data-kind={outcome.kind} onClick={() => !reprinting && setOutcome(null)} role="alert">
-          <div className="big">{outcome.title}</div>
-          {outcome.detail && <div>{outcome.detail}</div>}
+        <VerdictScreen outcome={outcome} held={held} shownAt={shownAt} onDismiss={clear}>
+          {outcome.confirm && (
+            <div className="kiosk-result-actions" onClick={(e) => e.stopPropagation()}>
+              <button
+                type="button"
+                className="primary"
+                data-testid="kiosk-confirm"
+                onClick={() => {
+                  if (confirmed.current === shownAt) return; // one check-in per tap, even a double one
+                  confirmed.current = shownAt;
+                  void handle(outcome.confirm!);
+                }}
+              >
+                {t("kiosk.confirmAnyway")}
+              </button>
+              <button type="button" data-testid="kiosk-cancel" onClick={clear}>
+                {t("common.cancel")}
+              </button>
+            </div>
+          )}
           {outcome.kind === "yellow" && outcome.answer && (
-            <div className={reprinting ? undefined : "kiosk-result-actions"} onClick={(e) => e.stopPropagation()}>
+            <div className={held ? undefined : "kiosk-result-actions"} onClick={(e) => e.stopPropagation()}>
               {!outcome.answer.printJob ? (
                 online && <p className="small">{t("kiosk.reprintNoJob")}</p>
-              ) : reprinting ? (
-                <Reprint
-                  t={t}
-                  run={(reason) => api.reprint(outcome.answer!.printJob!.id, reason, meta?.printerId)}
-                  onClose={() => (setReprinting(false), setOutcome(null))}
-                />
+              ) : held ? (
+                <Reprint t={t} run={(reason) => api.reprint(outcome.answer!.printJob!.id, reason, meta?.printerId)} onClose={clear} />
               ) : (
-                <button type="button" className="primary" data-testid="reprint" onClick={() => (clearTimeout(timer.current), setReprinting(true))}>
+                <button type="button" className="primary" data-testid="reprint" onClick={hold}>
                   {t("kiosk.reprint")}
                 </button>
               )}
             </div>
           )}
-        </div>
+        </VerdictScreen>
       ) : walkIn ? (
         <div className="kiosk-idle kiosk-scroll">
           <WalkIn
@@ -418,6 +417,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
               setWalkIn(false);
               if (answer.result === "checked_in") setArrived((n) => n + 1);
               const o = fromAnswer(answer);
+              delete o.note; // a walk-in is registered today whatever the day
               show(answer.reason === QUEUED_OFFLINE ? { ...o, detail: t("kiosk.walkInQueued") } : o);
             }}
           />
@@ -435,7 +435,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
                   <span>
                     {p.name} <span className="muted">{p.company}</span>
                   </span>
-                  <button type="button" className="primary" onClick={() => (setQuery(""), void handle({ registrationId: p.id }))}>
+                  <button type="button" className="primary" onClick={() => (setQuery(""), request({ registrationId: p.id }))}>
                     {exitMode ? t("kiosk.checkOut") : t("kiosk.checkIn")}
                   </button>
                 </li>

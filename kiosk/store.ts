@@ -3,13 +3,24 @@
 
 import type { WalkInForm } from "./api";
 
-export type LocalRegistration = { id: string; name: string; company: string | null; category: string; status: string };
+export type LocalRegistration = { id: string; name: string; company: string | null; category: string; status: string; phone?: string | null };
 export type QueuedScan = { clientId: string; code?: string; registrationId?: string; scannedAt: string; print: boolean };
 /** A walk-in registered while the server could not be reached; sent when it answers again. */
 export type QueuedWalkIn = WalkInForm & { scannedAt: string };
 /** An exit scan made while the server could not be reached. */
 export type QueuedExit = { clientId: string; code?: string; registrationId?: string; scannedAt: string };
-export type Meta = { cursor: string | null; publicKeys: string[]; kioskName: string; eventName: string; timezone: string; categories: string[]; printerId?: string | null };
+export type Meta = {
+  cursor: string | null;
+  publicKeys: string[];
+  kioskName: string;
+  eventName: string;
+  timezone: string;
+  /** The event's first and last moments (ISO): the kiosk warns about check-ins on other days. */
+  startsAt?: string | null;
+  endsAt?: string | null;
+  categories: string[];
+  printerId?: string | null;
+};
 
 const DB = "expodesk-kiosk";
 const STORES = ["registrations", "queue", "meta", "checked", "walkins", "exits"] as const;

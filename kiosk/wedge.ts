@@ -7,14 +7,71 @@ import { ticketCharFromKeyEvent } from "./verify-code";
 // a slow gap early on means a person was typing, and the burst starts over. A key that is not
 // already a code character is rebuilt from KeyboardEvent.code, so a Russian layout does not
 // turn the code into Cyrillic.
+//
+// Not only our own codes: an EAN-13, a URL in a QR, a pretix or paper ticket must reach the kiosk
+// too, so it can say "not a ticket of this event" instead of nothing. So punctuation (: / . ? = &)
+// is rebuilt from the physical key as a US layout types it, and bursts shorter than `minLength`
+// count from `shortMinLength` characters when they are scanner-fast (median gap under
+// `shortMaxGapMs`; a person does not type 4+ keys at under 50 ms each).
 
-export type WedgeOptions = { maxGapMs?: number; minLength?: number; onScan: (code: string) => void };
+export type WedgeOptions = {
+  maxGapMs?: number;
+  minLength?: number;
+  /** Shorter bursts (from this length) are scans too when their median gap is under shortMaxGapMs. */
+  shortMinLength?: number;
+  shortMaxGapMs?: number;
+  onScan: (code: string) => void;
+};
 export type KeyLike = { key: string; code: string; shiftKey: boolean; timeStamp: number; ctrlKey?: boolean; altKey?: boolean; metaKey?: boolean };
 
 const STALL_TOLERATED_AFTER = 8;
 const MAX_STALL_MS = 1500;
 
-export function createWedgeDetector({ maxGapMs = 35, minLength = 6, onScan }: WedgeOptions) {
+/** US-layout characters of the punctuation keys: [plain, with Shift]. */
+const US_PUNCTUATION: Record<string, [string, string]> = {
+  Slash: ["/", "?"],
+  Period: [".", ">"],
+  Comma: [",", "<"],
+  Semicolon: [";", ":"],
+  Quote: ["'", '"'],
+  Equal: ["=", "+"],
+  BracketLeft: ["[", "{"],
+  BracketRight: ["]", "}"],
+  Backslash: ["\\", "|"],
+  Backquote: ["`", "~"],
+  Space: [" ", " "],
+  Digit1: ["1", "!"],
+  Digit2: ["2", "@"],
+  Digit3: ["3", "#"],
+  Digit4: ["4", "$"],
+  Digit5: ["5", "%"],
+  Digit6: ["6", "^"],
+  Digit7: ["7", "&"],
+  Digit8: ["8", "*"],
+  Digit9: ["9", "("],
+  Digit0: ["0", ")"],
+  NumpadDecimal: [".", "."],
+  NumpadDivide: ["/", "/"],
+  NumpadMultiply: ["*", "*"],
+  NumpadAdd: ["+", "+"],
+};
+
+/**
+ * The character a scanner meant by a key press: code characters as before (layout-independent),
+ * punctuation from the physical key as in US QWERTY, else a printable ASCII `key` (events
+ * without a `code`); null for anything else (Enter, arrows, Cyrillic with no known key).
+ */
+export function scannedChar(e: Pick<KeyLike, "key" | "code" | "shiftKey">): string | null {
+  if (/^[A-Za-z0-9_-]$/.test(e.key)) return e.key;
+  const ticket = ticketCharFromKeyEvent(e);
+  if (ticket !== null) return ticket;
+  const punct = US_PUNCTUATION[e.code];
+  if (punct) return punct[e.shiftKey ? 1 : 0];
+  if (!e.code && /^[\x20-\x7e]$/.test(e.key)) return e.key;
+  return null;
+}
+
+export function createWedgeDetector({ maxGapMs = 35, minLength = 6, shortMinLength, shortMaxGapMs = 50, onScan }: WedgeOptions) {
   let buffer = "";
   let gaps: number[] = [];
   let last = -Infinity;
@@ -31,13 +88,15 @@ export function createWedgeDetector({ maxGapMs = 35, minLength = 6, onScan }: We
       last = e.timeStamp;
       if (e.key === "Enter" || e.key === "Tab") {
         const code = buffer;
-        const wasScan = code.length >= minLength && median() < maxGapMs && gap < MAX_STALL_MS;
+        const long = code.length >= minLength && median() < maxGapMs;
+        const short = shortMinLength !== undefined && code.length >= shortMinLength && code.length < minLength && median() < Math.min(shortMaxGapMs, maxGapMs);
+        const wasScan = (long || short) && gap < MAX_STALL_MS;
         reset();
         if (wasScan) onScan(code);
         return wasScan;
       }
       if (e.key === "Shift") return false; // scanners press Shift for capitals
-      const ch = /^[A-Za-z0-9_-]$/.test(e.key) ? e.key : ticketCharFromKeyEvent(e);
+      const ch = scannedChar(e);
       if (ch === null) {
         reset();
         return false;

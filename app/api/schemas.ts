@@ -173,7 +173,7 @@ export const PrintJob = z.object({
   printerId: z.string().uuid().nullable(),
   printer: z.object({ id: z.string().uuid(), name: z.string(), driver: z.enum(["ipp", "raw_tcp", "browser"]) }).nullable(),
   format: z.enum(["pdf", "zpl"]),
-  status: z.enum(["queued", "printing", "done", "failed"]),
+  status: z.enum(["queued", "printing", "sent", "done", "failed"]).describe("sent: a browser printer's badge the kiosk fetched and has not reported yet; done: printed"),
   attempts: z.number().int(),
   error: z.string().nullable(),
   source: z.enum(["checkin", "reprint"]),
@@ -182,7 +182,8 @@ export const PrintJob = z.object({
   createdAt: isoDateTime,
   startedAt: isoDateTime.nullable(),
   finishedAt: isoDateTime.nullable(),
-  pdfUrl: z.string().nullable().describe("Browser printers: the kiosk prints this PDF itself"),
+  pdfUrl: z.string().nullable().describe("Browser printers: the badge as PDF (fetching it marks the job sent)"),
+  imageUrl: z.string().nullable().describe("Browser printers: the badge as PNG, which the kiosk prints (fetching it marks the job sent)"),
 });
 
 export const CheckInAnswer = z.object({
@@ -231,6 +232,7 @@ export const KioskStatus = z.object({
   arrivedToday: z.number().int(),
   expected: z.number().int(),
   printer: PrinterStatus.nullable(),
+  printers: z.array(z.object({ id: z.string().uuid(), name: z.string(), driver: z.enum(["ipp", "raw_tcp", "browser"]) })).describe("The event's printers (to move a failed badge)"),
   serverTime: isoDateTime,
 });
 
@@ -256,6 +258,13 @@ export const ReprintInput = z
   .object({
     reason: z.string().trim().min(1, "Required").max(500),
     printerId: z.string().uuid().optional().describe("Another printer (move the job); default: the original printer"),
+  })
+  .strict();
+
+export const PrintResultInput = z
+  .object({
+    status: z.enum(["printed", "failed"]).describe("printed: the kiosk browser's afterprint came; failed: it could not print"),
+    error: z.string().trim().max(1000).optional().describe("Why it failed, as the kiosk saw it"),
   })
   .strict();
 

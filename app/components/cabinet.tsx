@@ -27,7 +27,20 @@ export function Field({ name, label, error, defaultValue, type = "text", require
   );
 }
 
-export function StateBanner({ reason, lockReason, deadline, timezone }: { reason: string | null; lockReason: string | null; deadline: string | null; timezone: string }) {
+export function StateBanner({
+  reason,
+  lockReason,
+  deadline,
+  timezone,
+  viewer = "exhibitor",
+}: {
+  reason: string | null;
+  lockReason: string | null;
+  deadline: string | null;
+  timezone: string;
+  /** A manager may still edit a closed cabinet: no "contact the manager" for them. */
+  viewer?: "exhibitor" | "manager";
+}) {
   const t = useT();
   const locale = useLocale();
   if (!reason) return null;
@@ -35,10 +48,12 @@ export function StateBanner({ reason, lockReason, deadline, timezone }: { reason
     <div className="banner" role="status" data-testid="state-banner">
       <strong>
         {reason === "cabinet_locked"
-          ? t("cabinet.locked", { reason: lockReason ?? "" })
+          ? lockReason
+            ? t("cabinet.locked", { reason: lockReason })
+            : t("cabinet.lockedNoReason")
           : t("cabinet.deadlinePassed", { time: deadline ? formatDateTime(locale, new Date(deadline), timezone) : "" })}
       </strong>
-      <div>{t("cabinet.contact")}</div>
+      <div>{t(viewer === "manager" ? "cabinet.managerMayEdit" : "cabinet.contact")}</div>
     </div>
   );
 }

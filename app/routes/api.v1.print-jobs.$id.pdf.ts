@@ -3,12 +3,12 @@ import { handleApi, type Methods } from "~/api/http.server";
 import { printJobForActor } from "~/services/checkin.server";
 import { printJobPdf } from "~/services/print.server";
 
-// GET /api/v1/print-jobs/{id}/pdf: the badge as PDF. Browser printers print this in the kiosk;
-// fetching it marks such a job done.
+// GET /api/v1/print-jobs/{id}/pdf: the badge as PDF (the kiosk prints the PNG: see .../png);
+// fetching it with a kiosk token marks such a queued job sent (the kiosk reports printed later).
 const methods: Methods = {
   GET: async (ctx) => {
-    const { job } = await printJobForActor(ctx.requireActor(), ctx.params.id ?? "");
-    const pdf = await printJobPdf(job);
+    const { job, kiosk } = await printJobForActor(ctx.requireActor(), ctx.params.id ?? "");
+    const pdf = await printJobPdf(job, { byKiosk: kiosk !== null });
     return new Response(new Uint8Array(pdf), {
       headers: {
         "content-type": "application/pdf",

@@ -6,7 +6,7 @@ import { HttpError } from "~/utils/errors.server";
 import { isUuid } from "~/utils/ids";
 
 // GET /api/v1/print-jobs?eventId=&printerId=&status=&limit=: the queue, newest first.
-const STATUSES = ["queued", "printing", "done", "failed"];
+const STATUSES = ["queued", "printing", "sent", "done", "failed"];
 
 const methods: Methods = {
   GET: async (ctx) => {

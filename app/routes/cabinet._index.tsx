@@ -83,6 +83,12 @@ export async function action({ request, context }: ActionFunctionArgs): Promise<
   }, form);
 }
 
+/** "created.updated.skipped.errors" from the import's redirect; anything else shows nothing. */
+function importCounts(value: string | null): { created: number; updated: number; skipped: number; errors: number } | null {
+  const m = /^(\d{1,6})\.(\d{1,6})\.(\d{1,6})\.(\d{1,6})$/.exec(value ?? "");
+  return m ? { created: Number(m[1]), updated: Number(m[2]), skipped: Number(m[3]), errors: Number(m[4]) } : null;
+}
+
 export default function Cabinet() {
   const { exhibitor } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -90,7 +96,7 @@ export default function Cabinet() {
   const locale = useLocale();
   const busy = useNavigation().state !== "idle";
   const [params] = useSearchParams();
-  const imported = params.get("imported");
+  const imported = importCounts(params.get("imported"));
   if (!exhibitor) return <p className="empty">{t("cabinet.notBound")}</p>;
   const readOnly = !exhibitor.editable;
   const addFields = result?.intent === "add-staff" && !result.ok ? result.fields : {};
@@ -109,7 +115,7 @@ export default function Cabinet() {
       )}
       {imported && !result && (
         <p className="notice" role="status" data-testid="imported">
-          {imported}
+          {t("import.done", imported)}
         </p>
       )}
       {result?.ok && result.notice && (

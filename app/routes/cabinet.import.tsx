@@ -53,12 +53,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const actor = actorOf(user);
   const exhibitorId = user.exhibitorId ?? "";
   const { t, locale } = serverT(request);
-  const fail = (formError: string) => ({ formError });
+  const fail = (formError: string) => ({ formError, fileError: null });
+  // What is wrong with the file itself is said next to the file field.
+  const badFile = (fileError: string) => ({ formError: null, fileError });
   try {
     if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
       const form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_BYTES }));
       const file = form.get("file");
-      if (!(file instanceof File) || file.size === 0) return fail(t("import.noFile"));
+      if (!(file instanceof File) || file.size === 0) return badFile(t("import.noFile"));
       const id = await storeUpload(actor, exhibitorId, Buffer.from(await file.arrayBuffer()), file.name);
       throw redirect(`/cabinet/import?id=${id}`);
     }
@@ -66,11 +68,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const decisions: Record<number, Decision> = {};
     for (const [key, value] of form) if (key.startsWith("row.") && value === "update") decisions[Number(key.slice(4))] = "update";
     const r = await commitImport(actor, exhibitorId, String(form.get("id") ?? ""), mappingFrom(form), decisions, context.ip);
-    throw redirect(`/cabinet?imported=${encodeURIComponent(t("import.done", r))}`);
+    // Counts only: the cabinet page builds the message, so no text can be put there through the URL.
+    throw redirect(`/cabinet?${new URLSearchParams({ imported: [r.created, r.updated, r.skipped, r.errors].join(".") })}`);
   } catch (err) {
     if (err instanceof Response) throw err;
-    if (err instanceof MaxPartSizeExceededError) return fail(t("import.tooBig"));
-    if (isImportFileError(err)) return fail(fileErrorMessage(locale, err));
+    if (err instanceof MaxPartSizeExceededError) return badFile(t("import.tooBig"));
+    if (isImportFileError(err)) return badFile(fileErrorMessage(locale, err));
     if (err instanceof HttpError) {
       if (err.code === "cabinet_locked") return fail(t("cabinet.lockedError"));
       if (err.code === "edit_deadline_passed") return fail(t("cabinet.deadlineError"));
@@ -107,7 +110,20 @@ export default function Import() {
         <Form method="post" encType="multipart/form-data" className="card" data-testid="upload">
           <p className="muted">{t("import.help")}</p>
           <label htmlFor="file">{t("import.file")}</label>
-          <input id="file" name="file" type="file" accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required />
+          <input
+            id="file"
+            name="file"
+            type="file"
+            accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            required
+            aria-invalid={!!data?.fileError}
+            aria-describedby="file-error"
+          />
+          {data?.fileError && (
+            <p className="field-error" id="file-error" role="alert" data-testid="file-error">
+              {data.fileError}
+            </p>
+          )}
           <div>
             <button type="submit" className="primary" disabled={busy}>
               {t("import.upload")}

@@ -6,6 +6,7 @@ import type { MessageKey } from "~/i18n";
 import { attemptLogin, createSessionCookie } from "~/utils/auth.server";
 import { serverT } from "~/utils/i18n.server";
 import { homePath } from "~/utils/permissions.server";
+import { safeRedirect } from "~/utils/redirect";
 import { getUser } from "~/utils/session.server";
 import { badTextFields, cleanText } from "~/utils/ids";
 
@@ -22,11 +23,6 @@ const schema = z.object({
   password: z.string().min(1, "field.required"),
   redirectTo: z.string().optional(),
 });
-
-/** Only local paths, so the login form cannot be turned into an open redirect. */
-function safeRedirect(to: string | undefined, fallback: string): string {
-  return to && to.startsWith("/") && !to.startsWith("//") ? to : fallback;
-}
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { t, locale } = serverT(request);

@@ -138,6 +138,15 @@ export default function Attendance() {
         <p className="small muted">
           {t("att.refused", { count: Object.values(fig.refused).reduce((s, n) => s + n, 0), dups: fig.duplicates.count })}
         </p>
+        {/* Badge pickup the day before, a visit after the end: counted per person and day, but on no event day. */}
+        <p className="small muted" data-testid="att-outside-days" data-count={fig.outsideDays.count}>
+          {fig.outsideDays.count === 0
+            ? t("att.outsideDaysNone")
+            : t("att.outsideDays", {
+                count: fig.outsideDays.count,
+                days: fig.outsideDays.days.map((d) => `${dayLabel(d.day)}: ${d.checkedIn}`).join(", "),
+              })}
+        </p>
       </section>
 
       {fig.registered === 0 && fig.checkedIn === 0 ? (

@@ -23,7 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ? figureTables(locale, (await figures(ev.id, day))!)
       : [noShowTable(locale, (await noShows(ev.id, day, { q: url.searchParams.get("q") ?? "", pageSize: null })).rows)];
   const name = `${what === "figures" ? "attendance" : "no-shows"}-${day ?? "all-days"}.${format}`;
-  const body = format === "csv" ? toCsv(tables) : new Uint8Array(await toXlsx(tables));
+  const body = format === "csv" ? toCsv(tables, locale) : new Uint8Array(await toXlsx(tables));
   return new Response(body, {
     headers: {
       "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

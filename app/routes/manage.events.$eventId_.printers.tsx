@@ -18,6 +18,7 @@ import { managerActor, pageLocale, tFor } from "~/services/registrations-forms.s
 import { prisma } from "~/utils/db.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { logger } from "~/utils/logger.server";
+import { printerReasonText } from "../../printing/reasons";
 import { TEMPLATES } from "../../printing/template";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
 import { idParam, isUuid } from "~/utils/ids";
@@ -130,7 +131,7 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<R
   }
 }
 
-const STATUS_CLASS: Record<string, string> = { failed: "badge locked", done: "badge", queued: "badge", printing: "badge" };
+const STATUS_CLASS: Record<string, string> = { failed: "badge locked", done: "badge", queued: "badge", printing: "badge", sent: "badge" };
 
 export default function Printers() {
   const { event, printers, jobs, stocks } = useLoaderData<typeof loader>();
@@ -186,7 +187,8 @@ export default function Printers() {
                   </td>
                   <td>
                     <span className={p.health.ok ? "badge" : "badge locked"} data-testid="printer-health">
-                      {p.health.ok ? t("printers.ok") : t("printers.problem")}: {p.health.state}
+                      {p.health.ok ? t("printers.ok") : t("printers.problem")}:{" "}
+                      {p.printer.driver === "browser" ? t("printers.browserPrinter") : printerReasonText((k, v) => t(k as MessageKey, v), p.health) || p.health.state}
                     </span>
                     {p.health.message && <div className="small muted">{p.health.message}</div>}
                   </td>

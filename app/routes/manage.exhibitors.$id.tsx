@@ -115,7 +115,7 @@ export default function ManageExhibitor() {
       <p>
         <CrmStatus badge={crm.exhibitor} />
       </p>
-      <StateBanner reason={ex.reason} lockReason={ex.lockReason} deadline={ex.deadline} timezone={ex.timezone} />
+      <StateBanner reason={ex.reason} lockReason={ex.lockReason} deadline={ex.deadline} timezone={ex.timezone} viewer="manager" />
       {result?.formError && <p className="form-error" role="alert">{result.formError}</p>}
       {result?.ok && <p className="notice" role="status" data-testid="notice">{result.notice}</p>}
 

@@ -78,8 +78,19 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
       if (generated) process.stdout.write(`${password}\n`);
       return;
     }
+    case "list-events": {
+      const events = await prisma().event.findMany({ orderBy: [{ startsAt: "asc" }, { name: "asc" }] });
+      if (events.length === 0) log("No events yet.");
+      for (const e of events) {
+        const day = (d: Date) => d.toLocaleDateString("sv-SE", { timeZone: e.timezone });
+        process.stdout.write(`${e.id}\t${day(e.startsAt)}..${day(e.endsAt)}\t${e.timezone}\t${e.name}\n`);
+      }
+      return;
+    }
     case "create-token": {
-      const roles: TokenRole[] = ["manager", "site", "kiosk", "exhibitor"];
+      // A bare kiosk token would be refused by every check-in (kiosk_not_paired): kiosks get theirs by pairing.
+      if (values.role === "kiosk") throw new UsageError("Kiosk tokens come from a kiosk: use create-kiosk --event ID --name N (it prints the paired kiosk's token), or pair a device on the event's Kiosks page");
+      const roles: TokenRole[] = ["manager", "site", "exhibitor"];
       if (!roles.includes(values.role as TokenRole)) throw new UsageError(`--role must be one of ${roles.join(", ")}`);
       if (values.role === "exhibitor" && !values.exhibitor) throw new UsageError("--exhibitor ID is required for an exhibitor token");
       for (const [flag, id] of [["--exhibitor", values.exhibitor], ["--event", values.event]] as const) {

@@ -8,12 +8,18 @@ import { healthStatus } from "../utils/health.server";
 import { logger } from "../utils/logger.server";
 import { remixHandler } from "./remix-handler";
 
-/** Rejects cross-site form posts: the Origin (or Referer) must be this host. SameSite=Lax cookies are the first line. */
-export function sameOrigin(req: express.Request): boolean {
+/**
+ * Rejects cross-site form posts: the Origin (or Referer) must be this host with this scheme
+ * (an http:// page must not post to the https:// site). The scheme is APP_URL's when set (behind
+ * a TLS proxy the request itself arrives as http), else the request's. SameSite=Lax cookies are the first line.
+ */
+export function sameOrigin(req: Pick<express.Request, "get" | "protocol">, appUrl: string | undefined = process.env.APP_URL): boolean {
   const source = req.get("origin") ?? req.get("referer");
   if (!source) return false;
   try {
-    return new URL(source).host === req.get("host");
+    const from = new URL(source);
+    const scheme = appUrl ? new URL(appUrl).protocol : `${req.protocol}:`;
+    return from.protocol === scheme && from.host === req.get("host");
   } catch {
     return false;
   }
@@ -26,7 +32,8 @@ export async function createApp(buildDir = path.resolve(process.env.BUILD_DIR ??
   app.use(
     pinoHttp({
       logger: logger(),
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
+      // Requests are logged at debug: the console stays quiet unless LOG_LEVEL=debug; failures still show.
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "debug"),
       serializers: { req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url.replace(/(set-password\/|\/my\/)[^/?]+/, "$1***") }), res: (r: { statusCode: number }) => ({ status: r.statusCode }) },
     }),
   );

@@ -20,6 +20,16 @@ export function buildIfNeeded(log: (m: string) => void): void {
   const sources = Math.max(newestMtime(path.resolve("app")), existsSync("kiosk") ? newestMtime(path.resolve("kiosk")) : 0);
   if (existsSync(entry) && statSync(entry).mtimeMs >= sources) return;
   log("Building the web app (first start or changed sources)...");
-  const r = spawnSync(process.execPath, [path.resolve("node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], { stdio: ["ignore", "ignore", "inherit"] });
-  if (r.status !== 0) throw new Error("The build failed (see above)");
+  const started = Date.now();
+  // Vite's warnings (empty chunks of resource routes, comments Rollup drops) mean nothing to
+  // someone starting the app: its output is shown only when the build fails.
+  const r = spawnSync(process.execPath, [path.resolve("node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0) {
+    process.stderr.write(`${r.stdout ?? ""}${r.stderr ?? ""}`);
+    throw new Error("The build failed (see above)");
+  }
+  log(`Built in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 }

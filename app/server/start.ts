@@ -82,6 +82,11 @@ async function main() {
 
   server = await new Promise<Server>((resolve) => {
     const s = app.listen(e.PORT, e.HOST, () => resolve(s));
+    // Node closes an idle keep-alive connection after 5 s; a client whose event loop was busy
+    // (a kiosk tablet, a proxy, a test parsing a PDF) may send its next request on it just as it
+    // closes ("other side closed"). Keep idle connections longer than clients and proxies do.
+    s.keepAliveTimeout = 65_000;
+    s.headersTimeout = 66_000;
     s.on("error", (err: NodeJS.ErrnoException) => {
       if (err.code === "EADDRINUSE") fail(`Port ${e.PORT} is busy: stop what uses it or set PORT to a free port.`);
       else fail(`Cannot listen on ${e.HOST}:${e.PORT}: ${err.message}`);

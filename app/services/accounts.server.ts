@@ -5,7 +5,9 @@ import { HttpError, notFound } from "~/utils/errors.server";
 import { requireManager, type Actor } from "~/utils/permissions.server";
 import { normalizeEmail } from "~/utils/validators";
 import { loadExhibitor } from "./cabinet.server";
+import type { Prisma } from "~/generated/prisma/client";
 import { enqueueMail, setPasswordLink } from "./mail.server";
+import { txQueue } from "./registrations.server";
 
 // Cabinet logins: created by a manager; the person sets a password from a one-time emailed
 // link (never a password in clear).
@@ -17,15 +19,20 @@ export async function createCabinetAccount(actor: Actor, exhibitorId: string, in
   if (!email) throw new HttpError(422, "validation_failed", "Some fields are invalid.", { email: "Invalid email" });
   if (!input.name.trim()) throw new HttpError(422, "validation_failed", "Some fields are invalid.", { name: "Required" });
   if (await prisma().user.findUnique({ where: { email } })) throw new HttpError(409, "email_taken", "A user with this email exists already.", { email: "Taken" });
-  const user = await prisma().user.create({ data: { email, name: input.name.trim(), role: "exhibitor", exhibitorId: ex.id, locale: input.locale ?? "ru" } });
-  await sendPasswordLink(user.id);
-  await audit(actor, { action: "account.create", entityType: "User", entityId: user.id, eventId: ex.eventId, exhibitorId: ex.id, after: { email, name: user.name }, ip });
-  return user;
+  // The login, its link, the mail job and the audit entry commit together.
+  return prisma().$transaction(async (tx) => {
+    const user = await tx.user.create({ data: { email, name: input.name.trim(), role: "exhibitor", exhibitorId: ex.id, locale: input.locale ?? "ru" } });
+    await sendPasswordLink(user.id, tx);
+    await audit(actor, { action: "account.create", entityType: "User", entityId: user.id, eventId: ex.eventId, exhibitorId: ex.id, after: { email, name: user.name }, ip }, tx);
+    return user;
+  });
 }
 
-export async function sendPasswordLink(userId: string): Promise<void> {
-  const token = await createPasswordToken(userId);
-  await enqueueMail({ kind: "set-password", userId, link: setPasswordLink(token) });
+/** A new link; the user's earlier unused links stop working. */
+export async function sendPasswordLink(userId: string, tx?: Prisma.TransactionClient): Promise<void> {
+  if (!tx) return prisma().$transaction((t) => sendPasswordLink(userId, t));
+  const token = await createPasswordToken(userId, tx);
+  await enqueueMail({ kind: "set-password", userId, link: setPasswordLink(token) }, txQueue(tx));
 }
 
 async function accountOf(actor: Actor, exhibitorId: string, userId: string) {
@@ -44,7 +51,9 @@ export async function resendPasswordLink(actor: Actor, exhibitorId: string, user
 
 export async function deactivateAccount(actor: Actor, exhibitorId: string, userId: string, ip?: string) {
   const user = await accountOf(actor, exhibitorId, userId);
-  await prisma().user.update({ where: { id: user.id }, data: { active: false } });
+  await prisma().$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { active: false } });
+    await audit(actor, { action: "account.deactivate", entityType: "User", entityId: user.id, exhibitorId, before: { active: user.active }, after: { active: false }, ip }, tx);
+  });
   await lucia().invalidateUserSessions(user.id);
-  await audit(actor, { action: "account.deactivate", entityType: "User", entityId: user.id, exhibitorId, before: { active: user.active }, after: { active: false }, ip });
 }

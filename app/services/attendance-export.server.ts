@@ -43,23 +43,31 @@ export function noShowTable(locale: Locale, rows: NoShow[]): Table {
   };
 }
 
-function csvCell(v: string | number): string {
-  let s = String(v);
-  // A cell starting with = + - @ is a formula to Excel: neutralise it (names come from the public form).
-  if (typeof v === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+const E164 = /^\+\d{7,15}$/;
+
+function csvCell(v: string | number, locale: Locale): string {
+  // Numbers as the locale writes them: Russian Excel reads "37,5" as a number, "37.5" as text.
+  if (typeof v === "number") return locale === "ru" ? String(v).replace(".", ",") : String(v);
+  let s = v;
+  // A phone is shown as text without a visible apostrophe: ="+79001234567" is a constant Excel
+  // keeps as written (a bare +7... would become a number in exponent form). Only digits pass.
+  if (E164.test(s)) s = `="${s}"`;
+  // Any other cell starting with = + - @ is a formula to Excel: neutralise it (names come from the public form).
+  else if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[";\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** One CSV; several tables are separated by an empty line, each with its title line. */
-export function toCsv(tables: Table[]): string {
+export function toCsv(tables: Table[], locale: Locale): string {
   const lines: string[] = [];
+  const cell = (v: string | number) => csvCell(v, locale);
   for (const [i, tb] of tables.entries()) {
     if (tables.length > 1) {
       if (i > 0) lines.push("");
-      lines.push(csvCell(tb.name));
+      lines.push(cell(tb.name));
     }
-    lines.push(tb.header.map(csvCell).join(";"));
-    for (const r of tb.rows) lines.push(r.map(csvCell).join(";"));
+    lines.push(tb.header.map(cell).join(";"));
+    for (const r of tb.rows) lines.push(r.map(cell).join(";"));
   }
   return `\uFEFF${lines.join("\r\n")}\r\n`;
 }
@@ -72,6 +80,7 @@ export async function toXlsx(tables: Table[]): Promise<Buffer> {
     // Sheet names: at most 31 characters, none of []:*?/\
     const ws = wb.addWorksheet(tb.name.replace(/[[\]:*?/\\]/g, " ").slice(0, 31));
     ws.addRow(tb.header).font = { bold: true };
+    // Strings stay string cells (exceljs never turns them into formulas), phones included.
     for (const r of tb.rows) ws.addRow(r);
     ws.columns.forEach((c, i) => {
       const widest = Math.max(...[tb.header[i], ...tb.rows.map((r) => r[i])].map((v) => String(v ?? "").length));

@@ -1,4 +1,6 @@
 import { pool } from "~/utils/db.server";
+import { eventDays } from "~/utils/event-days";
+import { matchScore } from "~/utils/people-search";
 import { attendance, eventDayOf, type Attendance } from "./checkin.server";
 import { COMPANY_SQL, displayName, REGISTRATION_JOINS } from "./print.server";
 
@@ -7,7 +9,6 @@ import { COMPANY_SQL, displayName, REGISTRATION_JOINS } from "./print.server";
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const NO_SHOWS_PAGE_SIZE = 50;
-const MAX_DAYS = 62;
 
 export interface EventInfo {
   id: string;
@@ -28,18 +29,7 @@ export async function loadEventInfo(eventId: string): Promise<EventInfo | null> 
   return { id: e.id, name: e.name, timezone: e.timezone, days: eventDays(e.startsAt, e.endsAt, e.timezone), today: eventDayOf(new Date(), e.timezone) };
 }
 
-/** The event-local calendar days from the start to the end (at most MAX_DAYS). */
-export function eventDays(startsAt: Date, endsAt: Date, timeZone: string): string[] {
-  const first = eventDayOf(startsAt, timeZone);
-  const last = eventDayOf(endsAt, timeZone);
-  const days: string[] = [];
-  for (let t = Date.parse(`${first}T00:00:00Z`); days.length < MAX_DAYS; t += 86_400_000) {
-    const d = new Date(t).toISOString().slice(0, 10);
-    if (d > last) break;
-    days.push(d);
-  }
-  return days.length ? days : [first];
-}
+export { eventDays };
 
 /** Today when the event runs today, else its nearest day. */
 export function defaultDay(ev: EventInfo): string {
@@ -55,13 +45,29 @@ export function parseDay(ev: EventInfo, raw: string | null): { day: string | nul
   return { day: defaultDay(ev), valid: false };
 }
 
-export type Figures = Attendance & { updatedAt: string };
+/** Check-ins on days that are not the event's (badge pickup the day before, a late visit), by day. */
+export type OutsideDays = { count: number; days: Array<{ day: string; checkedIn: number }> };
+
+export type Figures = Attendance & { updatedAt: string; outsideDays: OutsideDays };
 
 /** The figures of a day (null: all days), with the hours between the first and last filled with zeros. */
 export async function figures(eventId: string, day: string | null): Promise<Figures | null> {
-  const a = await attendance(eventId, day);
+  const [a, outside] = await Promise.all([attendance(eventId, day), outsideDays(eventId)]);
   if (!a) return null;
-  return { ...a, byHour: day ? fillHours(day, a.byHour) : a.byHour, updatedAt: new Date().toISOString() };
+  return { ...a, byHour: day ? fillHours(day, a.byHour) : a.byHour, updatedAt: new Date().toISOString(), outsideDays: outside };
+}
+
+/** Check-ins whose event-local day is before the event's first day or after its last. */
+export async function outsideDays(eventId: string): Promise<OutsideDays> {
+  const r = await pool().query<{ day: string; n: number }>(
+    `SELECT to_char(c."eventDay", 'YYYY-MM-DD') AS "day", count(*)::int AS "n"
+     FROM "CheckIn" c JOIN "Event" e ON e."id" = c."eventId"
+     WHERE c."eventId" = $1
+       AND (c."eventDay" < (e."startsAt" AT TIME ZONE e."timezone")::date OR c."eventDay" > (e."endsAt" AT TIME ZONE e."timezone")::date)
+     GROUP BY 1 ORDER BY 1`,
+    [eventId],
+  );
+  return { count: r.rows.reduce((s, x) => s + x.n, 0), days: r.rows.map((x) => ({ day: x.day, checkedIn: x.n })) };
 }
 
 function fillHours(day: string, hours: Attendance["byHour"]): Attendance["byHour"] {
@@ -86,8 +92,6 @@ export interface NoShow {
   phone: string | null;
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /** Confirmed registrations with no check-in on `day` (null: on no day), filtered by `q`, by name. */
 export async function noShows(
   eventId: string,
@@ -96,14 +100,9 @@ export async function noShows(
 ): Promise<{ rows: NoShow[]; total: number; page: number; pages: number }> {
   const q = (opts.q ?? "").trim().slice(0, 200);
   const where = `r."eventId" = $1 AND r."status" = 'confirmed'
-    AND NOT EXISTS (SELECT 1 FROM "CheckIn" c WHERE c."registrationId" = r."id" AND ($2::date IS NULL OR c."eventDay" = $2::date))
-    AND ($3 = '' OR concat_ws(' ', p."lastName", p."firstName", p."middleName", p."email", p."phone", ${COMPANY_SQL}, x."stand") ILIKE '%' || $3 || '%')`;
-  const params = [eventId, day, escapeLike(q)];
-  const count = await pool().query<{ n: number }>(`SELECT count(*)::int AS "n" FROM "Registration" r ${REGISTRATION_JOINS} WHERE ${where}`, params);
-  const total = count.rows[0].n;
-  const size = opts.pageSize === null ? Math.max(total, 1) : (opts.pageSize ?? NO_SHOWS_PAGE_SIZE);
-  const pages = Math.max(1, Math.ceil(total / size));
-  const page = Math.min(Math.max(1, Math.floor(opts.page ?? 1)), pages);
+    AND NOT EXISTS (SELECT 1 FROM "CheckIn" c WHERE c."registrationId" = r."id" AND ($2::date IS NULL OR c."eventDay" = $2::date))`;
+  // The search is the kiosk's (app/utils/people-search.ts: transliteration, one typo, phone
+  // digits) plus a plain substring match, so it runs here over the day's no-shows rather than in SQL.
   const r = await pool().query<{
     id: string;
     lastName: string;
@@ -119,21 +118,32 @@ export async function noShows(
     `SELECT r."id", p."lastName", p."firstName", p."middleName", p."locale", ${COMPANY_SQL} AS "company", x."stand",
             r."category"::text AS "category", p."email", p."phone"
      FROM "Registration" r ${REGISTRATION_JOINS} WHERE ${where}
-     ORDER BY p."lastName", p."firstName", r."id" LIMIT $4 OFFSET $5`,
-    [...params, size, (page - 1) * size],
+     ORDER BY p."lastName", p."firstName", r."id"`,
+    [eventId, day],
   );
-  return {
-    rows: r.rows.map((x) => ({
-      id: x.id,
-      name: displayName(x),
-      company: x.company,
-      stand: x.stand,
-      category: x.category,
-      email: x.email,
-      phone: x.phone,
-    })),
-    total,
-    page,
-    pages,
-  };
+  let all: NoShow[] = r.rows.map((x) => ({
+    id: x.id,
+    name: displayName(x),
+    company: x.company,
+    stand: x.stand,
+    category: x.category,
+    email: x.email,
+    phone: x.phone,
+  }));
+  if (q) {
+    const needle = q.toLowerCase();
+    const scored: Array<[number, NoShow]> = [];
+    for (const [i, x] of r.rows.entries()) {
+      const row = all[i];
+      const plain = [x.lastName, x.firstName, x.middleName, x.email, x.phone, x.company, x.stand].filter(Boolean).join(" ").toLowerCase();
+      const s = plain.includes(needle) ? 0 : matchScore({ ...row, name: [x.lastName, x.firstName, x.middleName].filter(Boolean).join(" ") }, q);
+      if (s !== null) scored.push([s, row]);
+    }
+    all = scored.sort((a, b) => a[0] - b[0]).map(([, row]) => row); // stable: by name within a score
+  }
+  const total = all.length;
+  const size = opts.pageSize === null ? Math.max(total, 1) : (opts.pageSize ?? NO_SHOWS_PAGE_SIZE);
+  const pages = Math.max(1, Math.ceil(total / size));
+  const page = Math.min(Math.max(1, Math.floor(opts.page ?? 1)), pages);
+  return { rows: all.slice((page - 1) * size, page * size), total, page, pages };
 }

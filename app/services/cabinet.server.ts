@@ -4,7 +4,7 @@ import { prisma } from "~/utils/db.server";
 import { audit } from "~/utils/audit.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { enqueue } from "~/utils/jobs.server";
-import { isManager, requireExhibitorRead, requireExhibitorWrite, requireManager, type Actor } from "~/utils/permissions.server";
+import { canSeeEvent, isManager, requireExhibitorRead, requireExhibitorWrite, requireManager, type Actor } from "~/utils/permissions.server";
 import { normalizeEmail } from "~/utils/validators";
 import { enqueueMail } from "./mail.server";
 
@@ -21,7 +21,9 @@ type ExhibitorFull = Prisma.ExhibitorGetPayload<{ include: typeof exhibitorInclu
 export function editState(ex: ExhibitorFull, now = new Date()): EditState {
   const lockedBy = ex.lockedAt ? ex : ex.parent?.lockedAt ? ex.parent : null;
   const deadline = ex.deadlineOverride ?? ex.event.editDeadline ?? null;
-  if (lockedBy) return { editable: false, reason: "cabinet_locked", deadline, lockReason: lockedBy.lockReason };
+  // A parent's lock reason is the manager's note to the parent (it may be about payment): a
+  // sub-exhibitor learns only that the cabinet is locked.
+  if (lockedBy) return { editable: false, reason: "cabinet_locked", deadline, lockReason: lockedBy === ex ? ex.lockReason : null };
   if (deadline && now >= deadline) return { editable: false, reason: "edit_deadline_passed", deadline, lockReason: null };
   return { editable: true, reason: null, deadline, lockReason: null };
 }
@@ -118,17 +120,15 @@ export async function addStaff(actor: Actor, exhibitorId: string, input: StaffIn
   if (!email) throw new HttpError(422, "validation_failed", "Some fields are invalid.", { email: "Invalid email" });
   const reg = await prisma().$transaction(async (tx) => {
     await assertQuota(tx, ex, 1);
-    let person = await tx.person.findFirst({ where: { email }, orderBy: { createdAt: "asc" } });
-    if (person) {
-      const existing = await tx.registration.findUnique({ where: { eventId_personId: { eventId: ex.eventId, personId: person.id } } });
-      if (existing && existing.status !== "cancelled") {
-        throw new HttpError(409, "already_registered", existing.exhibitorId === ex.id ? "This person is already on the staff list." : "This person is already registered for the event.", { email: "Already registered" });
-      }
-      person = await tx.person.update({ where: { id: person.id }, data: personData(input, email, ex.organizationId) });
-      if (existing) await tx.registration.delete({ where: { id: existing.id } });
-    } else {
-      person = await tx.person.create({ data: personData(input, email, ex.organizationId) });
+    // The same address in this event is a duplicate (read only: someone else's registration is
+    // never changed or taken over). Registrations of the address are serialised per event.
+    await lockEventEmail(tx, ex.eventId, email);
+    const existing = await activeByEmail(tx, ex.eventId, email, ["cancelled"]);
+    if (existing) {
+      throw new HttpError(409, "already_registered", existing.exhibitorId === ex.id ? "This person is already on the staff list." : "This person is already registered for the event.", { email: "Already registered" });
     }
+    // A new contact row of this registration's own (docs/decisions/0007).
+    const person = await tx.person.create({ data: personData(input, email, ex.organizationId) });
     const reg = await tx.registration.create({
       data: { eventId: ex.eventId, personId: person.id, exhibitorId: ex.id, category: "exhibitor_staff", status: "confirmed", codeSecret: randomBytes(16).toString("base64url"), source: "cabinet" },
       include: { person: true },
@@ -136,10 +136,23 @@ export async function addStaff(actor: Actor, exhibitorId: string, input: StaffIn
     await enqueueCrm(tx, "person", person.id);
     await enqueueCrm(tx, "registration", reg.id);
     await enqueueMail({ kind: "invitation", registrationId: reg.id }, txQueue(tx));
+    await audit(actor, { action: "staff.add", entityType: "Registration", entityId: reg.id, eventId: ex.eventId, exhibitorId: ex.id, after: serializeStaff(reg), ip: opts.ip }, tx);
     return reg;
   });
-  await audit(actor, { action: "staff.add", entityType: "Registration", entityId: reg.id, eventId: ex.eventId, exhibitorId: ex.id, after: serializeStaff(reg), ip: opts.ip });
   return reg;
+}
+
+/** Serialises registrations of one address in one event (the same key as public registration and walk-ins). */
+export async function lockEventEmail(tx: Tx, eventId: string, email: string) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`registration:${eventId}:${email}`}))`;
+}
+
+/** The oldest registration of this event whose contact has this e-mail, other than the excluded statuses. */
+export function activeByEmail(tx: Tx, eventId: string, email: string, excluded: ("cancelled" | "rejected")[], not?: string) {
+  return tx.registration.findFirst({
+    where: { eventId, person: { email }, status: { notIn: excluded }, ...(not && { id: { not } }) },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
 }
 
 function personData(input: StaffInput, email: string, organizationId: string) {
@@ -167,11 +180,13 @@ export async function updateStaff(actor: Actor, exhibitorId: string, staffId: st
   const { ex, reg } = await loadStaff(actor, exhibitorId, staffId, opts.now);
   const email = input.email !== undefined ? normalizeEmail(input.email) : reg.person.email;
   if (input.email !== undefined && !email) throw new HttpError(422, "validation_failed", "Some fields are invalid.", { email: "Invalid email" });
-  if (email && email !== reg.person.email) {
-    const clash = await prisma().registration.findFirst({ where: { eventId: ex.eventId, person: { email }, status: { not: "cancelled" }, id: { not: reg.id } } });
-    if (clash) throw new HttpError(409, "already_registered", "Another registration of this event uses this email.", { email: "Already registered" });
-  }
   const updated = await prisma().$transaction(async (tx) => {
+    if (email && email !== reg.person.email) {
+      await lockEventEmail(tx, ex.eventId, email);
+      if (await activeByEmail(tx, ex.eventId, email, ["cancelled"], reg.id))
+        throw new HttpError(409, "already_registered", "Another registration of this event uses this email.", { email: "Already registered" });
+    }
+    // Only this registration's own contact row (Registration.personId is unique).
     await tx.person.update({
       where: { id: reg.personId },
       data: {
@@ -184,9 +199,10 @@ export async function updateStaff(actor: Actor, exhibitorId: string, staffId: st
       },
     });
     await enqueueCrm(tx, "person", reg.personId);
-    return tx.registration.update({ where: { id: reg.id }, data: { updatedAt: new Date() }, include: { person: true } });
+    const updated = await tx.registration.update({ where: { id: reg.id }, data: { updatedAt: new Date() }, include: { person: true } });
+    await audit(actor, { action: "staff.update", entityType: "Registration", entityId: reg.id, eventId: ex.eventId, exhibitorId: ex.id, before: serializeStaff(reg), after: serializeStaff(updated), ip: opts.ip }, tx);
+    return updated;
   });
-  await audit(actor, { action: "staff.update", entityType: "Registration", entityId: reg.id, eventId: ex.eventId, exhibitorId: ex.id, before: serializeStaff(reg), after: serializeStaff(updated), ip: opts.ip });
   return updated;
 }
 
@@ -195,42 +211,58 @@ export async function removeStaff(actor: Actor, exhibitorId: string, staffId: st
   await prisma().$transaction(async (tx) => {
     await tx.registration.update({ where: { id: reg.id }, data: { status: "cancelled" } });
     await enqueueCrm(tx, "registration", reg.id);
+    await audit(actor, { action: "staff.remove", entityType: "Registration", entityId: reg.id, eventId: ex.eventId, exhibitorId: ex.id, before: serializeStaff(reg), ip: opts.ip }, tx);
   });
-  await audit(actor, { action: "staff.remove", entityType: "Registration", entityId: reg.id, eventId: ex.eventId, exhibitorId: ex.id, before: serializeStaff(reg), ip: opts.ip });
 }
 
 // --- lock and deadline ----------------------------------------------------------------------
 
+// Each change and its audit entry commit in one transaction: a failing audit write leaves nothing changed.
+
+async function setLock(tx: Tx, actor: Actor, ex: ExhibitorFull, lock: boolean, reason: string, ip?: string) {
+  const updated = await tx.exhibitor.update({
+    where: { id: ex.id },
+    data: lock ? { lockedAt: new Date(), lockReason: reason, lockedById: actor.type === "user" ? actor.id : null } : { lockedAt: null, lockReason: null, lockedById: null },
+  });
+  const entry = lock
+    ? { action: "cabinet.lock", before: { locked: !!ex.lockedAt }, after: { locked: true, reason } }
+    : { action: "cabinet.unlock", before: { locked: !!ex.lockedAt, reason: ex.lockReason }, after: { locked: false } };
+  await audit(actor, { ...entry, entityType: "Exhibitor", entityId: ex.id, eventId: ex.eventId, exhibitorId: ex.id, ip }, tx);
+  return updated;
+}
+
 export async function lockExhibitor(actor: Actor, exhibitorId: string, reason: string, ip?: string) {
   requireManager(actor);
   const ex = await loadExhibitor(actor, exhibitorId);
-  const updated = await prisma().exhibitor.update({ where: { id: ex.id }, data: { lockedAt: new Date(), lockReason: reason, lockedById: actor.type === "user" ? actor.id : null } });
-  await audit(actor, { action: "cabinet.lock", entityType: "Exhibitor", entityId: ex.id, eventId: ex.eventId, exhibitorId: ex.id, before: { locked: !!ex.lockedAt }, after: { locked: true, reason }, ip });
-  return updated;
+  return prisma().$transaction((tx) => setLock(tx, actor, ex, true, reason, ip));
 }
 
 export async function unlockExhibitor(actor: Actor, exhibitorId: string, ip?: string) {
   requireManager(actor);
   const ex = await loadExhibitor(actor, exhibitorId);
-  const updated = await prisma().exhibitor.update({ where: { id: ex.id }, data: { lockedAt: null, lockReason: null, lockedById: null } });
-  await audit(actor, { action: "cabinet.unlock", entityType: "Exhibitor", entityId: ex.id, eventId: ex.eventId, exhibitorId: ex.id, before: { locked: !!ex.lockedAt, reason: ex.lockReason }, after: { locked: false }, ip });
-  return updated;
+  return prisma().$transaction((tx) => setLock(tx, actor, ex, false, "", ip));
 }
 
+/** All of the event's cabinets in one transaction: every one changes with its audit entry, or none does. */
 export async function lockAllOfEvent(actor: Actor, eventId: string, lock: boolean, reason: string | null, ip?: string) {
   requireManager(actor);
-  const exhibitors = await prisma().exhibitor.findMany({ where: { eventId }, select: { id: true } });
-  for (const e of exhibitors) {
-    if (lock) await lockExhibitor(actor, e.id, reason ?? "", ip);
-    else await unlockExhibitor(actor, e.id, ip);
-  }
+  if (!canSeeEvent(actor, eventId)) throw notFound("Event");
+  const exhibitors = await prisma().exhibitor.findMany({ where: { eventId }, include: exhibitorInclude });
+  await prisma().$transaction(
+    async (tx) => {
+      for (const ex of exhibitors) await setLock(tx, actor, ex, lock, reason ?? "", ip);
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
   return exhibitors.length;
 }
 
 export async function setDeadlineOverride(actor: Actor, exhibitorId: string, deadline: Date | null, ip?: string) {
   requireManager(actor);
   const ex = await loadExhibitor(actor, exhibitorId);
-  const updated = await prisma().exhibitor.update({ where: { id: ex.id }, data: { deadlineOverride: deadline } });
-  await audit(actor, { action: "cabinet.deadline", entityType: "Exhibitor", entityId: ex.id, eventId: ex.eventId, exhibitorId: ex.id, before: { deadlineOverride: ex.deadlineOverride }, after: { deadlineOverride: deadline }, ip });
-  return updated;
+  return prisma().$transaction(async (tx) => {
+    const updated = await tx.exhibitor.update({ where: { id: ex.id }, data: { deadlineOverride: deadline } });
+    await audit(actor, { action: "cabinet.deadline", entityType: "Exhibitor", entityId: ex.id, eventId: ex.eventId, exhibitorId: ex.id, before: { deadlineOverride: ex.deadlineOverride }, after: { deadlineOverride: deadline }, ip }, tx);
+    return updated;
+  });
 }

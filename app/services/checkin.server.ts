@@ -43,6 +43,9 @@ export interface KioskContext {
   eventId: string;
   eventName: string;
   timezone: string;
+  /** The event's first and last moments: the kiosk warns about scans on other days. */
+  startsAt: string;
+  endsAt: string;
   /** Empty: every category is admitted. */
   categories: string[];
   printer: { id: string; name: string; driver: DbPrinterDriver } | null;
@@ -89,12 +92,14 @@ export async function loadKiosk(kioskId: string, db: Queryable = pool()): Promis
     eventId: string;
     eventName: string;
     timezone: string;
+    startsAt: Date;
+    endsAt: Date;
     categories: string[];
     printerId: string | null;
     printerName: string | null;
     printerDriver: DbPrinterDriver | null;
   }>(
-    `SELECT k."id", k."name", k."eventId", e."name" AS "eventName", e."timezone", COALESCE(k."categories", '{}')::text[] AS "categories",
+    `SELECT k."id", k."name", k."eventId", e."name" AS "eventName", e."timezone", e."startsAt", e."endsAt", COALESCE(k."categories", '{}')::text[] AS "categories",
             pr."id" AS "printerId", pr."name" AS "printerName", pr."driver"::text AS "printerDriver"
      FROM "Kiosk" k JOIN "Event" e ON e."id" = k."eventId" LEFT JOIN "Printer" pr ON pr."id" = k."defaultPrinterId"
      WHERE k."id" = $1`,
@@ -108,6 +113,8 @@ export async function loadKiosk(kioskId: string, db: Queryable = pool()): Promis
     eventId: k.eventId,
     eventName: k.eventName,
     timezone: k.timezone,
+    startsAt: k.startsAt.toISOString(),
+    endsAt: k.endsAt.toISOString(),
     categories: k.categories,
     printer: k.printerId && k.printerName && k.printerDriver ? { id: k.printerId, name: k.printerName, driver: k.printerDriver } : null,
   };
@@ -522,6 +529,8 @@ export interface SyncRegistration {
   company: string | null;
   category: string;
   status: string;
+  /** The phone's digits, for the kiosk's search by the last digits of a phone. */
+  phone: string | null;
 }
 
 export interface SyncPage {
@@ -534,7 +543,7 @@ export interface SyncPage {
   reset: boolean;
   publicKeys: string[];
   kiosk: { id: string; name: string; categories: string[]; printerId?: string | null };
-  event: { id: string; name: string; timezone: string };
+  event: { id: string; name: string; timezone: string; startsAt: string; endsAt: string };
   serverTime: string;
 }
 
@@ -574,7 +583,13 @@ function decodeCursor(s: string): Cursor {
   throw new CursorError("since is not a cursor this server gave out");
 }
 
-const categoriesKey = (k: KioskContext) => [...k.categories].sort().join(",");
+/**
+ * What a synced row carries, as a version: a kiosk whose cursor was made for rows of another
+ * shape starts over with a full sync (as after a change of its categories). "p": phone digits
+ * were added to the rows (issue #12), so kiosks synced before get them for every person.
+ */
+const ROW_SHAPE = "p";
+const categoriesKey = (k: KioskContext) => `${ROW_SHAPE}:${[...k.categories].sort().join(",")}`;
 
 /**
  * The changes since `since` (absent: everything), at most `limit` rows, oldest first. Rows are
@@ -603,11 +618,12 @@ export async function syncRegistrations(kiosk: KioskContext, since: string | nul
     middleName: string | null;
     locale: string | null;
     company: string | null;
+    phone: string | null;
   }>(
     `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS "xmin")
      SELECT s."registrationId" AS "id", s."txid"::text AS "txid", s."deleted", h."xmin"::text AS "horizon",
             r."id" AS "regId", r."status"::text AS "status", r."category"::text AS "category",
-            p."lastName", p."firstName", p."middleName", p."locale", ${COMPANY_SQL} AS "company"
+            p."lastName", p."firstName", p."middleName", p."locale", ${COMPANY_SQL} AS "company", p."phone"
      FROM h
      LEFT JOIN LATERAL (
        SELECT * FROM "RegistrationSync" s
@@ -634,6 +650,7 @@ export async function syncRegistrations(kiosk: KioskContext, since: string | nul
         company: x.company,
         category: x.category!,
         status: x.status!,
+        phone: x.phone ? x.phone.replace(/\D/g, "") || null : null,
       });
     } else if (cur.i === 0) removed.push(x.id!);
   }
@@ -655,7 +672,7 @@ export async function syncRegistrations(kiosk: KioskContext, since: string | nul
     reset,
     publicKeys: await keysFor(kiosk.eventId),
     kiosk: { id: kiosk.id, name: kiosk.name, categories: kiosk.categories, printerId: kiosk.printer?.id ?? null },
-    event: { id: kiosk.eventId, name: kiosk.eventName, timezone: kiosk.timezone },
+    event: { id: kiosk.eventId, name: kiosk.eventName, timezone: kiosk.timezone, startsAt: kiosk.startsAt, endsAt: kiosk.endsAt },
     serverTime: new Date().toISOString(),
   };
 }
@@ -670,18 +687,21 @@ export interface KioskStatus {
   arrivedToday: number;
   expected: number;
   printer: PrinterStatus | null;
+  /** The event's printers, so the kiosk can move a failed badge to another one. */
+  printers: Array<{ id: string; name: string; driver: string }>;
   serverTime: string;
 }
 
 export async function kioskStatus(kiosk: KioskContext, opts: { health?: boolean } = {}): Promise<KioskStatus> {
   const today = eventDayOf(new Date(), kiosk.timezone);
-  const [counts, printer] = await Promise.all([
+  const [counts, printer, printers] = await Promise.all([
     pool().query<{ arrived: number; expected: number }>(
       `SELECT (SELECT count(*)::int FROM "CheckIn" WHERE "eventId" = $1 AND "eventDay" = $2::date) AS "arrived",
               (SELECT count(*)::int FROM "Registration" WHERE "eventId" = $1 AND "status" = 'confirmed') AS "expected"`,
       [kiosk.eventId, today],
     ),
     kiosk.printer ? loadPrinter(kiosk.printer.id) : Promise.resolve(null),
+    pool().query<{ id: string; name: string; driver: string }>(`SELECT "id", "name", "driver"::text AS "driver" FROM "Printer" WHERE "eventId" = $1 ORDER BY "name"`, [kiosk.eventId]),
   ]);
   return {
     kiosk: { id: kiosk.id, name: kiosk.name, categories: kiosk.categories },
@@ -690,6 +710,7 @@ export async function kioskStatus(kiosk: KioskContext, opts: { health?: boolean 
     arrivedToday: counts.rows[0].arrived,
     expected: counts.rows[0].expected,
     printer: printer && opts.health !== false ? await printerStatus(printer) : null,
+    printers: printers.rows,
     serverTime: new Date().toISOString(),
   };
 }

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { EventCreate, EventPatch } from "~/api/schemas";
 import { prisma } from "~/utils/db.server";
 import { audit } from "~/utils/audit.server";
-import { HttpError, notFound } from "~/utils/errors.server";
+import { forbidden, HttpError, notFound } from "~/utils/errors.server";
 import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.server";
 
 type EventRow = Awaited<ReturnType<ReturnType<typeof prisma>["event"]["findFirstOrThrow"]>>;
@@ -30,19 +30,23 @@ export async function listEvents(actor: Actor) {
 
 export async function createEvent(actor: Actor, input: z.infer<typeof EventCreate>) {
   requireManager(actor);
-  const event = await prisma().event.create({
-    data: {
-      name: input.name,
-      venue: input.venue,
-      address: input.address ?? null,
-      timezone: input.timezone,
-      startsAt: new Date(input.startsAt),
-      endsAt: new Date(input.endsAt),
-      editDeadline: input.editDeadline ? new Date(input.editDeadline) : null,
-    },
+  // A token pinned to one event works on that event only: it cannot make others.
+  if (actor.type === "token" && actor.eventId !== null) throw forbidden();
+  return prisma().$transaction(async (tx) => {
+    const event = await tx.event.create({
+      data: {
+        name: input.name,
+        venue: input.venue,
+        address: input.address ?? null,
+        timezone: input.timezone,
+        startsAt: new Date(input.startsAt),
+        endsAt: new Date(input.endsAt),
+        editDeadline: input.editDeadline ? new Date(input.editDeadline) : null,
+      },
+    });
+    await audit(actor, { action: "event.create", entityType: "Event", entityId: event.id, eventId: event.id, after: serializeEvent(event) }, tx);
+    return event;
   });
-  await audit(actor, { action: "event.create", entityType: "Event", entityId: event.id, eventId: event.id, after: serializeEvent(event) });
-  return event;
 }
 
 export async function updateEvent(actor: Actor, id: string, input: z.infer<typeof EventPatch>) {
@@ -54,18 +58,20 @@ export async function updateEvent(actor: Actor, id: string, input: z.infer<typeo
   if (endsAt < startsAt) {
     throw new HttpError(422, "validation_failed", "Some fields are invalid.", { endsAt: "Must not be before startsAt" });
   }
-  const event = await prisma().event.update({
-    where: { id },
-    data: {
-      ...(input.name !== undefined && { name: input.name }),
-      ...(input.venue !== undefined && { venue: input.venue }),
-      ...(input.address !== undefined && { address: input.address }),
-      ...(input.timezone !== undefined && { timezone: input.timezone }),
-      startsAt,
-      endsAt,
-      ...(input.editDeadline !== undefined && { editDeadline: input.editDeadline ? new Date(input.editDeadline) : null }),
-    },
+  return prisma().$transaction(async (tx) => {
+    const event = await tx.event.update({
+      where: { id },
+      data: {
+        ...(input.name !== undefined && { name: input.name }),
+        ...(input.venue !== undefined && { venue: input.venue }),
+        ...(input.address !== undefined && { address: input.address }),
+        ...(input.timezone !== undefined && { timezone: input.timezone }),
+        startsAt,
+        endsAt,
+        ...(input.editDeadline !== undefined && { editDeadline: input.editDeadline ? new Date(input.editDeadline) : null }),
+      },
+    });
+    await audit(actor, { action: "event.update", entityType: "Event", entityId: id, eventId: id, before: serializeEvent(before), after: serializeEvent(event) }, tx);
+    return event;
   });
-  await audit(actor, { action: "event.update", entityType: "Event", entityId: id, eventId: id, before: serializeEvent(before), after: serializeEvent(event) });
-  return event;
 }

@@ -10,9 +10,9 @@ import { editState, enqueueCrm, loadExhibitor, quotaUse, requireEditable } from 
 type Card = z.infer<typeof CompanyCard>;
 type Full = Awaited<ReturnType<typeof loadExhibitor>>;
 
-export async function serializeExhibitor(ex: Full) {
+export async function serializeExhibitor(ex: Full, db: Prisma.TransactionClient = prisma()) {
   const state = editState(ex);
-  const use = await quotaUse(ex.id);
+  const use = await quotaUse(ex.id, db);
   const o = ex.organization;
   return {
     id: ex.id,
@@ -72,11 +72,11 @@ export async function createExhibitor(actor: Actor, eventId: string, input: z.in
     });
     await enqueueCrm(tx, "organization", org.id);
     await enqueueCrm(tx, "exhibitor", ex.id);
+    const full = await tx.exhibitor.findUniqueOrThrow({ where: { id: ex.id }, include: { event: true, organization: true, parent: true } });
+    await audit(actor, { action: "exhibitor.create", entityType: "Exhibitor", entityId: ex.id, eventId, exhibitorId: ex.id, after: await serializeExhibitor(full, tx), ip }, tx);
     return ex.id;
   });
-  const full = await loadExhibitor(actor, id);
-  await audit(actor, { action: "exhibitor.create", entityType: "Exhibitor", entityId: id, eventId, exhibitorId: id, after: await serializeExhibitor(full), ip });
-  return full;
+  return loadExhibitor(actor, id);
 }
 
 export async function updateExhibitor(actor: Actor, id: string, input: z.infer<typeof ExhibitorPatch>, opts: { ip?: string; now?: Date } = {}) {
@@ -87,7 +87,7 @@ export async function updateExhibitor(actor: Actor, id: string, input: z.infer<t
     throw new HttpError(403, "forbidden", `Only the organiser can change ${managerOnly.join(", ")}.`);
   }
   const before = await serializeExhibitor(ex);
-  await prisma().$transaction(async (tx) => {
+  return prisma().$transaction(async (tx) => {
     if (input.company && Object.keys(input.company).length) {
       await tx.organization.update({ where: { id: ex.organizationId }, data: cardData(input.company) });
       await enqueueCrm(tx, "organization", ex.organizationId);
@@ -103,8 +103,9 @@ export async function updateExhibitor(actor: Actor, id: string, input: z.infer<t
         },
       });
     } else await tx.exhibitor.update({ where: { id }, data: { updatedAt: new Date() } });
+    const full = await tx.exhibitor.findUniqueOrThrow({ where: { id }, include: { event: true, organization: true, parent: true } });
+    const after = await serializeExhibitor(full, tx);
+    await audit(actor, { action: "exhibitor.update", entityType: "Exhibitor", entityId: id, eventId: ex.eventId, exhibitorId: id, before, after, ip: opts.ip }, tx);
+    return after;
   });
-  const after = await serializeExhibitor(await loadExhibitor(actor, id));
-  await audit(actor, { action: "exhibitor.update", entityType: "Exhibitor", entityId: id, eventId: ex.eventId, exhibitorId: id, before, after, ip: opts.ip });
-  return after;
 }

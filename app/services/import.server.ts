@@ -91,7 +91,12 @@ export async function commitImport(actor: Actor, exhibitorId: string, id: string
         }
       }
       for (const u of update) {
-        await tx.person.update({ where: { id: u.personId }, data: { lastName: u.item.lastName, firstName: u.item.firstName, middleName: u.item.middleName ?? null, position: u.item.position ?? null, ...(u.item.phones[0] && { phone: u.item.phones[0] }) } });
+        // Only the contact row of this exhibitor's own staff registration in this event (each
+        // registration has its own row, docs/decisions/0007): the filter makes that a rule here too.
+        await tx.person.updateMany({
+          where: { id: u.personId, registration: { is: { eventId: ex.eventId, exhibitorId: ex.id, status: { notIn: ["cancelled", "rejected"] } } } },
+          data: { lastName: u.item.lastName, firstName: u.item.firstName, middleName: u.item.middleName ?? null, position: u.item.position ?? null, ...(u.item.phones[0] && { phone: u.item.phones[0] }) },
+        });
       }
       const created =
         create.length === 0
@@ -114,11 +119,11 @@ export async function commitImport(actor: Actor, exhibitorId: string, id: string
             );
       // The jobs commit with the rows (transactional outbox).
       await enqueueMany(importJobs(created, update.map((u) => u.personId)), { query: (sql: string, params: unknown[]) => tx.$executeRawUnsafe(sql, ...params) } as never);
+      await audit(actor, { action: "staff.import", entityType: "Exhibitor", entityId: ex.id, eventId: ex.eventId, exhibitorId: ex.id, after: { file: preview.filename, created: created.length, updated: update.length, skipped, errors: preview.errors.length }, ip }, tx);
       return created;
     },
     { timeout: 300_000, maxWait: 30_000 },
   );
-  await audit(actor, { action: "staff.import", entityType: "Exhibitor", entityId: ex.id, eventId: ex.eventId, exhibitorId: ex.id, after: { file: preview.filename, created: created.length, updated: update.length, skipped, errors: preview.errors.length }, ip });
   return { created: created.length, updated: update.length, skipped, errors: new Set(preview.errors.map((e) => e.rowNumber)).size };
 }
 

@@ -6,15 +6,16 @@ import { prisma } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
 import type { Actor } from "~/utils/permissions.server";
 import { normalizeEmail, normalizePersonName, normalizePhones } from "~/utils/validators";
-import { enqueueCrm } from "./cabinet.server";
+import { activeByEmail, enqueueCrm, lockEventEmail } from "./cabinet.server";
 import { checkIn, type CheckInAnswer, type KioskContext } from "./checkin.server";
 import { enqueueMail } from "./mail.server";
 import { findOrCreateOrganization, manageToken, manageUrl, sha256, txQueue } from "./registrations.server";
 
-// A walk-in at the kiosk (issue #6): register the person like a public registration (same
-// person/company reuse, CRM jobs and invitation in the same transaction), then check in and
-// print at once. The device's clientId makes it idempotent: KioskWalkIn(clientId) is written in
-// the same transaction, and the check-in uses the same clientId, so a replay answers the same.
+// A walk-in at the kiosk (issue #6): register the person like a public registration (company
+// reuse, a live registration of the same e-mail in this event checked in as it is, CRM jobs and
+// invitation in the same transaction), then check in and print at once. The device's clientId
+// makes it idempotent: KioskWalkIn(clientId) is written in the same transaction, and the check-in
+// uses the same clientId, so a replay answers the same.
 
 export type WalkIn = z.infer<typeof WalkInInput>;
 
@@ -34,29 +35,28 @@ export async function walkIn(kiosk: KioskContext, actor: Actor, input: WalkIn, i
       if (prior.kiosk.eventId !== kiosk.eventId) throw new HttpError(409, "client_id_reused", "This clientId belongs to another walk-in.");
       return { id: prior.registrationId, created: false };
     }
-    if (email) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`registration:${kiosk.eventId}:${email}`}))`;
-    let person = email ? await tx.person.findFirst({ where: { email }, orderBy: { createdAt: "asc" } }) : null;
-    const existing = person
-      ? await tx.registration.findUnique({ where: { eventId_personId: { eventId: kiosk.eventId, personId: person.id } } })
-      : null;
-    // Registered before (by email): that registration is checked in, not a second one made.
+    // Registered before (by email, in this event): that registration is checked in as it is,
+    // not a second one made, and nothing of it is changed (docs/decisions/0007).
+    if (email) await lockEventEmail(tx, kiosk.eventId, email);
+    const existing = email ? await activeByEmail(tx, kiosk.eventId, email, ["cancelled", "rejected"]) : null;
     if (existing && (existing.status === "confirmed" || existing.status === "pending_approval")) {
       await tx.kioskWalkIn.create({ data: { clientId: input.clientId, kioskId: kiosk.id, registrationId: existing.id } });
       return { id: existing.id, created: false };
     }
     const company = blank(input.company);
-    const organizationId = company ? await findOrCreateOrganization(tx, { name: company }) : (person?.organizationId ?? null);
-    const data = {
-      lastName: normalizePersonName(input.lastName) || input.lastName.trim(),
-      firstName: normalizePersonName(input.firstName) || input.firstName.trim(),
-      position: blank(input.position),
-      email,
-      phone: phone ?? person?.phone ?? null,
-      locale: input.locale ?? "ru",
-      organizationId,
-    };
-    person = person ? await tx.person.update({ where: { id: person.id }, data }) : await tx.person.create({ data });
-    if (existing) await tx.registration.delete({ where: { id: existing.id } });
+    const organizationId = company ? await findOrCreateOrganization(tx, { name: company }) : null;
+    // The walk-in's own contact row: what the guest gave at the kiosk, nothing else.
+    const person = await tx.person.create({
+      data: {
+        lastName: normalizePersonName(input.lastName) || input.lastName.trim(),
+        firstName: normalizePersonName(input.firstName) || input.firstName.trim(),
+        position: blank(input.position),
+        email,
+        phone,
+        locale: input.locale ?? "ru",
+        organizationId,
+      },
+    });
     const id = randomUUID();
     const codeSecret = randomBytes(16).toString("base64url");
     await tx.registration.create({
@@ -77,17 +77,13 @@ export async function walkIn(kiosk: KioskContext, actor: Actor, input: WalkIn, i
     await enqueueCrm(tx, "registration", id);
     // With an email the guest gets the usual invitation (their QR and self-service link).
     if (email) await enqueueMail({ kind: "invitation", registrationId: id, manageUrl: manageUrl({ id, eventId: kiosk.eventId, codeSecret }) }, txQueue(tx));
+    await audit(
+      actor,
+      { action: "registration.create", entityType: "Registration", entityId: id, eventId: kiosk.eventId, after: { category: input.category, status: "confirmed", source: "kiosk", kioskId: kiosk.id }, ip },
+      tx,
+    );
     return { id, created: true };
   });
-  if (made.created)
-    await audit(actor, {
-      action: "registration.create",
-      entityType: "Registration",
-      entityId: made.id,
-      eventId: kiosk.eventId,
-      after: { category: input.category, status: "confirmed", source: "kiosk", kioskId: kiosk.id },
-      ip,
-    });
   // A walk-in queued offline is checked in at the time it happened (earliest scan wins).
   return checkIn(kiosk, { registrationId: made.id, clientId: input.clientId, print: input.print, scannedAt: input.scannedAt }, { offline: !!input.scannedAt });
 }

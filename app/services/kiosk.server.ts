@@ -4,7 +4,7 @@ import { createApiToken } from "~/utils/api-tokens.server";
 import { audit } from "~/utils/audit.server";
 import { prisma } from "~/utils/db.server";
 import { HttpError, notFound } from "~/utils/errors.server";
-import { requireManager, type Actor } from "~/utils/permissions.server";
+import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.server";
 import { CATEGORIES } from "../../printing/template";
 import { hitRateLimit } from "./registrations.server";
 
@@ -38,6 +38,7 @@ export interface KioskRow {
 
 export async function listKiosks(actor: Actor, eventId: string, now = new Date()): Promise<KioskRow[]> {
   requireManager(actor);
+  if (!canSeeEvent(actor, eventId)) throw notFound("Event");
   const kiosks = await prisma().kiosk.findMany({
     where: { eventId },
     orderBy: { createdAt: "asc" },
@@ -103,33 +104,44 @@ async function validate(eventId: string, input: KioskInput) {
 
 export async function saveKiosk(actor: Actor, eventId: string, kioskId: string | null, input: KioskInput, ip?: string) {
   requireManager(actor);
+  if (!canSeeEvent(actor, eventId)) throw notFound("Event");
   const data = await validate(eventId, input);
   if (kioskId) {
     const before = await kioskOfEvent(eventId, kioskId);
-    const k = await prisma().kiosk.update({ where: { id: before.id }, data });
-    await audit(actor, { action: "kiosk.update", entityType: "Kiosk", entityId: k.id, eventId, before, after: data, ip });
-    return k;
+    return prisma().$transaction(async (tx) => {
+      const k = await tx.kiosk.update({ where: { id: before.id }, data });
+      await audit(actor, { action: "kiosk.update", entityType: "Kiosk", entityId: k.id, eventId, before, after: data, ip }, tx);
+      return k;
+    });
   }
-  const k = await prisma().kiosk.create({ data: { eventId, ...data } });
-  await audit(actor, { action: "kiosk.create", entityType: "Kiosk", entityId: k.id, eventId, after: data, ip });
-  return k;
+  return prisma().$transaction(async (tx) => {
+    const k = await tx.kiosk.create({ data: { eventId, ...data } });
+    await audit(actor, { action: "kiosk.create", entityType: "Kiosk", entityId: k.id, eventId, after: data, ip }, tx);
+    return k;
+  });
 }
 
 /** Exit counting for the event (off by default): kiosks in exit mode then record check-outs. */
 export async function setCountsExits(actor: Actor, eventId: string, on: boolean, ip?: string) {
   requireManager(actor);
-  await prisma().event.update({ where: { id: eventId }, data: { countsExits: on } });
-  await audit(actor, { action: "event.countsExits", entityType: "Event", entityId: eventId, eventId, after: { countsExits: on }, ip });
+  if (!canSeeEvent(actor, eventId)) throw notFound("Event");
+  await prisma().$transaction(async (tx) => {
+    await tx.event.update({ where: { id: eventId }, data: { countsExits: on } });
+    await audit(actor, { action: "event.countsExits", entityType: "Event", entityId: eventId, eventId, after: { countsExits: on }, ip }, tx);
+  });
 }
 
 /** Revokes every device token of the kiosk: the devices go back to their pairing screen. */
 export async function revokeKioskDevices(actor: Actor, eventId: string, kioskId: string, ip?: string): Promise<number> {
   requireManager(actor);
+  if (!canSeeEvent(actor, eventId)) throw notFound("Event");
   const k = await kioskOfEvent(eventId, kioskId);
-  const r = await prisma().apiToken.updateMany({ where: { kioskId: k.id, revokedAt: null }, data: { revokedAt: new Date() } });
-  await prisma().kioskPairingCode.deleteMany({ where: { kioskId: k.id, usedAt: null } });
-  await audit(actor, { action: "kiosk.revoke", entityType: "Kiosk", entityId: k.id, eventId, after: { revoked: r.count }, ip });
-  return r.count;
+  return prisma().$transaction(async (tx) => {
+    const r = await tx.apiToken.updateMany({ where: { kioskId: k.id, revokedAt: null }, data: { revokedAt: new Date() } });
+    await tx.kioskPairingCode.deleteMany({ where: { kioskId: k.id, usedAt: null } });
+    await audit(actor, { action: "kiosk.revoke", entityType: "Kiosk", entityId: k.id, eventId, after: { revoked: r.count }, ip }, tx);
+    return r.count;
+  });
 }
 
 export function normalizePairCode(raw: string): string {
@@ -139,6 +151,7 @@ export function normalizePairCode(raw: string): string {
 /** A new one-time code (the kiosk's earlier unused codes stop working). Shown once; only its hash is kept. */
 export async function createPairingCode(actor: Actor, eventId: string, kioskId: string, now = new Date()) {
   requireManager(actor);
+  if (!canSeeEvent(actor, eventId)) throw notFound("Event");
   const k = await kioskOfEvent(eventId, kioskId);
   let code = "";
   for (let i = 0; i < PAIR_CODE_LENGTH; i++) code += PAIR_ALPHABET[randomInt(PAIR_ALPHABET.length)];
@@ -161,24 +174,25 @@ export async function pairDevice(rawCode: string, ip: string | undefined) {
   if (!hit.allowed) throw new HttpError(429, "rate_limited", "Too many pairing attempts from this address; try again later.");
   const hash = sha256(normalizePairCode(rawCode));
   // One UPDATE claims the code: two devices typing it at once cannot both get a token.
-  const claimed = await prisma().kioskPairingCode.updateMany({
-    where: { codeHash: hash, usedAt: null, expiresAt: { gt: new Date() } },
-    data: { usedAt: new Date() },
+  // The claim, the token and the audit entry commit together.
+  const { row, token } = await prisma().$transaction(async (tx) => {
+    const claimed = await tx.kioskPairingCode.updateMany({
+      where: { codeHash: hash, usedAt: null, expiresAt: { gt: new Date() } },
+      data: { usedAt: new Date() },
+    });
+    if (claimed.count !== 1) {
+      const row = await tx.kioskPairingCode.findUnique({ where: { codeHash: hash } });
+      if (!row) throw pairError("pairing_code_invalid", "Unknown pairing code");
+      if (row.usedAt) throw pairError("pairing_code_used", "This pairing code was used already");
+      throw pairError("pairing_code_expired", "This pairing code has expired");
+    }
+    const row = await tx.kioskPairingCode.findUniqueOrThrow({ where: { codeHash: hash }, include: { kiosk: { include: { event: true } } } });
+    const { id, token } = await createApiToken(
+      { role: "kiosk", name: `kiosk ${row.kiosk.name} (paired)`, eventId: row.kiosk.eventId, kioskId: row.kioskId, createdById: row.createdById },
+      tx,
+    );
+    await audit(null, { action: "kiosk.pair", entityType: "Kiosk", entityId: row.kioskId, eventId: row.kiosk.eventId, after: { tokenId: id }, ip }, tx);
+    return { row, token };
   });
-  if (claimed.count !== 1) {
-    const row = await prisma().kioskPairingCode.findUnique({ where: { codeHash: hash } });
-    if (!row) throw pairError("pairing_code_invalid", "Unknown pairing code");
-    if (row.usedAt) throw pairError("pairing_code_used", "This pairing code was used already");
-    throw pairError("pairing_code_expired", "This pairing code has expired");
-  }
-  const row = await prisma().kioskPairingCode.findUniqueOrThrow({ where: { codeHash: hash }, include: { kiosk: { include: { event: true } } } });
-  const { id, token } = await createApiToken({
-    role: "kiosk",
-    name: `kiosk ${row.kiosk.name} (paired)`,
-    eventId: row.kiosk.eventId,
-    kioskId: row.kioskId,
-    createdById: row.createdById,
-  });
-  await audit(null, { action: "kiosk.pair", entityType: "Kiosk", entityId: row.kioskId, eventId: row.kiosk.eventId, after: { tokenId: id }, ip });
   return { token, kiosk: { id: row.kiosk.id, name: row.kiosk.name }, event: { id: row.kiosk.event.id, name: row.kiosk.event.name } };
 }

@@ -34,8 +34,10 @@ export async function saveLogo(actor: Actor, exhibitorId: string, data: Buffer, 
   const name = `${ex.organizationId}-${randomBytes(6).toString("hex")}.${ext}`;
   await mkdir(logosDir(), { recursive: true });
   await writeFile(path.join(logosDir(), name), data);
-  await prisma().organization.update({ where: { id: ex.organizationId }, data: { logoPath: name } });
-  await audit(actor, { action: "exhibitor.logo", entityType: "Organization", entityId: ex.organizationId, eventId: ex.eventId, exhibitorId: ex.id, before: { logo: ex.organization.logoPath }, after: { logo: name }, ip });
+  await prisma().$transaction(async (tx) => {
+    await tx.organization.update({ where: { id: ex.organizationId }, data: { logoPath: name } });
+    await audit(actor, { action: "exhibitor.logo", entityType: "Organization", entityId: ex.organizationId, eventId: ex.eventId, exhibitorId: ex.id, before: { logo: ex.organization.logoPath }, after: { logo: name }, ip }, tx);
+  });
   return name;
 }
 

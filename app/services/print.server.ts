@@ -16,6 +16,7 @@ import {
   type SendOptions,
 } from "../../printing/drivers/index";
 import { renderBadgePdf } from "../../printing/pdf";
+import { pdfToPng } from "../../printing/preview";
 import { getTemplate, parseTemplate, TEMPLATES, type BadgeData, type BadgeTemplate, type Category } from "../../printing/template";
 import { renderBadgeZpl } from "../../printing/zpl";
 import { combineTemplates, eventTemplateFor } from "./badge-templates.server";
@@ -36,7 +37,8 @@ type Queryable = Pick<pg.Pool | pg.PoolClient, "query">;
 
 export type DbPrinterDriver = "ipp" | "raw_tcp" | "browser";
 export type PrintFormat = "pdf" | "zpl";
-export type PrintJobStatus = "queued" | "printing" | "done" | "failed";
+/** `sent`: browser printers only, the kiosk fetched the badge and has not reported back yet. */
+export type PrintJobStatus = "queued" | "printing" | "sent" | "done" | "failed";
 
 /** How long the direct sender has before the queued job would send it too. */
 export const PRINT_FALLBACK_DELAY_MS = 5_000;
@@ -219,8 +221,10 @@ export interface PrintJobView {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
-  /** Browser printers: the kiosk prints this PDF itself (fetching it marks the job done). */
+  /** Browser printers: the badge as PDF (fetching it marks the job sent). */
   pdfUrl: string | null;
+  /** Browser printers: the badge as a PNG the kiosk prints in an HTML frame (fetching it marks the job sent). */
+  imageUrl: string | null;
 }
 
 interface PrintJobRow {
@@ -264,6 +268,7 @@ export function serializePrintJob(j: PrintJobRow): PrintJobView {
     startedAt: j.startedAt?.toISOString() ?? null,
     finishedAt: j.finishedAt?.toISOString() ?? null,
     pdfUrl: j.printerDriver === "browser" ? `/api/v1/print-jobs/${j.id}/pdf` : null,
+    imageUrl: j.printerDriver === "browser" ? `/api/v1/print-jobs/${j.id}/png` : null,
   };
 }
 
@@ -444,22 +449,72 @@ export async function reprint(
   return view;
 }
 
-/** The PDF of a print job (browser printers print it in the kiosk); marks a browser job done. */
-export async function printJobPdf(job: { id: string; registrationId: string; printerId: string | null }): Promise<Buffer> {
+/** The PDF of a print job and its page size; a browser printer's queued job becomes `sent`. */
+export async function printJobDocument(
+  job: { id: string; registrationId: string; printerId: string | null },
+  opts: { byKiosk?: boolean } = {},
+): Promise<{ pdf: Buffer; widthMm: number; heightMm: number }> {
   const printer = job.printerId ? await loadPrinter(job.printerId) : null;
   const src = await loadBadgeSource(job.registrationId);
   if (!src) throw notFoundPrintJob();
   // A ZPL printer's stock means nothing to a PDF viewer: such a job's PDF follows the event template.
   const template = await badgeTemplateFor(printer && printer.driver !== "raw_tcp" ? printer : null, src);
   const pdf = (await renderBadge(await badgeDataFor(src), template, "pdf")).pdf!;
-  if (printer?.driver === "browser") {
+  // Fetching is not printing (issue #12): the kiosk reports printed or failed (reportBrowserPrint).
+  // A manager looking at the PDF does not send it anywhere.
+  if (printer?.driver === "browser" && opts.byKiosk !== false) {
     await pool().query(
-      `UPDATE "PrintJob" SET "status" = 'done', "attempts" = "attempts" + 1, "startedAt" = COALESCE("startedAt", now()), "finishedAt" = now()
+      `UPDATE "PrintJob" SET "status" = 'sent', "attempts" = "attempts" + 1, "startedAt" = now(), "error" = NULL
        WHERE "id" = $1 AND "status" = 'queued'`,
       [job.id],
     );
   }
-  return pdf;
+  return { pdf, widthMm: template.sheet?.pageWidthMm ?? template.widthMm, heightMm: template.sheet?.pageHeightMm ?? template.heightMm };
+}
+
+/** The PDF of a print job (see printJobDocument). */
+export async function printJobPdf(job: { id: string; registrationId: string; printerId: string | null }, opts: { byKiosk?: boolean } = {}): Promise<Buffer> {
+  return (await printJobDocument(job, opts)).pdf;
+}
+
+/** Resolution of the PNG the kiosk prints: 300 dpi (labels print at 203 or 300). */
+export const BROWSER_PRINT_DPI = 300;
+
+/** The badge as PNG (first page) for the kiosk's HTML print frame, with its page size in mm. */
+export async function printJobPng(
+  job: { id: string; registrationId: string; printerId: string | null },
+  opts: { byKiosk?: boolean } = {},
+): Promise<{ png: Buffer; widthMm: number; heightMm: number }> {
+  const doc = await printJobDocument(job, opts);
+  return { png: await pdfToPng(doc.pdf, { dpi: BROWSER_PRINT_DPI }), widthMm: doc.widthMm, heightMm: doc.heightMm };
+}
+
+/**
+ * The kiosk's report on a badge its browser printed: `printed` (the browser's afterprint came:
+ * the document went to the OS printer) or `failed` with why. Only browser printers' jobs that are
+ * queued or sent; the same report again is a no-op; anything else is 409 not_reportable.
+ */
+export async function reportBrowserPrint(
+  job: { id: string; printerId: string | null },
+  input: { status: "printed" | "failed"; error?: string | null },
+): Promise<PrintJobView> {
+  const printer = job.printerId ? await loadPrinter(job.printerId) : null;
+  if (printer?.driver !== "browser") throw new HttpError(409, "not_reportable", "Only a browser printer's job is reported by the kiosk.");
+  const to = input.status === "printed" ? "done" : "failed";
+  const r = await pool().query<{ status: PrintJobStatus }>(
+    `WITH u AS (
+       UPDATE "PrintJob" SET "status" = $2::"PrintJobStatus", "finishedAt" = now(), "startedAt" = COALESCE("startedAt", now()),
+              "error" = CASE WHEN $2::text = 'failed' THEN $3 ELSE NULL END
+       WHERE "id" = $1 AND "status" IN ('queued', 'sent') RETURNING "status"::text AS "status")
+     SELECT "status" FROM u UNION ALL SELECT "status"::text FROM "PrintJob" WHERE "id" = $1 AND NOT EXISTS (SELECT 1 FROM u)`,
+    [job.id, to, (input.error ?? "The kiosk's browser could not print the badge.").slice(0, 1000)],
+  );
+  const now = r.rows[0]?.status;
+  if (!now) throw notFoundPrintJob();
+  if (now !== to) throw new HttpError(409, "not_reportable", `The job is ${now}; only a queued or sent job is reported.`);
+  if (to === "failed") logger().warn({ printJobId: job.id, error: input.error }, "browser print failed");
+  const view = await loadPrintJob(job.id);
+  return view!.view;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -479,7 +534,7 @@ export async function printerStatus(printer: PrinterRow, opts: { timeoutMs?: num
     printerHealth(driverTarget(printer), { timeoutMs: opts.timeoutMs ?? 1500 }),
     pool().query<{ queued: number; printing: number; failedLastHour: number; lastError: string | null; lastDoneAt: Date | null }>(
       `SELECT count(*) FILTER (WHERE "status" = 'queued')::int AS "queued",
-              count(*) FILTER (WHERE "status" = 'printing')::int AS "printing",
+              count(*) FILTER (WHERE "status" IN ('printing', 'sent'))::int AS "printing",
               count(*) FILTER (WHERE "status" = 'failed' AND "finishedAt" > now() - interval '1 hour')::int AS "failedLastHour",
               (SELECT "error" FROM "PrintJob" WHERE "printerId" = $1 AND "error" IS NOT NULL ORDER BY "createdAt" DESC LIMIT 1) AS "lastError",
               max("finishedAt") FILTER (WHERE "status" = 'done') AS "lastDoneAt"

@@ -79,15 +79,8 @@ export async function createStandBooking(
       },
     });
     await enqueueBookingCrm(txQueue(tx), b.id);
+    await audit(channel.actor, { action: "standBooking.create", entityType: "StandBooking", entityId: b.id, eventId: event.id, after: serializeStandBooking(b), ip: channel.ip }, tx);
     return b;
-  });
-  await audit(channel.actor, {
-    action: "standBooking.create",
-    entityType: "StandBooking",
-    entityId: booking.id,
-    eventId: event.id,
-    after: serializeStandBooking(booking),
-    ip: channel.ip,
   });
   return { discarded: false, id: booking.id, status: booking.status };
 }
@@ -151,16 +144,11 @@ export async function convertStandBooking(actor: Actor | null, id: string, input
   await prisma().$transaction(async (tx) => {
     await tx.standBooking.update({ where: { id: booking.id }, data: { status: "converted", exhibitorId } });
     await enqueueBookingCrm(txQueue(tx), booking.id);
-  });
-  await audit(actor, {
-    action: "standBooking.convert",
-    entityType: "StandBooking",
-    entityId: booking.id,
-    eventId: booking.eventId,
-    exhibitorId,
-    before: { status: "new" },
-    after: { status: "converted", exhibitorId },
-    ip,
+    await audit(
+      actor,
+      { action: "standBooking.convert", entityType: "StandBooking", entityId: booking.id, eventId: booking.eventId, exhibitorId, before: { status: "new" }, after: { status: "converted", exhibitorId }, ip },
+      tx,
+    );
   });
   let account: "created" | "exists" | null = null;
   if (input.createAccount) {
@@ -187,14 +175,6 @@ export async function declineStandBooking(actor: Actor | null, id: string, ip?: 
     const done = await tx.standBooking.updateMany({ where: { id: booking.id, status: "new" }, data: { status: "declined" } });
     if (done.count === 0) throw new HttpError(409, "invalid_state", `This booking is ${booking.status} already.`);
     await enqueueBookingCrm(txQueue(tx), booking.id);
-  });
-  await audit(actor, {
-    action: "standBooking.decline",
-    entityType: "StandBooking",
-    entityId: booking.id,
-    eventId: booking.eventId,
-    before: { status: booking.status },
-    after: { status: "declined" },
-    ip,
+    await audit(actor, { action: "standBooking.decline", entityType: "StandBooking", entityId: booking.id, eventId: booking.eventId, before: { status: booking.status }, after: { status: "declined" }, ip }, tx);
   });
 }

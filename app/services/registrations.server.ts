@@ -11,7 +11,7 @@ import { HttpError, notFound } from "~/utils/errors.server";
 import { enqueue } from "~/utils/jobs.server";
 import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.server";
 import { normalizeEmail, normalizePersonName, normalizePhones, normalizeWebsite } from "~/utils/validators";
-import { enqueueCrm } from "./cabinet.server";
+import { activeByEmail, enqueueCrm, lockEventEmail } from "./cabinet.server";
 import { enqueueMail } from "./mail.server";
 
 // Public registration (site page and API), media accreditation approval, the attendee's
@@ -134,32 +134,29 @@ export async function registerAttendee(eventId: string, input: RegistrationInput
   let outcome: { id: string; status: RegistrationStatus; duplicate: boolean; codeSecret: string };
   try {
     outcome = await prisma().$transaction(async (tx) => {
-      // One registration per person and event: serialise registrations of the same address.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`registration:${event.id}:${email}`}))`;
-      let person = await tx.person.findFirst({ where: { email }, orderBy: { createdAt: "asc" } });
-      const existing = person
-        ? await tx.registration.findUnique({ where: { eventId_personId: { eventId: event.id, personId: person.id } } })
-        : null;
+      // One live registration per address and event: serialise registrations of the same address.
+      await lockEventEmail(tx, event.id, email);
+      // Read only: an existing registration is answered as a duplicate, never changed. Cancelled
+      // and rejected ones stay as they were; the new registration is a registration of its own.
+      const existing = await activeByEmail(tx, event.id, email, ["cancelled", "rejected"]);
       if (existing && (existing.status === "confirmed" || existing.status === "pending_approval")) {
         return { id: existing.id, status: existing.status, duplicate: true, codeSecret: existing.codeSecret };
       }
-      const organizationId = input.company?.name?.trim()
-        ? await findOrCreateOrganization(tx, input.company)
-        : (person?.organizationId ?? null);
-      const data = {
-        lastName: normalizePersonName(input.person.lastName) || input.person.lastName.trim(),
-        firstName: normalizePersonName(input.person.firstName) || input.person.firstName.trim(),
-        middleName: blank(input.person.middleName) ? normalizePersonName(input.person.middleName!) || null : null,
-        position: blank(input.person.position),
-        email,
-        phone: phoneOf(input.person.phone) ?? person?.phone ?? null,
-        locale,
-        organizationId,
-      };
-      person = person ? await tx.person.update({ where: { id: person.id }, data }) : await tx.person.create({ data });
-      // A cancelled or rejected registration is replaced: the new one has a new id, so codes
-      // printed for the old one no longer point at a live registration.
-      if (existing) await tx.registration.delete({ where: { id: existing.id } });
+      const organizationId = input.company?.name?.trim() ? await findOrCreateOrganization(tx, input.company) : null;
+      // The registration's own contact row (docs/decisions/0007): what the registrant entered,
+      // nothing copied from or written to anyone else's registration with the same address.
+      const person = await tx.person.create({
+        data: {
+          lastName: normalizePersonName(input.person.lastName) || input.person.lastName.trim(),
+          firstName: normalizePersonName(input.person.firstName) || input.person.firstName.trim(),
+          middleName: blank(input.person.middleName) ? normalizePersonName(input.person.middleName!) || null : null,
+          position: blank(input.person.position),
+          email,
+          phone: phoneOf(input.person.phone),
+          locale,
+          organizationId,
+        },
+      });
       const id = randomUUID();
       const codeSecret = randomBytes(16).toString("base64url");
       const status: RegistrationStatus = category === "media" ? "pending_approval" : "confirmed";
@@ -195,6 +192,11 @@ export async function registerAttendee(eventId: string, input: RegistrationInput
           { kind: "invitation", registrationId: id, manageUrl: manageUrl({ id, eventId: event.id, codeSecret }) },
           txQueue(tx),
         );
+      await audit(
+        channel.actor,
+        { action: "registration.create", entityType: "Registration", entityId: id, eventId: event.id, after: { category, status, source: channel.source, email }, ip: channel.ip },
+        tx,
+      );
       return { id, status, duplicate: false, codeSecret };
     });
   } catch (err) {
@@ -216,14 +218,9 @@ export async function registerAttendee(eventId: string, input: RegistrationInput
       invitationResent = true;
     }
   }
-  await audit(channel.actor, {
-    action: outcome.duplicate ? "registration.duplicate" : "registration.create",
-    entityType: "Registration",
-    entityId: outcome.id,
-    eventId: event.id,
-    after: outcome.duplicate ? { invitationResent } : { category, status: outcome.status, source: channel.source, email },
-    ip: channel.ip,
-  });
+  // A new registration's entry was written with it; a repeated one changes nothing but is noted.
+  if (outcome.duplicate)
+    await audit(channel.actor, { action: "registration.duplicate", entityType: "Registration", entityId: outcome.id, eventId: event.id, after: { invitationResent }, ip: channel.ip });
   return { discarded: false, id: outcome.id, status: outcome.status, duplicate: outcome.duplicate, invitationResent, email };
 }
 
@@ -331,16 +328,12 @@ async function decide(actor: Actor | null, id: string, to: "confirmed" | "reject
     await enqueueCrm(tx, "registration", reg.id);
     if (to === "confirmed") await enqueueMail({ kind: "invitation", registrationId: reg.id, manageUrl: manageUrl(reg) }, txQueue(tx));
     else await enqueueMail({ kind: "rejection", registrationId: reg.id }, txQueue(tx));
+    await audit(
+      actor,
+      { action: to === "confirmed" ? "registration.approve" : "registration.reject", entityType: "Registration", entityId: reg.id, eventId: reg.eventId, before: { status: reg.status }, after: { status: to, ...(reason ? { reason } : {}) }, ip },
+      tx,
+    );
     return tx.registration.findUniqueOrThrow({ where: { id: reg.id }, include: detailInclude });
-  });
-  await audit(actor, {
-    action: to === "confirmed" ? "registration.approve" : "registration.reject",
-    entityType: "Registration",
-    entityId: reg.id,
-    eventId: reg.eventId,
-    before: { status: reg.status },
-    after: { status: to, ...(reason ? { reason } : {}) },
-    ip,
   });
   return serializeRegistration(updated);
 }
@@ -375,17 +368,10 @@ export async function updatePhoneByToken(eventId: string, token: string, phoneIn
     throw new HttpError(422, "validation_failed", "Some fields are invalid.", { phone: "Invalid phone" });
   const phone = parsed.phones[0] ?? null;
   await prisma().$transaction(async (tx) => {
+    // This registration's own contact row only (Registration.personId is unique).
     await tx.person.update({ where: { id: reg.personId }, data: { phone } });
     await enqueueCrm(tx, "person", reg.personId);
-  });
-  await audit(null, {
-    action: "registration.self.phone",
-    entityType: "Registration",
-    entityId: reg.id,
-    eventId: reg.eventId,
-    before: { phone: reg.person.phone },
-    after: { phone },
-    ip,
+    await audit(null, { action: "registration.self.phone", entityType: "Registration", entityId: reg.id, eventId: reg.eventId, before: { phone: reg.person.phone }, after: { phone }, ip }, tx);
   });
   return phone;
 }
@@ -400,14 +386,6 @@ export async function cancelByToken(eventId: string, token: string, ip?: string)
     });
     if (done.count === 0) throw new HttpError(409, "invalid_state", "This registration cannot be cancelled.");
     await enqueueCrm(tx, "registration", reg.id);
-  });
-  await audit(null, {
-    action: "registration.self.cancel",
-    entityType: "Registration",
-    entityId: reg.id,
-    eventId: reg.eventId,
-    before: { status: reg.status },
-    after: { status: "cancelled" },
-    ip,
+    await audit(null, { action: "registration.self.cancel", entityType: "Registration", entityId: reg.id, eventId: reg.eventId, before: { status: reg.status }, after: { status: "cancelled" }, ip }, tx);
   });
 }

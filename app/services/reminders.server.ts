@@ -294,15 +294,11 @@ export async function resendReminder(actor: Actor | null, reminderId: string, ip
       { jobKey: `sms-reminder:${rem.id}:${updated.resends}`, maxAttempts: 8 },
       txQueue(tx),
     );
-  });
-  await audit(actor, {
-    action: "sms.resend",
-    entityType: "SmsReminder",
-    entityId: rem.id,
-    eventId: rem.registration.eventId,
-    before: { status: rem.status, phone: rem.phone },
-    after: { status: "pending", phone },
-    ip,
+    await audit(
+      actor,
+      { action: "sms.resend", entityType: "SmsReminder", entityId: rem.id, eventId: rem.registration.eventId, before: { status: rem.status, phone: rem.phone }, after: { status: "pending", phone }, ip },
+      tx,
+    );
   });
 }
 

@@ -1,3 +1,4 @@
+import type { Prisma } from "~/generated/prisma/client";
 import { prisma } from "./db.server";
 import { randomToken, sha256 } from "./auth.server";
 import type { Actor } from "./permissions.server";
@@ -12,10 +13,10 @@ export async function createApiToken(input: {
   eventId?: string | null;
   kioskId?: string | null;
   createdById?: string | null;
-}): Promise<{ id: string; token: string }> {
+}, db: Pick<Prisma.TransactionClient, "apiToken"> = prisma()): Promise<{ id: string; token: string }> {
   if (input.role === "exhibitor" && !input.exhibitorId) throw new Error("An exhibitor token needs an exhibitor");
   const token = `exd_${randomToken(32)}`;
-  const row = await prisma().apiToken.create({
+  const row = await db.apiToken.create({
     data: {
       name: input.name,
       role: input.role,

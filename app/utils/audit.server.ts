@@ -1,3 +1,4 @@
+import type { Prisma } from "~/generated/prisma/client";
 import { prisma } from "./db.server";
 import type { Actor } from "./permissions.server";
 
@@ -12,9 +13,12 @@ type Entry = {
   ip?: string | null;
 };
 
-/** Who changed what, before and after. */
-export async function audit(actor: Actor | null, e: Entry): Promise<void> {
-  await prisma().auditLog.create({
+/** Where the entry is written: pass the transaction of the change, so that the change and its entry commit together or not at all. */
+export type AuditDb = Pick<Prisma.TransactionClient, "auditLog">;
+
+/** Who changed what, before and after. Call it with `tx` inside the change's transaction. */
+export async function audit(actor: Actor | null, e: Entry, db: AuditDb = prisma()): Promise<void> {
+  await db.auditLog.create({
     data: {
       actorUserId: actor?.type === "user" ? actor.id : null,
       actorTokenId: actor?.type === "token" ? actor.id : null,

@@ -2,6 +2,7 @@ import { NodePostgresAdapter } from "@lucia-auth/adapter-postgresql";
 import { hash, verify } from "@node-rs/argon2";
 import { createHash, randomBytes } from "node:crypto";
 import { Lucia, type Session, type User } from "lucia";
+import type { Prisma } from "~/generated/prisma/client";
 import { env } from "./env.server";
 import { pool, prisma } from "./db.server";
 import { singleton } from "./singleton.server";
@@ -87,20 +88,40 @@ export async function lockedUntil(keys: string[], now = new Date()): Promise<Dat
   return new Date(Math.max(...rows.map((r) => r.lockedUntil!.getTime())));
 }
 
-export async function recordFailure(key: string, limit: number, now = new Date()): Promise<void> {
+/**
+ * Counts one attempt for `key` before the password is verified, in one statement, so that
+ * parallel attempts each get their own number: only the first `limit` of a window are verified.
+ * An attempt over the limit locks the key. Returns the lock's end when this attempt is refused.
+ */
+export async function countAttempt(key: string, limit: number, now = new Date()): Promise<Date | null> {
   const windowStart = new Date(now.getTime() - THROTTLE.windowMs);
-  // One statement so that parallel failures cannot both read the old count.
-  await pool().query(
-    `INSERT INTO "LoginThrottle" (key, failures, "windowStart") VALUES ($1, 1, $2)
+  const lockEnd = new Date(now.getTime() + THROTTLE.lockMs);
+  const { rows } = await pool().query<{ failures: number; lockedUntil: Date | null }>(
+    `INSERT INTO "LoginThrottle" AS t (key, failures, "windowStart") VALUES ($1, 1, $2)
      ON CONFLICT (key) DO UPDATE SET
-       failures = CASE WHEN "LoginThrottle"."windowStart" < $3 THEN 1 ELSE "LoginThrottle".failures + 1 END,
-       "windowStart" = CASE WHEN "LoginThrottle"."windowStart" < $3 THEN $2 ELSE "LoginThrottle"."windowStart" END`,
-    [key, now, windowStart],
+       failures = CASE WHEN t."lockedUntil" > $2 THEN t.failures
+                       WHEN t."lockedUntil" IS NOT NULL OR t."windowStart" < $3 THEN 1
+                       ELSE t.failures + 1 END,
+       "windowStart" = CASE WHEN t."lockedUntil" > $2 THEN t."windowStart"
+                            WHEN t."lockedUntil" IS NOT NULL OR t."windowStart" < $3 THEN $2
+                            ELSE t."windowStart" END,
+       "lockedUntil" = CASE WHEN t."lockedUntil" > $2 THEN t."lockedUntil"
+                            WHEN t."lockedUntil" IS NULL AND t."windowStart" >= $3 AND t.failures + 1 > $4 THEN $5::timestamptz
+                            ELSE NULL END
+     RETURNING failures, "lockedUntil"`,
+    [key, now, windowStart, limit, lockEnd],
   );
-  await pool().query(
-    `UPDATE "LoginThrottle" SET "lockedUntil" = $2, failures = 0, "windowStart" = $3 WHERE key = $1 AND failures >= $4`,
-    [key, new Date(now.getTime() + THROTTLE.lockMs), now, limit],
-  );
+  const until = rows[0]?.lockedUntil ?? null;
+  return until && until > now ? until : null;
+}
+
+/** After a failed verification: the attempt was counted already; reaching the limit locks the key. */
+export async function lockIfAtLimit(key: string, limit: number, now = new Date()): Promise<void> {
+  await pool().query(`UPDATE "LoginThrottle" SET "lockedUntil" = $2 WHERE key = $1 AND "lockedUntil" IS NULL AND failures >= $3`, [
+    key,
+    new Date(now.getTime() + THROTTLE.lockMs),
+    limit,
+  ]);
 }
 
 export type LoginResult =
@@ -110,20 +131,26 @@ export type LoginResult =
 
 export async function attemptLogin(emailInput: string, password: string, ip: string): Promise<LoginResult> {
   const email = emailInput.trim().toLowerCase();
-  const keys = [`account:${email}`, `ip:${ip}`];
-  const until = await lockedUntil(keys);
-  if (until) return { ok: false, reason: "locked", until };
+  const accountKey = `account:${email}`;
+  const ipKey = `ip:${ip}`;
+  // Counted before the (slow) verification: parallel guesses cannot all pass a check made before any failure is recorded.
+  const accountLock = await countAttempt(accountKey, THROTTLE.accountFailures);
+  if (accountLock) return { ok: false, reason: "locked", until: accountLock };
+  const ipLock = await countAttempt(ipKey, THROTTLE.ipFailures);
+  if (ipLock) return { ok: false, reason: "locked", until: ipLock };
   const user = await prisma().user.findUnique({ where: { email } });
   // Verify against a dummy hash for unknown users so timing does not reveal which emails exist.
   const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
   if (!user || !ok) {
-    await recordFailure(keys[0], THROTTLE.accountFailures);
-    await recordFailure(keys[1], THROTTLE.ipFailures);
-    const nowLocked = await lockedUntil(keys);
+    await lockIfAtLimit(accountKey, THROTTLE.accountFailures);
+    await lockIfAtLimit(ipKey, THROTTLE.ipFailures);
+    const nowLocked = await lockedUntil([accountKey, ipKey]);
     return nowLocked ? { ok: false, reason: "locked", until: nowLocked } : { ok: false, reason: "invalid" };
   }
   if (!user.active) return { ok: false, reason: "inactive" };
-  await prisma().loginThrottle.deleteMany({ where: { key: keys[0] } });
+  // A right password clears the account's count and takes its attempt back from the address's.
+  await prisma().loginThrottle.deleteMany({ where: { key: accountKey } });
+  await pool().query(`UPDATE "LoginThrottle" SET failures = GREATEST(failures - 1, 0) WHERE key = $1 AND "lockedUntil" IS NULL`, [ipKey]);
   await prisma().user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
   return { ok: true, userId: user.id, role: user.role };
 }
@@ -134,11 +161,20 @@ const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$Ir8Rtb/BtqODG3jyTqBh2g$uUyFe2
 
 export const PASSWORD_LINK_HOURS = 72;
 
-export async function createPasswordToken(userId: string): Promise<string> {
+/** A new link revokes the user's earlier unused ones: only the latest mail works. */
+export async function createPasswordToken(
+  userId: string,
+  db: Pick<Prisma.TransactionClient, "passwordToken"> | null = null,
+): Promise<string> {
   const token = randomToken();
-  await prisma().passwordToken.create({
-    data: { userId, tokenHash: sha256(token), expiresAt: new Date(Date.now() + PASSWORD_LINK_HOURS * 3600_000) },
-  });
+  const write = async (tx: Pick<Prisma.TransactionClient, "passwordToken">) => {
+    await tx.passwordToken.deleteMany({ where: { userId, usedAt: null } });
+    await tx.passwordToken.create({
+      data: { userId, tokenHash: sha256(token), expiresAt: new Date(Date.now() + PASSWORD_LINK_HOURS * 3600_000) },
+    });
+  };
+  if (db) await write(db);
+  else await prisma().$transaction(write);
   return token;
 }
 
@@ -155,6 +191,8 @@ export async function consumePasswordToken(token: string, password: string): Pro
   const used = await prisma().passwordToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: new Date() } });
   if (used.count !== 1) return false;
   await prisma().user.update({ where: { id: row.userId }, data: { passwordHash } });
+  // Any other link still out stops working once a password is set.
+  await prisma().passwordToken.deleteMany({ where: { userId: row.userId, usedAt: null } });
   await lucia().invalidateUserSessions(row.userId);
   return true;
 }

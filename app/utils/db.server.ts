@@ -15,10 +15,19 @@ export const pool = (): pg.Pool =>
     const p = new pg.Pool({ connectionString: databaseUrl(), max: 20 });
     // An idle connection dropped by the server (restart, shutdown) must not crash the process.
     p.on("error", (err) => process.stderr.write(`database connection lost: ${err.message}\n`));
+    p.on("connect", (client) => {
+      openClients().add(client);
+      client.once("end", () => openClients().delete(client));
+    });
     return p;
   });
 
 export const prisma = (): PrismaClient => singleton("prisma", () => new PrismaClient({ adapter: new PrismaPg(pool()) }));
+
+// pg-pool's end() resolves once it has asked each client to end, not when the sockets are
+// closed: stopping PostgreSQL right after would cut them (noisy "connection lost" at Ctrl-C).
+// The set is a singleton too: the Remix build's copy of this module may be the one that made the pool.
+const openClients = (): Set<pg.PoolClient> => singleton("openClients", () => new Set<pg.PoolClient>());
 
 export async function closeDb(): Promise<void> {
   const g = globalThis as unknown as { __expodesk?: Map<string, unknown> };
@@ -28,6 +37,8 @@ export async function closeDb(): Promise<void> {
   g.__expodesk?.delete("pool");
   await client?.$disconnect();
   await p?.end();
+  const closing = [...openClients()].map((c) => new Promise((resolve) => c.once("end", resolve)));
+  await Promise.race([Promise.all(closing), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
 }
 
 /** Runs `fn` on one pooled connection inside BEGIN/COMMIT; any throw rolls back. */

@@ -1,4 +1,5 @@
-// The "browser" driver sends nothing: the kiosk page fetches the badge PDF and prints it itself.
+// The "browser" driver sends nothing: the kiosk page fetches the badge (a PNG, printed from an
+// HTML frame: a PDF iframe crashed the page, issue #12) and prints it itself, then reports back.
 // For silent printing run Chrome/Chromium with --kiosk-printing (it presses the print-preview
 // button automatically, on the selected/default printer) and pin the printer with the
 // DefaultPrinterSelection policy. Print from the same window or a hidden iframe: pop-up windows
@@ -30,8 +31,9 @@ export function browserPrintInstructions(
     chromeFlags: ["--kiosk", "--kiosk-printing"],
     chromePolicy: { DefaultPrinterSelection: JSON.stringify({ kind: "local", namePattern: printerName }) },
     steps: [
-      "Fetch the badge PDF for the registration.",
-      "Load it into a hidden iframe of the kiosk page (not a pop-up) and call print() on it.",
+      "Fetch the badge image (GET /api/v1/print-jobs/{id}/png) for the job.",
+      "Put it in an HTML document with this @page size in a hidden iframe of the kiosk page (not a pop-up), call print() from its load handler, keep it until afterprint.",
+      "Report printed or failed (POST /api/v1/print-jobs/{id}/result).",
       "With --kiosk-printing Chrome prints to the default printer without a dialog.",
     ],
   };

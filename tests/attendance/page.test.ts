@@ -1,6 +1,7 @@
 // The manager's attendance page: figures of a chosen day, the no-shows (search, pages), CSV and
 // XLSX exports with their content, the empty state, who may see it, and (in Chromium) the
 // numbers changing live after a check-in, without a reload.
+import Papa from "papaparse";
 import { randomUUID } from "node:crypto";
 import ExcelJS from "exceljs";
 import type { Browser, Page } from "playwright-core";
@@ -36,6 +37,7 @@ beforeAll(async () => {
   for (let i = 0; i < 4; i++) past.visitors.push(await register(ctx, { lastName: `Гостев${i}` }));
   const staff = [];
   for (let i = 0; i < 3; i++) staff.push(await register(ctx, { lastName: `Стендов${i}`, category: "exhibitor_staff", exhibitorId: ex.body.id }));
+  await ctx.db.prisma().person.update({ where: { id: (await ctx.db.prisma().registration.findUniqueOrThrow({ where: { id: past.visitors[2].id } })).personId }, data: { phone: "+79001234567" } });
   past.formula = await register(ctx, { lastName: "=HYPERLINK(1)", category: "media", company: "ООО \"Кавычки; и точка\"" });
   await register(ctx, { status: "cancelled" });
   await register(ctx, { status: "pending_approval", category: "media" });
@@ -151,11 +153,17 @@ describe("exports", () => {
     const body = Buffer.from(await r.arrayBuffer());
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = body.toString("utf8").slice(1).split("\r\n");
-    expect(lines.slice(0, 3)).toEqual(["Итого", "День;Зарегистрировано (план);Пришли (факт);Не пришли;Доля пришедших, %", "2025-03-02;8;3;5;37.5"]);
+    expect(lines.slice(0, 3)).toEqual(["Итого", "День;Зарегистрировано (план);Пришли (факт);Не пришли;Доля пришедших, %", "2025-03-02;8;3;5;37,5"]);
     expect(lines).toContain("Посетитель;4;2;50");
-    expect(lines).toContain("Экспонент;3;1;33.3");
+    expect(lines).toContain("Экспонент;3;1;33,3");
     expect(lines).toContain("СМИ;1;0;0");
-    expect(lines).toContain("Стенд-Мастер;B12;3;1;33.3");
+    expect(lines).toContain("Стенд-Мастер;B12;3;1;33,3");
+    // Read as Russian Excel would: ";" between cells, "," in decimals; the shares are numbers.
+    const total = Papa.parse<string[]>(lines.slice(1, 3).join("\n"), { delimiter: ";" }).data;
+    const shareCol = total[0].indexOf("Доля пришедших, %");
+    expect(Number(total[1][shareCol].replace(",", "."))).toBe(37.5);
+    const en = (await (await get(exportUrl(pastId, { what: "figures", format: "csv", day: "2025-03-02" }), cookie, "en")).text()).split("\r\n");
+    expect(en[2]).toBe("2025-03-02;8;3;5;37.5"); // English keeps the point
     const hours = lines.indexOf("По часам");
     expect(lines.slice(hours, hours + 5)).toEqual(["По часам", "Час;Пришли (факт)", "2025-03-02 09:00;2", "2025-03-02 10:00;0", "2025-03-02 11:00;1"]);
   });
@@ -183,6 +191,10 @@ describe("exports", () => {
     expect(lines).toHaveLength(1 + 5);
     expect(lines.some((l) => l.startsWith(past.visitors[2].name + ";"))).toBe(true);
     expect(lines.some((l) => l.startsWith(past.visitors[0].name + ";"))).toBe(false);
+    // A phone is text without a visible apostrophe (="+7..." keeps it as written in Excel).
+    const phoned = lines.find((l) => l.startsWith(past.visitors[2].name + ";"))!;
+    expect(phoned.endsWith(';"=""+79001234567"""')).toBe(true);
+    expect(phoned).not.toContain("'+7");
     const formula = lines.find((l) => l.includes("HYPERLINK"))!;
     expect(formula.startsWith(`'=HYPERLINK(1) Пётр;"ООО ""Кавычки; и точка""";;СМИ;`)).toBe(true);
 

@@ -466,6 +466,8 @@ describe("OpenAPI", () => {
       "/api/v1/events/{eventId}/attendance",
       "/api/v1/print-jobs/{id}",
       "/api/v1/print-jobs/{id}/reprint",
+      "/api/v1/print-jobs/{id}/png",
+      "/api/v1/print-jobs/{id}/result",
     ]) {
       expect(paths).toContain(p);
     }

@@ -119,18 +119,22 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | null | unde
 const STX = "\x02";
 const ETX = "\x03";
 export const ZEBRA_READY = `${STX}030,0,0,0812,000,0,0,0,000,0,0,0${ETX}\r\n${STX}000,0,0,0,0,2,6,0,00000000,1,000${ETX}\r\n${STX}1234,0${ETX}\r\n`;
+/** ~HS of a Zebra out of labels (string 1 field 2) and paused (field 3). */
+export const ZEBRA_PAPER_OUT_PAUSED = `${STX}030,1,1,0812,000,0,0,0,000,0,0,0${ETX}\r\n${STX}000,0,0,0,0,2,6,0,00000000,1,000${ETX}\r\n${STX}1234,0${ETX}\r\n`;
 
 export interface FakeZebra {
   port: number;
   address: string;
   jobs: Array<{ data: Buffer; at: number }>;
   statusQueries: number;
+  /** What it answers to ~HS (ZEBRA_READY unless a test changes it). */
+  hostStatus: string;
   close(): Promise<void>;
 }
 
 export async function fakeZebra(port = 0): Promise<FakeZebra> {
   const sockets = new Set<net.Socket>();
-  const z: FakeZebra = { port, address: "", jobs: [], statusQueries: 0, close: async () => {} };
+  const z: FakeZebra = { port, address: "", jobs: [], statusQueries: 0, hostStatus: ZEBRA_READY, close: async () => {} };
   const server = net.createServer((sock) => {
     sockets.add(sock);
     const chunks: Buffer[] = [];
@@ -138,7 +142,7 @@ export async function fakeZebra(port = 0): Promise<FakeZebra> {
       chunks.push(c);
       if (Buffer.concat(chunks).toString("latin1") === "~HS") {
         z.statusQueries++;
-        sock.write(ZEBRA_READY);
+        sock.write(z.hostStatus);
       }
     });
     sock.on("end", () => {

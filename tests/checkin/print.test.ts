@@ -181,7 +181,7 @@ describe("check-in with print: true", () => {
     ).toBe(422);
   });
 
-  test("browser printers: nothing is sent; the kiosk fetches the PDF, which marks the job done", async () => {
+  test("browser printers: nothing is sent; fetching the badge marks the job sent, the kiosk reports it printed", async () => {
     const printer = await createPrinter(ctx, "browser", "browser", "Печать из браузера");
     const kiosk = await createKiosk(ctx, { printerId: printer.id });
     const p = await register(ctx, { lastName: "Браузеров", firstName: "Глеб" });
@@ -192,7 +192,18 @@ describe("check-in with print: true", () => {
     expect(pdf.headers.get("content-type")).toBe("application/pdf");
     const [page] = await readPdf(pdf.raw);
     expect(squash(page.text)).toContain("Браузеров Глеб");
-    expect((await ctx.call(`/api/v1/print-jobs/${r.body.printJob.id}`, "GET", kiosk.token)).body.status).toBe("done");
+    // Fetched is not printed (issue #12): sent until the kiosk reports.
+    expect((await ctx.call(`/api/v1/print-jobs/${r.body.printJob.id}`, "GET", kiosk.token)).body.status).toBe("sent");
+    expect(r.body.printJob.imageUrl).toBe(`/api/v1/print-jobs/${r.body.printJob.id}/png`);
+    const png = await ctx.call(r.body.printJob.imageUrl, "GET", kiosk.token);
+    expect(png.status).toBe(200);
+    expect(png.headers.get("content-type")).toBe("image/png");
+    expect([png.headers.get("x-page-width-mm"), png.headers.get("x-page-height-mm")]).toEqual(["62", "100"]);
+    expect(png.raw.subarray(1, 4).toString()).toBe("PNG");
+    const done = await ctx.call(`/api/v1/print-jobs/${r.body.printJob.id}/result`, "POST", kiosk.token, { status: "printed" });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ status: "done", error: null });
+    expect(done.body.finishedAt).toBeTruthy();
   });
 
   test("kiosk status: arrived / expected today and the printer's live health (Zebra ~HS)", async () => {

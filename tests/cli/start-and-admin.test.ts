@@ -78,8 +78,32 @@ describe("admin CLI", () => {
     const unknown = await runAdmin(["frobnicate"], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("Unknown command: frobnicate");
-    const token = await runAdmin(["create-token", "--role", "kiosk"], env);
+    const token = await runAdmin(["create-token", "--role", "site"], env);
     expect(token.code).toBe(0);
     expect(token.stdout).toMatch(/^exd_[A-Za-z0-9_-]{43}\n$/);
+    // A bare kiosk token could never check anyone in: refused, pointing to create-kiosk.
+    const kiosk = await runAdmin(["create-token", "--role", "kiosk"], env);
+    expect(kiosk.code).toBe(2);
+    expect(kiosk.stdout).toBe("");
+    expect(kiosk.stderr).toContain("create-kiosk --event ID --name N");
+  });
+
+  test("list-events prints each event's id, dates in its own zone, zone and name", async () => {
+    const env = { DATABASE_URL: await createTestDatabase() };
+    const empty = await runAdmin(["list-events"], env);
+    expect(empty.code, empty.stderr).toBe(0);
+    expect(empty.stdout).toBe("");
+    expect(empty.stderr).toContain("No events yet.");
+    const seeded = await runAdmin(["seed"], env);
+    expect(seeded.code, seeded.stderr).toBe(0);
+    const r = await runAdmin(["list-events"], env);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    for (const line of lines) expect(line).toMatch(/^[0-9a-f-]{36}\t\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}\t[A-Za-z_/]+\t.+$/);
+    // The id works where commands need one.
+    const id = lines[0].split("\t")[0];
+    const kiosk = await runAdmin(["create-kiosk", "--event", id, "--name", "Вход А"], env);
+    expect(kiosk.code, kiosk.stderr).toBe(0);
   });
 });

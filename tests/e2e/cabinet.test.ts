@@ -42,7 +42,13 @@ const hydrated = (page: Page) => page.waitForFunction(() => "__remixRouter" in w
 async function submit(page: Page, formTestId: string) {
   await hydrated(page);
   await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.locator(`[data-testid=${formTestId}] button[type=submit]`).click()]);
-  await page.waitForLoadState("networkidle");
+  // The router is still submitting when the POST's response arrives; it is idle once the action's
+  // result and the revalidated loaders are rendered. (waitForLoadState("networkidle") returns at
+  // once on a page that was idle before, so under load the test read the form too early.)
+  await page.waitForFunction(() => {
+    const router = (window as unknown as { __remixRouter: { state: { navigation: { state: string }; revalidation: string } } }).__remixRouter;
+    return router.state.navigation.state === "idle" && router.state.revalidation === "idle";
+  });
 }
 
 async function addStaff(page: Page, last: string, first: string, email: string) {

@@ -11,6 +11,7 @@ import { launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
 import { writeQrVideo } from "./fake-camera";
+import { eventRunsToday } from "./event-today";
 
 let app: RunningApp;
 let token: string;
@@ -33,6 +34,7 @@ beforeAll(async () => {
   const { createApiToken } = await import("../../app/utils/api-tokens.server");
   const { ticketCode } = await import("../../app/services/codes.server");
   const event = await prisma().event.findFirstOrThrow();
+  await eventRunsToday(event.id);
   const kiosk = await prisma().kiosk.create({ data: { eventId: event.id, name: "Вход с камерой" } });
   token = (await createApiToken({ role: "kiosk", name: "camera test", kioskId: kiosk.id, eventId: event.id })).token;
   const regs = await prisma().registration.findMany({ where: { eventId: event.id, status: "confirmed" }, orderBy: { createdAt: "asc" }, take: 2 });
@@ -138,5 +140,15 @@ describe("kiosk camera mode with Chromium's fake camera", () => {
     expect(rows[0].n).toBe(0);
     const scans = await query<{ result: string }>(`SELECT "result"::text AS "result" FROM "ScanLog" WHERE "registrationId" = $1 OR "code" = $2`, [forged.id, forged.code]);
     expect(scans.map((s) => s.result)).toContain("invalid_code");
+  });
+
+  test("a QR code that is not our ticket (a URL) is red: not a ticket of this event, with what was read", async () => {
+    const url = "https://tickets.example.org/e/2026/order/ABC123?secret=xyz";
+    const page = await kioskWithCamera(video(url, "camera-url"));
+    await page.waitForSelector("[data-testid=kiosk-result]", { timeout: 20_000 });
+    await expect(page.getAttribute("[data-testid=kiosk-result]", "data-kind")).resolves.toBe("red");
+    await expect(page.textContent("[data-testid=kiosk-verdict]")).resolves.toBe("Не билет этого мероприятия");
+    // What was read, truncated to 40 characters.
+    await expect(page.textContent("[data-testid=kiosk-name]")).resolves.toBe(`Считано (ссылка): «${url.slice(0, 39)}…»`);
   });
 });

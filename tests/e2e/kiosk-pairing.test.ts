@@ -9,6 +9,7 @@ import { fakeZebra, type FakeZebra } from "../checkin/helpers";
 import { launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
+import { eventRunsToday } from "./event-today";
 
 let app: RunningApp;
 let browser: Browser;
@@ -29,6 +30,7 @@ beforeAll(async () => {
   const { ticketCode } = await import("../../app/services/codes.server");
   const event = await prisma().event.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
   eventId = event.id;
+  await eventRunsToday(eventId);
   await prisma().printer.create({ data: { eventId, name: "Zebra E2E", driver: "raw_tcp", address: zebra.address } });
   const regs = await prisma().registration.findMany({ where: { eventId, status: "confirmed", category: "visitor" }, orderBy: { createdAt: "asc" }, take: 2 });
   for (const r of regs) codes.push({ id: r.id, code: await ticketCode(r) });

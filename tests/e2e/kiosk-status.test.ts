@@ -4,7 +4,7 @@
 import type { Browser, Page } from "playwright-core";
 import type pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { fakeZebra, type FakeZebra } from "../checkin/helpers";
+import { fakeZebra, ZEBRA_PAPER_OUT_PAUSED, ZEBRA_READY, type FakeZebra } from "../checkin/helpers";
 import { launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
@@ -62,11 +62,16 @@ test("arrived / expected are the event's figures for today, from the server", as
   expect(await arrivedText()).toBe(`Пришли: 3 из ${expected}`);
 });
 
-test("the printer's health: ready while the Zebra answers ~HS, a problem once it is gone", async () => {
+test("the printer's health in words: ready, out of labels and paused (~HS flags), unreachable once it is gone", async () => {
   await page.waitForSelector("[data-testid=kiosk-printer][data-ok='1']", { timeout: 20_000 });
   await expect(page.textContent("[data-testid=kiosk-printer]")).resolves.toBe("Принтер «Zebra у входа»: готов");
   expect(zebra.statusQueries).toBeGreaterThan(0);
+  zebra.hostStatus = ZEBRA_PAPER_OUT_PAUSED;
+  await page.waitForSelector("[data-testid=kiosk-printer][data-ok='0']", { timeout: 30_000 });
+  await expect(page.textContent("[data-testid=kiosk-printer]")).resolves.toBe("Принтер «Zebra у входа»: закончились этикетки, принтер на паузе");
+  zebra.hostStatus = ZEBRA_READY;
+  await page.waitForSelector("[data-testid=kiosk-printer][data-ok='1']", { timeout: 30_000 });
   await zebra.close();
   await page.waitForSelector("[data-testid=kiosk-printer][data-ok='0']", { timeout: 30_000 });
-  await expect(page.textContent("[data-testid=kiosk-printer]")).resolves.toBe("Принтер «Zebra у входа»: проблема");
+  await expect(page.textContent("[data-testid=kiosk-printer]")).resolves.toBe("Принтер «Zebra у входа»: нет связи с принтером");
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
+import { eventRunsToday } from "./event-today";
 
 let app: RunningApp;
 let browser: Browser;
@@ -30,6 +31,7 @@ beforeAll(async () => {
   const { createApiToken } = await import("../../app/utils/api-tokens.server");
   const { ticketCode } = await import("../../app/services/codes.server");
   const event = await prisma().event.findFirstOrThrow();
+  await eventRunsToday(event.id);
   const printer = await prisma().printer.create({ data: { eventId: event.id, name: "Zebra 1", driver: "raw_tcp", address: `127.0.0.1:${zebraPort}` } });
   const kiosk = await prisma().kiosk.create({ data: { eventId: event.id, name: "Вход А", defaultPrinterId: printer.id } });
   const { token } = await createApiToken({ role: "kiosk", name: "kiosk test", kioskId: kiosk.id, eventId: event.id });

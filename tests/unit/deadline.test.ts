@@ -29,7 +29,8 @@ describe("the edit deadline in a non-UTC time zone (Asia/Yekaterinburg, +05:00)"
 
   test("a lock (own or the parent's) closes the cabinet before the deadline; no deadline means open", () => {
     expect(editState(exhibitor({ lockedAt: new Date(), lockReason: "оплата" }), new Date("2030-01-01T00:00:00Z"))).toMatchObject({ editable: false, reason: "cabinet_locked", lockReason: "оплата" });
-    expect(editState(exhibitor({ parentLocked: true }), new Date("2030-01-01T00:00:00Z"))).toMatchObject({ reason: "cabinet_locked", lockReason: "родитель" });
+    // The parent's reason is the manager's note to the parent: the sub-exhibitor is not shown it.
+    expect(editState(exhibitor({ parentLocked: true }), new Date("2030-01-01T00:00:00Z"))).toMatchObject({ reason: "cabinet_locked", lockReason: null });
     expect(editState(exhibitor({ eventDeadline: null }), new Date("2099-01-01T00:00:00Z")).editable).toBe(true);
   });
 

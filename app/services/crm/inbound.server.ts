@@ -139,18 +139,14 @@ export async function pullCompany(crmId: number): Promise<string[]> {
   });
   if (!changed.length) return []; // our own update echoed back, or nothing we map changed
   const data = Object.fromEntries(changed);
-  const updated = await prisma().organization.update({ where: { id: org.id }, data });
-  // What the CRM holds now is exactly what we would push: recorded, so no push follows.
-  await prisma().crmSyncState.updateMany({
-    where: { entityType: "organization", localId: org.id },
-    data: { dataHash: dataHash(companyPayload(updated, mapping)), status: "synced", syncedAt: new Date() },
-  });
-  await audit(null, {
-    action: "crm.company.pull",
-    entityType: "Organization",
-    entityId: org.id,
-    before: Object.fromEntries(changed.map(([k]) => [k, local[k]])),
-    after: data,
+  await prisma().$transaction(async (tx) => {
+    const updated = await tx.organization.update({ where: { id: org.id }, data });
+    // What the CRM holds now is exactly what we would push: recorded, so no push follows.
+    await tx.crmSyncState.updateMany({
+      where: { entityType: "organization", localId: org.id },
+      data: { dataHash: dataHash(companyPayload(updated, mapping)), status: "synced", syncedAt: new Date() },
+    });
+    await audit(null, { action: "crm.company.pull", entityType: "Organization", entityId: org.id, before: Object.fromEntries(changed.map(([k]) => [k, local[k]])), after: data }, tx);
   });
   logger().info({ organization: org.id, fields: changed.map(([k]) => k) }, "CRM: company card pulled");
   return changed.map(([k]) => k);
@@ -170,17 +166,15 @@ export async function pullDeal(crmId: number): Promise<boolean> {
   const mapping = mappingOf(await loadSettings());
   const stages = await pipelineStages(categoryId);
   if (!isLostStage(stages, stageId, categoryId === mapping.attendanceCategoryId ? mapping.attendanceStages.lost : null)) return false;
-  await prisma().registration.update({ where: { id: reg.id }, data: { status: "cancelled" } });
-  // The deal already is where a cancelled registration goes: the stage is remembered as ours.
-  await prisma().crmSyncState.updateMany({ where: { entityType: "registration", localId: reg.id }, data: { crmStageId: stageId } });
-  await audit(null, {
-    action: "crm.deal.lost",
-    entityType: "Registration",
-    entityId: reg.id,
-    eventId: reg.eventId,
-    exhibitorId: reg.exhibitorId,
-    before: { status: reg.status },
-    after: { status: "cancelled", crmDealId: crmId, stageId },
+  await prisma().$transaction(async (tx) => {
+    await tx.registration.update({ where: { id: reg.id }, data: { status: "cancelled" } });
+    // The deal already is where a cancelled registration goes: the stage is remembered as ours.
+    await tx.crmSyncState.updateMany({ where: { entityType: "registration", localId: reg.id }, data: { crmStageId: stageId } });
+    await audit(
+      null,
+      { action: "crm.deal.lost", entityType: "Registration", entityId: reg.id, eventId: reg.eventId, exhibitorId: reg.exhibitorId, before: { status: reg.status }, after: { status: "cancelled", crmDealId: crmId, stageId } },
+      tx,
+    );
   });
   logger().info({ registration: reg.id, deal: crmId, stageId }, "CRM: deal lost in the CRM, registration cancelled");
   return true;

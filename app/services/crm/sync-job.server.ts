@@ -610,10 +610,16 @@ export class Sweep {
       crmId: person.crmContactId,
       lookupOrigin: !!this.states.get(key)?.createStartedAt,
       payload,
+      // Each registration has its own Person row (docs/decisions/0007): the rows of one address
+      // (the same human in several events) share one CRM contact; a contact that another
+      // address's row holds is never linked.
       taken: async (ids) =>
         new Set(
           (
-            await prisma().person.findMany({ where: { crmContactId: { in: ids }, id: { not: person.id } }, select: { crmContactId: true } })
+            await prisma().person.findMany({
+              where: { crmContactId: { in: ids }, id: { not: person.id }, ...(person.email ? { OR: [{ email: null }, { email: { not: person.email } }] } : {}) },
+              select: { crmContactId: true },
+            })
           ).map((p) => p.crmContactId!),
         ),
       beforeCreate: this.beforeCreate(ref),

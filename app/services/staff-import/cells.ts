@@ -29,9 +29,17 @@ export interface ParsedSheet {
 export interface ParseOptions {
   /** Most data rows accepted (the header row and empty rows do not count). Default 20,000. */
   maxRows?: number;
+  /** Most bytes of the file itself (XLSX or CSV). Default 10 MB, the upload limit. */
+  maxFileBytes?: number;
+  /** Most bytes of an XLSX once unzipped, all parts together. Default 24 MB (a 20,000-row list is about 10 MB). */
+  maxUncompressedBytes?: number;
 }
 
 export const DEFAULT_MAX_ROWS = 20_000;
+export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_MAX_UNCOMPRESSED_BYTES = 24 * 1024 * 1024;
+/** <row> elements in one worksheet, blank formatted rows included: generous, the uncompressed cap is the real bound. */
+export const sheetRowCap = (maxRows: number) => Math.max(maxRows * 5, 1000);
 
 /**
  * Turns raw non-blank rows (with their sheet row numbers) into headers + rows: the first row

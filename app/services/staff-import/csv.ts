@@ -45,13 +45,26 @@ export function readCsvRows(data: Uint8Array, maxRows: number): RawRow[] {
   const text = decodeCsv(data);
   // A binary file renamed to .csv (an old .xls, a zip) decodes to text with NULs.
   if (text.includes("\u0000")) throw new ImportFileError("unreadable", "CSV contains binary data");
-  const parsed = Papa.parse<string[]>(text, { delimiter: detectDelimiter(text), skipEmptyLines: false });
   const rows: RawRow[] = [];
-  parsed.data.forEach((record, index) => {
-    const cells = record.map(cleanCell);
-    if (isBlankRow(cells)) return;
-    if (rows.length > maxRows) throw new ImportFileError("too_many_rows", `more than ${maxRows} data rows`, { limit: maxRows });
-    rows.push({ cells, rowNumber: index + 1 });
+  let index = 0;
+  let tooMany = false;
+  // Record by record: the parse stops at the first row over the cap instead of building them all.
+  Papa.parse<string[]>(text, {
+    delimiter: detectDelimiter(text),
+    skipEmptyLines: false,
+    step: (result, parser) => {
+      index++;
+      const cells = result.data.map(cleanCell);
+      if (isBlankRow(cells)) return;
+      // The header plus maxRows data rows are allowed.
+      if (rows.length > maxRows) {
+        tooMany = true;
+        parser.abort();
+        return;
+      }
+      rows.push({ cells, rowNumber: index });
+    },
   });
+  if (tooMany) throw new ImportFileError("too_many_rows", `more than ${maxRows} data rows`, { limit: maxRows });
   return rows;
 }

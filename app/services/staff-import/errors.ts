@@ -1,5 +1,5 @@
 // A file-level failure with a code the UI turns into a message (see messages.ts).
-export type ImportFileErrorCode = "unsupported_type" | "empty" | "too_many_rows" | "unreadable";
+export type ImportFileErrorCode = "unsupported_type" | "empty" | "too_many_rows" | "too_large" | "unreadable";
 
 export class ImportFileError extends Error {
   readonly code: ImportFileErrorCode;

@@ -36,6 +36,7 @@ const ru: ImportMessages = {
     unsupported_type: "Загрузите файл XLSX или CSV. Файл XLS сохраните в Excel как «Книга Excel (.xlsx)».",
     empty: "В файле нет данных: первая заполненная строка — заголовки, под ней должны быть сотрудники.",
     too_many_rows: "В файле больше {limit} строк. Разделите его на несколько файлов.",
+    too_large: "Файл слишком большой: в нём больше {limit} МБ данных. Разделите его на несколько файлов.",
     unreadable: "Не удалось прочитать файл. Проверьте, что он не повреждён и сохранён в формате XLSX или CSV.",
   },
   duplicates: {
@@ -66,6 +67,7 @@ const en: ImportMessages = {
     unsupported_type: "Upload an XLSX or CSV file. Save an XLS file in Excel as “Excel Workbook (.xlsx)”.",
     empty: "The file has no data: the first filled row is the header, staff go below it.",
     too_many_rows: "The file has more than {limit} rows. Split it into several files.",
+    too_large: "The file is too large: it holds more than {limit} MB of data. Split it into several files.",
     unreadable: "The file could not be read. Check that it is not damaged and is saved as XLSX or CSV.",
   },
   duplicates: {

@@ -1,7 +1,8 @@
-import { DEFAULT_MAX_ROWS, toSheet, type ParseOptions, type ParsedSheet } from "./cells";
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_ROWS, DEFAULT_MAX_UNCOMPRESSED_BYTES, sheetRowCap, toSheet, type ParseOptions, type ParsedSheet } from "./cells";
 import { readCsvRows } from "./csv";
 import { ImportFileError } from "./errors";
 import { readXlsxRows } from "./xlsx";
+import { checkXlsxZip } from "./zip-guard";
 
 export type { ParseOptions, ParsedSheet };
 
@@ -24,10 +25,14 @@ export async function parseStaffFile(data: Buffer, filename: string, options: Pa
     throw new ImportFileError("unsupported_type", `unsupported file type: ${extension || "none"}`, { extension });
   }
   if (data.length === 0) throw new ImportFileError("empty", "the file is empty");
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (data.length > maxFileBytes) throw new ImportFileError("too_large", "the file is larger than allowed", { limit: Math.round(maxFileBytes / 1024 / 1024) });
 
   let raw;
   if (extension === "xlsx") {
     if (!startsWith(data, ZIP_SIGNATURE)) throw new ImportFileError("unreadable", "not an XLSX (zip) file");
+    // Unzipped size and worksheet rows are counted as a stream before exceljs loads anything.
+    await checkXlsxZip(data, { maxUncompressedBytes: options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES, maxSheetRows: sheetRowCap(maxRows) });
     raw = await readXlsxRows(data, maxRows);
   } else {
     if (startsWith(data, ZIP_SIGNATURE) || startsWith(data, OLE_SIGNATURE))

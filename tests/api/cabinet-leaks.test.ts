@@ -1,0 +1,71 @@
+// Issue #13 item 8: a sub-exhibitor sees that the parent's cabinet is locked, not the manager's
+// reason; the cabinet's success message cannot be written through the URL.
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { runAdmin, startApp, type RunningApp } from "../setup/app";
+import { queryDb } from "../setup/db";
+import { sessionCookie } from "../setup/http";
+
+let app: RunningApp;
+let manager: string;
+const REASON = "Не оплачен счёт №4512";
+
+beforeAll(async () => {
+  app = await startApp({ seed: true });
+  const r = await runAdmin(["create-token", "--role", "manager", "--name", "test"], { DATABASE_URL: app.databaseUrl });
+  expect(r.code, r.stderr).toBe(0);
+  manager = r.stdout.trim();
+});
+afterAll(() => app?.stop());
+
+const page = async (path: string, cookie: string) => {
+  const r = await fetch(app.url + path, { headers: { cookie, "accept-language": "ru" } });
+  expect(r.status).toBe(200);
+  return r.text();
+};
+
+describe("cabinet pages leak nothing and take no text from the URL", () => {
+  test("a locked parent: the sub-exhibitor's page and API say locked, without the reason; the parent sees it", async () => {
+    const [parent] = await queryDb<{ id: string }>(app.databaseUrl, `SELECT e.id FROM "Exhibitor" e JOIN "Organization" o ON o.id = e."organizationId" WHERE o.name = 'СтройМаш'`);
+    const lock = await fetch(`${app.url}/api/v1/exhibitors/${parent.id}/lock`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${manager}`, "content-type": "application/json" },
+      body: JSON.stringify({ reason: REASON }),
+    });
+    expect(lock.status).toBe(200);
+
+    const sub = await sessionCookie(app.url, "sub@detali.example", "demo-subexhibitor-2026");
+    const subHtml = await page("/cabinet", sub);
+    expect(subHtml).toContain("Кабинет закрыт организатором для изменений.");
+    expect(subHtml).not.toContain(REASON);
+    // The form action's refusal does not carry it either.
+    const post = await fetch(`${app.url}/cabinet?index`, {
+      method: "POST",
+      headers: { cookie: sub, origin: app.url, "content-type": "application/x-www-form-urlencoded", "accept-language": "ru" },
+      body: new URLSearchParams({ intent: "add-staff", lastName: "Тестов", firstName: "Тест", email: "t@example.com" }),
+    });
+    expect(post.status).toBeLessThan(500);
+    const refused = await post.text();
+    expect(refused).toContain("Кабинет закрыт");
+    expect(refused).not.toContain(REASON);
+
+    const parentCookie = await sessionCookie(app.url, "exhibitor@stroymash.example", "demo-exhibitor-2026");
+    expect(await page("/cabinet", parentCookie)).toContain(REASON);
+
+    // The manager reads the reason and is not told to contact the manager.
+    const managerCookie = await sessionCookie(app.url, "manager@expodesk.local", "demo-manager-2026");
+    const managerHtml = await page(`/manage/exhibitors/${parent.id}`, managerCookie);
+    expect(managerHtml).toContain(REASON);
+    expect(managerHtml).toContain("менеджеры могут");
+    expect(managerHtml).not.toContain("обратитесь к менеджеру");
+  });
+
+  test("?imported= shows the import summary only for counts; any other text shows nothing", async () => {
+    const cookie = await sessionCookie(app.url, "exhibitor@stroymash.example", "demo-exhibitor-2026");
+    const spoof = "Ваш кабинет удалён, позвоните +7 900 000-00-00";
+    const spoofed = await page(`/cabinet?imported=${encodeURIComponent(spoof)}`, cookie);
+    expect(spoofed).not.toContain("позвоните");
+    expect(spoofed).not.toContain('data-testid="imported"');
+    const real = await page("/cabinet?imported=3.1.2.0", cookie);
+    expect(real).toContain("добавлено 3, обновлено 1, пропущено 2");
+  });
+});
