@@ -1,3 +1,4 @@
+import { localDay } from "~/utils/event-days";
 import type pg from "pg";
 import { undoRussianLayout } from "../../kiosk/verify-code";
 import { inTransaction, pool } from "~/utils/db.server";
@@ -163,17 +164,8 @@ export async function verifyScannedCode(code: string, eventId: string): Promise<
 // ---------------------------------------------------------------------------------------------
 // Time
 
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
 /** The calendar day at the venue (YYYY-MM-DD) of an instant: one check-in per person per day. */
-export function eventDayOf(at: Date, timeZone: string): string {
-  let f = dayFormats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-    dayFormats.set(timeZone, f);
-  }
-  return f.format(at);
-}
+export const eventDayOf = (at: Date, timeZone: string): string => localDay(at, timeZone);
 
 function scanTime(scannedAt: string | undefined, now = new Date()): Date {
   if (!scannedAt) return now;
