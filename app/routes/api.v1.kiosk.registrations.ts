@@ -18,7 +18,7 @@ const methods: Methods = {
     try {
       return json(await syncRegistrations(kiosk, since, limit));
     } catch (err) {
-      if (err instanceof CursorError) throw new HttpError(422, "validation_failed", "Some fields are invalid.", { since: err.message });
+      if (err instanceof CursorError) throw new HttpError(400, "bad_cursor", "since is not a cursor this server gave out: sync from the start.", { since: err.message });
       throw err;
     }
   },
