@@ -379,6 +379,8 @@ export const en: Record<MessageKey, string> = {
   "manage.lockedState": "Locked",
   "manage.lock": "Lock cabinet",
   "manage.unlock": "Unlock cabinet",
+  "manage.alreadyExhibitor": "{name} already exhibits at this event.",
+  "manage.openExisting": "Open the exhibitor {name}",
   "manage.lockReason": "Reason",
   "manage.lockAll": "Lock all cabinets",
   "manage.unlockAll": "Unlock all cabinets",

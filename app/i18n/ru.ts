@@ -378,6 +378,8 @@ export const ru = {
   "manage.lockedState": "Закрыт",
   "manage.lock": "Закрыть кабинет",
   "manage.unlock": "Открыть кабинет",
+  "manage.alreadyExhibitor": "Компания «{name}» уже участвует в этом мероприятии.",
+  "manage.openExisting": "Открыть экспонента «{name}»",
   "manage.lockReason": "Причина",
   "manage.lockAll": "Закрыть все кабинеты",
   "manage.unlockAll": "Открыть все кабинеты",

@@ -4,14 +4,15 @@ import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { cardFromForm } from "~/services/card-form.server";
 import { editState, lockAllOfEvent, quotaUse } from "~/services/cabinet.server";
-import { createExhibitor } from "~/services/exhibitors.server";
+import { createExhibitor, exhibitorByInn } from "~/services/exhibitors.server";
 import { eventFromForm } from "~/services/event-form.server";
 import { updateEvent } from "~/services/events.server";
 import { EventForm } from "~/components/event-form";
 import { toLocalInput } from "~/utils/time";
 import { prisma } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
-import { formString, optional, runFormAction, type FormResult } from "~/utils/forms.server";
+import { formString, optional, requiredReason, runFormAction, type FormResult } from "~/utils/forms.server";
+import { serverT } from "~/utils/i18n.server";
 import { requireManager } from "~/utils/permissions.server";
 import { actorOf, requireUser } from "~/utils/session.server";
 import { Field } from "~/components/cabinet";
@@ -71,12 +72,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs): Promise<FormResult> {
+type CreateResult = FormResult & { existing?: { id: string; name: string } };
+
+export async function action({ request, params, context }: ActionFunctionArgs): Promise<CreateResult> {
   const actor = await managerActor(request);
   const form = await request.formData();
   const intent = formString(form, "intent") ?? "";
   const eventId = idParam(params, "eventId");
-  return runFormAction(request, intent, async () => {
+  const result: CreateResult = await runFormAction(request, intent, async () => {
     if (intent === "create") {
       const quota = Number(formString(form, "staffQuota"));
       const area = optional(form, "areaM2");
@@ -87,9 +90,15 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
       if (Object.keys(fields).length) throw new HttpError(422, "validation_failed", "Some fields are invalid.", fields);
       await createExhibitor(actor, eventId, { company: cardFromForm(form), stand: optional(form, "stand")!, staffQuota: quota, areaM2: area ? Number(area.replace(",", ".")) : undefined, parentExhibitorId: optional(form, "parentExhibitorId") }, context.ip);
     } else if (intent === "settings") await updateEvent(actor, eventId, eventFromForm(form));
-    else if (intent === "lock-all") await lockAllOfEvent(actor, eventId, true, optional(form, "reason"), context.ip);
+    else if (intent === "lock-all") await lockAllOfEvent(actor, eventId, true, requiredReason(form), context.ip);
     else if (intent === "unlock-all") await lockAllOfEvent(actor, eventId, false, null, context.ip);
   }, form);
+  // A company that exhibits already: name it and link to it, rather than "check the value".
+  if (intent === "create" && result.code === "already_exhibiting") {
+    const existing = await exhibitorByInn(eventId, optional(form, "inn") ?? "");
+    if (existing) return { ...result, fields: { ...result.fields, inn: serverT(request).t("manage.alreadyExhibitor", { name: existing.name }) }, existing };
+  }
+  return result;
 }
 
 export default function ManageEvent() {
@@ -105,6 +114,8 @@ export default function ManageEvent() {
     (e) => (filter === "all" || (filter === "locked" && e.locked) || (filter === "full" && e.used >= e.quota)) && (!q || e.name.toLowerCase().includes(q) || (e.inn ?? "").includes(q)),
   );
   const fields = result?.intent === "create" && !result.ok ? result.fields : {};
+  const existing = result?.existing;
+  const lockAllError = result?.intent === "lock-all" && !result.ok ? result.fields.reason : undefined;
   return (
     <>
       <p>
@@ -140,7 +151,12 @@ export default function ManageEvent() {
         </label>
         <Form method="post" className="row">
           <input type="hidden" name="intent" value="lock-all" />
-          <input name="reason" placeholder={t("manage.lockReason")} aria-label={t("manage.lockReason")} />
+          <input name="reason" placeholder={t("manage.lockReason")} aria-label={t("manage.lockReason")} aria-invalid={lockAllError ? true : undefined} required />
+          {lockAllError && (
+            <span className="field-error" role="alert" data-testid="error-lock-all-reason">
+              {lockAllError}
+            </span>
+          )}
           <button type="submit" className="link" onClick={(e) => !confirm(t("manage.lockAll") + "?") && e.preventDefault()}>
             {t("manage.lockAll")}
           </button>
@@ -188,10 +204,16 @@ export default function ManageEvent() {
       )}
       <section className="card">
         <h2>{t("manage.addExhibitor")}</h2>
-        <Form method="post" className="grid" data-testid="create-exhibitor" noValidate>
+        {/* Keyed by the count: a successful add remounts the form empty. */}
+        <Form key={exhibitors.length} method="post" className="grid" data-testid="create-exhibitor" noValidate>
           <input type="hidden" name="intent" value="create" />
           <Field name="name" label={t("company.name")} error={fields.name} required />
           <Field name="inn" label={t("company.inn")} error={fields.inn} />
+          {existing && (
+            <p data-testid="existing-exhibitor">
+              <Link to={`/manage/exhibitors/${existing.id}`}>{t("manage.openExisting", { name: existing.name })}</Link>
+            </p>
+          )}
           <Field name="city" label={t("company.city")} error={fields.city} />
           <Field name="stand" label={t("manage.stand")} error={fields.stand} required />
           <Field name="areaM2" label={t("manage.area")} error={fields.areaM2} />

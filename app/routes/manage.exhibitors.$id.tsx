@@ -6,7 +6,7 @@ import { createCabinetAccount, deactivateAccount, resendPasswordLink } from "~/s
 import { editState, listStaff, loadExhibitor, lockExhibitor, quotaUse, serializeStaff, setDeadlineOverride, unlockExhibitor } from "~/services/cabinet.server";
 import { prisma } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
-import { formString, optional, runFormAction, type FormResult } from "~/utils/forms.server";
+import { formString, optional, requiredReason, runFormAction, type FormResult } from "~/utils/forms.server";
 import { requireManager } from "~/utils/permissions.server";
 import { actorOf, requireUser } from "~/utils/session.server";
 import { Field, StaffTable, StateBanner } from "~/components/cabinet";
@@ -73,7 +73,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
   const intent = formString(form, "intent") ?? "";
   const id = idParam(params, "id");
   return runFormAction(request, intent, async () => {
-    if (intent === "lock") await lockExhibitor(actor, id, optional(form, "reason") ?? "", context.ip);
+    if (intent === "lock") await lockExhibitor(actor, id, requiredReason(form), context.ip);
     else if (intent === "unlock") await unlockExhibitor(actor, id, context.ip);
     else if (intent === "deadline") {
       const ex = await loadExhibitor(actor, id);
@@ -130,7 +130,7 @@ export default function ManageExhibitor() {
         ) : (
           <Form method="post" className="row">
             <input type="hidden" name="intent" value="lock" />
-            <Field name="reason" label={t("manage.lockReason")} />
+            <Field name="reason" label={t("manage.lockReason")} error={result?.intent === "lock" && !result.ok ? result.fields.reason : undefined} required />
             <button type="submit" className="primary" disabled={busy}>
               {t("manage.lock")}
             </button>

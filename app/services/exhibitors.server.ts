@@ -109,3 +109,10 @@ export async function updateExhibitor(actor: Actor, id: string, input: z.infer<t
     return after;
   });
 }
+
+/** The exhibitor of an event whose company has this INN (for a page that names it). */
+export async function exhibitorByInn(eventId: string, inn: string): Promise<{ id: string; name: string } | null> {
+  if (!inn) return null;
+  const ex = await prisma().exhibitor.findFirst({ where: { eventId, organization: { inn } }, include: { organization: true } });
+  return ex ? { id: ex.id, name: ex.organization.name } : null;
+}

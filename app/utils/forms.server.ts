@@ -7,7 +7,8 @@ import { logger } from "./logger.server";
 // Page actions call the same services as the API; this turns their errors into translated
 // messages next to the fields (never a stack trace or a 500 page).
 
-export type FormResult = { ok: boolean; intent: string; formError: string | null; fields: Record<string, string>; notice: string | null };
+/** `code`: the refusal's error code (e.g. already_exhibiting), for a page that says more about it. */
+export type FormResult = { ok: boolean; intent: string; formError: string | null; fields: Record<string, string>; notice: string | null; code?: string };
 
 const FIELD_MESSAGES: Array<[RegExp, MessageKey]> = [
   [/^Required$/, "field.required"],
@@ -54,8 +55,15 @@ export async function runFormAction(request: Request, intent: string, fn: () => 
     }
     const codeKey = CODE_MESSAGES[err.code];
     const formError = codeKey ? t(codeKey) : Object.keys(fields).length ? null : err.message;
-    return { ok: false, intent, formError, fields, notice: null };
+    return { ok: false, intent, formError, fields, notice: null, code: err.code };
   }
+}
+
+/** A lock's reason is what the exhibitor reads: a lock from a page needs one. */
+export function requiredReason(form: FormData): string {
+  const reason = optional(form, "reason");
+  if (!reason) throw new HttpError(422, "validation_failed", "Some fields are invalid.", { reason: "Required" });
+  return reason;
 }
 
 export function formString(form: FormData, name: string): string | undefined {

@@ -69,3 +69,47 @@ describe("cabinet pages leak nothing and take no text from the URL", () => {
     expect(real).toContain("добавлено 3, обновлено 1, пропущено 2");
   });
 });
+
+describe("manager forms say what is wrong (issue #13 item 3)", () => {
+  const post = async (path: string, cookie: string, body: Record<string, string>) => {
+    const r = await fetch(app.url + path, {
+      method: "POST",
+      headers: { cookie, origin: app.url, "content-type": "application/x-www-form-urlencoded", "accept-language": "ru" },
+      body: new URLSearchParams(body),
+    });
+    expect(r.status).toBeLessThan(500);
+    return r.text();
+  };
+  const locked = async () => (await queryDb<{ n: number }>(app.databaseUrl, `SELECT count(*)::int AS n FROM "Exhibitor" WHERE "lockedAt" IS NOT NULL`))[0].n;
+
+  test("an INN that already exhibits names the exhibitor and links to it; nothing is created", async () => {
+    const cookie = await sessionCookie(app.url, "manager@expodesk.local", "demo-manager-2026");
+    const [ex] = await queryDb<{ id: string; eventId: string }>(
+      app.databaseUrl,
+      `SELECT e.id, e."eventId" FROM "Exhibitor" e JOIN "Organization" o ON o.id = e."organizationId" WHERE o.inn = '7830002293'`,
+    );
+    const before = (await queryDb<{ n: number }>(app.databaseUrl, `SELECT count(*)::int AS n FROM "Exhibitor"`))[0].n;
+    const html = await post(`/manage/events/${ex.eventId}`, cookie, { intent: "create", name: "Техно", inn: "7830002293", stand: "Z-1", staffQuota: "5" });
+    expect(html).toContain("Компания «ТехноПром» уже участвует в этом мероприятии.");
+    expect(html).toContain(`href="/manage/exhibitors/${ex.id}"`);
+    expect(html).not.toContain("Проверьте значение");
+    expect((await queryDb<{ n: number }>(app.databaseUrl, `SELECT count(*)::int AS n FROM "Exhibitor"`))[0].n).toBe(before);
+  });
+
+  test("locking without a reason asks for one, on the exhibitor page and for the whole event; nothing is locked", async () => {
+    const cookie = await sessionCookie(app.url, "manager@expodesk.local", "demo-manager-2026");
+    const [ex] = await queryDb<{ id: string; eventId: string }>(
+      app.databaseUrl,
+      `SELECT e.id, e."eventId" FROM "Exhibitor" e JOIN "Organization" o ON o.id = e."organizationId" WHERE o.inn = '7830002293'`,
+    );
+    const before = await locked();
+    const one = await post(`/manage/exhibitors/${ex.id}`, cookie, { intent: "lock", reason: "  " });
+    expect(one).toMatch(/data-testid="error-reason"[^>]*>Заполните это поле\./);
+    const all = await post(`/manage/events/${ex.eventId}`, cookie, { intent: "lock-all", reason: "" });
+    expect(all).toContain('data-testid="error-lock-all-reason"');
+    expect(await locked()).toBe(before);
+    // With a reason it locks.
+    await post(`/manage/exhibitors/${ex.id}`, cookie, { intent: "lock", reason: "Нет договора" });
+    expect(await locked()).toBe(before + 1);
+  });
+});
