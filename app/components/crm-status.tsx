@@ -11,7 +11,8 @@ export function CrmStatus({ badge }: { badge: CrmBadgeView | undefined }) {
   const t = useT();
   const fetcher = useFetcher();
   if (!badge?.status) return null;
-  const cls = badge.status === "failed" ? "badge locked" : badge.status === "synced" ? "badge" : "badge muted";
+  // Green only for synced: a record still on its way, or waiting for the CRM to be set up, is not "ok".
+  const cls = badge.status === "failed" ? "badge locked" : badge.status === "synced" ? "badge" : badge.status === "waiting_config" ? "badge waiting" : "badge pending";
   return (
     <span className="crm-status small">
       <span className={cls} data-crm-status={badge.status} data-crm-ref={`${badge.entity}:${badge.id}`} title={badge.error ?? undefined}>

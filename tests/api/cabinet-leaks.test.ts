@@ -53,10 +53,13 @@ describe("cabinet pages leak nothing and take no text from the URL", () => {
 
     // The manager reads the reason and is not told to contact the manager.
     const managerCookie = await sessionCookie(app.url, "manager@expodesk.local", "demo-manager-2026");
+    await queryDb(app.databaseUrl, `INSERT INTO "CrmSyncState" ("entityType", "localId", status) VALUES ('exhibitor', $1, 'waiting_config') ON CONFLICT DO NOTHING`, [parent.id]);
     const managerHtml = await page(`/manage/exhibitors/${parent.id}`, managerCookie);
     expect(managerHtml).toContain(REASON);
     expect(managerHtml).toContain("менеджеры могут");
     expect(managerHtml).not.toContain("обратитесь к менеджеру");
+    // A record waiting for the CRM to be set up does not wear the green "ok" pill.
+    expect(managerHtml).toMatch(/class="badge waiting" data-crm-status="waiting_config" data-crm-ref="exhibitor:/);
   });
 
   test("?imported= shows the import summary only for counts; any other text shows nothing", async () => {
