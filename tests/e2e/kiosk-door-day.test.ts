@@ -27,6 +27,9 @@ const browsers: Browser[] = [];
 const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDb<T>(app.databaseUrl, sql, params);
 const RESULT = "[data-testid=kiosk-result]";
 const SHOTS = process.env.KIOSK_SCREENSHOTS;
+/** The JS heap may grow this much over 12 hours of kiosk time (after a forced GC at both ends). */
+const HEAP_BOUND_MB = 4;
+const HOURS = Number(process.env.KIOSK_HOURS ?? 12);
 
 beforeAll(async () => {
   app = await startApp();
@@ -124,7 +127,7 @@ const ean = (i: number) => {
   return d + ((10 - (sum % 10)) % 10);
 };
 
-/** Registrations in the kiosk's offline copy whose name no other one shares (so a search finds one). */
+/** Registrations in the kiosk's offline copy whose name is in no other one's (so a search row is theirs). */
 async function uniqueNames(page: Page): Promise<Array<{ id: string; name: string }>> {
   return page.evaluate(
     () =>
@@ -136,7 +139,9 @@ async function uniqueNames(page: Page): Promise<Array<{ id: string; name: string
             const rows = all.result as Array<{ id: string; name: string; status: string }>;
             const n = new Map<string, number>();
             for (const r of rows) n.set(r.name, (n.get(r.name) ?? 0) + 1);
-            resolve(rows.filter((r) => r.status === "confirmed" && n.get(r.name) === 1).map((r) => ({ id: r.id, name: r.name })));
+            // Nobody else's name contains it either ("Гость1" is in "Гость10"): the row found is theirs.
+            const alone = (r: { name: string }) => n.get(r.name) === 1 && !rows.some((o) => o !== r && o.name.includes(r.name));
+            resolve(rows.filter((r) => r.status === "confirmed" && alone(r)).map((r) => ({ id: r.id, name: r.name })));
             req.result.close();
           };
         };
@@ -177,7 +182,10 @@ describe("a day at the door, Chromium 1080x1920", () => {
     const { page, context } = await kioskPage(browser, await kioskToken("Вход Б"));
     const before = new Set((await query<{ id: string }>(`SELECT "registrationId" AS id FROM "CheckIn" WHERE "eventId" = $1`, [eventId])).map((r) => r.id));
 
-    if (SHOTS) await page.screenshot({ path: `${SHOTS}/kiosk-idle.png` });
+    if (SHOTS) {
+      await page.waitForFunction(() => !/из 0$/.test(document.querySelector("[data-testid=kiosk-arrived]")?.textContent ?? "из 0"));
+      await page.screenshot({ path: `${SHOTS}/kiosk-idle.png` });
+    }
     const expected = new Set<string>();
     const walkIns: string[] = [];
     let sent = 0;
@@ -289,6 +297,97 @@ describe("a day at the door, Chromium 1080x1920", () => {
     expect(new Set(added.map((r) => r.registrationId))).toEqual(expected);
     expect(added.length).toBe(expected.size);
     console.log(`[door hour] ${sent} scans ${JSON.stringify(kinds)}; ${expected.size} check-ins (${walkIns.length} walk-ins); wall time ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    await browser.close();
+  });
+
+  test("left open 12 hours of kiosk time, camera on: heap bounded, one camera track, queue drained, token valid", { timeout: 300_000 }, async () => {
+    const t0 = Date.now();
+    const browser = await launchBrowser(["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]); // a test pattern, no QR
+    browsers.push(browser);
+    const { page, context } = await kioskPage(browser, await kioskToken("Зал, весь день"), { countTracks: true });
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("HeapProfiler.enable");
+    const measure = async () => {
+      await cdp.send("HeapProfiler.collectGarbage");
+      const heap = await cdp.send("Runtime.getHeapUsage");
+      const dom = await cdp.send("Memory.getDOMCounters");
+      const cam = await page.evaluate(() => {
+        const w = window as unknown as { __gum: number; __tracks: MediaStreamTrack[] };
+        return { gum: w.__gum, live: w.__tracks.filter((t) => t.readyState === "live").length, videos: document.querySelectorAll("video").length };
+      });
+      return { heapMB: +(heap.usedSize / 2 ** 20).toFixed(2), nodes: dom.nodes, listeners: dom.jsEventListeners, ...cam };
+    };
+    // One sync round: the clock jumps ten minutes (the 3-second timer fires), the round ends with
+    // a status call. A round already under way when the clock jumps answers just as well.
+    let rounds = 0;
+    const step = async () => {
+      const status = page.waitForResponse((r) => r.url().includes("/api/v1/kiosk/status"), { timeout: 15_000 });
+      await page.clock.fastForward("10:00");
+      await status;
+      rounds++;
+    };
+    // People checked in by this kiosk: fresh ones (never scanned at the door hour's kiosk).
+    const people = regs.slice(-30);
+    const checkedIn: string[] = [];
+    const checkIn = async (online = true) => {
+      const r = people[checkedIn.length];
+      expect(await scan(page, r.code)).toBe("green");
+      checkedIn.push(r.id);
+      if (online) await clearResult(page);
+    };
+
+    await page.click("button:text-is('Камера')");
+    await page.waitForSelector("#kiosk-camera video", { timeout: 15_000 });
+    for (let i = 0; i < 3; i++) await step(); // half an hour to settle
+    console.log(`[12 hours] settled: ${rounds} rounds, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    await checkIn();
+    await page.waitForSelector("#kiosk-camera video", { timeout: 15_000 });
+    const start = await measure();
+
+    // 12 hours: 72 jumps of ten minutes (and the kiosk's own 3-second rounds in between); someone every hour; at hour 6 the network is gone
+    // for half an hour and three people are checked in offline.
+    for (let hour = 1; hour <= HOURS; hour++) {
+      if (hour % 3 === 0) console.log(`[12 hours] hour ${hour}: ${rounds} rounds, ${((Date.now() - t0) / 1000).toFixed(1)} s`, JSON.stringify(await measure()));
+      if (hour === Math.ceil(HOURS / 2)) {
+        await context.setOffline(true);
+        for (let k = 0; k < 3; k++) await checkIn(false);
+        for (let k = 0; k < 3; k++) {
+          const failed = page.waitForEvent("requestfailed", { timeout: 15_000 });
+          await page.clock.fastForward("10:00");
+          await failed;
+        }
+        expect(await queueText(page)).toBe("В очереди: 3");
+        await context.setOffline(false);
+        for (let k = 0; k < 3; k++) await step();
+        expect(await queueText(page)).toBe("В очереди: 0");
+        continue;
+      }
+      for (let k = 0; k < 5; k++) await step();
+      await checkIn();
+      await step();
+    }
+    await page.waitForSelector("#kiosk-camera video", { timeout: 15_000 });
+    const end = await measure();
+    console.log(`[12 hours] ${rounds} sync rounds, wall time ${((Date.now() - t0) / 1000).toFixed(1)} s; start ${JSON.stringify(start)}; end ${JSON.stringify(end)}`);
+
+    // The token is still good: one more person, online, green, on the server.
+    await checkIn();
+    expect(await page.textContent("[data-testid=kiosk-online]")).toBe("В сети");
+    expect(await queueText(page)).toBe("В очереди: 0");
+    const rows = await query<{ registrationId: string; n: number }>(
+      `SELECT "registrationId", count(*)::int AS n FROM "CheckIn" c JOIN "Kiosk" k ON k.id = c."kioskId" WHERE k.name = 'Зал, весь день' GROUP BY 1`,
+    );
+    expect(rows.map((r) => r.registrationId).sort()).toEqual([...checkedIn].sort());
+    expect(rows.every((r) => r.n === 1)).toBe(true);
+
+    expect(end.live).toBeLessThanOrEqual(1);
+    expect(end.videos).toBeLessThanOrEqual(1);
+    expect(end.heapMB - start.heapMB).toBeLessThan(HEAP_BOUND_MB);
+    // Listeners and DOM nodes: a leak per sync round (every 3 s, 14 400 a real day) would show
+    // here in thousands. Measured: nodes grow by about 25 per camera restart (the camera stops
+    // while a result is shown): html5-qrcode's elements, not explained yet; hence the loose bound.
+    expect(end.listeners - start.listeners).toBeLessThan(50);
+    expect(end.nodes - start.nodes).toBeLessThan(2000);
     await browser.close();
   });
 });
