@@ -131,7 +131,9 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
   useEffect(() => {
     let stopped = false;
     let round = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const loop = async () => {
+      if (stopped) return; // unpaired or unmounted: no round after the last one
       try {
         let m = await store.getMeta();
         if (m) setMeta(m);
@@ -194,11 +196,12 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
       }
       setPeople(await store.allRegistrations());
       await refreshQueue();
-      if (!stopped) setTimeout(loop, 3000);
+      if (!stopped) timer = setTimeout(loop, 3000);
     };
     void loop();
     return () => {
       stopped = true;
+      clearTimeout(timer);
     };
   }, [api, onUnpair, refreshQueue]);
 

@@ -1,0 +1,395 @@
+// Issue #12: a day at the door, in Chromium at a portrait 1080x1920 kiosk.
+// 1. The door hour: 300 scans of mixed kinds (valid, repeat, forged, EAN-13, URL, walk-in,
+//    search) from USB-scanner bursts and the fake camera, with the network gone for two minutes
+//    of kiosk time in the middle (Playwright's clock jumps the kiosk ahead instead of waiting);
+//    afterwards the server holds exactly the expected check-ins and the page still answers.
+// 2. The whole event (item 8): a kiosk left open for 12 hours of kiosk time (the clock jumps
+//    two minutes at a time, a sync round after each jump), camera on: the JS heap stays within
+//    a bound, at most one live camera track, the offline queue drains, the token still works
+//    (kiosk tokens do not expire: valid until revoked).
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { launchBrowser } from "../setup/browser";
+import { startApp, type RunningApp } from "../setup/app";
+import { queryDb } from "../setup/db";
+import { eventRunsToday } from "./event-today";
+import { writeQrVideo } from "./fake-camera";
+
+let app: RunningApp;
+let eventId: string;
+const regs: Array<{ id: string; code: string }> = [];
+const videos: string[] = [];
+const browsers: Browser[] = [];
+
+const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDb<T>(app.databaseUrl, sql, params);
+const RESULT = "[data-testid=kiosk-result]";
+const SHOTS = process.env.KIOSK_SCREENSHOTS;
+/** The JS heap may grow this much over 12 hours of kiosk time (after a forced GC at both ends). */
+const HEAP_BOUND_MB = 4;
+const HOURS = Number(process.env.KIOSK_HOURS ?? 12);
+
+beforeAll(async () => {
+  app = await startApp();
+  process.env.DATABASE_URL = app.databaseUrl;
+  const { prisma } = await import("../../app/utils/db.server");
+  const { ticketCode } = await import("../../app/services/codes.server");
+  const event = await prisma().event.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
+  eventId = event.id;
+  await eventRunsToday(eventId);
+  // The demo has a few dozen visitors; the door hour needs more fresh tickets.
+  for (let i = 0; i < 80; i++) {
+    const person = await prisma().person.create({ data: { lastName: "Дверева", firstName: `Гость${i}`, email: `door.guest.${i}@example.com` } });
+    await prisma().registration.create({ data: { eventId, personId: person.id, category: "visitor", status: "confirmed", codeSecret: randomBytes(16).toString("base64url") } });
+  }
+  const rows = await prisma().registration.findMany({ where: { eventId, status: "confirmed" }, orderBy: { createdAt: "asc" } });
+  for (const r of rows) regs.push({ id: r.id, code: await ticketCode(r) });
+});
+afterAll(async () => {
+  for (const b of browsers) await b.close().catch(() => {});
+  await app?.stop();
+  for (const f of videos) rmSync(f, { force: true });
+});
+
+async function kioskToken(name: string) {
+  const { prisma } = await import("../../app/utils/db.server");
+  const { createApiToken } = await import("../../app/utils/api-tokens.server");
+  const kiosk = await prisma().kiosk.create({ data: { eventId, name } });
+  return (await createApiToken({ role: "kiosk", name, kioskId: kiosk.id, eventId })).token;
+}
+
+/** A kiosk page at 1080x1920 (device scale 0.5 for small screenshots), Playwright's clock installed, paired with `token`. */
+async function kioskPage(browser: Browser, token: string, opts: { countTracks?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 1080, height: 1920 }, deviceScaleFactor: 0.5, permissions: ["camera"] });
+  if (opts.countTracks)
+    await context.addInitScript(() => {
+      const w = window as unknown as { __gum: number; __tracks: MediaStreamTrack[] };
+      w.__gum = 0;
+      w.__tracks = [];
+      const orig = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = async (c) => {
+        w.__gum++;
+        const stream = await orig(c);
+        w.__tracks.push(...stream.getVideoTracks());
+        return stream;
+      };
+    });
+  const page = await context.newPage();
+  // Time flows naturally until the test jumps it ahead (fastForward fires the timers due).
+  await page.clock.install();
+  await page.goto(app.url + "/kiosk");
+  await page.click("text=Дополнительно: вставить токен киоска");
+  await page.fill("#kiosk-token", token);
+  await page.press("#kiosk-token", "Enter");
+  await page.waitForSelector(".kiosk[data-event-day]");
+  await page.waitForFunction(() => document.querySelector("[data-testid=kiosk-online]")?.textContent === "В сети");
+  return { context, page };
+}
+
+/** A USB scanner's burst, dispatched inside the page (as in kiosk-door.test.ts). */
+async function typeScan(page: Page, text: string) {
+  await page.evaluate((s) => {
+    const keyOf: Record<string, [string, boolean]> = { ":": ["Semicolon", true], "/": ["Slash", false], ".": ["Period", false], "?": ["Slash", true], "=": ["Equal", false], "&": ["Digit7", true] };
+    for (const ch of s) {
+      const [code, shiftKey] = /[a-z]/i.test(ch) ? [`Key${ch.toUpperCase()}`, /[A-Z]/.test(ch)] : /\d/.test(ch) ? [`Digit${ch}`, false] : ch === "-" || ch === "_" ? ["Minus", ch === "_"] : keyOf[ch];
+      document.body.dispatchEvent(new KeyboardEvent("keydown", { key: ch, code, shiftKey, bubbles: true }));
+    }
+    document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", code: "Enter", bubbles: true }));
+  }, text);
+}
+
+/** Taps the result away (if one is shown) so the next answer is a new element to wait for. */
+async function clearResult(page: Page) {
+  if (await page.$(RESULT)) {
+    await page.click("[data-testid=kiosk-verdict]");
+    await page.waitForSelector(RESULT, { state: "detached" });
+  }
+}
+
+/** Scans `text` from the wedge and returns the kind of the answer shown. */
+async function scan(page: Page, text: string): Promise<string> {
+  await clearResult(page);
+  await typeScan(page, text);
+  await page.waitForSelector(RESULT);
+  return (await page.getAttribute(RESULT, "data-kind"))!;
+}
+
+const queueText = (page: Page) => page.textContent("[data-testid=kiosk-queue]");
+const forge = (code: string) => {
+  const at = code.length - 10; // inside the signature
+  return code.slice(0, at) + (code[at] === "A" ? "B" : "A") + code.slice(at + 1);
+};
+const ean = (i: number) => {
+  const d = `460${String(1_000_000 + i * 7919).padStart(9, "0")}`.slice(0, 12);
+  const sum = [...d].reduce((s, c, k) => s + Number(c) * (k % 2 ? 3 : 1), 0);
+  return d + ((10 - (sum % 10)) % 10);
+};
+
+/** Registrations in the kiosk's offline copy whose name is in no other one's (so a search row is theirs). */
+async function uniqueNames(page: Page): Promise<Array<{ id: string; name: string }>> {
+  return page.evaluate(
+    () =>
+      new Promise<Array<{ id: string; name: string }>>((resolve, reject) => {
+        const req = indexedDB.open("expodesk-kiosk");
+        req.onsuccess = () => {
+          const all = req.result.transaction("registrations").objectStore("registrations").getAll();
+          all.onsuccess = () => {
+            const rows = all.result as Array<{ id: string; name: string; status: string }>;
+            const n = new Map<string, number>();
+            for (const r of rows) n.set(r.name, (n.get(r.name) ?? 0) + 1);
+            // Nobody else's name contains it either ("Гость1" is in "Гость10"): the row found is theirs.
+            const alone = (r: { name: string }) => n.get(r.name) === 1 && !rows.some((o) => o !== r && o.name.includes(r.name));
+            resolve(rows.filter((r) => r.status === "confirmed" && alone(r)).map((r) => ({ id: r.id, name: r.name })));
+            req.result.close();
+          };
+        };
+        req.onerror = () => reject(req.error);
+      }),
+  );
+}
+
+async function searchAndCheckIn(page: Page, name: string): Promise<string> {
+  await clearResult(page);
+  await page.fill(".kiosk-search", name);
+  const row = page.locator(".kiosk-results li", { hasText: name }).first();
+  await row.locator("button").click();
+  await page.waitForSelector(RESULT);
+  return (await page.getAttribute(RESULT, "data-kind"))!;
+}
+
+async function walkIn(page: Page, n: number): Promise<{ email: string; kind: string }> {
+  await clearResult(page);
+  const email = `door.walkin.${n}@example.com`;
+  await page.click("[data-testid=walkin]");
+  await page.fill("#walkin-lastName", "Проходова");
+  await page.fill("#walkin-firstName", `Гостья${n}`);
+  await page.fill("#walkin-email", email);
+  await page.click("[data-testid=walkin-form] button[type=submit]");
+  await page.waitForSelector(RESULT);
+  return { email, kind: (await page.getAttribute(RESULT, "data-kind"))! };
+}
+
+describe("a day at the door, Chromium 1080x1920", () => {
+  test("the door hour: 300 mixed scans, two minutes without network; exactly the expected check-ins", { timeout: 240_000 }, async () => {
+    const t0 = Date.now();
+    const cameraReg = regs[0];
+    const video = writeQrVideo(cameraReg.code, "door-hour-camera");
+    videos.push(video);
+    const browser = await launchBrowser(["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${video}`]);
+    browsers.push(browser);
+    const { page, context } = await kioskPage(browser, await kioskToken("Вход Б"));
+    const before = new Set((await query<{ id: string }>(`SELECT "registrationId" AS id FROM "CheckIn" WHERE "eventId" = $1`, [eventId])).map((r) => r.id));
+
+    if (SHOTS) {
+      await page.waitForFunction(() => !/из 0$/.test(document.querySelector("[data-testid=kiosk-arrived]")?.textContent ?? "из 0"));
+      await page.screenshot({ path: `${SHOTS}/kiosk-idle.png` });
+    }
+    const expected = new Set<string>();
+    const walkIns: string[] = [];
+    let sent = 0;
+    const kinds: Record<string, number> = {};
+    const note = (what: string) => (kinds[what] = (kinds[what] ?? 0) + 1, sent++);
+
+    // The camera: the QR code held up is checked in once; the camera is switched off again.
+    await page.click("button:text-is('Камера')");
+    await page.waitForSelector(`${RESULT}[data-kind=green]`, { timeout: 20_000 });
+    expected.add(cameraReg.id);
+    note("camera");
+    await page.click("button:text-is('Выключить камеру')");
+    await clearResult(page);
+
+    // Online: first scans green, repeats yellow, forged and foreign codes red.
+    // Eight people come to the desk and are found by name; the rest scan their tickets.
+    const searchable = (await uniqueNames(page)).filter((r) => r.id !== cameraReg.id).slice(-8);
+    const pool = [cameraReg, ...regs.filter((r) => r !== cameraReg && !searchable.some((s) => s.id === r.id))];
+    console.log(`[door hour] ${regs.length} confirmed registrations, ${searchable.length} searched by name`);
+    let next = 1; // the next fresh registration of the pool
+    const fresh = () => pool[next++];
+    const round = async (online: boolean, i: number) => {
+      const v = fresh();
+      const k1 = await scan(page, v.code);
+      expect(k1).toBe("green");
+      expected.add(v.id);
+      note("valid");
+      if (i === 0 && online && SHOTS) await page.screenshot({ path: `${SHOTS}/kiosk-green.png` });
+      const k2 = await scan(page, v.code); // the same ticket again (this kiosk remembers it offline too)
+      expect(k2).toBe("yellow");
+      note("repeat");
+      if (i === 0 && online && SHOTS) await page.screenshot({ path: `${SHOTS}/kiosk-yellow.png` });
+      const old = pool[1 + ((i * 7) % Math.max(1, next - 2))];
+      const k3 = await scan(page, old.code); // someone from earlier: yellow online; offline the server decides later
+      if (online) expect(k3).toBe("yellow");
+      note("repeat");
+      expect(await scan(page, forge(pool[next].code))).toBe("red"); // forged: never checked in
+      note("forged");
+      if (i === 0 && online && SHOTS) await page.screenshot({ path: `${SHOTS}/kiosk-red.png` });
+      expect(await scan(page, i % 2 ? ean(i) : `https://tickets.example.org/t/?code=X${i}&e=2026`)).toBe("red");
+      note(i % 2 ? "ean" : "url");
+    };
+
+    // 20 rounds online (100 scans), a walk-in and a search every few rounds.
+    for (let i = 0; i < 20; i++) {
+      await round(true, i);
+      if (i % 5 === 4) {
+        const w = await walkIn(page, walkIns.length);
+        expect(w.kind).toBe("green");
+        walkIns.push(w.email);
+        note("walk-in");
+        const s = searchable.shift()!;
+        expect(await searchAndCheckIn(page, s.name)).toBe("green");
+        expected.add(s.id);
+        note("search");
+      }
+    }
+
+    // The network goes for two minutes of kiosk time: scans go on, checked by the kiosk and queued.
+    await context.setOffline(true);
+    await clearResult(page);
+    for (let i = 0; i < 18; i++) {
+      await round(false, 100 + i);
+      if (i === 0) await page.waitForFunction(() => document.querySelector("[data-testid=kiosk-online]")?.textContent !== "В сети");
+      if (i % 3 === 2) await page.clock.fastForward("00:20"); // six jumps: two minutes; sync rounds fail meanwhile
+      if (i % 6 === 5) {
+        const w = await walkIn(page, walkIns.length);
+        expect(w.kind).toBe("green");
+        walkIns.push(w.email);
+        note("walk-in");
+        const s = searchable.shift()!;
+        expect(await searchAndCheckIn(page, s.name)).toBe("green");
+        expected.add(s.id);
+        note("search");
+      }
+    }
+    expect(await page.textContent("[data-testid=kiosk-online]")).toBe("Нет связи — работаем офлайн");
+    expect(await queueText(page)).not.toBe("В очереди: 0");
+    await context.setOffline(false);
+
+    // Back online: the queue drains by itself (the next sync round), then more scans.
+    await clearResult(page);
+    await page.waitForFunction(() => document.querySelector("[data-testid=kiosk-queue]")?.textContent === "В очереди: 0", undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelector("[data-testid=kiosk-online]")?.textContent === "В сети");
+    let i = 200;
+    while (sent < 300 - 2) {
+      await round(true, i++);
+    }
+    while (sent < 300) {
+      expect(await scan(page, ean(i++))).toBe("red");
+      note("ean");
+    }
+
+    // The page is still alive: it answers a scan and searches its copy.
+    expect(await scan(page, pool[1].code)).toBe("yellow");
+    await clearResult(page);
+    const rows = await query<{ registrationId: string; n: number }>(
+      `SELECT "registrationId", count(*)::int AS n FROM "CheckIn" WHERE "eventId" = $1 GROUP BY "registrationId"`,
+      [eventId],
+    );
+    const walkInIds = await query<{ id: string }>(
+      `SELECT r.id FROM "Registration" r JOIN "Person" p ON p.id = r."personId" WHERE r."eventId" = $1 AND p.email = ANY($2)`,
+      [eventId, walkIns],
+    );
+    expect(walkInIds).toHaveLength(walkIns.length);
+    for (const w of walkInIds) expected.add(w.id);
+    const added = rows.filter((r) => !before.has(r.registrationId));
+    expect(added.every((r) => r.n === 1)).toBe(true); // nobody twice
+    expect(new Set(added.map((r) => r.registrationId))).toEqual(expected);
+    expect(added.length).toBe(expected.size);
+    console.log(`[door hour] ${sent} scans ${JSON.stringify(kinds)}; ${expected.size} check-ins (${walkIns.length} walk-ins); wall time ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    await browser.close();
+  });
+
+  test("left open 12 hours of kiosk time, camera on: heap bounded, one camera track, queue drained, token valid", { timeout: 300_000 }, async () => {
+    const t0 = Date.now();
+    const browser = await launchBrowser(["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]); // a test pattern, no QR
+    browsers.push(browser);
+    const { page, context } = await kioskPage(browser, await kioskToken("Зал, весь день"), { countTracks: true });
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("HeapProfiler.enable");
+    const measure = async () => {
+      await cdp.send("HeapProfiler.collectGarbage");
+      const heap = await cdp.send("Runtime.getHeapUsage");
+      const dom = await cdp.send("Memory.getDOMCounters");
+      const cam = await page.evaluate(() => {
+        const w = window as unknown as { __gum: number; __tracks: MediaStreamTrack[] };
+        return { gum: w.__gum, live: w.__tracks.filter((t) => t.readyState === "live").length, videos: document.querySelectorAll("video").length };
+      });
+      return { heapMB: +(heap.usedSize / 2 ** 20).toFixed(2), nodes: dom.nodes, listeners: dom.jsEventListeners, ...cam };
+    };
+    // One sync round: the clock jumps ten minutes (the 3-second timer fires), the round ends with
+    // a status call. A round already under way when the clock jumps answers just as well.
+    let rounds = 0;
+    const step = async () => {
+      const status = page.waitForResponse((r) => r.url().includes("/api/v1/kiosk/status"), { timeout: 15_000 });
+      await page.clock.fastForward("10:00");
+      await status;
+      rounds++;
+    };
+    // People checked in by this kiosk: nobody checked in yet (the door hour may run first).
+    const taken = new Set((await query<{ id: string }>(`SELECT "registrationId" AS id FROM "CheckIn"`)).map((r) => r.id));
+    const people = regs.filter((r) => !taken.has(r.id)).slice(-30);
+    expect(people.length).toBe(30);
+    const checkedIn: string[] = [];
+    const checkIn = async (online = true) => {
+      const r = people[checkedIn.length];
+      expect(await scan(page, r.code)).toBe("green");
+      checkedIn.push(r.id);
+      if (online) await clearResult(page);
+    };
+
+    await page.click("button:text-is('Камера')");
+    await page.waitForSelector("#kiosk-camera video", { timeout: 15_000 });
+    for (let i = 0; i < 3; i++) await step(); // half an hour to settle
+    console.log(`[12 hours] settled: ${rounds} rounds, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    await checkIn();
+    await page.waitForSelector("#kiosk-camera video", { timeout: 15_000 });
+    const start = await measure();
+
+    // 12 hours: 72 jumps of ten minutes (and the kiosk's own 3-second rounds in between); someone every hour; at hour 6 the network is gone
+    // for half an hour and three people are checked in offline.
+    for (let hour = 1; hour <= HOURS; hour++) {
+      if (hour % 3 === 0) console.log(`[12 hours] hour ${hour}: ${rounds} rounds, ${((Date.now() - t0) / 1000).toFixed(1)} s`, JSON.stringify(await measure()));
+      if (hour === Math.ceil(HOURS / 2)) {
+        await context.setOffline(true);
+        for (let k = 0; k < 3; k++) await checkIn(false);
+        for (let k = 0; k < 3; k++) {
+          const failed = page.waitForEvent("requestfailed", { timeout: 15_000 });
+          await page.clock.fastForward("10:00");
+          await failed;
+        }
+        expect(await queueText(page)).toBe("В очереди: 3");
+        await context.setOffline(false);
+        for (let k = 0; k < 3; k++) await step();
+        expect(await queueText(page)).toBe("В очереди: 0");
+        continue;
+      }
+      for (let k = 0; k < 5; k++) await step();
+      await checkIn();
+      await step();
+    }
+    await page.waitForSelector("#kiosk-camera video", { timeout: 15_000 });
+    const end = await measure();
+    console.log(`[12 hours] ${rounds} sync rounds, wall time ${((Date.now() - t0) / 1000).toFixed(1)} s; start ${JSON.stringify(start)}; end ${JSON.stringify(end)}`);
+
+    // The token is still good: one more person, online, green, on the server.
+    await checkIn();
+    expect(await page.textContent("[data-testid=kiosk-online]")).toBe("В сети");
+    expect(await queueText(page)).toBe("В очереди: 0");
+    const rows = await query<{ registrationId: string; n: number }>(
+      `SELECT "registrationId", count(*)::int AS n FROM "CheckIn" c JOIN "Kiosk" k ON k.id = c."kioskId" WHERE k.name = 'Зал, весь день' GROUP BY 1`,
+    );
+    expect(rows.map((r) => r.registrationId).sort()).toEqual([...checkedIn].sort());
+    expect(rows.every((r) => r.n === 1)).toBe(true);
+
+    expect(end.live).toBeLessThanOrEqual(1);
+    expect(end.videos).toBeLessThanOrEqual(1);
+    expect(end.heapMB - start.heapMB).toBeLessThan(HEAP_BOUND_MB);
+    // Listeners and DOM nodes: a leak per sync round (every 3 s, 14 400 a real day) would show
+    // here in thousands. Measured: nodes grow by about 25 per camera restart (the camera stops
+    // while a result is shown): html5-qrcode's elements, not explained yet; hence the loose bound.
+    expect(end.listeners - start.listeners).toBeLessThan(50);
+    expect(end.nodes - start.nodes).toBeLessThan(2000);
+    await browser.close();
+  });
+});
