@@ -1,5 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useLocation, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { useEffect } from "react";
 import { useT } from "~/i18n/react";
 import { localeFromRequest } from "~/i18n";
 import { getUser } from "~/utils/session.server";
@@ -73,6 +74,11 @@ function Header() {
 export default function App() {
   // The kiosk is full screen: no site header.
   const kiosk = useLocation().pathname.startsWith("/kiosk");
+  // Set once React has hydrated the page (its forms submit through the router from then on):
+  // browser tests wait for it rather than for window.__remixRouter, which exists earlier.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return (
     <>
       {!kiosk && <Header />}

@@ -37,7 +37,7 @@ async function login(page: Page, email: string, password: string) {
 }
 
 /** Remix has hydrated the page (forms then submit through the router, not as documents). */
-const hydrated = (page: Page) => page.waitForFunction(() => "__remixRouter" in window);
+const hydrated = (page: Page) => page.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
 
 async function submit(page: Page, formTestId: string) {
   await hydrated(page);
