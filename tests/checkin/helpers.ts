@@ -1,5 +1,6 @@
 // Shared set-up for the check-in and print-queue tests: the real server (startApp) on a fresh
 // database, records created in-process with Prisma, a stand-in Zebra on loopback, HTTP helpers.
+import { waitFor as waitForCondition } from "../setup/wait";
 import { randomUUID } from "node:crypto";
 import net from "node:net";
 import { startApp, type RunningApp } from "../setup/app";
@@ -101,17 +102,8 @@ export async function createKiosk(
 export const scan = (ctx: Ctx, token: string, body: Record<string, unknown>) =>
   ctx.call("/api/v1/kiosk/checkins", "POST", token, { clientId: randomUUID(), ...body });
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < until) {
-    const v = await fn();
-    if (v) return v;
-    last = v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
+export const waitFor = <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> =>
+  waitForCondition(what, fn, { timeoutMs });
 
 // ---------------------------------------------------------------------------------------------
 // A stand-in Zebra: stores each job (one connection, written then closed) and answers ~HS.

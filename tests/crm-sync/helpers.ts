@@ -1,5 +1,6 @@
 // Shared setup for the CRM sync tests: the Bitrix24 emulator, the real server (with its worker)
 // and data written straight into its database, with the crm-sync jobs the services would add.
+import { waitFor as waitForCondition } from "../setup/wait";
 import pg from "pg";
 import { startApp, type RunningApp } from "../setup/app";
 import { startBitrix24Emulator, type Bitrix24Emulator, type Bitrix24EmulatorOptions } from "../emulators/bitrix24";
@@ -139,25 +140,8 @@ export async function stateOf(db: pg.Pool, ref: Ref) {
   return (await states(db, ref.entity)).find((s) => s.localId === ref.id);
 }
 
-export async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | null | undefined | false>,
-  timeoutMs = 30_000,
-  everyMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export const waitFor = <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, everyMs = 250): Promise<T> =>
+  waitForCondition(what, fn, { timeoutMs, everyMs });
 
 /** Waits until no crm job is left. */
 export const drained = (w: World, timeoutMs = 60_000) =>

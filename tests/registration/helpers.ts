@@ -1,3 +1,4 @@
+import { waitFor } from "../setup/wait";
 import { request as httpRequest } from "node:http";
 import pg from "pg";
 import type { RunningApp } from "../setup/app";
@@ -58,20 +59,8 @@ export async function dbClient(app: RunningApp): Promise<pg.Client> {
   return client;
 }
 
-export async function waitUntil<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs = 20_000,
-  everyMs = 100,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export const waitUntil = <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> =>
+  waitFor(what, probe, { timeoutMs, everyMs });
 
 /** Logs in through the real form and returns the session cookie. */
 export const login = (app: RunningApp, email: string, password: string) => sessionCookie(app.url, email, password);
