@@ -664,4 +664,6 @@ export const en: Record<MessageKey, string> = {
   "crm.attendanceResponsible": "Responsible (visitors, media)",
   "crm.servicesResponsible": "Responsible (sales)",
   "crm.byDefault": "— default —",
+  // door kiosk (issues #12, #13 item 4)
+  "printers.jobError.kioskNoReport": "the kiosk did not report the print",
 };

@@ -663,6 +663,8 @@ export const ru = {
   "crm.attendanceResponsible": "Ответственный (посетители, СМИ)",
   "crm.servicesResponsible": "Ответственный (продажи)",
   "crm.byDefault": "— по умолчанию —",
+  // door kiosk (issues #12, #13 item 4)
+  "printers.jobError.kioskNoReport": "киоск не сообщил о печати бейджа",
 } as const;
 
 export type MessageKey = keyof typeof ru;
