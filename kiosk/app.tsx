@@ -161,6 +161,8 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
             timezone: page.event.timezone,
             startsAt: page.event.startsAt ?? null,
             endsAt: page.event.endsAt ?? null,
+            doorsOpen: page.event.doorsOpen ?? null,
+            doorsClose: page.event.doorsClose ?? null,
             categories: page.kiosk.categories,
             printerId: page.kiosk.printerId ?? null,
           };
