@@ -70,7 +70,7 @@ export type SyncPage = {
   reset: boolean;
   publicKeys: string[];
   kiosk: { id: string; name: string; categories: string[]; printerId?: string | null };
-  event: { id: string; name: string; timezone: string; startsAt?: string; endsAt?: string };
+  event: { id: string; name: string; timezone: string; startsAt?: string; endsAt?: string; doorsOpen?: string | null; doorsClose?: string | null };
 };
 
 export class OfflineError extends Error {}

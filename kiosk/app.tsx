@@ -2,7 +2,16 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useLocale, useT } from "~/i18n/react";
 import type { MessageKey } from "~/i18n";
 import { localDay } from "~/utils/event-days";
-import { createApi, OfflineError, type CheckInAnswer, type CheckOutAnswer, type ExitInfo, type KioskStatusView, type PrinterState, type WalkInForm } from "./api";
+import {
+  createApi,
+  OfflineError,
+  type CheckInAnswer,
+  type CheckOutAnswer,
+  type ExitInfo,
+  type KioskStatusView,
+  type PrinterState,
+  type WalkInForm,
+} from "./api";
 import { Pairing } from "./pairing";
 import { BrowserPrintPill, FailedBadges, PrinterPill } from "./print-bar";
 import { Reprint } from "./reprint";
@@ -47,7 +56,8 @@ export function KioskApp() {
     [t],
   );
   if (!ready) return null;
-  if (!token) return <Pairing t={t} notice={notice} onPaired={(tok) => (localStorage.setItem(TOKEN_KEY, tok), setNotice(null), setToken(tok))} />;
+  if (!token)
+    return <Pairing t={t} notice={notice} onPaired={(tok) => (localStorage.setItem(TOKEN_KEY, tok), setNotice(null), setToken(tok))} />;
   return <Scanner token={token} t={t} onUnpair={unpair} />;
 }
 
@@ -91,7 +101,9 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
     let id = input.registrationId;
     if (input.code) {
       const m = await store.getMeta();
-      const v = await verifyTicketCode(input.code, m?.publicKeys ?? []).catch((err) => (console.warn("offline verification failed", err), null));
+      const v = await verifyTicketCode(input.code, m?.publicKeys ?? []).catch(
+        (err) => (console.warn("offline verification failed", err), null),
+      );
       if (!v || !v.ok) return { invalid: true as const };
       id = v.registrationId;
     }
@@ -149,6 +161,8 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
             timezone: page.event.timezone,
             startsAt: page.event.startsAt ?? null,
             endsAt: page.event.endsAt ?? null,
+            doorsOpen: page.event.doorsOpen ?? null,
+            doorsClose: page.event.doorsClose ?? null,
             categories: page.kiosk.categories,
             printerId: page.kiosk.printerId ?? null,
           };
@@ -177,7 +191,10 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
           } catch (err) {
             if (err instanceof OfflineError) throw err;
             // Refused for good (the kiosk's own checks let it through): say so, do not retry forever.
-            show({ ...errorOutcome(t, t("kiosk.walkInRefused", { reason: (err as Error).message })), title: `${w.lastName} ${w.firstName}` });
+            show({
+              ...errorOutcome(t, t("kiosk.walkInRefused", { reason: (err as Error).message })),
+              title: `${w.lastName} ${w.firstName}`,
+            });
           }
           await store.dequeueWalkIn(w.clientId);
         }
@@ -229,7 +246,10 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
           const reg = found.reg;
           await store.enqueueExit(exitScan);
           await refreshQueue();
-          show({ ...fromExit({ ...OFFLINE_EXIT, result: "checked_out", clientId: exitScan.clientId, registration: reg }), detail: t("kiosk.exitQueued") });
+          show({
+            ...fromExit({ ...OFFLINE_EXIT, result: "checked_out", clientId: exitScan.clientId, registration: reg }),
+            detail: t("kiosk.exitQueued"),
+          });
         }
         return;
       }
@@ -258,12 +278,31 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
       if (reg.status !== "confirmed") return show(fromAnswer({ ...offline, result: "cancelled", registration: reg }));
       const key = `${reg.id}:${localDay(new Date(), m?.timezone ?? "UTC")}`;
       const before = await store.checkedAt(key);
-      if (before) return show(fromAnswer({ clientId: scan.clientId, result: "already_checked_in", reason: null, registration: reg, checkedInAt: before, kiosk: null }));
+      if (before)
+        return show(
+          fromAnswer({
+            clientId: scan.clientId,
+            result: "already_checked_in",
+            reason: null,
+            registration: reg,
+            checkedInAt: before,
+            kiosk: null,
+          }),
+        );
       await store.markChecked(key, scan.scannedAt);
       await store.enqueue(scan);
       await refreshQueue();
       setArrived((n) => n + 1);
-      show(fromAnswer({ clientId: scan.clientId, result: "checked_in", reason: null, registration: reg, checkedInAt: scan.scannedAt, kiosk: null }));
+      show(
+        fromAnswer({
+          clientId: scan.clientId,
+          result: "checked_in",
+          reason: null,
+          registration: reg,
+          checkedInAt: scan.scannedAt,
+          kiosk: null,
+        }),
+      );
     },
     [api, show, fromAnswer, fromExit, refreshQueue, t, onUnpair, lookUpLocally],
   );
@@ -279,11 +318,15 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
     [handle, show, t, locale, meta],
   );
 
+  const busyRef = useRef(false);
+  busyRef.current = held || walkIn;
   const onCode = useCallback(
     (code: string, source: "scanner" | "camera" = "scanner") => {
       // Cameras decode the same code many times a second: ignore their repeats for a few
       // seconds. A USB scanner fires once per trigger, so a repeat there is a real second scan.
       const now = Date.now();
+      // Staff at the reprint form or a walk-in being typed in: the camera (still running) waits.
+      if (source === "camera" && busyRef.current) return;
       if (source === "camera" && lastCode.current.code === code && now - lastCode.current.at < 4000) return;
       lastCode.current = { code, at: now };
       // Anything else scanned (an EAN-13, a URL, another system's ticket) gets an answer too.
@@ -300,7 +343,13 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
   const onCodeRef = useRef(onCode);
   onCodeRef.current = onCode;
   useEffect(() => {
-    const wedge = createWedgeDetector({ onScan: (code) => onCodeRef.current(code), maxGapMs: 100, minLength: 20, shortMinLength: 4, shortMaxGapMs: 50 });
+    const wedge = createWedgeDetector({
+      onScan: (code) => onCodeRef.current(code),
+      maxGapMs: 100,
+      minLength: 20,
+      shortMinLength: 4,
+      shortMaxGapMs: 50,
+    });
     const listener = (e: KeyboardEvent) => {
       if (wedge.handle(e) && !(e.target instanceof HTMLInputElement)) e.preventDefault();
     };
@@ -313,6 +362,7 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
   const arrivedShown = (serverCounts?.arrived ?? 0) + arrived;
 
   const day = todayOf(meta);
+  const covered = !!outcome || walkIn;
   return (
     <div className="kiosk" data-event-day={day ? (day.number ? `${day.number}/${day.count}` : "none") : undefined}>
       <header className="kiosk-bar">
@@ -374,62 +424,19 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
           {t("kiosk.unpair")}
         </button>
       </header>
-      {outcome ? (
-        <VerdictScreen outcome={outcome} held={held} shownAt={shownAt} onDismiss={clear}>
-          {outcome.confirm && (
-            <div className="kiosk-result-actions" onClick={(e) => e.stopPropagation()}>
-              <button
-                type="button"
-                className="primary"
-                data-testid="kiosk-confirm"
-                onClick={() => {
-                  if (confirmed.current === shownAt) return; // one check-in per tap, even a double one
-                  confirmed.current = shownAt;
-                  void handle(outcome.confirm!);
-                }}
-              >
-                {t("kiosk.confirmAnyway")}
-              </button>
-              <button type="button" data-testid="kiosk-cancel" onClick={clear}>
-                {t("common.cancel")}
-              </button>
-            </div>
-          )}
-          {outcome.kind === "yellow" && outcome.answer && (
-            <div className={held ? undefined : "kiosk-result-actions"} onClick={(e) => e.stopPropagation()}>
-              {!outcome.answer.printJob ? (
-                online && <p className="small">{t("kiosk.reprintNoJob")}</p>
-              ) : held ? (
-                <Reprint t={t} run={(reason) => api.reprint(outcome.answer!.printJob!.id, reason, meta?.printerId)} onClose={clear} />
-              ) : (
-                <button type="button" className="primary" data-testid="reprint" onClick={hold}>
-                  {t("kiosk.reprint")}
-                </button>
-              )}
-            </div>
-          )}
-        </VerdictScreen>
-      ) : walkIn ? (
-        <div className="kiosk-idle kiosk-scroll">
-          <WalkIn
-            t={t}
-            categories={meta?.categories ?? []}
-            submit={submitWalkIn}
-            onCancel={() => setWalkIn(false)}
-            onDone={(answer) => {
-              setWalkIn(false);
-              if (answer.result === "checked_in") setArrived((n) => n + 1);
-              const o = fromAnswer(answer);
-              delete o.note; // a walk-in is registered today whatever the day
-              show(answer.reason === QUEUED_OFFLINE ? { ...o, detail: t("kiosk.walkInQueued") } : o);
-            }}
-          />
-        </div>
-      ) : (
-        <div className="kiosk-idle">
+      {/* The scan prompt (and the camera in it) stays mounted under a result or the walk-in form:
+          the camera keeps scanning, so the next person's code replaces a result at once. */}
+      <div className="kiosk-main">
+        <div className="kiosk-idle" aria-hidden={covered || undefined}>
           <div className="big">{exitMode ? t("kiosk.exitPrompt") : t("kiosk.scanPrompt")}</div>
           {camera && <CameraScanner onCode={(code) => onCode(code, "camera")} label={t("kiosk.chooseCamera")} />}
-          <input className="kiosk-search" placeholder={t("kiosk.search")} value={query} onChange={(e) => setQuery(e.target.value)} aria-label={t("kiosk.search")} />
+          <input
+            className="kiosk-search"
+            placeholder={t("kiosk.search")}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            aria-label={t("kiosk.search")}
+          />
           {query.trim().length >= 2 && (
             <ul className="kiosk-results">
               {results.length === 0 && <li>{t("kiosk.noResults")}</li>}
@@ -451,12 +458,70 @@ function Scanner({ token, t, onUnpair }: { token: string; t: T; onUnpair: (revok
             </button>
           )}
         </div>
-      )}
+        {walkIn && (
+          <div className="kiosk-cover">
+            <div className="kiosk-idle kiosk-scroll kiosk-walkin-screen">
+              <WalkIn
+                t={t}
+                categories={meta?.categories ?? []}
+                submit={submitWalkIn}
+                onCancel={() => setWalkIn(false)}
+                onDone={(answer) => {
+                  setWalkIn(false);
+                  if (answer.result === "checked_in") setArrived((n) => n + 1);
+                  const o = fromAnswer(answer);
+                  delete o.note; // a walk-in is registered today whatever the day
+                  show(answer.reason === QUEUED_OFFLINE ? { ...o, detail: t("kiosk.walkInQueued") } : o);
+                }}
+              />
+            </div>
+          </div>
+        )}
+        {outcome && (
+          <div className="kiosk-cover">
+            <VerdictScreen outcome={outcome} held={held} shownAt={shownAt} onDismiss={clear}>
+              {outcome.confirm && (
+                <div className="kiosk-result-actions" onClick={(e) => e.stopPropagation()}>
+                  <button
+                    type="button"
+                    className="primary"
+                    data-testid="kiosk-confirm"
+                    onClick={() => {
+                      if (confirmed.current === shownAt) return; // one check-in per tap, even a double one
+                      confirmed.current = shownAt;
+                      void handle(outcome.confirm!);
+                    }}
+                  >
+                    {t("kiosk.confirmAnyway")}
+                  </button>
+                  <button type="button" data-testid="kiosk-cancel" onClick={clear}>
+                    {t("common.cancel")}
+                  </button>
+                </div>
+              )}
+              {outcome.kind === "yellow" && outcome.answer && (
+                <div className={held ? undefined : "kiosk-result-actions"} onClick={(e) => e.stopPropagation()}>
+                  {!outcome.answer.printJob ? (
+                    online && <p className="small">{t("kiosk.reprintNoJob")}</p>
+                  ) : held ? (
+                    <Reprint t={t} run={(reason) => api.reprint(outcome.answer!.printJob!.id, reason, meta?.printerId)} onClose={clear} />
+                  ) : (
+                    <button type="button" className="primary" data-testid="reprint" onClick={hold}>
+                      {t("kiosk.reprint")}
+                    </button>
+                  )}
+                </div>
+              )}
+            </VerdictScreen>
+          </div>
+        )}
+      </div>
     </div>
   );
 }
 
 const CAMERA_KEY = "expodesk.camera";
+let cameraElements = 0;
 
 /**
  * html5-qrcode on the chosen (remembered) camera, 10 frames a second. The camera starts once
@@ -489,22 +554,42 @@ function CameraScanner({ onCode, label }: { onCode: (code: string) => void; labe
     if (!cameraId) return;
     localStorage.setItem(CAMERA_KEY, cameraId);
     let cancelled = false;
-    let scanner: { stop: () => Promise<void> } | null = null;
+    // html5-qrcode's own element, made here rather than by React: on unmount React has already
+    // removed the host, and stop/clear look the element up by id. So it is put back into the
+    // document (hidden) until the camera is stopped and cleared, then removed: no nodes left.
+    const el = document.createElement("div");
+    el.id = `kiosk-camera-${++cameraElements}`;
+    ref.current?.appendChild(el);
+    let scanner: { stop: () => Promise<void>; clear: () => void } | null = null;
+    const release = (s: NonNullable<typeof scanner>) => {
+      if (!el.isConnected) document.body.appendChild(Object.assign(el, { hidden: true }));
+      return s
+        .stop()
+        .then(() => s.clear())
+        .catch(() => {})
+        .finally(() => el.remove());
+    };
     void import("html5-qrcode").then(async ({ Html5Qrcode }) => {
       await stopping.current; // the previous camera must be released first
-      if (cancelled || !ref.current) return;
-      const s = new Html5Qrcode(ref.current.id);
+      if (cancelled || !el.isConnected) return void el.remove();
+      const s = new Html5Qrcode(el.id);
       try {
-        await s.start(cameraId, { fps: 10, qrbox: 250 }, (text) => onCodeRef.current(text), () => {});
+        await s.start(
+          cameraId,
+          { fps: 10, qrbox: 250 },
+          (text) => onCodeRef.current(text),
+          () => {},
+        );
       } catch {
-        return; // no permission or the camera is busy: the button stays, nothing to stop
+        return void el.remove(); // no permission or the camera is busy: the button stays, nothing to stop
       }
-      if (cancelled) stopping.current = s.stop().catch(() => {});
+      if (cancelled) stopping.current = release(s);
       else scanner = s;
     });
     return () => {
       cancelled = true;
-      if (scanner) stopping.current = scanner.stop().catch(() => {});
+      if (scanner) stopping.current = release(scanner);
+      else if (!el.isConnected) el.remove();
     };
   }, [cameraId]);
 

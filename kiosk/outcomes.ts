@@ -1,5 +1,5 @@
 import type { MessageKey } from "~/i18n";
-import { eventDayInfo, type EventDayInfo } from "~/utils/event-days";
+import { eventDayInfo, localTime, type EventDayInfo } from "~/utils/event-days";
 import type { CheckInAnswer, CheckOutAnswer } from "./api";
 import { describeForeignScan } from "./scan-input";
 import type { Outcome, ScanRequest } from "./verdict";
@@ -7,7 +7,7 @@ import type { Outcome, ScanRequest } from "./verdict";
 // What the kiosk says: server (or offline) answers turned into the result screen's words.
 
 type T = (k: MessageKey, p?: Record<string, string | number>) => string;
-export type EventDates = { timezone: string; startsAt?: string | null; endsAt?: string | null };
+export type EventDates = { timezone: string; startsAt?: string | null; endsAt?: string | null; doorsOpen?: string | null; doorsClose?: string | null };
 
 const timeAt = (iso: string | null, timeZone: string | undefined) =>
   iso ? new Date(iso).toLocaleTimeString("ru-RU", { hour: "2-digit", minute: "2-digit", timeZone }) : "";
@@ -91,7 +91,13 @@ const dayLabel = (locale: "ru" | "en", day: string) =>
 /** A check-in on a day that is not the event's: a warning that needs a tap, or null on an event day. */
 export function dateWarning(t: T, locale: "ru" | "en", ev: EventDates | null | undefined, request: ScanRequest, now = new Date()): Outcome | null {
   const day = todayOf(ev, now);
-  if (!day || day.number !== null) return null;
+  if (!day || !ev) return null;
+  if (day.number !== null) {
+    // An event day: before the doors open or after they close (an early badge pickup is fine, with a tap).
+    const time = localTime(now, ev.timezone || "UTC");
+    const closed = ev.doorsOpen && time < ev.doorsOpen ? t("kiosk.doorsNotOpen", { time: ev.doorsOpen }) : ev.doorsClose && time >= ev.doorsClose ? t("kiosk.doorsClosed", { time: ev.doorsClose }) : null;
+    return closed ? { kind: "warn", verdict: t("kiosk.vDoorsClosed"), detail: closed, confirm: request } : null;
+  }
   const first = dayLabel(locale, day.first);
   const last = dayLabel(locale, day.last);
   return {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import type { MessageKey } from "~/i18n";
-import { printerReasonText } from "../printing/reasons";
+import { printerReasonText, printJobErrorText } from "../printing/reasons";
 import { onBrowserPrint, type BrowserPrintState } from "./browser-print";
 import type { createApi, PrintJob, PrinterState } from "./api";
 import { store } from "./store";
@@ -135,7 +135,7 @@ export function FailedBadges({
               <div key={f.job.id} className="row" data-testid="kiosk-failed-job" data-job={f.job.id}>
                 <span>
                   {f.name}
-                  {f.job.error && <span className="small muted"> — {f.job.error}</span>}
+                  {f.job.error && <span className="small muted"> — {printJobErrorText(t, f.job.error)}</span>}
                 </span>
                 <button type="button" className="primary" disabled={busy === f.job.id} data-testid="kiosk-retry" onClick={() => act(f, {})}>
                   {t("kiosk.retryPrint")}

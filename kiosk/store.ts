@@ -18,6 +18,9 @@ export type Meta = {
   /** The event's first and last moments (ISO): the kiosk warns about check-ins on other days. */
   startsAt?: string | null;
   endsAt?: string | null;
+  /** Venue-local "HH:MM": a check-in outside these hours on an event day needs a tap too. */
+  doorsOpen?: string | null;
+  doorsClose?: string | null;
   categories: string[];
   printerId?: string | null;
 };

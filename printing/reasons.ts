@@ -101,3 +101,13 @@ export function printerReasonText(
     .map((r) => t(`printers.reason.${r.code}`, { reason: r.raw }))
     .join(", ");
 }
+
+/** A print job's error that is ours, not the printer's: stored as a code, translated where shown. */
+export const KIOSK_NO_REPORT = "kiosk_no_report";
+export const PRINT_JOB_ERROR_KEYS = { [KIOSK_NO_REPORT]: "printers.jobError.kioskNoReport" } as const;
+
+/** A print job's error for people: our codes translated, a printer's own message as it came. */
+export function printJobErrorText(t: (key: "printers.jobError.kioskNoReport") => string, error: string | null | undefined): string | null {
+  if (!error) return null;
+  return error === KIOSK_NO_REPORT ? t(PRINT_JOB_ERROR_KEYS[KIOSK_NO_REPORT]) : error;
+}

@@ -17,6 +17,11 @@ export const timeZone = z.string().refine(
   { message: "Must be an IANA time zone, e.g. Europe/Moscow" },
 );
 
+/** A venue-local time of day, "HH:MM" (24 h). */
+const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Must be a time HH:MM");
+const doorsInOrder = (e: { doorsOpen?: string | null; doorsClose?: string | null }) => !e.doorsOpen || !e.doorsClose || e.doorsClose > e.doorsOpen;
+const DOORS_ORDER = { path: ["doorsClose"], message: "Doors must close after they open" };
+
 const eventFields = {
   name: z.string().trim().min(1, "Required").max(200),
   venue: z.string().trim().min(1, "Required").max(200),
@@ -25,18 +30,22 @@ const eventFields = {
   startsAt: isoDateTime,
   endsAt: isoDateTime,
   editDeadline: isoDateTime.nullable().optional(),
+  doorsOpen: localTime.nullable().optional(),
+  doorsClose: localTime.nullable().optional(),
 };
 
 export const EventCreate = z
   .object(eventFields)
   .strict()
-  .refine((e) => new Date(e.endsAt) >= new Date(e.startsAt), { path: ["endsAt"], message: "Must not be before startsAt" });
+  .refine((e) => new Date(e.endsAt) >= new Date(e.startsAt), { path: ["endsAt"], message: "Must not be before startsAt" })
+  .refine(doorsInOrder, DOORS_ORDER);
 
 export const EventPatch = z
   .object(eventFields)
   .partial()
   .strict()
-  .refine((e) => !e.startsAt || !e.endsAt || new Date(e.endsAt) >= new Date(e.startsAt), { path: ["endsAt"], message: "Must not be before startsAt" });
+  .refine((e) => !e.startsAt || !e.endsAt || new Date(e.endsAt) >= new Date(e.startsAt), { path: ["endsAt"], message: "Must not be before startsAt" })
+  .refine(doorsInOrder, DOORS_ORDER);
 
 export const Event = z.object({
   id: z.string().uuid(),
@@ -47,6 +56,8 @@ export const Event = z.object({
   startsAt: isoDateTime,
   endsAt: isoDateTime,
   editDeadline: isoDateTime.nullable(),
+  doorsOpen: z.string().nullable(),
+  doorsClose: z.string().nullable(),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
 });
@@ -211,7 +222,7 @@ export const KioskSync = z.object({
   reset: z.boolean().describe("The kiosk's categories changed: this is a full sync; drop everything not in it"),
   publicKeys: z.array(z.string()).describe("The event's Ed25519 public keys (raw, base64url) for offline verification"),
   kiosk: z.object({ id: z.string().uuid(), name: z.string(), categories: z.array(z.string()), printerId: z.string().uuid().nullable().optional().describe("The kiosk's printer (reprints go there)") }),
-  event: z.object({ id: z.string().uuid(), name: z.string(), timezone: z.string() }),
+  event: z.object({ id: z.string().uuid(), name: z.string(), timezone: z.string(), doorsOpen: z.string().nullable().optional(), doorsClose: z.string().nullable().optional() }),
   serverTime: isoDateTime,
 });
 

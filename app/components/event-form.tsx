@@ -2,7 +2,7 @@ import { Form } from "@remix-run/react";
 import { useT } from "~/i18n/react";
 import { Field } from "./cabinet";
 
-type Values = { name?: string; venue?: string; address?: string | null; timezone?: string; startsAt?: string; endsAt?: string; editDeadline?: string };
+type Values = { name?: string; venue?: string; address?: string | null; timezone?: string; startsAt?: string; endsAt?: string; editDeadline?: string; doorsOpen?: string | null; doorsClose?: string | null };
 
 export function EventForm({ intent, values = {}, fields, busy, submit, testId }: { intent: string; values?: Values; fields: Record<string, string>; busy: boolean; submit: string; testId: string }) {
   const t = useT();
@@ -16,6 +16,8 @@ export function EventForm({ intent, values = {}, fields, busy, submit, testId }:
       <Field name="startsAt" label={t("event.startsAt")} type="datetime-local" defaultValue={values.startsAt} error={fields.startsAt} required />
       <Field name="endsAt" label={t("event.endsAt")} type="datetime-local" defaultValue={values.endsAt} error={fields.endsAt} required />
       <Field name="editDeadline" label={t("event.editDeadline")} type="datetime-local" defaultValue={values.editDeadline} error={fields.editDeadline} />
+      <Field name="doorsOpen" label={t("event.doorsOpen")} type="time" defaultValue={values.doorsOpen ?? ""} error={fields.doorsOpen} />
+      <Field name="doorsClose" label={t("event.doorsClose")} type="time" defaultValue={values.doorsClose ?? ""} error={fields.doorsClose} />
       <div>
         <button type="submit" className="primary" disabled={busy}>
           {submit}

@@ -664,4 +664,13 @@ export const en: Record<MessageKey, string> = {
   "crm.attendanceResponsible": "Responsible (visitors, media)",
   "crm.servicesResponsible": "Responsible (sales)",
   "crm.byDefault": "— default —",
+  // door kiosk (issues #12, #13 item 4)
+  "printers.jobError.kioskNoReport": "the kiosk did not report the print",
+  "event.doorsOpen": "Doors open (venue time)",
+  "event.doorsClose": "Doors close (venue time)",
+  "event.doorsOrder": "Doors must close after they open",
+  "field.time": "Enter a time as HH:MM",
+  "kiosk.vDoorsClosed": "Doors closed",
+  "kiosk.doorsNotOpen": "Doors open at {time}. Check in anyway?",
+  "kiosk.doorsClosed": "Doors closed at {time}. Check in anyway?",
 };

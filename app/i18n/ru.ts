@@ -663,6 +663,15 @@ export const ru = {
   "crm.attendanceResponsible": "Ответственный (посетители, СМИ)",
   "crm.servicesResponsible": "Ответственный (продажи)",
   "crm.byDefault": "— по умолчанию —",
+  // door kiosk (issues #12, #13 item 4)
+  "printers.jobError.kioskNoReport": "киоск не сообщил о печати бейджа",
+  "event.doorsOpen": "Двери открываются (время площадки)",
+  "event.doorsClose": "Двери закрываются (время площадки)",
+  "event.doorsOrder": "Двери должны закрываться позже, чем открываются",
+  "field.time": "Укажите время ЧЧ:ММ",
+  "kiosk.vDoorsClosed": "Вход закрыт",
+  "kiosk.doorsNotOpen": "Вход открывается в {time}. Отметить всё равно?",
+  "kiosk.doorsClosed": "Вход закрылся в {time}. Отметить всё равно?",
 } as const;
 
 export type MessageKey = keyof typeof ru;

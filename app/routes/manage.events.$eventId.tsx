@@ -65,6 +65,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         startsAt: toLocalInput(event.startsAt, event.timezone),
         endsAt: toLocalInput(event.endsAt, event.timezone),
         editDeadline: event.editDeadline ? toLocalInput(event.editDeadline, event.timezone) : "",
+        doorsOpen: event.doorsOpen ?? "",
+        doorsClose: event.doorsClose ?? "",
       },
     },
     exhibitors: rows,

@@ -18,7 +18,7 @@ import { managerActor, pageLocale, tFor } from "~/services/registrations-forms.s
 import { prisma } from "~/utils/db.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { logger } from "~/utils/logger.server";
-import { printerReasonText } from "../../printing/reasons";
+import { printerReasonText, printJobErrorText } from "../../printing/reasons";
 import { TEMPLATES } from "../../printing/template";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
 import { idParam, isUuid } from "~/utils/ids";
@@ -194,7 +194,7 @@ export default function Printers() {
                   </td>
                   <td className="small">
                     {t("printers.queueCounts", { queued: p.queue.queued, printing: p.queue.printing, failed: p.queue.failedLastHour })}
-                    {p.lastError && <div className="small danger">{p.lastError}</div>}
+                    {p.lastError && <div className="small danger">{printJobErrorText(t, p.lastError)}</div>}
                   </td>
                   <td>
                     <Form method="post" className="row">
@@ -277,7 +277,7 @@ export default function Printers() {
                       {j.attempts > 1 && <div className="small muted">{t("printers.attempts", { n: j.attempts })}</div>}
                       {j.error && (
                         <div className="small danger" data-testid="job-error">
-                          {j.error}
+                          {printJobErrorText(t, j.error)}
                         </div>
                       )}
                     </td>

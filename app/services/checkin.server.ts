@@ -47,6 +47,9 @@ export interface KioskContext {
   /** The event's first and last moments: the kiosk warns about scans on other days. */
   startsAt: string;
   endsAt: string;
+  /** Venue-local "HH:MM" opening hours of each day, if set. */
+  doorsOpen: string | null;
+  doorsClose: string | null;
   /** Empty: every category is admitted. */
   categories: string[];
   printer: { id: string; name: string; driver: DbPrinterDriver } | null;
@@ -95,12 +98,14 @@ export async function loadKiosk(kioskId: string, db: Queryable = pool()): Promis
     timezone: string;
     startsAt: Date;
     endsAt: Date;
+    doorsOpen: string | null;
+    doorsClose: string | null;
     categories: string[];
     printerId: string | null;
     printerName: string | null;
     printerDriver: DbPrinterDriver | null;
   }>(
-    `SELECT k."id", k."name", k."eventId", e."name" AS "eventName", e."timezone", e."startsAt", e."endsAt", COALESCE(k."categories", '{}')::text[] AS "categories",
+    `SELECT k."id", k."name", k."eventId", e."name" AS "eventName", e."timezone", e."startsAt", e."endsAt", e."doorsOpen", e."doorsClose", COALESCE(k."categories", '{}')::text[] AS "categories",
             pr."id" AS "printerId", pr."name" AS "printerName", pr."driver"::text AS "printerDriver"
      FROM "Kiosk" k JOIN "Event" e ON e."id" = k."eventId" LEFT JOIN "Printer" pr ON pr."id" = k."defaultPrinterId"
      WHERE k."id" = $1`,
@@ -116,6 +121,8 @@ export async function loadKiosk(kioskId: string, db: Queryable = pool()): Promis
     timezone: k.timezone,
     startsAt: k.startsAt.toISOString(),
     endsAt: k.endsAt.toISOString(),
+    doorsOpen: k.doorsOpen,
+    doorsClose: k.doorsClose,
     categories: k.categories,
     printer: k.printerId && k.printerName && k.printerDriver ? { id: k.printerId, name: k.printerName, driver: k.printerDriver } : null,
   };
@@ -535,7 +542,7 @@ export interface SyncPage {
   reset: boolean;
   publicKeys: string[];
   kiosk: { id: string; name: string; categories: string[]; printerId?: string | null };
-  event: { id: string; name: string; timezone: string; startsAt: string; endsAt: string };
+  event: { id: string; name: string; timezone: string; startsAt: string; endsAt: string; doorsOpen: string | null; doorsClose: string | null };
   serverTime: string;
 }
 
@@ -664,7 +671,7 @@ export async function syncRegistrations(kiosk: KioskContext, since: string | nul
     reset,
     publicKeys: await keysFor(kiosk.eventId),
     kiosk: { id: kiosk.id, name: kiosk.name, categories: kiosk.categories, printerId: kiosk.printer?.id ?? null },
-    event: { id: kiosk.eventId, name: kiosk.eventName, timezone: kiosk.timezone, startsAt: kiosk.startsAt, endsAt: kiosk.endsAt },
+    event: { id: kiosk.eventId, name: kiosk.eventName, timezone: kiosk.timezone, startsAt: kiosk.startsAt, endsAt: kiosk.endsAt, doorsOpen: kiosk.doorsOpen, doorsClose: kiosk.doorsClose },
     serverTime: new Date().toISOString(),
   };
 }

@@ -17,6 +17,8 @@ export function serializeEvent(e: EventRow) {
     startsAt: e.startsAt.toISOString(),
     endsAt: e.endsAt.toISOString(),
     editDeadline: e.editDeadline?.toISOString() ?? null,
+    doorsOpen: e.doorsOpen,
+    doorsClose: e.doorsClose,
     createdAt: e.createdAt.toISOString(),
     updatedAt: e.updatedAt.toISOString(),
   };
@@ -42,6 +44,8 @@ export async function createEvent(actor: Actor, input: z.infer<typeof EventCreat
         startsAt: new Date(input.startsAt),
         endsAt: new Date(input.endsAt),
         editDeadline: input.editDeadline ? new Date(input.editDeadline) : null,
+        doorsOpen: input.doorsOpen ?? null,
+        doorsClose: input.doorsClose ?? null,
       },
     });
     await audit(actor, { action: "event.create", entityType: "Event", entityId: event.id, eventId: event.id, after: serializeEvent(event) }, tx);
@@ -55,6 +59,11 @@ export async function updateEvent(actor: Actor, id: string, input: z.infer<typeo
   if (!before || !canSeeEvent(actor, id)) throw notFound("Event");
   const startsAt = input.startsAt ? new Date(input.startsAt) : before.startsAt;
   const endsAt = input.endsAt ? new Date(input.endsAt) : before.endsAt;
+  const doorsOpen = input.doorsOpen !== undefined ? input.doorsOpen : before.doorsOpen;
+  const doorsClose = input.doorsClose !== undefined ? input.doorsClose : before.doorsClose;
+  if (doorsOpen && doorsClose && doorsClose <= doorsOpen) {
+    throw new HttpError(422, "validation_failed", "Some fields are invalid.", { doorsClose: "Doors must close after they open" });
+  }
   if (endsAt < startsAt) {
     throw new HttpError(422, "validation_failed", "Some fields are invalid.", { endsAt: "Must not be before startsAt" });
   }
@@ -69,6 +78,8 @@ export async function updateEvent(actor: Actor, id: string, input: z.infer<typeo
         startsAt,
         endsAt,
         ...(input.editDeadline !== undefined && { editDeadline: input.editDeadline ? new Date(input.editDeadline) : null }),
+        doorsOpen,
+        doorsClose,
       },
     });
     await audit(actor, { action: "event.update", entityType: "Event", entityId: id, eventId: id, before: serializeEvent(before), after: serializeEvent(event) }, tx);

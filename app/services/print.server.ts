@@ -21,6 +21,7 @@ import { getTemplate, parseTemplate, TEMPLATES, type BadgeData, type BadgeTempla
 import { renderBadgeZpl } from "../../printing/zpl";
 import { combineTemplates, eventTemplateFor } from "./badge-templates.server";
 import { ticketCode } from "./codes.server";
+import { BROWSER_DEADLINE_TASK, BROWSER_PRINT_REPORT_MS, failUnreportedBrowserPrints } from "./print-deadline.server";
 
 // The badge print queue (issue #7). A print job is a PrintJob row. Whoever creates one also adds
 // a `print-badge` job a few seconds ahead (in the same transaction) and then, right after the
@@ -463,10 +464,15 @@ export async function printJobDocument(
   // Fetching is not printing (issue #12): the kiosk reports printed or failed (reportBrowserPrint).
   // A manager looking at the PDF does not send it anywhere.
   if (printer?.driver === "browser" && opts.byKiosk !== false) {
+    // The deadline for the kiosk's report is a durable job, added with the change (one statement).
     await pool().query(
-      `UPDATE "PrintJob" SET "status" = 'sent', "attempts" = "attempts" + 1, "startedAt" = now(), "error" = NULL
-       WHERE "id" = $1 AND "status" = 'queued'`,
-      [job.id],
+      `WITH u AS (
+         UPDATE "PrintJob" SET "status" = 'sent', "attempts" = "attempts" + 1, "startedAt" = now(), "error" = NULL
+         WHERE "id" = $1 AND "status" = 'queued' RETURNING "id")
+       SELECT graphile_worker.add_job($2, json_build_object('printJobId', u."id"),
+                run_at => now() + $3 * interval '1 millisecond', job_key => 'print-sent:' || u."id", max_attempts => 5)
+       FROM u`,
+      [job.id, BROWSER_DEADLINE_TASK, BROWSER_PRINT_REPORT_MS],
     );
   }
   return { pdf, widthMm: template.sheet?.pageWidthMm ?? template.widthMm, heightMm: template.sheet?.pageHeightMm ?? template.heightMm };
@@ -573,6 +579,9 @@ export async function printTestBadge(printer: PrinterRow): Promise<{ health: Pri
 }
 
 export function registerPrintTasks(): void {
+  registerTask(BROWSER_DEADLINE_TASK, async () => {
+    await failUnreportedBrowserPrints();
+  });
   registerTask("print-badge", async (payload) => {
     const id = (payload as { printJobId?: unknown } | null)?.printJobId;
     if (typeof id !== "string") return;

@@ -14,6 +14,18 @@ export function localDay(at: Date, timeZone: string): string {
   return f.format(at);
 }
 
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock time at the venue ("HH:MM", 24 h) of an instant. */
+export function localTime(at: Date, timeZone: string): string {
+  let f = clocks.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    clocks.set(timeZone, f);
+  }
+  return f.format(at);
+}
+
 /** The event-local calendar days from the start to the end (at most 62). */
 export function eventDays(startsAt: Date, endsAt: Date, timeZone: string): string[] {
   const first = localDay(startsAt, timeZone);
@@ -40,7 +52,7 @@ export type EventDayInfo = {
   after: boolean;
 };
 
-/** Where `now` falls among the event's days (dates only: the event has no opening hours). */
+/** Where `now` falls among the event's days (dates only; opening hours: localTime). */
 export function eventDayInfo(now: Date, startsAt: Date, endsAt: Date, timeZone: string): EventDayInfo {
   const days = eventDays(startsAt, endsAt, timeZone);
   const today = localDay(now, timeZone);

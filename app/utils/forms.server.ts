@@ -24,6 +24,8 @@ const FIELD_MESSAGES: Array<[RegExp, MessageKey]> = [
   [/IANA time zone/, "field.timezone"],
   [/ISO 8601|date-time/, "field.datetime"],
   [/Must not be before/, "field.endBeforeStart"],
+  [/a time HH:MM/, "field.time"],
+  [/close after they open/, "event.doorsOrder"],
 ];
 
 const CODE_MESSAGES: Record<string, MessageKey> = {
