@@ -116,7 +116,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
       const user = await resendPasswordLink(actor, id, formString(form, "userId") ?? "");
       return t("manage.linkSent", { email: user.email });
     } else if (intent === "deactivate") await deactivateAccount(actor, id, formString(form, "userId") ?? "", context.ip);
-    else throw new Response("Unknown intent", { status: 400 });
+    else throw new HttpError(400, "unknown_intent", "Unknown action.", undefined, "error.notFound");
   }, form);
   return { ...result, staffId };
 }

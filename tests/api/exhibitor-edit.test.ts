@@ -51,13 +51,14 @@ describe("manager's exhibitor page over HTTP", () => {
     for (const cookie of [cookies.exhibitor, cookies.sub]) {
       for (const target of [stroymash, techno]) {
         expect((await fetch(app.url + exPage(target), { headers: { cookie } })).status).toBe(403);
-        for (const fields of [
+        const attempts: Record<string, string>[] = [
           { intent: "settings", stand: "Z-1", staffQuota: "100", parentExhibitorId: "" },
           { intent: "card", name: "Взлом" },
           { intent: "add-staff", lastName: "Чужой", firstName: "Иван", email: "intruder@example.com" },
           { intent: "remove-staff", staffId: petrov },
           { intent: "resend-invite", staffId: petrov },
-        ]) {
+        ];
+        for (const fields of attempts) {
           expect((await post(exPage(target), cookie, fields)).status, fields.intent).toBe(403);
         }
       }
@@ -151,5 +152,15 @@ describe("manager's exhibitor page over HTTP", () => {
     expect((await auditRows("exhibitor.update", techno)).at(-1)!.after).toMatchObject({ parentExhibitorId: stroymash });
     // The parent's quota now holds 8: it cannot go to 7.
     expect((await post(exPage(stroymash), cookies.manager, { intent: "settings", stand: "A-101", staffQuota: "7", parentExhibitorId: "" })).text).toContain("Уже зарегистрировано сотрудников: 8.");
+  });
+
+  test("a sub-exhibitor refused by the parent's full quota reads that the shared quota is full", async () => {
+    // СтройМаш: quota 8, all used; Детали+ has room in its own quota of 12.
+    const staff = { intent: "add-staff", lastName: "Лишний", firstName: "Лев", email: "l.lishniy@detali.example" };
+    expect((await post("/cabinet?index", cookies.sub, staff)).text).toContain("Общий лимит бейджей основного экспонента исчерпан.");
+    expect((await post("/cabinet?index", cookies.sub, staff, "en")).text).toContain("The main exhibitor&#x27;s shared badge quota is used up.");
+    expect(await staffId("l.lishniy@detali.example")).toBeUndefined();
+    // The parent's own refusal stays the plain one.
+    expect((await post("/cabinet?index", cookies.exhibitor, { ...staff, email: "l.lishniy@stroymash.example" })).text).toContain("Лимит бейджей исчерпан.");
   });
 });
