@@ -1,5 +1,5 @@
 import type { Prisma } from "~/generated/prisma/client";
-import { audit } from "~/utils/audit.server";
+import { audit, auditMany } from "~/utils/audit.server";
 import { prisma } from "~/utils/db.server";
 import { FieldRefusal, HttpError, notFound } from "~/utils/errors.server";
 import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.server";
@@ -75,24 +75,31 @@ export async function bulkSetQuota(actor: Actor, eventId: string, ids: string[],
       const rows = await tx.exhibitor.findMany({ where: { id: { in: unique }, eventId }, include: { organization: true } });
       if (rows.length !== unique.length) throw notFound("Exhibitor");
       await lockRows(tx, rows.map((r) => r.id));
-      const below: string[] = [];
-      for (const r of rows) {
-        const use = await quotaUse(r.id, tx);
-        if (quota < use.withChildren) below.push(`${r.organization.name} (${use.withChildren})`);
-      }
+      const used = await usageOf(tx, unique);
+      const below = rows.filter((r) => quota < used(r.id)).map((r) => `${r.organization.name} (${used(r.id)})`);
       if (below.length) {
         throw new FieldRefusal(422, "quota_below_usage", {
           staffQuota: { key: "exedit.bulkBelowUsage", params: { list: below.join(", ") }, en: `Below the staff already registered: ${below.join(", ")}` },
         });
       }
-      for (const r of rows) {
-        await tx.exhibitor.update({ where: { id: r.id }, data: { staffQuota: quota } });
-        await audit(actor, { action: "exhibitor.quota", entityType: "Exhibitor", entityId: r.id, eventId, exhibitorId: r.id, before: { staffQuota: r.staffQuota }, after: { staffQuota: quota }, ip }, tx);
-      }
+      await tx.exhibitor.updateMany({ where: { id: { in: unique } }, data: { staffQuota: quota } });
+      await auditMany(actor, rows.map((r) => ({ action: "exhibitor.quota", entityType: "Exhibitor", entityId: r.id, eventId, exhibitorId: r.id, before: { staffQuota: r.staffQuota }, after: { staffQuota: quota }, ip })), tx);
       return rows.length;
     },
     { timeout: 60_000, maxWait: 10_000 },
   );
+}
+
+/** Staff registered by each exhibitor with its sub-exhibitors' (quotaUse's count), in two queries for many exhibitors. */
+async function usageOf(tx: Tx, ids: string[]) {
+  const children = await tx.exhibitor.findMany({ where: { parentExhibitorId: { in: ids } }, select: { id: true, parentExhibitorId: true } });
+  const counts = await tx.registration.groupBy({
+    by: ["exhibitorId"],
+    where: { exhibitorId: { in: [...ids, ...children.map((c) => c.id)] }, category: "exhibitor_staff", status: { notIn: ["cancelled", "rejected"] } },
+    _count: { _all: true },
+  });
+  const own = (id: string) => counts.find((c) => c.exhibitorId === id)?._count._all ?? 0;
+  return (id: string) => own(id) + children.filter((c) => c.parentExhibitorId === id).reduce((n, c) => n + own(c.id), 0);
 }
 
 /** The staff member's invitation (QR code) again, through the mail queue, audited. */

@@ -154,6 +154,24 @@ describe("manager's exhibitor page over HTTP", () => {
     expect((await post(exPage(stroymash), cookies.manager, { intent: "settings", stand: "A-101", staffQuota: "7", parentExhibitorId: "" })).text).toContain("Уже зарегистрировано сотрудников: 8.");
   });
 
+  test("with the audit log failing, neither a page change nor a bulk change is left behind", async () => {
+    const [stroymash, techno] = [ids["СтройМаш"], ids["ТехноПром"]];
+    await q(`CREATE FUNCTION test_audit_down() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'audit log is down'; END $$ LANGUAGE plpgsql;
+      CREATE TRIGGER test_audit_down BEFORE INSERT ON "AuditLog" FOR EACH ROW EXECUTE FUNCTION test_audit_down();`);
+    try {
+      const one = await post(exPage(techno), cookies.manager, { intent: "settings", stand: "B-99", staffQuota: "30", parentExhibitorId: "" });
+      expect(one.text).toContain("Ошибка на сервере");
+      const bulk = await post(`/manage/events/${ids.event}`, cookies.manager, { intent: "bulk-quota", staffQuota: "40", exhibitorIds: [stroymash, techno] });
+      expect(bulk.text).toContain("Ошибка на сервере");
+    } finally {
+      await q(`DROP TRIGGER test_audit_down ON "AuditLog"; DROP FUNCTION test_audit_down();`);
+    }
+    expect(await q(`SELECT stand, "staffQuota" FROM "Exhibitor" WHERE id = ANY($1::uuid[]) ORDER BY stand`, [[stroymash, techno]])).toEqual([
+      { stand: "A-101", staffQuota: 8 },
+      { stand: "S", staffQuota: 12 },
+    ]);
+  });
+
   test("a sub-exhibitor refused by the parent's full quota reads that the shared quota is full", async () => {
     // СтройМаш: quota 8, all used; Детали+ has room in its own quota of 12.
     const staff = { intent: "add-staff", lastName: "Лишний", firstName: "Лев", email: "l.lishniy@detali.example" };
