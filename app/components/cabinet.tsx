@@ -97,12 +97,16 @@ export function StaffTable({
   readOnly,
   result,
   crm,
+  resend,
 }: {
   staff: StaffRow[];
   readOnly: boolean;
-  result?: { intent: string; ok: boolean; fields: Record<string, string> };
+  /** With `staffId`, a refused edit opens that person's form with the messages next to the fields. */
+  result?: { intent: string; ok: boolean; fields: Record<string, string>; staffId?: string };
   /** Managers see each person's CRM state. */
   crm?: Record<string, CrmBadgeView>;
+  /** Managers may send a person's invitation again. */
+  resend?: boolean;
 }) {
   const t = useT();
   if (staff.length === 0) return <p className="muted">{t("cabinet.noStaff")}</p>;
@@ -121,6 +125,7 @@ export function StaffTable({
       <tbody>
         {staff.map((s) => {
           const name = [s.lastName, s.firstName, s.middleName].filter(Boolean).join(" ");
+          const errors = result && result.intent === "edit-staff" && !result.ok && result.staffId === s.id ? result.fields : {};
           return (
             <tr key={s.id} data-testid="staff-row">
               <td>
@@ -137,17 +142,17 @@ export function StaffTable({
               )}
               {!readOnly && (
                 <td>
-                  <details>
+                  <details open={Object.keys(errors).length > 0 || undefined}>
                     <summary>{t("common.edit")}</summary>
-                    <Form method="post" noValidate>
+                    <Form method="post" noValidate data-testid="edit-staff">
                       <input type="hidden" name="intent" value="edit-staff" />
                       <input type="hidden" name="staffId" value={s.id} />
-                      <Field name="lastName" label={t("staff.lastName")} defaultValue={s.lastName} />
-                      <Field name="firstName" label={t("staff.firstName")} defaultValue={s.firstName} />
-                      <Field name="middleName" label={t("staff.middleName")} defaultValue={s.middleName} />
-                      <Field name="position" label={t("staff.position")} defaultValue={s.position} />
-                      <Field name="email" label={t("staff.email")} defaultValue={s.email} />
-                      <Field name="phone" label={t("staff.phone")} defaultValue={s.phone} />
+                      <Field name="lastName" label={t("staff.lastName")} defaultValue={s.lastName} error={errors.lastName} />
+                      <Field name="firstName" label={t("staff.firstName")} defaultValue={s.firstName} error={errors.firstName} />
+                      <Field name="middleName" label={t("staff.middleName")} defaultValue={s.middleName} error={errors.middleName} />
+                      <Field name="position" label={t("staff.position")} defaultValue={s.position} error={errors.position} />
+                      <Field name="email" label={t("staff.email")} defaultValue={s.email} error={errors.email} />
+                      <Field name="phone" label={t("staff.phone")} defaultValue={s.phone} error={errors.phone} />
                       <button type="submit" className="primary">
                         {t("common.save")}
                       </button>
@@ -160,6 +165,15 @@ export function StaffTable({
                       {t("common.remove")}
                     </button>
                   </Form>
+                  {resend && s.email && (
+                    <Form method="post" data-testid="resend-invite">
+                      <input type="hidden" name="intent" value="resend-invite" />
+                      <input type="hidden" name="staffId" value={s.id} />
+                      <button type="submit" className="link">
+                        {t("exedit.resend")}
+                      </button>
+                    </Form>
+                  )}
                 </td>
               )}
             </tr>

@@ -12,6 +12,8 @@ import { prisma } from "~/utils/db.server";
 import { formString, runFormAction, type FormResult } from "~/utils/forms.server";
 import { actorOf, requireUser } from "~/utils/session.server";
 import { CompanyCardForm, Field, StaffTable, StateBanner } from "~/components/cabinet";
+import { QuotaSharesView } from "~/components/quota-shares";
+import { quotaShares } from "~/services/quota-shares.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -44,6 +46,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       card: { name: o.name, legalName: o.legalName, inn: o.inn, country: o.country, city: o.city, address: o.address, website: o.website, phones: o.phones.join(", "), emails: o.emails.join(", "), descriptionRu: o.descriptionRu, descriptionEn: o.descriptionEn },
       staff,
       children: childStaff,
+      // A sub-exhibitor sees the other sub-exhibitors' use as one sum, not their names.
+      shares: await quotaShares(ex.id, ex.parentExhibitorId ? "sub" : "full"),
     },
   };
 }
@@ -146,6 +150,7 @@ export default function Cabinet() {
         <div className="meter" aria-hidden>
           <span style={{ width: `${exhibitor.quota ? Math.min(100, (exhibitor.used / exhibitor.quota) * 100) : 0}%` }} />
         </div>
+        {exhibitor.shares && <QuotaSharesView data={exhibitor.shares} />}
         <StaffTable staff={exhibitor.staff} readOnly={readOnly} result={result} />
         <p>
           <Link to={`/manage/events/${exhibitor.eventId}/badges/download?exhibitorId=${exhibitor.id}`} data-testid="badges-pdf-link">

@@ -5,6 +5,8 @@ import { useLocale, useT } from "~/i18n/react";
 import { cardFromForm } from "~/services/card-form.server";
 import { editState, lockAllOfEvent, quotaUse } from "~/services/cabinet.server";
 import { createExhibitor, exhibitorByInn } from "~/services/exhibitors.server";
+import { bulkSetQuota } from "~/services/exhibitor-edit.server";
+import { BulkQuotaForm } from "~/components/exhibitor-settings";
 import { eventFromForm } from "~/services/event-form.server";
 import { updateEvent } from "~/services/events.server";
 import { EventForm } from "~/components/event-form";
@@ -94,6 +96,12 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
     } else if (intent === "settings") await updateEvent(actor, eventId, eventFromForm(form));
     else if (intent === "lock-all") await lockAllOfEvent(actor, eventId, true, requiredReason(form), context.ip);
     else if (intent === "unlock-all") await lockAllOfEvent(actor, eventId, false, null, context.ip);
+    else if (intent === "bulk-quota") {
+      const raw = optional(form, "staffQuota") ?? "";
+      if (!/^\d{1,5}$/.test(raw) || Number(raw) > 10000) throw new HttpError(422, "validation_failed", "Some fields are invalid.", { staffQuota: "expected number" });
+      const ids = form.getAll("exhibitorIds").filter((v): v is string => typeof v === "string");
+      return serverT(request).t("exedit.bulkDone", { count: await bulkSetQuota(actor, eventId, ids, Number(raw), context.ip) });
+    }
   }, form);
   // A company that exhibits already: name it and link to it, rather than "check the value".
   if (intent === "create" && result.code === "already_exhibiting") {
@@ -177,6 +185,13 @@ export default function ManageEvent() {
         <table data-testid="exhibitors">
           <thead>
             <tr>
+              <th>
+                <input
+                  type="checkbox"
+                  aria-label={t("exedit.selectAll")}
+                  onChange={(e) => document.querySelectorAll<HTMLInputElement>("input[name=exhibitorIds]").forEach((box) => (box.checked = e.currentTarget.checked))}
+                />
+              </th>
               <th>{t("company.name")}</th>
               <th>{t("manage.stand")}</th>
               <th>{t("manage.used")}</th>
@@ -186,7 +201,11 @@ export default function ManageEvent() {
           </thead>
           <tbody>
             {shown.map((e) => (
-              <tr key={e.id}>
+              // Keyed by the quota too: a bulk change remounts its rows unticked.
+              <tr key={`${e.id}:${e.quota}`} data-testid="exhibitor-row">
+                <td>
+                  <input type="checkbox" name="exhibitorIds" value={e.id} form="bulk-quota" aria-label={t("exedit.select", { name: e.name })} />
+                </td>
                 <td>
                   <Link to={`/manage/exhibitors/${e.id}`}>{e.name}</Link>
                   {e.parent && <div className="muted small">↳ {e.parent}</div>}
@@ -204,6 +223,7 @@ export default function ManageEvent() {
           </tbody>
         </table>
       )}
+      {exhibitors.length > 0 && <BulkQuotaForm fields={result?.intent === "bulk-quota" && !result.ok ? result.fields : {}} busy={busy} />}
       <section className="card">
         <h2>{t("manage.addExhibitor")}</h2>
         {/* Keyed by the count: a successful add remounts the form empty. */}

@@ -3,13 +3,19 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { createCabinetAccount, deactivateAccount, resendPasswordLink } from "~/services/accounts.server";
-import { editState, listStaff, loadExhibitor, lockExhibitor, quotaUse, serializeStaff, setDeadlineOverride, unlockExhibitor } from "~/services/cabinet.server";
+import { addStaff, editState, listStaff, loadExhibitor, lockExhibitor, quotaUse, removeStaff, serializeStaff, setDeadlineOverride, unlockExhibitor, updateStaff } from "~/services/cabinet.server";
+import { cardFromForm, cardView, settingsFromForm, staffFromForm } from "~/services/card-form.server";
+import { resendInvitation, updateSettings } from "~/services/exhibitor-edit.server";
+import { updateExhibitor } from "~/services/exhibitors.server";
+import { quotaShares } from "~/services/quota-shares.server";
 import { prisma } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
 import { formString, optional, requiredReason, runFormAction, type FormResult } from "~/utils/forms.server";
 import { requireManager } from "~/utils/permissions.server";
 import { actorOf, requireUser } from "~/utils/session.server";
-import { Field, StaffTable, StateBanner } from "~/components/cabinet";
+import { CompanyCardForm, Field, StaffTable, StateBanner } from "~/components/cabinet";
+import { ExhibitorSettingsForm } from "~/components/exhibitor-settings";
+import { QuotaSharesView } from "~/components/quota-shares";
 import { CrmStatus } from "~/components/crm-status";
 import { crmBadges } from "~/services/crm/crm-admin.server";
 import { serverT } from "~/utils/i18n.server";
@@ -31,11 +37,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ex = await loadExhibitor(actor, idParam(params, "id")).catch(() => null);
   if (!ex) throw new Response("Not found", { status: 404 });
   const state = editState(ex);
-  const [use, staff, users, log] = await Promise.all([
+  const [use, staff, users, log, shares, parents] = await Promise.all([
     quotaUse(ex.id),
     listStaff(actor, ex.id),
     prisma().user.findMany({ where: { exhibitorId: ex.id }, orderBy: { createdAt: "asc" } }),
     prisma().auditLog.findMany({ where: { exhibitorId: ex.id }, orderBy: { at: "desc" }, take: 100 }),
+    quotaShares(ex.id, "full"),
+    prisma().exhibitor.findMany({ where: { eventId: ex.eventId, parentExhibitorId: null, id: { not: ex.id } }, include: { organization: true }, orderBy: { stand: "asc" } }),
   ]);
   return {
     ex: {
@@ -45,8 +53,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       timezone: ex.event.timezone,
       name: ex.organization.name,
       stand: ex.stand,
+      areaM2: ex.areaM2 === null ? null : Number(ex.areaM2),
+      parentExhibitorId: ex.parentExhibitorId,
       quota: ex.staffQuota,
       used: use.withChildren,
+      card: cardView(ex.organization),
+      rev: `${ex.updatedAt.toISOString()}/${ex.organization.updatedAt.toISOString()}`,
       locked: !!ex.lockedAt,
       reason: state.reason,
       lockReason: state.lockReason,
@@ -54,6 +66,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       deadlineInput: ex.deadlineOverride ? toLocalInput(ex.deadlineOverride, ex.event.timezone) : "",
     },
     staff: staff.map(serializeStaff),
+    shares,
+    parents: parents.map((p) => ({ id: p.id, name: p.organization.name })),
     users: users.map((u) => ({ id: u.id, email: u.email, name: u.name, active: u.active, hasPassword: !!u.passwordHash, lastLoginAt: u.lastLoginAt?.toISOString() ?? null })),
     crm: await crmBadges({
       exhibitor: [
@@ -66,14 +80,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs): Promise<FormResult> {
+export async function action({ request, params, context }: ActionFunctionArgs): Promise<FormResult & { staffId?: string }> {
   const actor = await managerActor(request);
   const { t } = serverT(request);
   const form = await request.formData();
   const intent = formString(form, "intent") ?? "";
   const id = idParam(params, "id");
-  return runFormAction(request, intent, async () => {
-    if (intent === "lock") await lockExhibitor(actor, id, requiredReason(form), context.ip);
+  const staffId = formString(form, "staffId") ?? "";
+  const opts = { ip: context.ip };
+  const result = await runFormAction(request, intent, async () => {
+    // The cabinet's own services and validation; a manager passes their lock and deadline check.
+    if (intent === "settings") await updateSettings(actor, id, settingsFromForm(form), context.ip);
+    else if (intent === "card") await updateExhibitor(actor, id, { company: cardFromForm(form) }, opts);
+    else if (intent === "add-staff") await addStaff(actor, id, staffFromForm(form), opts);
+    else if (intent === "edit-staff") await updateStaff(actor, id, staffId, staffFromForm(form), opts);
+    else if (intent === "remove-staff") await removeStaff(actor, id, staffId, opts);
+    else if (intent === "resend-invite") return t("exedit.resent", { email: await resendInvitation(actor, id, staffId, context.ip) });
+    else if (intent === "lock") await lockExhibitor(actor, id, requiredReason(form), context.ip);
     else if (intent === "unlock") await unlockExhibitor(actor, id, context.ip);
     else if (intent === "deadline") {
       const ex = await loadExhibitor(actor, id);
@@ -93,16 +116,20 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
       const user = await resendPasswordLink(actor, id, formString(form, "userId") ?? "");
       return t("manage.linkSent", { email: user.email });
     } else if (intent === "deactivate") await deactivateAccount(actor, id, formString(form, "userId") ?? "", context.ip);
+    else throw new HttpError(400, "unknown_intent", "Unknown action.", undefined, "error.notFound");
   }, form);
+  return { ...result, staffId };
 }
 
 export default function ManageExhibitor() {
-  const { ex, staff, users, log, crm } = useLoaderData<typeof loader>();
+  const { ex, staff, users, log, crm, shares, parents } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
   const busy = useNavigation().state !== "idle";
   const accountFields = result?.intent === "create-account" && !result.ok ? result.fields : {};
+  const fieldsOf = (intent: string) => (result?.intent === intent && !result.ok ? result.fields : {});
+  const addFields = fieldsOf("add-staff");
   return (
     <>
       <p>
@@ -110,8 +137,9 @@ export default function ManageExhibitor() {
       </p>
       <h1>{ex.name}</h1>
       <p className="muted">
-        {t("manage.stand")}: {ex.stand} · {t("cabinet.quota", { used: ex.used, quota: ex.quota })}
+        {t("manage.stand")}: {ex.stand} · <span data-testid="quota">{t("cabinet.quota", { used: ex.used, quota: ex.quota })}</span>
       </p>
+      {shares && <QuotaSharesView data={shares} />}
       <p>
         <CrmStatus badge={crm.exhibitor} />
       </p>
@@ -143,6 +171,16 @@ export default function ManageExhibitor() {
             {t("manage.deadlineSave")}
           </button>
         </Form>
+      </section>
+
+      <section className="card">
+        <h2>{t("exedit.settings")}</h2>
+        <ExhibitorSettingsForm key={ex.rev} values={ex} parents={parents} fields={fieldsOf("settings")} busy={busy} />
+      </section>
+
+      <section className="card">
+        <h2>{t("exedit.card")}</h2>
+        <CompanyCardForm key={ex.rev} card={ex.card} readOnly={false} fields={fieldsOf("card")} busy={busy} />
       </section>
 
       <section className="card">
@@ -197,7 +235,22 @@ export default function ManageExhibitor() {
 
       <section className="card">
         <h2>{t("cabinet.staff")}</h2>
-        <StaffTable staff={staff} readOnly crm={crm} />
+        <StaffTable staff={staff} readOnly={false} crm={crm} resend result={result} />
+        <h3>{t("staff.add")}</h3>
+        <Form method="post" className="grid" data-testid="add-staff" noValidate key={staff.length}>
+          <input type="hidden" name="intent" value="add-staff" />
+          <Field name="lastName" label={t("staff.lastName")} error={addFields.lastName} required />
+          <Field name="firstName" label={t("staff.firstName")} error={addFields.firstName} required />
+          <Field name="middleName" label={t("staff.middleName")} error={addFields.middleName} />
+          <Field name="position" label={t("staff.position")} error={addFields.position} />
+          <Field name="email" label={t("staff.email")} type="email" error={addFields.email} required />
+          <Field name="phone" label={t("staff.phone")} type="tel" error={addFields.phone} />
+          <div>
+            <button type="submit" className="primary" disabled={busy}>
+              {t("common.add")}
+            </button>
+          </div>
+        </Form>
       </section>
 
       <section className="card">

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Prisma } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
 import { audit } from "~/utils/audit.server";
-import { HttpError, notFound } from "~/utils/errors.server";
+import { FieldRefusal, HttpError, notFound } from "~/utils/errors.server";
 import { enqueue } from "~/utils/jobs.server";
 import { canSeeEvent, isManager, requireExhibitorRead, requireExhibitorWrite, requireManager, type Actor } from "~/utils/permissions.server";
 import { normalizeEmail } from "~/utils/validators";
@@ -57,6 +57,16 @@ export async function quotaUse(exhibitorId: string, db: Tx = prisma()) {
   return { quota: ex.staffQuota, own, withChildren: own + children };
 }
 
+/** A quota may not go below the staff already registered (sub-exhibitors' staff count in their parent's). Lock the row first. */
+export async function assertQuotaFloor(tx: Tx, exhibitorId: string, quota: number) {
+  const use = await quotaUse(exhibitorId, tx);
+  if (quota < use.withChildren) {
+    throw new FieldRefusal(422, "quota_below_usage", {
+      staffQuota: { key: "exedit.quotaBelowUsage", params: { count: use.withChildren }, en: `Below the ${use.withChildren} staff already registered` },
+    });
+  }
+}
+
 /** Locks the exhibitor (and its parent) rows so parallel additions cannot overrun a quota. */
 async function assertQuota(tx: Tx, ex: ExhibitorFull, adding: number) {
   const ids = [ex.id, ...(ex.parentExhibitorId ? [ex.parentExhibitorId] : [])];
@@ -71,7 +81,9 @@ async function assertQuota(tx: Tx, ex: ExhibitorFull, adding: number) {
 }
 
 const quotaError = (quota: number, parent = false) =>
-  new HttpError(409, "quota_exceeded", parent ? `The parent exhibitor's badge quota (${quota}) is used up.` : `The badge quota (${quota}) is used up.`);
+  parent
+    ? new HttpError(409, "quota_exceeded", `The parent exhibitor's badge quota (${quota}) is used up.`, undefined, "exedit.parentQuotaExceeded")
+    : new HttpError(409, "quota_exceeded", `The badge quota (${quota}) is used up.`);
 
 // --- staff --------------------------------------------------------------------------------
 
@@ -105,7 +117,7 @@ export async function listStaff(actor: Actor, exhibitorId: string) {
 }
 
 /** Jobs are written in the same transaction as the change (transactional outbox). */
-function txQueue(tx: Tx) {
+export function txQueue(tx: Tx) {
   return { query: (sql: string, params: unknown[]) => tx.$executeRawUnsafe(sql, ...params) } as unknown as Parameters<typeof enqueue>[3];
 }
 

@@ -45,3 +45,24 @@ export function staffFromForm(form: FormData) {
   if (!parsed.success) throw invalid(fieldsFromZod(parsed.error));
   return { ...parsed.data, phone: staffPhone(parsed.data.phone) };
 }
+
+/** The manager's stand / area / quota / parent form; the same limits as the API's ExhibitorPatch. */
+export function settingsFromForm(form: FormData) {
+  const stand = optional(form, "stand");
+  const area = optional(form, "areaM2");
+  const quotaRaw = optional(form, "staffQuota") ?? "";
+  const quota = /^\d{1,5}$/.test(quotaRaw) ? Number(quotaRaw) : NaN;
+  const areaM2 = area ? Number(area.replace(",", ".")) : null;
+  const fields: Record<string, string> = {};
+  if (!stand) fields.stand = "Required";
+  else if (stand.length > 50) fields.stand = "Too long";
+  if (!(quota >= 0 && quota <= 10000)) fields.staffQuota = "expected number";
+  if (areaM2 !== null && !(areaM2 > 0 && areaM2 <= 100000)) fields.areaM2 = "expected number";
+  if (Object.keys(fields).length) throw invalid(fields);
+  return { stand: stand!, areaM2, staffQuota: quota, parentExhibitorId: optional(form, "parentExhibitorId") };
+}
+
+/** The company card as the card form shows it (lists joined with commas). */
+export function cardView(o: { name: string; legalName: string | null; inn: string | null; country: string | null; city: string | null; address: string | null; website: string | null; phones: string[]; emails: string[]; descriptionRu: string | null; descriptionEn: string | null }) {
+  return { name: o.name, legalName: o.legalName, inn: o.inn, country: o.country, city: o.city, address: o.address, website: o.website, phones: o.phones.join(", "), emails: o.emails.join(", "), descriptionRu: o.descriptionRu, descriptionEn: o.descriptionEn };
+}

@@ -5,7 +5,7 @@ import { audit } from "~/utils/audit.server";
 import { prisma } from "~/utils/db.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { canSeeEvent, isManager, requireManager, type Actor } from "~/utils/permissions.server";
-import { editState, enqueueCrm, loadExhibitor, quotaUse, requireEditable } from "./cabinet.server";
+import { assertQuotaFloor, editState, enqueueCrm, loadExhibitor, quotaUse, requireEditable } from "./cabinet.server";
 
 type Card = z.infer<typeof CompanyCard>;
 type Full = Awaited<ReturnType<typeof loadExhibitor>>;
@@ -92,6 +92,10 @@ export async function updateExhibitor(actor: Actor, id: string, input: z.infer<t
       await tx.organization.update({ where: { id: ex.organizationId }, data: cardData(input.company) });
       await enqueueCrm(tx, "organization", ex.organizationId);
     }
+    if (input.staffQuota !== undefined) {
+      await tx.$queryRaw`SELECT id FROM "Exhibitor" WHERE id = ${id}::uuid FOR UPDATE`;
+      await assertQuotaFloor(tx, id, input.staffQuota);
+    }
     if (managerOnly.length) {
       await tx.exhibitor.update({
         where: { id },
@@ -105,6 +109,8 @@ export async function updateExhibitor(actor: Actor, id: string, input: z.infer<t
     } else await tx.exhibitor.update({ where: { id }, data: { updatedAt: new Date() } });
     const full = await tx.exhibitor.findUniqueOrThrow({ where: { id }, include: { event: true, organization: true, parent: true } });
     const after = await serializeExhibitor(full, tx);
+    // The exhibitor's CRM deal carries the stand and the area.
+    if (before.stand !== after.stand || before.areaM2 !== after.areaM2) await enqueueCrm(tx, "exhibitor", id);
     await audit(actor, { action: "exhibitor.update", entityType: "Exhibitor", entityId: id, eventId: ex.eventId, exhibitorId: id, before, after, ip: opts.ip }, tx);
     return after;
   });

@@ -1,5 +1,5 @@
 import type { MessageKey } from "~/i18n";
-import { HttpError } from "./errors.server";
+import { FieldRefusal, HttpError } from "./errors.server";
 import { badTextFields } from "./ids";
 import { serverT } from "./i18n.server";
 import { logger } from "./logger.server";
@@ -55,7 +55,8 @@ export async function runFormAction(request: Request, intent: string, fn: () => 
       const key = FIELD_MESSAGES.find(([re]) => re.test(message))?.[1] ?? "field.invalid";
       fields[name.replace(/^company\./, "")] = t(key);
     }
-    const codeKey = CODE_MESSAGES[err.code];
+    if (err instanceof FieldRefusal) for (const [name, m] of Object.entries(err.fieldMessages)) fields[name] = t(m.key, m.params);
+    const codeKey = err.messageKey ?? CODE_MESSAGES[err.code];
     const formError = codeKey ? t(codeKey) : Object.keys(fields).length ? null : err.message;
     return { ok: false, intent, formError, fields, notice: null, code: err.code };
   }
