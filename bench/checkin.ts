@@ -214,7 +214,9 @@ async function freePort(): Promise<number> {
 
 async function startServer(databaseUrl: string, dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "app/server/start.ts"], {
+  // BENCH_CPU_PROF=dir: the server writes a V8 CPU profile there when it stops (docs/performance.md).
+  const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(process.env.BENCH_CPU_PROF)] : [];
+  const child: ChildProcess = spawn(process.execPath, [...prof, "--import", "tsx", "app/server/start.ts"], {
     cwd: root,
     env: {
       ...process.env,
