@@ -5,6 +5,9 @@
 //   checkin-throughput      check-ins/s, 50 simulated kiosks scanning concurrently (one keep-alive
 //                           connection each, a new person per scan)
 //   checkin-latency-p50/p99 ms per scan under that load
+//   checkin-latency-p99-door  ms per scan at door load: 50 kiosks, one scan each per 2 s
+//   checkin-scaleout        checkin-throughput with two app instances on the same database
+//                           (the second without the job worker), against one instance
 //   print-latency-p50/p99   ms from sending a scan with print: true to the last ZPL byte at a
 //                           loopback raw-TCP "Zebra" (one kiosk scanning, one after another)
 //
@@ -13,7 +16,7 @@
 // at another bench's database by the time this runs.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import path from "node:path";
@@ -23,9 +26,11 @@ import { runIfMain, withOwnDatabase } from "./standalone";
 import type { BenchResult } from "./types";
 
 const KIOSKS = 50;
-const PEOPLE = 10000;
+const PEOPLE = 40000;
 const WARMUP_SCANS = 300;
 const MEASURE_MS = 8000;
+const DOOR_INTERVAL_MS = 2000;
+const DOOR_MS = 16000;
 const PRINT_SCANS = 120;
 const PGBENCH_SECONDS = 5;
 
@@ -37,66 +42,67 @@ export async function run(ctx?: { databaseUrl: string; dataDir: string }): Promi
   const db = new pg.Pool({ connectionString: ctx.databaseUrl, max: 4 });
   db.on("error", (err) => process.stderr.write(`bench pool: ${err.message}\n`));
   const zebra = await fakeZebra();
-  let server: { url: string; stop: () => Promise<void> } | undefined;
+  const servers: Server[] = [];
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 2 * KIOSKS + 5 });
   try {
     const setup = await seed(db, zebra.address);
-    server = await startServer(ctx.databaseUrl, ctx.dataDir);
+    servers.push(await startServer(ctx.databaseUrl, ctx.dataDir, true));
+    const one = [servers[0].url];
 
-    const agent = new http.Agent({ keepAlive: true, maxSockets: KIOSKS + 5 });
-    const post = (token: string, body: unknown) => request(server!.url, agent, token, body);
+    // Every scan is a new person and must be answered checked_in for that person; the total is
+    // checked against the CheckIn table at the end.
+    let next = 0;
+    let answered = 0;
+    const scan = async (base: string, token: string, extra: Record<string, unknown> = {}) => {
+      if (next >= setup.codes.length) throw new Error("out of ticket codes: raise PEOPLE");
+      const { code, registrationId } = setup.codes[next++];
+      const r = (await request(base, agent, token, { code, clientId: randomUUID(), ...extra })) as {
+        result: string;
+        registration: { id: string } | null;
+        printJob?: { format: string } | null;
+      };
+      if (r.result !== "checked_in" || r.registration?.id !== registrationId) throw new Error(`wrong answer: ${JSON.stringify(r)}`);
+      answered++;
+      return r;
+    };
 
     // Warm-up: JIT, connection pools, the kiosk and key caches.
-    let next = 0;
-    const take = () => (next < setup.codes.length ? setup.codes[next++] : null);
-    await Promise.all(
-      setup.kioskTokens.map(async (token, k) => {
-        for (let i = k; i < WARMUP_SCANS; i += KIOSKS) {
-          const code = take();
-          if (code) await post(token, { code, clientId: randomUUID() });
-        }
-      }),
-    );
+    await flatOut(one, setup.kioskTokens, scan, { scans: WARMUP_SCANS });
+
+    // The door: 50 kiosks, one scan each per DOOR_INTERVAL_MS (staggered), answers' latency.
+    const door = await doorLoad(servers[0].url, setup.kioskTokens, scan);
 
     // 50 kiosks, each scanning as fast as the server answers, for MEASURE_MS.
-    const latencies: number[] = [];
-    const results = new Map<string, number>();
-    const t0 = performance.now();
-    const until = t0 + MEASURE_MS;
-    await Promise.all(
-      setup.kioskTokens.map(async (token) => {
-        for (;;) {
-          if (performance.now() >= until) return;
-          const code = take();
-          if (!code) return;
-          const s = performance.now();
-          const r = (await post(token, { code, clientId: randomUUID(), scannedAt: new Date().toISOString() })) as { result: string };
-          latencies.push(performance.now() - s);
-          results.set(r.result, (results.get(r.result) ?? 0) + 1);
-        }
-      }),
-    );
-    const elapsed = (performance.now() - t0) / 1000;
-    const checkedIn = results.get("checked_in") ?? 0;
-    if (checkedIn !== latencies.length) throw new Error(`unexpected answers: ${JSON.stringify(Object.fromEntries(results))}`);
-    const throughput = checkedIn / elapsed;
+    const cpu = await cpuDuring(db, servers, () => flatOut(one, setup.kioskTokens, scan, { ms: MEASURE_MS }));
+    const single = cpu.result;
+    const perScan = (ms: number) => ms / single.latencies.length;
 
     // Scan to bytes at the printer: one kiosk, one scan after another.
     const printLatencies: number[] = [];
     for (let i = 0; i < PRINT_SCANS; i++) {
-      const code = take();
-      if (!code) break;
       const before = zebra.jobs.length;
       const arrived = zebra.waitForJob(before + 1, 10_000);
       const s = performance.now();
-      const r = (await post(setup.printKioskToken, { code, clientId: randomUUID(), print: true })) as {
-        result: string;
-        printJob?: { format: string } | null;
-      };
-      if (r.result !== "checked_in" || r.printJob?.format !== "zpl") throw new Error(`print scan: ${JSON.stringify(r)}`);
+      const r = await scan(servers[0].url, setup.printKioskToken, { print: true });
+      if (r.printJob?.format !== "zpl") throw new Error(`print scan: ${JSON.stringify(r)}`);
       const at = await arrived;
       printLatencies.push(at - s);
     }
+
+    // Scale-out: a second instance (web only; the first runs the job worker) on the same
+    // database, the kiosks split between the two.
+    servers.push(await startServer(ctx.databaseUrl, ctx.dataDir, false));
+    await flatOut([servers[1].url], setup.kioskTokens, scan, { scans: WARMUP_SCANS });
+    const double = await flatOut(
+      servers.map((x) => x.url),
+      setup.kioskTokens,
+      scan,
+      { ms: MEASURE_MS },
+    );
     agent.destroy();
+
+    const stored = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "CheckIn"`);
+    if (stored.rows[0].n !== answered) throw new Error(`${answered} check-ins answered, ${stored.rows[0].n} stored`);
 
     const baseline = await pgbenchSingleRowUpdates(ctx.databaseUrl, db, ctx.dataDir);
     const p = (xs: number[], q: number) => percentile(xs, q);
@@ -108,37 +114,140 @@ export async function run(ctx?: { databaseUrl: string; dataDir: string }): Promi
     return [
       {
         name: "checkin-throughput",
-        value: throughput,
+        value: single.throughput,
         unit: "check-ins/s",
         baseline: {
           what: `single-row UPDATEs/s, 50 clients on the same database (${baseline.tool})`,
           value: baseline.tps,
           unit: "updates/s",
         },
-        ratio: throughput / baseline.tps,
+        ratio: single.throughput / baseline.tps,
       },
       {
         name: "checkin-latency-p50",
-        value: p(latencies, 0.5),
+        value: p(single.latencies, 0.5),
         unit: "ms",
         baseline: latencyBaseline,
-        ratio: p(latencies, 0.5) / baseline.latencyMs,
+        ratio: p(single.latencies, 0.5) / baseline.latencyMs,
       },
       {
         name: "checkin-latency-p99",
-        value: p(latencies, 0.99),
+        value: p(single.latencies, 0.99),
         unit: "ms",
         baseline: latencyBaseline,
-        ratio: p(latencies, 0.99) / baseline.latencyMs,
+        ratio: p(single.latencies, 0.99) / baseline.latencyMs,
+      },
+      {
+        // Load-independent: the app's and the database's CPU per check-in under the flat-out run.
+        name: "checkin-cpu-app",
+        value: perScan(cpu.appMs),
+        unit: "ms CPU of the app process per check-in",
+        baseline: { what: "PostgreSQL's CPU per check-in (all its processes), same run", value: perScan(cpu.dbMs), unit: "ms" },
+        ratio: cpu.appMs / cpu.dbMs,
+      },
+      {
+        name: "checkin-latency-p99-door",
+        value: p(door, 0.99),
+        unit: `ms (${door.length} scans: ${KIOSKS} kiosks, one scan each per ${DOOR_INTERVAL_MS / 1000} s)`,
+      },
+      {
+        name: "checkin-scaleout",
+        value: double.throughput,
+        unit: "check-ins/s, 2 instances",
+        baseline: { what: "checkin-throughput of 1 instance, same run", value: single.throughput, unit: "check-ins/s" },
+        ratio: double.throughput / single.throughput,
       },
       { name: "print-latency-p50", value: p(printLatencies, 0.5), unit: "ms" },
       { name: "print-latency-p99", value: p(printLatencies, 0.99), unit: "ms" },
     ];
   } finally {
-    await server?.stop();
+    agent.destroy();
+    for (const x of servers) await x.stop();
     await zebra.close();
     await db.end();
   }
+}
+
+type Scan = (base: string, token: string) => Promise<unknown>;
+
+// CPU time from /proc (Linux), in ms: on a machine shared with other work the wall-clock rates
+// swing with the load, CPU time per check-in much less.
+const TICK_MS = 1000 / 100; // USER_HZ
+
+function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * TICK_MS; // utime, stime
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL server's processes: the postmaster and its children. */
+async function postgresPids(db: pg.Pool): Promise<number[]> {
+  const dir = (await db.query<{ d: string }>(`SELECT current_setting('data_directory') AS d`)).rows[0].d;
+  const postmaster = Number(readFileSync(path.join(dir, "postmaster.pid"), "utf8").split("\n")[0]);
+  const pids = [postmaster];
+  for (const e of readdirSync("/proc")) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === postmaster) pids.push(Number(e));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/** CPU ms used by the app instances and by PostgreSQL while `fn` runs. */
+async function cpuDuring<T>(db: pg.Pool, servers: Server[], fn: () => Promise<T>): Promise<{ result: T; appMs: number; dbMs: number }> {
+  const pgPids = await postgresPids(db);
+  const sum = (pids: number[]) => pids.reduce((a, p) => a + cpuMs(p), 0);
+  const app0 = sum(servers.map((x) => x.pid));
+  const db0 = sum(pgPids);
+  const result = await fn();
+  return { result, appMs: sum(servers.map((x) => x.pid)) - app0, dbMs: sum(pgPids) - db0 };
+}
+
+/** Every kiosk scans as fast as it is answered, for `ms` or until `scans` scans in all; kiosk k talks to bases[k % n]. */
+async function flatOut(bases: string[], tokens: string[], scan: Scan, until: { ms?: number; scans?: number }) {
+  const latencies: number[] = [];
+  let started = 0;
+  const t0 = performance.now();
+  const end = t0 + (until.ms ?? Infinity);
+  await Promise.all(
+    tokens.map(async (token, k) => {
+      while (performance.now() < end && started < (until.scans ?? Infinity)) {
+        started++;
+        const s = performance.now();
+        await scan(bases[k % bases.length], token);
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
+  return { throughput: latencies.length / ((performance.now() - t0) / 1000), latencies };
+}
+
+/** Door load: each kiosk scans at its own fixed times (offset k * interval / n), as people walk up. */
+async function doorLoad(base: string, tokens: string[], scan: Scan): Promise<number[]> {
+  const latencies: number[] = [];
+  const t0 = performance.now() + 100;
+  const rounds = Math.round(DOOR_MS / DOOR_INTERVAL_MS);
+  await Promise.all(
+    tokens.map(async (token, k) => {
+      for (let i = 0; i < rounds; i++) {
+        const at = t0 + (k * DOOR_INTERVAL_MS) / tokens.length + i * DOOR_INTERVAL_MS;
+        // The load's schedule, not a wait for a condition: the next person walks up at `at`.
+        await new Promise((r) => setTimeout(r, Math.max(0, at - performance.now())));
+        const s = performance.now();
+        await scan(base, token);
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
+  return latencies;
 }
 
 function percentile(xs: number[], q: number): number {
@@ -170,7 +279,7 @@ async function seed(db: pg.Pool, zebraAddress: string) {
      SELECT $1, p."id", 'visitor', 'confirmed', md5(random()::text) FROM p RETURNING "id"`,
     [eventId, PEOPLE],
   );
-  const codes = regs.rows.map((r) => signTicketCode(r.id, key));
+  const codes = regs.rows.map((r) => ({ code: signTicketCode(r.id, key), registrationId: r.id }));
   const printer = await db.query<{ id: string }>(
     `INSERT INTO "Printer" ("eventId", "name", "driver", "address") VALUES ($1, 'Bench Zebra', 'raw_tcp', $2) RETURNING "id"`,
     [eventId, zebraAddress],
@@ -212,9 +321,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startServer(databaseUrl: string, dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+type Server = { url: string; pid: number; stop: () => Promise<void> };
+
+async function startServer(databaseUrl: string, dataDir: string, worker: boolean): Promise<Server> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "app/server/start.ts"], {
+  // BENCH_CPU_PROF=dir: the server writes a V8 CPU profile there when it stops (docs/performance.md).
+  const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(process.env.BENCH_CPU_PROF)] : [];
+  const child: ChildProcess = spawn(process.execPath, [...prof, "--import", "tsx", "app/server/start.ts"], {
     cwd: root,
     env: {
       ...process.env,
@@ -224,7 +337,7 @@ async function startServer(databaseUrl: string, dataDir: string): Promise<{ url:
       HOST: "127.0.0.1",
       LOG_LEVEL: "warn",
       SEED_DEMO: "off",
-      WORKER: "on",
+      WORKER: worker ? "on" : "off",
       BUILD_ON_START: existsSync(path.join(root, "build/server/index.js")) ? "off" : "auto",
       APP_URL: `http://127.0.0.1:${port}`,
       DATA_DIR: dataDir,
@@ -251,6 +364,7 @@ async function startServer(databaseUrl: string, dataDir: string): Promise<{ url:
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -81,6 +81,22 @@ async function readBody(request: Request): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** A JSON body's text, validated: 400 if not JSON, 422 with the fields (text checked as in ApiContext.body). */
+export function parseBody<T extends z.ZodType>(text: string, schema: T, opts?: { badText?: "refuse" | "clean" }): z.infer<T> {
+  let data: unknown;
+  try {
+    data = text === "" ? {} : JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "invalid_json", "The body is not valid JSON.");
+  }
+  const bad: Record<string, string> = {};
+  data = checkText(data, opts?.badText ?? "refuse", [], bad);
+  if (Object.keys(bad).length) throw new HttpError(422, "validation_failed", "Some fields are invalid.", bad);
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw new HttpError(422, "validation_failed", "Some fields are invalid.", fieldsFromZod(parsed.error));
+  return parsed.data;
+}
+
 export type ApiContext = {
   request: Request;
   params: Record<string, string | undefined>;
@@ -111,19 +127,7 @@ export async function handleApi({ request, params }: LoaderFunctionArgs | Action
         params,
         actor,
         async body(schema, opts) {
-          const text = await readBody(request);
-          let data: unknown;
-          try {
-            data = text === "" ? {} : JSON.parse(text);
-          } catch {
-            throw new HttpError(400, "invalid_json", "The body is not valid JSON.");
-          }
-          const bad: Record<string, string> = {};
-          data = checkText(data, opts?.badText ?? "refuse", [], bad);
-          if (Object.keys(bad).length) throw new HttpError(422, "validation_failed", "Some fields are invalid.", bad);
-          const parsed = schema.safeParse(data);
-          if (!parsed.success) throw new HttpError(422, "validation_failed", "Some fields are invalid.", fieldsFromZod(parsed.error));
-          return parsed.data;
+          return parseBody(await readBody(request), schema, opts);
         },
         requireActor() {
           if (!actor) throw new HttpError(401, "unauthorized", "A valid bearer token is required.");

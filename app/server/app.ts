@@ -6,6 +6,7 @@ import { pinoHttp } from "pino-http";
 import { translate, localeFromRequest } from "../i18n";
 import { healthStatus } from "../utils/health.server";
 import { logger } from "../utils/logger.server";
+import { kioskCheckinRoutes } from "./kiosk-checkin-routes";
 import { remixHandler } from "./remix-handler";
 
 /**
@@ -59,6 +60,9 @@ export async function createApp(buildDir = path.resolve(process.env.BUILD_DIR ??
     const locale = localeFromRequest(new Request("http://x", { headers: { cookie: req.get("cookie") ?? "", "accept-language": req.get("accept-language") ?? "" } }));
     res.status(403).type("text/plain; charset=utf-8").send(translate(locale, "error.csrf"));
   });
+
+  // The kiosk's scans, the hot path, as plain handlers ahead of Remix (same answers): see kiosk-checkin-routes.ts.
+  kioskCheckinRoutes(app);
 
   // Remix with a byte limit on every body (413 page or envelope): see remix-handler.ts.
   // app.use, not app.all("*"): the router would decode the path as a parameter and fail with a 500 on "%".

@@ -41,7 +41,7 @@ function tooLargeError(limit: number) {
 }
 
 /** Reads and drops what is left of a refused body, then closes the connection. */
-function drain(req: express.Request) {
+export function drain(req: express.Request) {
   if (req.complete) return;
   let dropped = 0;
   req.removeAllListeners("data");
@@ -80,7 +80,7 @@ function sendNotFound(req: express.Request, res: express.Response) {
   res.status(404).type("text/plain; charset=utf-8").send(translate(locale, "error.notFound"));
 }
 
-function sendTooLarge(req: express.Request, res: express.Response, limit: number) {
+export function sendTooLarge(req: express.Request, res: express.Response, limit: number) {
   if (res.headersSent) return res.end();
   // No "Connection: close": Node would destroy the socket once the answer is written, while the
   // client is still sending, and the client would see a reset instead of the 413.

@@ -63,6 +63,20 @@ export function signTicketCode(registrationId: string, key: Pick<EventKeyPair, "
   return code.finish(sign(null, code.message, privateKey));
 }
 
+// Parsing a key into a KeyObject costs more than the signature check itself (profile in
+// docs/performance.md): keep the parsed keys. Public keys only, a handful per event.
+const publicKeyObjects = new Map<string, KeyObject>();
+
+function publicKeyObject(raw: string): KeyObject {
+  let key = publicKeyObjects.get(raw);
+  if (!key) {
+    key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, Buffer.from(raw, "base64url")]), format: "der", type: "spki" });
+    if (publicKeyObjects.size >= 1000) publicKeyObjects.clear();
+    publicKeyObjects.set(raw, key);
+  }
+  return key;
+}
+
 /** Accepts a code signed by any of the event's keys (old keys stay valid until removed). */
 export function verifyTicketCode(code: string, publicKeys: readonly TicketPublicKey[]): TicketVerifyResult {
   const parsed = parseTicketCode(code);
@@ -70,7 +84,7 @@ export function verifyTicketCode(code: string, publicKeys: readonly TicketPublic
   const keys = candidateKeys(publicKeys, parsed.keyId);
   if (keys.length === 0) return { ok: false, reason: "unknown-key" };
   for (const x of keys) {
-    const publicKey = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, Buffer.from(x, "base64url")]), format: "der", type: "spki" });
+    const publicKey = publicKeyObject(x);
     if (verify(null, parsed.message, publicKey, parsed.signature)) {
       return { ok: true, registrationId: parsed.registrationId, keyId: parsed.keyId };
     }
