@@ -671,6 +671,7 @@ export const en: Record<MessageKey, string> = {
   "src.save": "Save source",
   "src.saved": "Source saved",
   "aud.title": "Contact base",
+  "aud.nav": "Contacts",
   "aud.total": "Contacts in the base: {count}",
   "aud.importTitle": "Upload a list (XLSX or CSV, up to 20,000 rows)",
   "aud.importHint": "Phones become +7… (E.164), several numbers in a cell are split, foreign numbers keep their country code. Duplicates are looked for inside the file, in the base (e-mail, phone, INN) and among the chosen event's registrations.",
