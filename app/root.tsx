@@ -47,6 +47,7 @@ function Header() {
       </Link>
       <nav>
         {data.user && data.user.role !== "exhibitor" && <Link to="/manage">{t("nav.events")}</Link>}
+        {data.user && data.user.role !== "exhibitor" && <Link to="/manage/audience">{t("aud.nav")}</Link>}
         {data.user?.role === "exhibitor" && <Link to="/cabinet">{t("nav.cabinet")}</Link>}
       </nav>
       <div className="spacer" />

@@ -87,3 +87,19 @@ export function FormError({ message }: { message: string | null | undefined }) {
     </p>
   ) : null;
 }
+
+// In an iframe the embedding page is document.referrer (the page load's Referer header may be
+// missing); plain script like the height report, so it works without hydration.
+const REFERRER_SCRIPT = `(function(){try{if(window.parent===window)return;var s=document.currentScript,i=s&&s.parentNode.querySelector("input[name=referrer]"),r=document.referrer;if(i&&!i.value&&r&&r.indexOf(location.origin)!==0)i.value=r}catch(e){}})()`;
+
+/** Hidden utm_* and referrer fields (issue #14): the loader's tags, or what the last post sent back. */
+export function SourceFields({ fields, values }: { fields: Array<[string, string]>; values?: Record<string, string> }) {
+  return (
+    <div hidden data-testid="source-fields">
+      {fields.map(([name, value]) => (
+        <input key={name} type="hidden" name={name} defaultValue={values?.[name] ?? value} />
+      ))}
+      <script dangerouslySetInnerHTML={{ __html: REFERRER_SCRIPT }} />
+    </div>
+  );
+}

@@ -1,9 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { RegistrationCreate } from "~/api/schemas";
-import { EventHeader, fieldsFor, FormError, HoneypotAndConsent, PublicShell } from "~/components/public-page";
+import { EventHeader, fieldsFor, FormError, HoneypotAndConsent, PublicShell, SourceFields } from "~/components/public-page";
 import { translate, type MessageKey } from "~/i18n";
 import { eventPlace, formatEventDates } from "~/services/mail/format";
+import { invitationOfToken } from "~/services/audience/invitation-link.server";
+import { hiddenFieldsOf, tagsOfPageRequest, tagsOfPost } from "~/services/registration-source";
 import { pageError, pageLocale, readPublicForm, tFor, text, translateFields } from "~/services/registrations-forms.server";
 import { limitPublicSubmission, MAX_PROOF_BYTES, publicEvent, registerAttendee, type ProofUpload } from "~/services/registrations.server";
 import { HttpError } from "~/utils/errors.server";
@@ -22,10 +24,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!found) throw new Response("Not found", { status: 404 });
   const { event, open } = found;
   const category = new URL(request.url).searchParams.get("type") === "media" ? "media" : "visitor";
+  // The invitation token of an audience mailing (issue #14 item 5) rides along as a hidden field.
+  const inv = new URL(request.url).searchParams.get("inv");
   return {
     locale,
     open,
     category,
+    source: [...hiddenFieldsOf(tagsOfPageRequest(request)), ["inv", inv && /^[A-Za-z0-9_-]{16,64}$/.test(inv) ? inv : ""]] as Array<[string, string]>,
     event: { id: event.id, name: event.name, dates: formatEventDates(locale, event), place: eventPlace(event) },
   };
 }
@@ -92,7 +97,17 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
       ? { data: new Uint8Array(await file.arrayBuffer()), fileName: file.name, contentType: file.type }
       : null;
   try {
-    const result = await registerAttendee(idParam(params, "eventId"), parsed.data, { source: "site", actor: null, ip: context.ip, proof });
+    const eventId = idParam(params, "eventId");
+    const invitation = await invitationOfToken(eventId, text(form, "inv"));
+    const result = await registerAttendee(eventId, parsed.data, {
+      source: invitation ? "invitation" : "site",
+      actor: null,
+      ip: context.ip,
+      proof,
+      tags: tagsOfPost(request, form),
+      sourceDetail: invitation?.campaign ?? null,
+      invitationId: invitation?.id ?? null,
+    });
     // A filled trap gets the same answer as a person, so a bot learns nothing.
     if (result.discarded) return { ok: true, formError: null, fields: {}, values: {}, done: "registered", email: input.person.email };
     const done: Done = result.duplicate
@@ -124,7 +139,7 @@ const REGISTER_CSS =
   " .public-page .choice{display:flex;gap:1rem;flex-wrap:wrap} .public-page .choice label{font-weight:400;display:flex;gap:.4rem;align-items:center;margin-top:.4rem} .public-page .media-fields,.public-page .for-media{display:none} .public-page form:has(input[name=category][value=media]:checked) .media-fields{display:block} .public-page form:has(input[name=category][value=media]:checked) .for-media{display:inline} .public-page form:has(input[name=category][value=media]:checked) .for-visitor{display:none}";
 
 export default function RegisterPage() {
-  const { locale, open, category: initial, event } = useLoaderData<typeof loader>();
+  const { locale, open, category: initial, event, source } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const category = (result?.values.category ?? initial) === "media" ? "media" : "visitor";
@@ -151,6 +166,7 @@ export default function RegisterPage() {
           <h2 style={{ marginTop: 0 }}>{t("pub.registerTitle")}</h2>
           <FormError message={result?.formError} />
           <input type="hidden" name="lang" value={locale} />
+          <SourceFields fields={source} values={result?.values} />
           <fieldset className="choice" style={{ border: 0, padding: 0, margin: 0 }}>
             <legend className="small muted">{t("pub.category")}</legend>
             <label>

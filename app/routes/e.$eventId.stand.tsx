@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { StandBookingCreate } from "~/api/schemas";
-import { EventHeader, fieldsFor, FormError, HoneypotAndConsent, PublicShell } from "~/components/public-page";
+import { EventHeader, fieldsFor, FormError, HoneypotAndConsent, PublicShell, SourceFields } from "~/components/public-page";
 import { translate, type MessageKey } from "~/i18n";
 import { eventPlace, formatEventDates } from "~/services/mail/format";
+import { hiddenFieldsOf, tagsOfPageRequest, tagsOfPost } from "~/services/registration-source";
 import { pageError, pageLocale, readPublicForm, tFor, text, translateFields } from "~/services/registrations-forms.server";
 import { createStandBooking } from "~/services/registrations-stand.server";
 import { limitPublicSubmission, publicEvent } from "~/services/registrations.server";
@@ -21,7 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const found = await publicEvent(idParam(params, "eventId")).catch(() => null);
   if (!found) throw new Response("Not found", { status: 404 });
   const { event, open } = found;
-  return { locale, open, event: { id: event.id, name: event.name, dates: formatEventDates(locale, event), place: eventPlace(event) } };
+  return { locale, open, source: hiddenFieldsOf(tagsOfPageRequest(request)), event: { id: event.id, name: event.name, dates: formatEventDates(locale, event), place: eventPlace(event) } };
 }
 
 type Result = {
@@ -73,7 +74,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
   if (!input.honeypot && form.get("consent") !== "on") fields.consent = tFor(locale)("pub.consentRequired");
   if (!parsed.success || Object.keys(fields).length) return fail({ formError: tFor(locale)("pub.fixFields"), fields }, values);
   try {
-    await createStandBooking(idParam(params, "eventId"), parsed.data, { source: "site", actor: null, ip: context.ip });
+    await createStandBooking(idParam(params, "eventId"), parsed.data, { source: "site", actor: null, ip: context.ip, tags: tagsOfPost(request, form) });
     return { ok: true, formError: null, fields: {}, values: {}, done: true, email: input.contact.email };
   } catch (err) {
     if (err instanceof HttpError && err.status === 404) throw new Response("Not found", { status: 404 });
@@ -82,7 +83,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
 }
 
 export default function StandPage() {
-  const { locale, open, event } = useLoaderData<typeof loader>();
+  const { locale, open, event, source } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const t = (key: MessageKey, p?: Record<string, string | number>) => translate(locale, key, p);
@@ -103,6 +104,7 @@ export default function StandPage() {
           <h2 style={{ marginTop: 0 }}>{t("pub.standTitle")}</h2>
           <FormError message={result?.formError} />
           <input type="hidden" name="lang" value={locale} />
+          <SourceFields fields={source} values={result?.values} />
           <h3>{t("pub.company")}</h3>
           <div className="grid">
             {f("companyName", "company.name", { required: true })}

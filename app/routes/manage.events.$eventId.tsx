@@ -136,6 +136,7 @@ export default function ManageEvent() {
         <Link to={`/manage/events/${event.id}/attendance`}>{t("att.link")}</Link>
         <Link to={`/manage/events/${event.id}/media`}>{t("mgr.mediaTitle")}</Link>
         <Link to={`/manage/events/${event.id}/stand-bookings`}>{t("mgr.standTitle")}</Link>
+        <Link to={`/manage/events/${event.id}/invitations`}>{t("aud.invTitle")}</Link>
         <Link to={`/manage/events/${event.id}/reminders`}>{t("sms.title")}</Link>
         <Link to={`/manage/events/${event.id}/kiosks`}>{t("kiosks.title")}</Link>
         <Link to={`/manage/events/${event.id}/badges`}>{t("badges.title")}</Link>

@@ -5,6 +5,8 @@ import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { crmBadges } from "~/services/crm/crm-admin.server";
 import { managerActor, pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
+import { SourceForm } from "~/components/source-form";
+import { setManualSource } from "~/services/registration-manual-source.server";
 import { approveRegistration, mediaQueue, rejectRegistration } from "~/services/registrations.server";
 import { prisma } from "~/utils/db.server";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
@@ -39,12 +41,15 @@ export async function action({ request, context }: ActionFunctionArgs): Promise<
   try {
     if (intent === "approve") await approveRegistration(actor, id, context.ip);
     else if (intent === "reject") await rejectRegistration(actor, id, text(form, "reason"), context.ip);
+    else if (intent === "source") await setManualSource(actor, id, String(form.get("manualSource") ?? ""), context.ip);
     else throw new Response("Unknown intent", { status: 400 });
-    return { intent, ok: true, formError: null, fields: {}, notice: tFor(locale)(intent === "approve" ? "mgr.approved" : "mgr.rejected") };
+    const notice = intent === "approve" ? "mgr.approved" : intent === "reject" ? "mgr.rejected" : "src.saved";
+    return { intent, ok: true, formError: null, fields: {}, notice: tFor(locale)(notice) };
   } catch (err) {
     if (err instanceof Response) throw err;
     const r = pageError(locale, err);
-    return { ...r, intent, formError: r.fields.reason ? tFor(locale)("mgr.reasonRequired") : r.formError };
+    const formError = r.fields.reason ? tFor(locale)("mgr.reasonRequired") : (r.fields.manualSource ?? r.formError);
+    return { ...r, intent, formError };
   }
 }
 
@@ -99,6 +104,7 @@ export default function MediaQueue() {
                   <div>
                     <CrmStatus badge={crm[r.id]} />
                   </div>
+                  <SourceForm r={r} busy={busy} />
                 </td>
                 <td>
                   {r.media?.outlet}
@@ -158,6 +164,7 @@ export default function MediaQueue() {
                   <div>
                     <CrmStatus badge={crm[r.id]} />
                   </div>
+                  <SourceForm r={r} busy={busy} />
                 </td>
                 <td>{r.media?.outlet}</td>
                 <td>

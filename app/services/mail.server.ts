@@ -8,6 +8,7 @@ import { ticketCode } from "./codes.server";
 import { createMailer, MailSendError, type Mailer } from "./mail/mailer.server";
 import { renderInvitation, renderRejection, renderSetPassword } from "./mail/templates.server";
 import type pg from "pg";
+import { sendAudienceInvitation, type AudienceInviteJob } from "./audience/invite-mail.server";
 
 // Every mail goes through the job queue: `send-mail` retries temporary failures with
 // graphile-worker's backoff and records permanent ones where a manager sees them.
@@ -15,7 +16,8 @@ import type pg from "pg";
 export type MailJob =
   | { kind: "invitation"; registrationId: string; /** the attendee's self-service link (public registrations) */ manageUrl?: string }
   | { kind: "rejection"; registrationId: string }
-  | { kind: "set-password"; userId: string; link: string };
+  | { kind: "set-password"; userId: string; link: string }
+  | AudienceInviteJob;
 
 export const mailer = (): Mailer =>
   singleton("mailer", () => createMailer({ smtpUrl: env().SMTP_URL, from: env().MAIL_FROM, outboxDir: outboxDir() }));
@@ -87,6 +89,7 @@ export function registerMailTasks(): void {
     if (job.kind === "invitation") await sendInvitation(job.registrationId, job.manageUrl);
     else if (job.kind === "rejection") await sendRejection(job.registrationId);
     else if (job.kind === "set-password") await sendSetPassword(job.userId, job.link);
+    else if (job.kind === "audience-invite") await sendAudienceInvitation(job, mailer());
   });
 }
 

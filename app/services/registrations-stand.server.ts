@@ -10,6 +10,7 @@ import { normalizeEmail, normalizePersonName, normalizePhones, normalizeWebsite 
 import { createCabinetAccount } from "./accounts.server";
 import { bookingContactOf } from "./crm/sync-mapping.server";
 import { createExhibitor } from "./exhibitors.server";
+import { NO_TAGS } from "./registration-source";
 import { publicEvent, txQueue, UUID_RE, type Channel } from "./registrations.server";
 
 // Stand booking requests: from the public page or the API into a manager list, and from there
@@ -76,6 +77,7 @@ export async function createStandBooking(
         comment: blank(input.comment),
         locale: input.locale ?? "ru",
         source: channel.source,
+        ...(channel.tags ?? NO_TAGS),
       },
     });
     await enqueueBookingCrm(txQueue(tx), b.id);

@@ -13,6 +13,7 @@ import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.ser
 import { normalizeEmail, normalizePersonName, normalizePhones, normalizeWebsite } from "~/utils/validators";
 import { activeByEmail, enqueueCrm, lockEventEmail } from "./cabinet.server";
 import { enqueueMail } from "./mail.server";
+import { cleanTag, NO_TAGS, originOf, type SourceTags } from "./registration-source";
 
 // Public registration (site page and API), media accreditation approval, the attendee's
 // self-service link, and the per-IP limits of public forms (issue #5).
@@ -24,7 +25,8 @@ import { enqueueMail } from "./mail.server";
 type Tx = Prisma.TransactionClient;
 type RegistrationStatus = "pending_approval" | "confirmed" | "rejected" | "cancelled";
 export type RegistrationInput = z.infer<typeof RegistrationCreate>;
-export type Channel = { source: "site" | "api"; actor: Actor | null; ip?: string; proof?: ProofUpload | null };
+/** tags: UTM and referrer of a public form; sourceDetail: the API token's or invitation campaign's name (issue #14). */
+export type Channel = { source: "site" | "api" | "invitation"; actor: Actor | null; ip?: string; proof?: ProofUpload | null; tags?: SourceTags; sourceDetail?: string | null; invitationId?: string | null };
 export type ProofUpload = { data: Uint8Array; fileName: string; contentType: string };
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -169,9 +171,14 @@ export async function registerAttendee(eventId: string, input: RegistrationInput
           status,
           codeSecret,
           source: channel.source,
+          ...(channel.tags ?? NO_TAGS),
+          sourceDetail: cleanTag(channel.sourceDetail),
+          invitationId: channel.invitationId ?? null,
           manageTokenHash: sha256(manageToken({ id, codeSecret })),
         },
       });
+      if (channel.invitationId) // the invitation's first registration is the one it brought
+        await tx.audienceInvitation.updateMany({ where: { id: channel.invitationId, registrationId: null }, data: { registrationId: id } });
       if (category === "media" && input.media) {
         await tx.mediaAccreditation.create({
           data: {
@@ -245,7 +252,7 @@ export async function findOrCreateOrganization(tx: Tx, company: NonNullable<Regi
 
 // --- reading ----------------------------------------------------------------------------------
 
-const detailInclude = { person: { include: { organization: true } }, media: true, smsReminder: true } as const;
+export const detailInclude = { person: { include: { organization: true } }, media: true, smsReminder: true } as const;
 type Detail = Prisma.RegistrationGetPayload<{ include: typeof detailInclude }>;
 
 export function serializeRegistration(r: Detail) {
@@ -256,6 +263,7 @@ export function serializeRegistration(r: Detail) {
     category: r.category,
     status: r.status,
     source: r.source,
+    origin: originOf(r),
     locale: r.person.locale,
     person: {
       id: r.person.id,
@@ -284,7 +292,7 @@ export function serializeRegistration(r: Detail) {
   };
 }
 
-async function loadForManager(actor: Actor | null, id: string): Promise<Detail> {
+export async function loadForManager(actor: Actor | null, id: string): Promise<Detail> {
   requireManager(actor);
   const reg = UUID_RE.test(id) ? await prisma().registration.findUnique({ where: { id }, include: detailInclude }) : null;
   if (!reg || !canSeeEvent(actor, reg.eventId)) throw notFound("Registration");

@@ -69,3 +69,10 @@ export async function actorFromBearer(header: string | null): Promise<Actor | nu
   }
   return { type: "token", id: row.id, role: row.role, exhibitorId: row.exhibitorId, eventId: row.eventId, kioskId: row.kioskId };
 }
+
+/** A token's name: an API registration's source detail (issue #14), e.g. "site: expo.ru". */
+export async function tokenName(actor: Actor | null): Promise<string | null> {
+  if (actor?.type !== "token") return null;
+  const row = await prisma().apiToken.findUnique({ where: { id: actor.id }, select: { name: true } });
+  return row?.name ?? null;
+}

@@ -652,6 +652,7 @@ export class Sweep {
       timezone: reg.event.timezone,
       person: { lastName: reg.person.lastName, firstName: reg.person.firstName },
       checkIn: last ? { id: last.id, scannedAt: last.scannedAt, kioskName: last.kiosk?.name ?? null } : null,
+      origin: reg,
     };
     const role = registrationRole(data);
     const payload = registrationDealPayload(data, { contactId, companyId }, this.mapping);
@@ -751,6 +752,7 @@ export class Sweep {
       contact: bookingContactOf(b),
       areaM2: b.areaM2.toString(),
       comment: b.comment,
+      origin: b,
     };
     const handedOver = b.status === "converted" && !!b.exhibitorId && !!b.crmDealId;
     const categoryId = this.mapping.servicesCategoryId;

@@ -2,6 +2,7 @@
 // no database, no HTTP (the sync job loads the data, the engine talks to the portal).
 import { createHash } from "node:crypto";
 import { translate, type MessageKey } from "~/i18n";
+import { dealSourceFields, type DealSource } from "./deal-source";
 
 export const ORIGINATOR_ID = "expodesk";
 
@@ -151,6 +152,8 @@ export type RegistrationData = {
   person: { lastName: string; firstName: string };
   /** The latest check-in, if any. */
   checkIn: { id: string; scannedAt: Date; kioskName: string | null } | null;
+  /** Where the registration came from (issue #14); the deal's SOURCE_* and UTM_* fields. */
+  origin?: DealSource;
 };
 
 export function registrationRole(r: Pick<RegistrationData, "status" | "checkIn">): DealStageRole {
@@ -172,6 +175,7 @@ export function registrationDealPayload(
     TITLE: `${r.eventName}: ${r.person.lastName} ${r.person.firstName}${category !== categoryKey ? ` (${category.toLowerCase()})` : ""}`,
     ORIGINATOR_ID,
     ORIGIN_ID: originId({ entity: "registration", id: r.id }),
+    ...(r.origin ? dealSourceFields(r.origin) : {}),
   };
   if (deps.companyId) scalars.COMPANY_ID = String(deps.companyId);
   if (mapping.attendanceResponsibleId) scalars.ASSIGNED_BY_ID = String(mapping.attendanceResponsibleId);
@@ -206,6 +210,7 @@ export type StandBookingData = {
   contact: { lastName: string; firstName: string; middleName: string | null; position: string | null; email: string; phone: string | null };
   areaM2: string;
   comment: string | null;
+  origin?: DealSource;
 };
 
 type BookingContactColumns = {
@@ -271,6 +276,7 @@ export function bookingDealPayload(
     COMMENTS: b.comment ?? "",
     ORIGINATOR_ID,
     ORIGIN_ID: originId({ entity: "standBooking", id: b.id }),
+    ...(b.origin ? dealSourceFields(b.origin) : {}),
   };
   if (deps.companyId) scalars.COMPANY_ID = String(deps.companyId);
   if (mapping.servicesResponsibleId) scalars.ASSIGNED_BY_ID = String(mapping.servicesResponsibleId);

@@ -1,0 +1,134 @@
+import { MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { formatDateTime } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import { importContacts, type ImportCounts } from "~/services/audience/contact-import.server";
+import { managerActor, pageError } from "~/services/registrations-forms.server";
+import { prisma } from "~/utils/db.server";
+import { serverT } from "~/utils/i18n.server";
+import { parseId } from "~/utils/ids";
+
+// The organisation-wide contact base (issue #14 item 5): its size, an upload (XLSX/CSV) checked
+// for duplicates in the base and optionally in one event, and the result of each upload with
+// its per-row report to download.
+
+const MAX_BYTES = 10 * 1024 * 1024;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await managerActor(request);
+  const db = prisma();
+  const shown = parseId(new URL(request.url).searchParams.get("import"));
+  const [total, events, imports, current] = await Promise.all([
+    db.audienceContact.count(),
+    db.event.findMany({ where: { endsAt: { gt: new Date(Date.now() - 365 * 86_400_000) } }, orderBy: { startsAt: "desc" }, select: { id: true, name: true }, take: 100 }),
+    db.audienceImport.findMany({ orderBy: { createdAt: "desc" }, take: 10, select: { id: true, fileName: true, createdAt: true, counts: true } }),
+    shown ? db.audienceImport.findUnique({ where: { id: shown }, select: { id: true, fileName: true, counts: true } }) : null,
+  ]);
+  return {
+    total,
+    events,
+    imports: imports.map((i) => ({ ...i, createdAt: i.createdAt.toISOString(), counts: i.counts as ImportCounts })),
+    current: current ? { ...current, counts: current.counts as ImportCounts } : null,
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const actor = await managerActor(request);
+  const { t, locale } = serverT(request);
+  try {
+    const form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_BYTES }));
+    const file = form.get("file");
+    if (!(file instanceof File) || file.size === 0) return { ok: false, fileError: t("aud.noFile") };
+    const eventId = parseId(String(form.get("eventId") ?? ""));
+    const r = await importContacts(actor, { data: Buffer.from(await file.arrayBuffer()), fileName: file.name, eventId, locale, ip: context.ip });
+    throw redirect(`/manage/audience?import=${r.id}`);
+  } catch (err) {
+    if (err instanceof Response) throw err;
+    if (err instanceof MaxPartSizeExceededError) return { ok: false, fileError: t("pub.tooLarge") };
+    const r = pageError(locale, err);
+    return { ok: false, fileError: r.fields.file ?? r.formError };
+  }
+}
+
+const COUNT_KEYS = ["rows", "created", "dupFile", "dupBase", "inEvent", "invalid", "phones", "multi", "foreign", "badPhones"] as const;
+
+export default function AudiencePage() {
+  const { total, events, imports, current } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <>
+      <h1>{t("aud.title")}</h1>
+      <p data-testid="audience-total">{t("aud.total", { count: total })}</p>
+      {current && (
+        <section className="card" data-testid="import-report">
+          <h2 style={{ marginTop: 0 }}>{t("aud.report", { file: current.fileName })}</h2>
+          <table>
+            <tbody>
+              {COUNT_KEYS.map((k) => (
+                <tr key={k}>
+                  <td>{t(`aud.c.${k}`)}</td>
+                  <td data-testid={`count-${k}`}>{current.counts[k]}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p>
+            <a href={`/manage/audience/report/${current.id}`} download data-testid="report-link">
+              {t("aud.download")}
+            </a>
+          </p>
+        </section>
+      )}
+      <Form method="post" encType="multipart/form-data" className="card" data-testid="audience-import">
+        <h2 style={{ marginTop: 0 }}>{t("aud.importTitle")}</h2>
+        <p className="small muted">{t("aud.importHint")}</p>
+        <div className="field">
+          <label htmlFor="aud-file">{t("aud.file")}</label>
+          <input id="aud-file" name="file" type="file" accept=".xlsx,.csv" aria-invalid={!!result?.fileError} />
+          {result?.fileError && (
+            <p className="field-error" data-testid="error-file">
+              {result.fileError}
+            </p>
+          )}
+        </div>
+        <div className="field">
+          <label htmlFor="aud-event">{t("aud.event")}</label>
+          <select id="aud-event" name="eventId" defaultValue="">
+            <option value="">{t("aud.noEvent")}</option>
+            {events.map((e) => (
+              <option key={e.id} value={e.id}>
+                {e.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? t("aud.importing") : t("aud.import")}
+        </button>
+      </Form>
+      {imports.length > 0 && (
+        <>
+          <h2>{t("aud.recent")}</h2>
+          <table data-testid="audience-imports">
+            <tbody>
+              {imports.map((i) => (
+                <tr key={i.id}>
+                  <td className="small muted">{formatDateTime(locale, new Date(i.createdAt), "Europe/Moscow")}</td>
+                  <td>
+                    <a href={`/manage/audience?import=${i.id}`}>{i.fileName}</a>
+                  </td>
+                  <td className="small">
+                    {t("aud.c.created")}: {i.counts.created} · {t("aud.c.rows")}: {i.counts.rows}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </>
+  );
+}
