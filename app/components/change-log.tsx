@@ -6,7 +6,16 @@ import { useT } from "~/i18n/react";
 
 type Option = { value: string; label: string };
 export type ChangeView = { label: string; from: string | null; to: string };
-export type ChangeEntryView = { id: string; at: string; time: string; who: string; what: string; subject: string | null; exhibitor: { id: string; name: string } | null; changes: ChangeView[] };
+export type ChangeEntryView = {
+  id: string;
+  at: string;
+  time: string;
+  who: string;
+  what: string;
+  subject: string | null;
+  exhibitor: { id: string; name: string } | null;
+  changes: ChangeView[];
+};
 export type ChangeLogData = {
   entries: ChangeEntryView[];
   next: string | null;
@@ -47,7 +56,9 @@ export function ChangeLog({ log, showExhibitor }: { log: ChangeLogData; showExhi
   return (
     <div data-testid="change-log">
       <Form method="get" className="row" data-testid="log-filters" preventScrollReset>
-        {showExhibitor && <Select name="exhibitor" label={t("log.filterExhibitor")} options={log.options.exhibitors} value={log.filters.exhibitor} />}
+        {showExhibitor && (
+          <Select name="exhibitor" label={t("log.filterExhibitor")} options={log.options.exhibitors} value={log.filters.exhibitor} />
+        )}
         <Select name="author" label={t("log.filterAuthor")} options={log.options.authors} value={log.filters.author} />
         <Select name="action" label={t("log.filterAction")} options={log.options.actions} value={log.filters.action} />
         <div>

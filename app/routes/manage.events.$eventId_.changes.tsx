@@ -16,7 +16,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await managerActor(request);
   const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
   if (!event) throw new Response("Not found", { status: 404 });
-  const log = await loadChangeLog({ eventId: event.id, timezone: event.timezone }, queryFromUrl(new URL(request.url)), wordsFor(localeFromRequest(request)));
+  const log = await loadChangeLog(
+    { eventId: event.id, timezone: event.timezone },
+    queryFromUrl(new URL(request.url)),
+    wordsFor(localeFromRequest(request)),
+  );
   return { event: { id: event.id, name: event.name }, log };
 }
 

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { formatDateTime, localeFromRequest } from "~/i18n";
-import { useLocale, useT } from "~/i18n/react";
+import { localeFromRequest } from "~/i18n";
+import { useT } from "~/i18n/react";
 import { createCabinetAccount, deactivateAccount, resendPasswordLink } from "~/services/accounts.server";
 import { editState, listStaff, loadExhibitor, lockExhibitor, quotaUse, serializeStaff, setDeadlineOverride, unlockExhibitor } from "~/services/cabinet.server";
 import { prisma } from "~/utils/db.server";
@@ -103,7 +103,6 @@ export default function ManageExhibitor() {
   const { ex, staff, users, log, crm } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
-  const locale = useLocale();
   const busy = useNavigation().state !== "idle";
   const accountFields = result?.intent === "create-account" && !result.ok ? result.fields : {};
   return (

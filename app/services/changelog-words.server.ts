@@ -5,7 +5,11 @@ import type { ChangeEntryView, ChangeView } from "~/components/change-log";
 // One AuditLog row in words: the action as a phrase, each changed field by its label with
 // old -> new, internal ids and bookkeeping hidden, empty values as a dash, times in the zone.
 
-export type Words = { locale: Locale; t: (key: MessageKey, params?: Record<string, string | number>) => string; action: (action: string) => string };
+export type Words = {
+  locale: Locale;
+  t: (key: MessageKey, params?: Record<string, string | number>) => string;
+  action: (action: string) => string;
+};
 
 export function wordsFor(locale: Locale): Words {
   const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
@@ -83,7 +87,9 @@ export function describeEntry(r: Row, ctx: { words: Words; zone: string; who: st
   const after = flat(r.after);
   // JSONB keeps no key order: fields go in the catalogue's order, unknown ones last.
   const rank = (k: string) => (k in LABELS ? ORDER.indexOf(k) : ORDER.length);
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => !HIDDEN.test(k)).sort((x, y) => rank(x) - rank(y));
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((k) => !HIDDEN.test(k))
+    .sort((x, y) => rank(x) - rank(y));
   const show = (k: string, v: unknown) => value(k, v, words, ctx.zone);
   const hasBefore = r.before !== null && r.before !== undefined;
   const changes: ChangeView[] = keys
@@ -112,7 +118,9 @@ function subjectOf(b: Record<string, unknown>, a: Record<string, unknown>): stri
 function flat(o: unknown, prefix = ""): Record<string, unknown> {
   if (!o || typeof o !== "object" || Array.isArray(o)) return {};
   return Object.fromEntries(
-    Object.entries(o as Record<string, unknown>).flatMap(([k, v]) => (v && typeof v === "object" && !Array.isArray(v) ? Object.entries(flat(v, `${prefix}${k}.`)) : [[`${prefix}${k}`, v]])),
+    Object.entries(o as Record<string, unknown>).flatMap(([k, v]) =>
+      v && typeof v === "object" && !Array.isArray(v) ? Object.entries(flat(v, `${prefix}${k}.`)) : [[`${prefix}${k}`, v]],
+    ),
   );
 }
 

@@ -34,9 +34,15 @@ export function queryFromUrl(url: URL): ChangeLogQuery {
 }
 
 export async function loadChangeLog(scope: ChangeLogScope, q: ChangeLogQuery, words: Words) {
-  const exhibitors = await prisma().exhibitor.findMany({ where: { eventId: scope.eventId }, include: { organization: { select: { name: true } } }, orderBy: { organization: { name: "asc" } } });
+  const exhibitors = await prisma().exhibitor.findMany({
+    where: { eventId: scope.eventId },
+    include: { organization: { select: { name: true } } },
+    orderBy: { organization: { name: "asc" } },
+  });
   // An account's deactivation names the exhibitor but not the event: both belong here.
-  const base: Prisma.AuditLogWhereInput = scope.exhibitorId ? { exhibitorId: scope.exhibitorId } : { OR: [{ eventId: scope.eventId }, { exhibitorId: { in: exhibitors.map((e) => e.id) } }] };
+  const base: Prisma.AuditLogWhereInput = scope.exhibitorId
+    ? { exhibitorId: scope.exhibitorId }
+    : { OR: [{ eventId: scope.eventId }, { exhibitorId: { in: exhibitors.map((e) => e.id) } }] };
   const filters: Prisma.AuditLogWhereInput[] = [base];
   const exhibitorId = scope.exhibitorId ? null : parseId(q.exhibitor);
   if (exhibitorId) filters.push({ exhibitorId });
@@ -50,23 +56,41 @@ export async function loadChangeLog(scope: ChangeLogScope, q: ChangeLogQuery, wo
   const [rows, actions, authors] = await Promise.all([
     prisma().auditLog.findMany({ where: { AND: filters }, orderBy: [{ at: "desc" }, { id: "desc" }], take: CHANGELOG_PAGE + 1 }),
     prisma().auditLog.findMany({ where: base, distinct: ["action"], select: { action: true } }),
-    prisma().auditLog.findMany({ where: base, distinct: ["actorUserId", "actorTokenId"], select: { actorUserId: true, actorTokenId: true } }),
+    prisma().auditLog.findMany({
+      where: base,
+      distinct: ["actorUserId", "actorTokenId"],
+      select: { actorUserId: true, actorTokenId: true },
+    }),
   ]);
   const page = rows.slice(0, CHANGELOG_PAGE);
   const last = page[page.length - 1];
   const names = await actorNames([...page, ...authors]);
   const exhibitorName = new Map(exhibitors.map((e) => [e.id, e.organization.name]));
-  const entries: ChangeEntryView[] = page.map((r) => describeEntry(r, { words, zone: scope.timezone, who: whoOf(r, names, words), exhibitorName: r.exhibitorId ? (exhibitorName.get(r.exhibitorId) ?? null) : null }));
+  const entries: ChangeEntryView[] = page.map((r) =>
+    describeEntry(r, {
+      words,
+      zone: scope.timezone,
+      who: whoOf(r, names, words),
+      exhibitorName: r.exhibitorId ? (exhibitorName.get(r.exhibitorId) ?? null) : null,
+    }),
+  );
   return {
     entries,
     next: rows.length > CHANGELOG_PAGE && last ? `${last.at.getTime()}.${last.id}` : null,
     paged: !!cursor,
     badCursor,
-    filters: { exhibitor: exhibitorId, author: author ? q.author : null, action: q.action && actions.some((a) => a.action === q.action) ? q.action : null },
+    filters: {
+      exhibitor: exhibitorId,
+      author: author ? q.author : null,
+      action: q.action && actions.some((a) => a.action === q.action) ? q.action : null,
+    },
     options: {
       exhibitors: scope.exhibitorId ? [] : exhibitors.map((e) => ({ value: e.id, label: e.organization.name })),
       authors: authors
-        .map((a) => ({ value: a.actorUserId ? `u:${a.actorUserId}` : a.actorTokenId ? `t:${a.actorTokenId}` : "system", label: whoOf(a, names, words) }))
+        .map((a) => ({
+          value: a.actorUserId ? `u:${a.actorUserId}` : a.actorTokenId ? `t:${a.actorTokenId}` : "system",
+          label: whoOf(a, names, words),
+        }))
         .sort((x, y) => x.label.localeCompare(y.label)),
       actions: actions.map((a) => ({ value: a.action, label: words.action(a.action) })).sort((x, y) => x.label.localeCompare(y.label)),
     },
@@ -80,7 +104,10 @@ async function actorNames(rows: { actorUserId: string | null; actorTokenId: stri
   const tokenIds = [...new Set(rows.flatMap((r) => (r.actorTokenId ? [r.actorTokenId] : [])))];
   const [users, tokens] = await Promise.all([
     prisma().user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true, email: true } }),
-    prisma().apiToken.findMany({ where: { id: { in: tokenIds } }, select: { id: true, name: true, role: true, kiosk: { select: { name: true } } } }),
+    prisma().apiToken.findMany({
+      where: { id: { in: tokenIds } },
+      select: { id: true, name: true, role: true, kiosk: { select: { name: true } } },
+    }),
   ]);
   return {
     users: new Map(users.map((u) => [u.id, u.name && u.name !== u.email ? `${u.name} (${u.email})` : u.email])),
@@ -93,7 +120,9 @@ function whoOf(r: { actorUserId: string | null; actorTokenId: string | null; act
   if (r.actorTokenId) {
     const token = names.tokens.get(r.actorTokenId);
     if (!token) return words.t("log.who.deletedToken");
-    return token.startsWith("kiosk:") ? words.t("log.who.kiosk", { name: token.slice(6) }) : words.t("log.who.token", { name: token.slice(6) });
+    return token.startsWith("kiosk:")
+      ? words.t("log.who.kiosk", { name: token.slice(6) })
+      : words.t("log.who.token", { name: token.slice(6) });
   }
   // The attendee's own link signs nobody in; everything else without an author is the system.
   return r.action?.startsWith("registration.self.") ? words.t("log.who.attendee") : words.t("log.who.system");

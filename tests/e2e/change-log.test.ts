@@ -48,13 +48,18 @@ async function submit(page: Page, form: string) {
   await hydrated(page);
   await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.locator(`${form} button[type=submit]`).click()]);
   await page.waitForFunction(() => {
-    const router = (window as unknown as { __remixRouter: { state: { navigation: { state: string }; revalidation: string } } }).__remixRouter;
+    const router = (window as unknown as { __remixRouter: { state: { navigation: { state: string }; revalidation: string } } })
+      .__remixRouter;
     return router.state.navigation.state === "idle" && router.state.revalidation === "idle";
   });
 }
 
 async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(app.url + path, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(app.url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   expect(res.status, await res.clone().text()).toBeLessThan(300);
   return res.json();
 }
@@ -73,7 +78,8 @@ async function rows(page: Page): Promise<Row[]> {
   );
 }
 
-const moscow = (locale: string, iso: string) => new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Moscow" }).format(new Date(iso));
+const moscow = (locale: string, iso: string) =>
+  new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Moscow" }).format(new Date(iso));
 
 describe("the change log, in words, in Chromium", () => {
   test("a manager, the API and an exhibitor make changes; the log says who did what, in Russian, at Moscow time", async () => {
@@ -84,7 +90,9 @@ describe("the change log, in words, in Chromium", () => {
     await ru.fill("[data-testid=create-exhibitor] [name=stand]", "C-7");
     await ru.fill("[data-testid=create-exhibitor] [name=staffQuota]", "30");
     await submit(ru, "[data-testid=create-exhibitor]");
-    gammaId = (await db.query(`SELECT e.id FROM "Exhibitor" e JOIN "Organization" o ON o.id = e."organizationId" WHERE o.name = 'Гамма-Лог'`)).rows[0].id;
+    gammaId = (
+      await db.query(`SELECT e.id FROM "Exhibitor" e JOIN "Organization" o ON o.id = e."organizationId" WHERE o.name = 'Гамма-Лог'`)
+    ).rows[0].id;
 
     // The quota and the card through the API (a manager token), the lock from the page.
     await api("PATCH", `/api/v1/exhibitors/${gammaId}`, { staffQuota: 40, company: { city: "Казань" } });
@@ -170,7 +178,9 @@ describe("the change log, in words, in Chromium", () => {
     await ru.waitForFunction(() => document.querySelectorAll("[data-testid=log-entry]").length === 1);
     expect((await rows(ru))[0].what).toContain("Гамма-Лог");
 
-    const tokenEntries = Number((await db.query(`SELECT count(*) FROM "AuditLog" WHERE "eventId" = $1 AND "actorTokenId" IS NOT NULL`, [eventId])).rows[0].count);
+    const tokenEntries = Number(
+      (await db.query(`SELECT count(*) FROM "AuditLog" WHERE "eventId" = $1 AND "actorTokenId" IS NOT NULL`, [eventId])).rows[0].count,
+    );
     await ru.goto(`${app.url}/manage/events/${eventId}/changes`);
     await hydrated(ru);
     await ru.selectOption("#log-author", { label: `API-токен «${TOKEN_NAME}»` });
