@@ -25,6 +25,7 @@ const eventFields = {
   startsAt: isoDateTime,
   endsAt: isoDateTime,
   editDeadline: isoDateTime.nullable().optional(),
+  format: z.enum(["exhibition", "conference", "forum", "seminar", "other"]).optional(),
 };
 
 export const EventCreate = z
@@ -47,6 +48,7 @@ export const Event = z.object({
   startsAt: isoDateTime,
   endsAt: isoDateTime,
   editDeadline: isoDateTime.nullable(),
+  format: z.enum(["exhibition", "conference", "forum", "seminar", "other"]),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
 });

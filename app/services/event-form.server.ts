@@ -22,6 +22,7 @@ export function eventFromForm(form: FormData) {
     startsAt: at("startsAt") ?? "",
     endsAt: at("endsAt") ?? "",
     editDeadline: at("editDeadline") ?? null,
+    format: optional(form, "format"),
   });
   if (!parsed.success) throw new HttpError(422, "validation_failed", "Some fields are invalid.", fieldsFromZod(parsed.error));
   return parsed.data;

@@ -17,6 +17,7 @@ export function serializeEvent(e: EventRow) {
     startsAt: e.startsAt.toISOString(),
     endsAt: e.endsAt.toISOString(),
     editDeadline: e.editDeadline?.toISOString() ?? null,
+    format: e.format,
     createdAt: e.createdAt.toISOString(),
     updatedAt: e.updatedAt.toISOString(),
   };
@@ -42,6 +43,7 @@ export async function createEvent(actor: Actor, input: z.infer<typeof EventCreat
         startsAt: new Date(input.startsAt),
         endsAt: new Date(input.endsAt),
         editDeadline: input.editDeadline ? new Date(input.editDeadline) : null,
+        ...(input.format && { format: input.format }),
       },
     });
     await audit(actor, { action: "event.create", entityType: "Event", entityId: event.id, eventId: event.id, after: serializeEvent(event) }, tx);
@@ -69,6 +71,7 @@ export async function updateEvent(actor: Actor, id: string, input: z.infer<typeo
         startsAt,
         endsAt,
         ...(input.editDeadline !== undefined && { editDeadline: input.editDeadline ? new Date(input.editDeadline) : null }),
+        ...(input.format !== undefined && { format: input.format }),
       },
     });
     await audit(actor, { action: "event.update", entityType: "Event", entityId: id, eventId: id, before: serializeEvent(before), after: serializeEvent(event) }, tx);
