@@ -93,9 +93,10 @@ export function describeEntry(r: Row, ctx: { words: Words; zone: string; who: st
   const show = (k: string, v: unknown) => value(k, v, words, ctx.zone);
   const hasBefore = r.before !== null && r.before !== undefined;
   const changes: ChangeView[] = keys
-    .filter((k) => (hasBefore ? show(k, before[k]) !== show(k, after[k]) : !isEmpty(after[k])))
+    // A creation lists what was set; a switch left off (false) says nothing.
+    .filter((k) => (hasBefore ? show(k, before[k]) !== show(k, after[k]) : !isEmpty(after[k]) && after[k] !== false))
     // A removal shows what was there: the new side is a dash.
-    .map((k) => ({ label: label(k, words), from: hasBefore ? show(k, before[k]) : null, to: show(k, after[k]) }));
+    .map((k) => ({ label: label(k, words, r.action), from: hasBefore ? show(k, before[k]) : null, to: show(k, after[k]) }));
   return {
     id: String(r.id),
     at: r.at.toISOString(),
@@ -128,7 +129,9 @@ function isEmpty(v: unknown): boolean {
   return v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0);
 }
 
-function label(k: string, words: Words): string {
+function label(k: string, words: Words, action: string): string {
+  // An account's "name" is a person's name, everywhere else a thing's.
+  if (k === "name" && action.startsWith("account.")) return words.t("manage.accountName");
   const key = LABELS[k];
   return key ? words.t(key) : k;
 }

@@ -120,6 +120,7 @@ describe("the change log, in words, in Chromium", () => {
     expect(created.changes).toContain("Компания: Гамма-Лог");
     expect(created.changes).toContain("Стенд: C-7");
     expect(created.changes).toContain("ИНН: 7736050003");
+    expect(created.changes.some((c) => c.startsWith("Закрыт"))).toBe(false);
     const card = log.find((r) => r.who.startsWith(EXHIBITOR.name))!;
     expect(card.what).toMatch(/^Изменён экспонент/);
     expect(card.changes.some((c) => /^Город: .+ → Тула$/.test(c))).toBe(true);
