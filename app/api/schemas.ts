@@ -32,6 +32,7 @@ const eventFields = {
   editDeadline: isoDateTime.nullable().optional(),
   doorsOpen: localTime.nullable().optional(),
   doorsClose: localTime.nullable().optional(),
+  format: z.enum(["exhibition", "conference", "forum", "seminar", "other"]).optional(),
 };
 
 export const EventCreate = z
@@ -58,6 +59,7 @@ export const Event = z.object({
   editDeadline: isoDateTime.nullable(),
   doorsOpen: z.string().nullable(),
   doorsClose: z.string().nullable(),
+  format: z.enum(["exhibition", "conference", "forum", "seminar", "other"]),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
 });

@@ -2,7 +2,9 @@ import { Form } from "@remix-run/react";
 import { useT } from "~/i18n/react";
 import { Field } from "./cabinet";
 
-type Values = { name?: string; venue?: string; address?: string | null; timezone?: string; startsAt?: string; endsAt?: string; editDeadline?: string; doorsOpen?: string | null; doorsClose?: string | null };
+export const EVENT_FORMATS = ["exhibition", "conference", "forum", "seminar", "other"] as const;
+
+type Values = { name?: string; venue?: string; address?: string | null; timezone?: string; startsAt?: string; endsAt?: string; editDeadline?: string; doorsOpen?: string | null; doorsClose?: string | null; format?: string };
 
 export function EventForm({ intent, values = {}, fields, busy, submit, testId }: { intent: string; values?: Values; fields: Record<string, string>; busy: boolean; submit: string; testId: string }) {
   const t = useT();
@@ -18,6 +20,16 @@ export function EventForm({ intent, values = {}, fields, busy, submit, testId }:
       <Field name="editDeadline" label={t("event.editDeadline")} type="datetime-local" defaultValue={values.editDeadline} error={fields.editDeadline} />
       <Field name="doorsOpen" label={t("event.doorsOpen")} type="time" defaultValue={values.doorsOpen ?? ""} error={fields.doorsOpen} />
       <Field name="doorsClose" label={t("event.doorsClose")} type="time" defaultValue={values.doorsClose ?? ""} error={fields.doorsClose} />
+      <div className="field">
+        <label htmlFor={`${testId}-format`}>{t("event.format")}</label>
+        <select id={`${testId}-format`} name="format" defaultValue={values.format ?? "exhibition"}>
+          {EVENT_FORMATS.map((f) => (
+            <option key={f} value={f}>
+              {t(`event.format.${f}`)}
+            </option>
+          ))}
+        </select>
+      </div>
       <div>
         <button type="submit" className="primary" disabled={busy}>
           {submit}

@@ -63,7 +63,7 @@ export default function ManageEvents() {
     <>
       <h1>{t("manage.title")}</h1>
       <p>
-        <Link to="/manage/crm">{t("crm.link")}</Link>
+        <Link to="/manage/crm">{t("crm.link")}</Link> · <Link to="/manage/calendar">{t("cal.link")}</Link>
       </p>
       {events.length === 0 ? (
         <p className="empty">{t("manage.empty")}</p>

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
@@ -9,6 +9,7 @@ import { bulkSetQuota } from "~/services/exhibitor-edit.server";
 import { BulkQuotaForm } from "~/components/exhibitor-settings";
 import { eventFromForm } from "~/services/event-form.server";
 import { updateEvent } from "~/services/events.server";
+import { copyEvent } from "~/services/event-copy.server";
 import { EventForm } from "~/components/event-form";
 import { toLocalInput } from "~/utils/time";
 import { prisma } from "~/utils/db.server";
@@ -69,7 +70,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         editDeadline: event.editDeadline ? toLocalInput(event.editDeadline, event.timezone) : "",
         doorsOpen: event.doorsOpen ?? "",
         doorsClose: event.doorsClose ?? "",
+        format: event.format,
       },
+      copyForm: copyDefaults(event),
     },
     exhibitors: rows,
     crmPending: Number(crm[0]?.n ?? 0),
@@ -78,11 +81,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 type CreateResult = FormResult & { existing?: { id: string; name: string } };
 
+/** The copy form starts a week later: a weekly event needs only a check and a click. */
+function copyDefaults(e: { name: string; venue: string; address: string | null; timezone: string; startsAt: Date; endsAt: Date; format: string }) {
+  const week = 7 * 24 * 3600 * 1000;
+  return { name: e.name, venue: e.venue, address: e.address, timezone: e.timezone, format: e.format, startsAt: toLocalInput(new Date(e.startsAt.getTime() + week), e.timezone), endsAt: toLocalInput(new Date(e.endsAt.getTime() + week), e.timezone) };
+}
+
 export async function action({ request, params, context }: ActionFunctionArgs): Promise<CreateResult> {
   const actor = await managerActor(request);
   const form = await request.formData();
   const intent = formString(form, "intent") ?? "";
   const eventId = idParam(params, "eventId");
+  let copiedId: string | null = null;
   const result: CreateResult = await runFormAction(request, intent, async () => {
     if (intent === "create") {
       const quota = Number(formString(form, "staffQuota"));
@@ -94,6 +104,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
       if (Object.keys(fields).length) throw new HttpError(422, "validation_failed", "Some fields are invalid.", fields);
       await createExhibitor(actor, eventId, { company: cardFromForm(form), stand: optional(form, "stand")!, staffQuota: quota, areaM2: area ? Number(area.replace(",", ".")) : undefined, parentExhibitorId: optional(form, "parentExhibitorId") }, context.ip);
     } else if (intent === "settings") await updateEvent(actor, eventId, eventFromForm(form));
+    else if (intent === "copy") copiedId = (await copyEvent(actor, eventId, eventFromForm(form), context.ip)).id;
     else if (intent === "lock-all") await lockAllOfEvent(actor, eventId, true, requiredReason(form), context.ip);
     else if (intent === "unlock-all") await lockAllOfEvent(actor, eventId, false, null, context.ip);
     else if (intent === "bulk-quota") {
@@ -103,6 +114,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
       return serverT(request).t("exedit.bulkDone", { count: await bulkSetQuota(actor, eventId, ids, Number(raw), context.ip) });
     }
   }, form);
+  if (copiedId) throw redirect(`/manage/events/${copiedId}`);
   // A company that exhibits already: name it and link to it, rather than "check the value".
   if (intent === "create" && result.code === "already_exhibiting") {
     const existing = await exhibitorByInn(eventId, optional(form, "inn") ?? "");
@@ -141,6 +153,7 @@ export default function ManageEvent() {
         <Link to={`/manage/events/${event.id}/kiosks`}>{t("kiosks.title")}</Link>
         <Link to={`/manage/events/${event.id}/badges`}>{t("badges.title")}</Link>
         <Link to={`/manage/events/${event.id}/printers`}>{t("printers.title")}</Link>
+        <Link to={`/manage/events/${event.id}/changes`}>{t("manage.audit")}</Link>
         <Link to="/manage/outbox">{t("outbox.title")}</Link>
         <a href={`/e/${event.id}/register`}>{t("mgr.publicRegistration")}</a>
       </p>
@@ -264,6 +277,11 @@ export default function ManageEvent() {
       <details className="card" data-testid="event-settings">
         <summary>{t("event.settings")}</summary>
         <EventForm key={event.editDeadline ?? ""} intent="settings" values={event.form} fields={result?.intent === "settings" && !result.ok ? result.fields : {}} busy={busy} submit={t("common.save")} testId="settings-form" />
+      </details>
+      <details className="card" data-testid="event-copy" open={result?.intent === "copy" && !result.ok}>
+        <summary>{t("copy.title")}</summary>
+        <p className="muted small">{t("copy.hint")}</p>
+        <EventForm intent="copy" values={event.copyForm} fields={result?.intent === "copy" && !result.ok ? result.fields : {}} busy={busy} submit={t("copy.submit")} testId="copy-form" />
       </details>
     </>
   );

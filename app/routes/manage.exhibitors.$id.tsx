@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { formatDateTime } from "~/i18n";
-import { useLocale, useT } from "~/i18n/react";
+import { localeFromRequest } from "~/i18n";
+import { useT } from "~/i18n/react";
 import { createCabinetAccount, deactivateAccount, resendPasswordLink } from "~/services/accounts.server";
 import { addStaff, editState, listStaff, loadExhibitor, lockExhibitor, quotaUse, removeStaff, serializeStaff, setDeadlineOverride, unlockExhibitor, updateStaff } from "~/services/cabinet.server";
 import { cardFromForm, cardView, settingsFromForm, staffFromForm } from "~/services/card-form.server";
@@ -17,6 +17,9 @@ import { CompanyCardForm, Field, StaffTable, StateBanner } from "~/components/ca
 import { ExhibitorSettingsForm } from "~/components/exhibitor-settings";
 import { QuotaSharesView } from "~/components/quota-shares";
 import { CrmStatus } from "~/components/crm-status";
+import { ChangeLog } from "~/components/change-log";
+import { loadChangeLog, queryFromUrl } from "~/services/changelog.server";
+import { wordsFor } from "~/services/changelog-words.server";
 import { crmBadges } from "~/services/crm/crm-admin.server";
 import { serverT } from "~/utils/i18n.server";
 import { toLocalInput, zonedToUtc } from "~/utils/time";
@@ -41,7 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     quotaUse(ex.id),
     listStaff(actor, ex.id),
     prisma().user.findMany({ where: { exhibitorId: ex.id }, orderBy: { createdAt: "asc" } }),
-    prisma().auditLog.findMany({ where: { exhibitorId: ex.id }, orderBy: { at: "desc" }, take: 100 }),
+    loadChangeLog({ eventId: ex.eventId, exhibitorId: ex.id, timezone: ex.event.timezone }, queryFromUrl(new URL(request.url)), wordsFor(localeFromRequest(request))),
     quotaShares(ex.id, "full"),
     prisma().exhibitor.findMany({ where: { eventId: ex.eventId, parentExhibitorId: null, id: { not: ex.id } }, include: { organization: true }, orderBy: { stand: "asc" } }),
   ]);
@@ -76,7 +79,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ],
       ...Object.fromEntries(staff.map((r) => [r.id, [{ entity: "person" as const, id: r.personId }, { entity: "registration" as const, id: r.id }]])),
     }),
-    log: log.map((l) => ({ id: String(l.id), at: l.at.toISOString(), action: l.action, before: l.before, after: l.after })),
+    log,
   };
 }
 
@@ -125,7 +128,6 @@ export default function ManageExhibitor() {
   const { ex, staff, users, log, crm, shares, parents } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
-  const locale = useLocale();
   const busy = useNavigation().state !== "idle";
   const accountFields = result?.intent === "create-account" && !result.ok ? result.fields : {};
   const fieldsOf = (intent: string) => (result?.intent === intent && !result.ok ? result.fields : {});
@@ -255,44 +257,8 @@ export default function ManageExhibitor() {
 
       <section className="card">
         <h2>{t("manage.audit")}</h2>
-        {log.length === 0 ? (
-          <p className="muted">{t("manage.noAudit")}</p>
-        ) : (
-          <table data-testid="audit">
-            <tbody>
-              {log.map((l) => (
-                <tr key={l.id}>
-                  <td className="muted small">{formatDateTime(locale, new Date(l.at), ex.timezone)}</td>
-                  <td>{l.action}</td>
-                  <td className="small">
-                    <AuditDiff before={l.before} after={l.after} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <ChangeLog log={log} showExhibitor={false} />
       </section>
-    </>
-  );
-}
-
-/** Shows only what changed between before and after. */
-function AuditDiff({ before, after }: { before: unknown; after: unknown }) {
-  const b = (before ?? {}) as Record<string, unknown>;
-  const a = (after ?? {}) as Record<string, unknown>;
-  const flat = (o: Record<string, unknown>, prefix = ""): Record<string, string> =>
-    Object.fromEntries(Object.entries(o).flatMap(([k, v]) => (v && typeof v === "object" && !Array.isArray(v) ? Object.entries(flat(v as Record<string, unknown>, `${prefix}${k}.`)) : [[`${prefix}${k}`, JSON.stringify(v)]])));
-  const fb = flat(b);
-  const fa = flat(a);
-  const keys = [...new Set([...Object.keys(fb), ...Object.keys(fa)])].filter((k) => fb[k] !== fa[k] && !k.endsWith("updatedAt"));
-  return (
-    <>
-      {keys.slice(0, 12).map((k) => (
-        <div key={k}>
-          <code>{k}</code>: {fb[k] ?? "—"} → {fa[k] ?? "—"}
-        </div>
-      ))}
     </>
   );
 }

@@ -24,6 +24,7 @@ export function eventFromForm(form: FormData) {
     editDeadline: at("editDeadline") ?? null,
     doorsOpen: optional(form, "doorsOpen"),
     doorsClose: optional(form, "doorsClose"),
+    format: optional(form, "format"),
   });
   if (!parsed.success) throw new HttpError(422, "validation_failed", "Some fields are invalid.", fieldsFromZod(parsed.error));
   return parsed.data;

@@ -19,6 +19,7 @@ export function serializeEvent(e: EventRow) {
     editDeadline: e.editDeadline?.toISOString() ?? null,
     doorsOpen: e.doorsOpen,
     doorsClose: e.doorsClose,
+    format: e.format,
     createdAt: e.createdAt.toISOString(),
     updatedAt: e.updatedAt.toISOString(),
   };
@@ -46,6 +47,7 @@ export async function createEvent(actor: Actor, input: z.infer<typeof EventCreat
         editDeadline: input.editDeadline ? new Date(input.editDeadline) : null,
         doorsOpen: input.doorsOpen ?? null,
         doorsClose: input.doorsClose ?? null,
+        ...(input.format && { format: input.format }),
       },
     });
     await audit(actor, { action: "event.create", entityType: "Event", entityId: event.id, eventId: event.id, after: serializeEvent(event) }, tx);
@@ -80,6 +82,7 @@ export async function updateEvent(actor: Actor, id: string, input: z.infer<typeo
         ...(input.editDeadline !== undefined && { editDeadline: input.editDeadline ? new Date(input.editDeadline) : null }),
         doorsOpen,
         doorsClose,
+        ...(input.format !== undefined && { format: input.format }),
       },
     });
     await audit(actor, { action: "event.update", entityType: "Event", entityId: id, eventId: id, before: serializeEvent(before), after: serializeEvent(event) }, tx);

@@ -1,0 +1,37 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useT } from "~/i18n/react";
+import { ChangeLog } from "~/components/change-log";
+import { BackToEvent } from "~/components/manage-page";
+import { loadChangeLog, queryFromUrl } from "~/services/changelog.server";
+import { wordsFor } from "~/services/changelog-words.server";
+import { managerActor } from "~/services/registrations-forms.server";
+import { prisma } from "~/utils/db.server";
+import { localeFromRequest } from "~/i18n";
+import { idParam } from "~/utils/ids";
+
+// The event's change log (issue #13 item 2): managers only.
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await managerActor(request);
+  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
+  if (!event) throw new Response("Not found", { status: 404 });
+  const log = await loadChangeLog(
+    { eventId: event.id, timezone: event.timezone },
+    queryFromUrl(new URL(request.url)),
+    wordsFor(localeFromRequest(request)),
+  );
+  return { event: { id: event.id, name: event.name }, log };
+}
+
+export default function EventChanges() {
+  const { event, log } = useLoaderData<typeof loader>();
+  const t = useT();
+  return (
+    <>
+      <BackToEvent event={event} />
+      <h1>{t("manage.audit")}</h1>
+      <ChangeLog log={log} showExhibitor />
+    </>
+  );
+}
