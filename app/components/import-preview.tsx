@@ -18,7 +18,7 @@ export function ColumnMappingForm({ id, columns, fields, missing }: { id: string
       <h2>{t("import.mapping")}</h2>
       <p className="muted small">{t("import.columnsHint")}</p>
       <div className="table-scroll">
-        <table>
+        <table className="cards">
           <thead>
             <tr>
               <th>{t("import.column")}</th>
@@ -29,7 +29,7 @@ export function ColumnMappingForm({ id, columns, fields, missing }: { id: string
           <tbody>
             {columns.map((c, i) => (
               <tr key={i} data-testid="mapping-column">
-                <td>{c.header}</td>
+                <td className="lead">{c.header}</td>
                 <td className="muted wrap">{c.sample}</td>
                 <td>
                   <select name={`col.${i}`} defaultValue={c.field} aria-label={`${t("import.field")}: ${c.header}`}>
@@ -66,11 +66,11 @@ export function DuplicateRows({ duplicates }: { duplicates: DuplicateView[] }) {
     <section className="card">
       <h2>{t("import.duplicates")}</h2>
       <div className="table-scroll">
-        <table data-testid="duplicates">
+        <table className="cards" data-testid="duplicates">
           <tbody>
             {duplicates.map((d) => (
               <tr key={d.row} data-testid="duplicate-row">
-                <td className="nowrap">{t("import.row", { row: d.row })}</td>
+                <td className="nowrap lead">{t("import.row", { row: d.row })}</td>
                 <td className="wrap">{d.text}</td>
                 <td>
                   {d.updatable ? (
@@ -108,7 +108,7 @@ export function QuotaChoice({ creatable, left, rows, busy }: { creatable: number
       </p>
       {rows.length > 0 && (
         <div className="table-scroll tall">
-          <table data-testid="new-rows">
+          <table className="cards" data-testid="new-rows">
             <tbody>
               {rows.map((s) => (
                 <tr key={s.row}>
@@ -116,7 +116,7 @@ export function QuotaChoice({ creatable, left, rows, busy }: { creatable: number
                     <input type="checkbox" name="pick" value={s.row} aria-label={`${t("import.pick")}: ${t("import.row", { row: s.row })}`} />
                   </td>
                   <td className="muted">{s.row}</td>
-                  <td>{s.name}</td>
+                  <td className="lead">{s.name}</td>
                   <td>{s.position}</td>
                   <td className="wrap">{s.email}</td>
                   <td className="nowrap">{s.phones}</td>
