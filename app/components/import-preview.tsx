@@ -95,7 +95,7 @@ export function DuplicateRows({ duplicates }: { duplicates: DuplicateView[] }) {
  * The quota before the commit: everyone fits, or "import the first N" / tick which. The server
  * checks the quota again under row locks, so a race cannot exceed it.
  */
-export function QuotaChoice({ creatable, left, rows, busy }: { creatable: number; left: number; rows: RowView[]; busy: boolean }) {
+export function QuotaChoice({ creatable, left, rows, updatable, busy }: { creatable: number; left: number; rows: RowView[]; updatable: number; busy: boolean }) {
   const t = useT();
   const [picked, setPicked] = useState(0);
   const fits = creatable <= left;
@@ -132,16 +132,23 @@ export function QuotaChoice({ creatable, left, rows, busy }: { creatable: number
           <button type="submit" name="mode" value="all" className="primary" disabled={busy}>
             {t("import.commit", { count: creatable })}
           </button>
+        ) : left > 0 ? (
+          <button type="submit" name="mode" value="first" className="primary" disabled={busy} data-testid="commit-first">
+            {t("import.commitFirst", { count: left })}
+          </button>
         ) : (
-          left > 0 && (
-            <button type="submit" name="mode" value="first" className="primary" disabled={busy} data-testid="commit-first">
-              {t("import.commitFirst", { count: left })}
+          // No badge left: the duplicates' "update" decisions can still be saved.
+          updatable > 0 && (
+            <button type="submit" name="mode" value="first" className="primary" disabled={busy} data-testid="commit-updates">
+              {t("import.commitUpdatesOnly")}
             </button>
           )
         )}
-        <button type="submit" name="mode" value="rows" className="primary secondary" disabled={busy || picked === 0 || picked > left} data-testid="commit-picked">
-          {t("import.commitPicked", { count: picked })}
-        </button>
+        {rows.length > 0 && left > 0 && (
+          <button type="submit" name="mode" value="rows" className="primary secondary" disabled={busy || picked === 0 || picked > left} data-testid="commit-picked">
+            {t("import.commitPicked", { count: picked })}
+          </button>
+        )}
       </div>
     </section>
   );

@@ -683,4 +683,5 @@ export const en: Record<MessageKey, string> = {
   "import.pickNone": "Tick the rows to import.",
   "import.overQuotaPicked": "New staff chosen: {count}, but badges left: {left}. Untick the extra rows.",
   "import.committing": "Adding staff…",
+  "import.commitUpdatesOnly": "Save the decisions on duplicates",
 };

@@ -682,6 +682,7 @@ export const ru = {
   "import.pickNone": "Отметьте строки, которые нужно загрузить.",
   "import.overQuotaPicked": "Выбрано новых сотрудников: {count}, а бейджей осталось: {left}. Снимите лишние отметки.",
   "import.committing": "Добавляем сотрудников…",
+  "import.commitUpdatesOnly": "Сохранить решения по дубликатам",
 } as const;
 
 export type MessageKey = keyof typeof ru;

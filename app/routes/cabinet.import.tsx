@@ -194,7 +194,7 @@ export default function Import() {
                 </ul>
               </section>
             )}
-            <QuotaChoice creatable={preview.creatable} left={preview.quotaLeft} rows={preview.rows} busy={busy} />
+            <QuotaChoice creatable={preview.creatable} left={preview.quotaLeft} rows={preview.rows} updatable={preview.duplicates.filter((d) => d.updatable).length} busy={busy} />
           </Form>
         </>
       )}

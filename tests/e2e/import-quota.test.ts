@@ -27,28 +27,32 @@ afterAll(async () => {
 });
 
 /** Sets the quota so that exactly `left` badges remain (the exhibitor's staff and its sub-exhibitors'). */
-async function leaveBadges(left: number) {
+async function leaveBadges(left: number, id = exhibitorId) {
   await queryDb(
     app.databaseUrl,
     `UPDATE "Exhibitor" SET "staffQuota" = $2 + (SELECT count(*) FROM "Registration" r WHERE r.category::text = 'exhibitor_staff'
        AND r.status::text NOT IN ('cancelled', 'rejected')
        AND (r."exhibitorId" = $1::uuid OR r."exhibitorId" IN (SELECT id FROM "Exhibitor" WHERE "parentExhibitorId" = $1::uuid)))
      WHERE id = $1::uuid`,
-    [exhibitorId, left],
+    [id, left],
   );
 }
 
 const emailsIn = async (emails: string[]) =>
   (await queryDb<{ email: string }>(app.databaseUrl, `SELECT email FROM "Person" WHERE email = ANY($1::text[]) ORDER BY email`, [emails])).map((r) => r.email);
 
+async function login(page: Page, who: { email: string; password: string }) {
+  await page.goto(app.url + "/login");
+  await page.fill("#email", who.email);
+  await page.fill("#password", who.password);
+  await Promise.all([page.waitForURL((u) => u.pathname === "/cabinet"), page.click("button[type=submit].primary")]);
+}
+
 const hydrated = (page: Page) => page.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
 
-async function openImport(locale: string, headers: string[], rows: string[][]): Promise<Page> {
-  const page = await (await browser.newContext({ locale })).newPage();
-  await page.goto(app.url + "/login");
-  await page.fill("#email", EXHIBITOR.email);
-  await page.fill("#password", EXHIBITOR.password);
-  await Promise.all([page.waitForURL((u) => u.pathname === "/cabinet"), page.click("button[type=submit].primary")]);
+async function openImport(locale: string, headers: string[], rows: string[][], who = EXHIBITOR, reuse?: Page): Promise<Page> {
+  const page = reuse ?? (await (await browser.newContext({ locale })).newPage());
+  if (!reuse) await login(page, who);
   mkdirSync("tests/.tmp", { recursive: true });
   const file = path.resolve("tests/.tmp", `quota-${locale}-${Date.now()}.xlsx`);
   writeFileSync(file, await makeStaffXlsx(rows, headers));
@@ -152,6 +156,34 @@ describe("staff import within the badge quota, in Chromium", () => {
       [exhibitorId],
     );
     expect(petrov!.position).toBe("Head of stand");
+    await page.context().close();
+  });
+
+  test("RU, sub-exhibitor: the parent's quota is the limit; with no badge left only the duplicate decisions are saved", async () => {
+    const [sub] = await queryDb<{ id: string }>(app.databaseUrl, `SELECT id FROM "Exhibitor" WHERE "parentExhibitorId" = $1::uuid`, [exhibitorId]);
+    await leaveBadges(5, sub!.id);
+    await leaveBadges(1);
+    const rows = [1, 2, 3].map((i) => [`Дочернев${i}`, "Олег", "Монтажник", `sub${i}@detali.example`, ""]);
+    const page = await openImport("ru-RU", ["Фамилия", "Имя", "Должность", "Эл. почта", "Телефон"], rows, { email: "sub@detali.example", password: "demo-subexhibitor-2026" });
+    await expect(page.getByTestId("quota-plan").textContent()).resolves.toBe(
+      "Новых сотрудников: 3, а бейджей осталось: 1. Загрузите первых 1 или отметьте, кого загрузить.",
+    );
+    await Promise.all([page.waitForURL(/\/cabinet\?imported=/), page.getByTestId("commit-first").click()]);
+    await page.waitForSelector("[data-testid=imported]");
+    await expect(page.getByTestId("imported").textContent()).resolves.toContain("добавлено 1, обновлено 0, пропущено 2");
+
+    // The same file again: row 2 is now this exhibitor's staff, no badge is left for the others.
+    rows[0]![2] = "Бригадир";
+    await openImport("ru-RU", ["Фамилия", "Имя", "Должность", "Эл. почта", "Телефон"], rows, undefined, page);
+    await expect(page.getByTestId("quota-plan").textContent()).resolves.toBe("Новых сотрудников: 2, а бейджей не осталось. Попросите организатора увеличить лимит.");
+    await expect(page.getByTestId("commit-first").count()).resolves.toBe(0);
+    await expect(page.getByTestId("commit-picked").count()).resolves.toBe(0);
+    await page.selectOption("[data-testid=duplicate-row] select", "update");
+    await Promise.all([page.waitForURL(/\/cabinet\?imported=/), page.getByTestId("commit-updates").click()]);
+    await page.waitForSelector("[data-testid=imported]");
+    await expect(page.getByTestId("imported").textContent()).resolves.toContain("добавлено 0, обновлено 1, пропущено 2");
+    const people = await queryDb<{ email: string; position: string }>(app.databaseUrl, `SELECT email, position FROM "Person" WHERE email LIKE 'sub%@detali.example' ORDER BY email`);
+    expect(people).toEqual([{ email: "sub1@detali.example", position: "Бригадир" }]);
     await page.context().close();
   });
 });
