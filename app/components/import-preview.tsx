@@ -10,7 +10,17 @@ export type FieldView = { field: string; label: string };
 export type DuplicateView = { row: number; text: string; updatable: boolean };
 export type RowView = { row: number; name: string; position: string; email: string; phones: string };
 
-export function ColumnMappingForm({ id, columns, fields, missing }: { id: string; columns: ColumnView[]; fields: FieldView[]; missing: string[] }) {
+export function ColumnMappingForm({
+  id,
+  columns,
+  fields,
+  missing,
+}: {
+  id: string;
+  columns: ColumnView[];
+  fields: FieldView[];
+  missing: string[];
+}) {
   const t = useT();
   return (
     <Form method="get" className="card" data-testid="mapping">
@@ -30,7 +40,7 @@ export function ColumnMappingForm({ id, columns, fields, missing }: { id: string
             {columns.map((c, i) => (
               <tr key={i} data-testid="mapping-column">
                 <td className="lead">{c.header}</td>
-                <td className="muted wrap">{c.sample}</td>
+                <td className="muted wrap">{c.sample || "—"}</td>
                 <td>
                   <select name={`col.${i}`} defaultValue={c.field} aria-label={`${t("import.field")}: ${c.header}`}>
                     <option value="">{t("import.notMapped")}</option>
@@ -74,7 +84,11 @@ export function DuplicateRows({ duplicates }: { duplicates: DuplicateView[] }) {
                 <td className="wrap">{d.text}</td>
                 <td>
                   {d.updatable ? (
-                    <select name={`row.${d.row}`} defaultValue="skip" aria-label={`${t("import.decision")}: ${t("import.row", { row: d.row })}`}>
+                    <select
+                      name={`row.${d.row}`}
+                      defaultValue="skip"
+                      aria-label={`${t("import.decision")}: ${t("import.row", { row: d.row })}`}
+                    >
                       <option value="skip">{t("import.skip")}</option>
                       <option value="update">{t("import.update")}</option>
                     </select>
@@ -95,11 +109,30 @@ export function DuplicateRows({ duplicates }: { duplicates: DuplicateView[] }) {
  * The quota before the commit: everyone fits, or "import the first N" / tick which. The server
  * checks the quota again under row locks, so a race cannot exceed it.
  */
-export function QuotaChoice({ creatable, left, rows, updatable, busy }: { creatable: number; left: number; rows: RowView[]; updatable: number; busy: boolean }) {
+export function QuotaChoice({
+  creatable,
+  left,
+  rows,
+  updatable,
+  fields,
+  busy,
+}: {
+  creatable: number;
+  left: number;
+  rows: RowView[];
+  updatable: number;
+  fields: FieldView[];
+  busy: boolean;
+}) {
   const t = useT();
+  const label = (field: string) => fields.find((f) => f.field === field)?.label ?? "";
   const [picked, setPicked] = useState(0);
   const fits = creatable <= left;
-  const quotaText = fits ? t("import.quotaFits", { count: creatable, left }) : left > 0 ? t("import.quotaShort", { count: creatable, left }) : t("import.quotaNone", { count: creatable });
+  const quotaText = fits
+    ? t("import.quotaFits", { count: creatable, left })
+    : left > 0
+      ? t("import.quotaShort", { count: creatable, left })
+      : t("import.quotaNone", { count: creatable });
   return (
     <section className="card" onChange={(e) => setPicked(e.currentTarget.querySelectorAll("input[name=pick]:checked").length)}>
       <h2>{t("import.toAdd")}</h2>
@@ -109,11 +142,26 @@ export function QuotaChoice({ creatable, left, rows, updatable, busy }: { creata
       {rows.length > 0 && (
         <div className="table-scroll tall">
           <table className="cards" data-testid="new-rows">
+            <thead>
+              <tr>
+                <th>{t("import.pick")}</th>
+                <th>{t("import.rowNumber")}</th>
+                <th>{label("fullName")}</th>
+                <th>{label("position")}</th>
+                <th>{label("email")}</th>
+                <th>{label("phone")}</th>
+              </tr>
+            </thead>
             <tbody>
               {rows.map((s) => (
                 <tr key={s.row}>
                   <td>
-                    <input type="checkbox" name="pick" value={s.row} aria-label={`${t("import.pick")}: ${t("import.row", { row: s.row })}`} />
+                    <input
+                      type="checkbox"
+                      name="pick"
+                      value={s.row}
+                      aria-label={`${t("import.pick")}: ${t("import.row", { row: s.row })}`}
+                    />
                   </td>
                   <td className="muted">{s.row}</td>
                   <td className="lead">{s.name}</td>
@@ -145,7 +193,14 @@ export function QuotaChoice({ creatable, left, rows, updatable, busy }: { creata
           )
         )}
         {rows.length > 0 && left > 0 && (
-          <button type="submit" name="mode" value="rows" className="primary secondary" disabled={busy || picked === 0 || picked > left} data-testid="commit-picked">
+          <button
+            type="submit"
+            name="mode"
+            value="rows"
+            className="primary secondary"
+            disabled={busy || picked === 0 || picked > left}
+            data-testid="commit-picked"
+          >
             {t("import.commitPicked", { count: picked })}
           </button>
         )}

@@ -684,4 +684,5 @@ export const en: Record<MessageKey, string> = {
   "import.overQuotaPicked": "New staff chosen: {count}, but badges left: {left}. Untick the extra rows.",
   "import.committing": "Adding staff…",
   "import.commitUpdatesOnly": "Save the decisions on duplicates",
+  "import.rowNumber": "Row",
 };

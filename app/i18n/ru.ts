@@ -683,6 +683,7 @@ export const ru = {
   "import.overQuotaPicked": "Выбрано новых сотрудников: {count}, а бейджей осталось: {left}. Снимите лишние отметки.",
   "import.committing": "Добавляем сотрудников…",
   "import.commitUpdatesOnly": "Сохранить решения по дубликатам",
+  "import.rowNumber": "Строка",
 } as const;
 
 export type MessageKey = keyof typeof ru;

@@ -1,4 +1,11 @@
-import { redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, MaxPartSizeExceededError, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import {
+  redirect,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+  MaxPartSizeExceededError,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ColumnMappingForm, DuplicateRows, QuotaChoice } from "~/components/import-preview";
 import { useT } from "~/i18n/react";
@@ -74,8 +81,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
       quotaLeft: p.quotaLeft,
       creatable: counts.create.length,
       errors: p.errors.slice(0, 200).map((e) => ({ row: e.rowNumber, text: rowErrorMessage(locale, e) })),
-      duplicates: groups.slice(0, 200).map((g) => ({ row: g.rowNumber, text: duplicateGroupMessage(locale, g), updatable: g.updates !== null })),
-      rows: counts.create.slice(0, MAX_LISTED).map((i) => ({ row: i.rowNumber, name: [i.lastName, i.firstName, i.middleName].filter(Boolean).join(" "), position: i.position ?? "", email: i.email ?? "", phones: i.phones.join(", ") })),
+      duplicates: groups
+        .slice(0, 200)
+        .map((g) => ({ row: g.rowNumber, text: duplicateGroupMessage(locale, g), updatable: g.updates !== null })),
+      rows: counts.create
+        .slice(0, MAX_LISTED)
+        .map((i) => ({
+          row: i.rowNumber,
+          name: [i.lastName, i.firstName, i.middleName].filter(Boolean).join(" "),
+          position: i.position ?? "",
+          email: i.email ?? "",
+          phones: i.phones.join(", "),
+        })),
     },
   };
 }
@@ -172,7 +189,14 @@ export default function Import() {
       ) : (
         <>
           <p data-testid="summary">
-            <strong>{preview.filename}</strong>. {t("import.summary", { total: preview.total, ok: preview.ok, bad: preview.bad, dups: preview.duplicates.length, left: preview.quotaLeft })}
+            <strong>{preview.filename}</strong>.{" "}
+            {t("import.summary", {
+              total: preview.total,
+              ok: preview.ok,
+              bad: preview.bad,
+              dups: preview.duplicates.length,
+              left: preview.quotaLeft,
+            })}
           </p>
           <ColumnMappingForm id={preview.id} columns={preview.columns} fields={preview.fields} missing={preview.missing} />
           <Form method="post" data-testid="commit">
@@ -194,7 +218,14 @@ export default function Import() {
                 </ul>
               </section>
             )}
-            <QuotaChoice creatable={preview.creatable} left={preview.quotaLeft} rows={preview.rows} updatable={preview.duplicates.filter((d) => d.updatable).length} busy={busy} />
+            <QuotaChoice
+              creatable={preview.creatable}
+              left={preview.quotaLeft}
+              rows={preview.rows}
+              updatable={preview.duplicates.filter((d) => d.updatable).length}
+              fields={preview.fields}
+              busy={busy}
+            />
           </Form>
         </>
       )}

@@ -91,7 +91,7 @@ describe("staff import within the badge quota, in Chromium", () => {
     // The unrecognised column is given its meaning in words and the preview follows.
     await page.selectOption("[data-testid=mapping] select[name='col.2']", { label: "Должность" });
     await Promise.all([page.waitForURL(/col\.2=position/), page.click("[data-testid=mapping] button[type=submit]")]);
-    await page.waitForFunction(() => document.querySelector("[data-testid=new-rows] tr")?.textContent?.includes("Монтажник"));
+    await page.waitForFunction(() => document.querySelector("[data-testid=new-rows] tbody tr")?.textContent?.includes("Монтажник"));
     expect((await mappingTable(page))[2]).toEqual(["Кем работает", "Монтажник", "Должность"]);
 
     await expect(page.getByTestId("quota-plan").textContent()).resolves.toBe(
