@@ -685,4 +685,5 @@ export const en: Record<MessageKey, string> = {
   "import.committing": "Adding staff…",
   "import.commitUpdatesOnly": "Save the decisions on duplicates",
   "import.rowNumber": "Row",
+  "import.overQuotaFirst": "Badges left: {left}, fewer than when the file was checked. Open the check again and choose again.",
 };

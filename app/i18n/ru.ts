@@ -684,6 +684,7 @@ export const ru = {
   "import.committing": "Добавляем сотрудников…",
   "import.commitUpdatesOnly": "Сохранить решения по дубликатам",
   "import.rowNumber": "Строка",
+  "import.overQuotaFirst": "Бейджей осталось: {left}, меньше, чем при проверке файла. Откройте проверку заново и выберите снова.",
 } as const;
 
 export type MessageKey = keyof typeof ru;

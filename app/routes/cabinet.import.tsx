@@ -84,15 +84,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
       duplicates: groups
         .slice(0, 200)
         .map((g) => ({ row: g.rowNumber, text: duplicateGroupMessage(locale, g), updatable: g.updates !== null })),
-      rows: counts.create
-        .slice(0, MAX_LISTED)
-        .map((i) => ({
-          row: i.rowNumber,
-          name: [i.lastName, i.firstName, i.middleName].filter(Boolean).join(" "),
-          position: i.position ?? "",
-          email: i.email ?? "",
-          phones: i.phones.join(", "),
-        })),
+      rows: counts.create.slice(0, MAX_LISTED).map((i) => ({
+        row: i.rowNumber,
+        name: [i.lastName, i.firstName, i.middleName].filter(Boolean).join(" "),
+        position: i.position ?? "",
+        email: i.email ?? "",
+        phones: i.phones.join(", "),
+      })),
     },
   };
 }
@@ -129,7 +127,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (err.code === "edit_deadline_passed") return fail(t("cabinet.deadlineError"));
       if (err.code === "nothing_chosen") return fail(t("import.pickNone"));
       if (err.code === "quota_exceeded") {
-        const key = selection.mode === "all" ? "import.overQuota" : "import.overQuotaPicked";
+        const key =
+          selection.mode === "all" ? "import.overQuota" : selection.mode === "first" ? "import.overQuotaFirst" : "import.overQuotaPicked";
         return fail(err.message.replace(/^The file adds (\d+) people but only (\d+).*$/, (_, count, left) => t(key, { count, left })));
       }
       return fail(err.message);

@@ -18,7 +18,10 @@ let exhibitorId: string;
 
 beforeAll(async () => {
   [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  const [row] = await queryDb<{ id: string }>(app.databaseUrl, `SELECT e.id FROM "Exhibitor" e JOIN "Organization" o ON o.id = e."organizationId" WHERE o.name = 'СтройМаш'`);
+  const [row] = await queryDb<{ id: string }>(
+    app.databaseUrl,
+    `SELECT e.id FROM "Exhibitor" e JOIN "Organization" o ON o.id = e."organizationId" WHERE o.name = 'СтройМаш'`,
+  );
   exhibitorId = row!.id;
 });
 afterAll(async () => {
@@ -39,7 +42,9 @@ async function leaveBadges(left: number, id = exhibitorId) {
 }
 
 const emailsIn = async (emails: string[]) =>
-  (await queryDb<{ email: string }>(app.databaseUrl, `SELECT email FROM "Person" WHERE email = ANY($1::text[]) ORDER BY email`, [emails])).map((r) => r.email);
+  (
+    await queryDb<{ email: string }>(app.databaseUrl, `SELECT email FROM "Person" WHERE email = ANY($1::text[]) ORDER BY email`, [emails])
+  ).map((r) => r.email);
 
 async function login(page: Page, who: { email: string; password: string }) {
   await page.goto(app.url + "/login");
@@ -78,7 +83,13 @@ const mappingTable = (page: Page) =>
 describe("staff import within the badge quota, in Chromium", () => {
   test("RU: 26 new people and 4 badges left: the mapping in words, the quota said first, the first 4 imported", async () => {
     await leaveBadges(4);
-    const rows = Array.from({ length: 26 }, (_, i) => [`Квотов${i + 1}`, "Иван", "Монтажник", `q${i + 1}@stroymash.example`, `8 917 600-${String(i + 1).padStart(4, "0")}`]);
+    const rows = Array.from({ length: 26 }, (_, i) => [
+      `Квотов${i + 1}`,
+      "Иван",
+      "Монтажник",
+      `q${i + 1}@stroymash.example`,
+      `8 917 600-${String(i + 1).padStart(4, "0")}`,
+    ]);
     const page = await openImport("ru-RU", ["Фамилия", "Имя", "Кем работает", "E-mail", "Телефон"], rows);
 
     expect(await mappingTable(page)).toEqual([
@@ -102,8 +113,16 @@ describe("staff import within the badge quota, in Chromium", () => {
     await page.waitForSelector("[data-testid=imported]");
     await expect(page.getByTestId("imported").textContent()).resolves.toContain("добавлено 4, обновлено 0, пропущено 22");
     expect(await page.getByTestId("quota").textContent()).toMatch(/^Использовано (\d+) из \1 бейджей$/);
-    expect(await emailsIn(rows.map((r) => r[3]!))).toEqual(["q1@stroymash.example", "q2@stroymash.example", "q3@stroymash.example", "q4@stroymash.example"]);
-    const [petr] = await queryDb<{ position: string }>(app.databaseUrl, `SELECT position FROM "Person" WHERE email = 'q1@stroymash.example'`);
+    expect(await emailsIn(rows.map((r) => r[3]!))).toEqual([
+      "q1@stroymash.example",
+      "q2@stroymash.example",
+      "q3@stroymash.example",
+      "q4@stroymash.example",
+    ]);
+    const [petr] = await queryDb<{ position: string }>(
+      app.databaseUrl,
+      `SELECT position FROM "Person" WHERE email = 'q1@stroymash.example'`,
+    );
     expect(petr!.position).toBe("Монтажник");
     await page.context().close();
   });
@@ -124,11 +143,15 @@ describe("staff import within the badge quota, in Chromium", () => {
     ]);
     // Same e-mail and same phone as one staff member: one line, one decision.
     await expect(page.getByTestId("duplicate-row").count()).resolves.toBe(1);
-    await expect(page.getByTestId("duplicate-row").textContent()).resolves.toContain("Row 2Already among your staff (same email, same phone)");
+    await expect(page.getByTestId("duplicate-row").textContent()).resolves.toContain(
+      "Row 2Already among your staff (same email, same phone)",
+    );
     await expect(page.locator("[data-testid=duplicate-row] select").count()).resolves.toBe(1);
     await page.selectOption("[data-testid=duplicate-row] select", "update");
 
-    await expect(page.getByTestId("quota-plan").textContent()).resolves.toBe("New staff: 10, but badges left: 3. Import the first 3 or tick the ones to import.");
+    await expect(page.getByTestId("quota-plan").textContent()).resolves.toBe(
+      "New staff: 10, but badges left: 3. Import the first 3 or tick the ones to import.",
+    );
     const pick = (row: number) => page.locator(`[data-testid=new-rows] input[value='${row}']`);
     for (const row of [4, 7, 9, 11]) await pick(row).check();
     const picked = page.getByTestId("commit-picked");
@@ -138,7 +161,9 @@ describe("staff import within the badge quota, in Chromium", () => {
     // The server refuses four even if the button is forced.
     await picked.evaluate((b: HTMLButtonElement) => (b.disabled = false));
     await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), picked.click()]);
-    await expect(page.getByTestId("form-error").textContent()).resolves.toBe("New staff chosen: 4, but badges left: 3. Untick the extra rows.");
+    await expect(page.getByTestId("form-error").textContent()).resolves.toBe(
+      "New staff chosen: 4, but badges left: 3. Untick the extra rows.",
+    );
     expect(await emailsIn(rows.map((r) => r[3]!).slice(1))).toEqual([]);
 
     await pick(9).uncheck();
@@ -149,7 +174,11 @@ describe("staff import within the badge quota, in Chromium", () => {
     await expect(page.getByTestId("imported").textContent()).resolves.toContain("3 added, 1 updated, 7 skipped");
     expect(await page.getByTestId("quota").textContent()).toMatch(/^(\d+) of \1 badges used$/);
     // Sheet row 2 is Petrov, so rows 4, 7 and 11 are pick2, pick5 and pick9.
-    expect(await emailsIn(rows.map((r) => r[3]!).slice(1))).toEqual(["pick2@stroymash.example", "pick5@stroymash.example", "pick9@stroymash.example"]);
+    expect(await emailsIn(rows.map((r) => r[3]!).slice(1))).toEqual([
+      "pick2@stroymash.example",
+      "pick5@stroymash.example",
+      "pick9@stroymash.example",
+    ]);
     const [petrov] = await queryDb<{ position: string }>(
       app.databaseUrl,
       `SELECT p.position FROM "Person" p JOIN "Registration" r ON r."personId" = p.id WHERE p.email = 'i.petrov@stroymash.example' AND r."exhibitorId" = $1::uuid`,
@@ -160,11 +189,16 @@ describe("staff import within the badge quota, in Chromium", () => {
   });
 
   test("RU, sub-exhibitor: the parent's quota is the limit; with no badge left only the duplicate decisions are saved", async () => {
-    const [sub] = await queryDb<{ id: string }>(app.databaseUrl, `SELECT id FROM "Exhibitor" WHERE "parentExhibitorId" = $1::uuid`, [exhibitorId]);
+    const [sub] = await queryDb<{ id: string }>(app.databaseUrl, `SELECT id FROM "Exhibitor" WHERE "parentExhibitorId" = $1::uuid`, [
+      exhibitorId,
+    ]);
     await leaveBadges(5, sub!.id);
     await leaveBadges(1);
     const rows = [1, 2, 3].map((i) => [`Дочернев${i}`, "Олег", "Монтажник", `sub${i}@detali.example`, ""]);
-    const page = await openImport("ru-RU", ["Фамилия", "Имя", "Должность", "Эл. почта", "Телефон"], rows, { email: "sub@detali.example", password: "demo-subexhibitor-2026" });
+    const page = await openImport("ru-RU", ["Фамилия", "Имя", "Должность", "Эл. почта", "Телефон"], rows, {
+      email: "sub@detali.example",
+      password: "demo-subexhibitor-2026",
+    });
     await expect(page.getByTestId("quota-plan").textContent()).resolves.toBe(
       "Новых сотрудников: 3, а бейджей осталось: 1. Загрузите первых 1 или отметьте, кого загрузить.",
     );
@@ -175,14 +209,19 @@ describe("staff import within the badge quota, in Chromium", () => {
     // The same file again: row 2 is now this exhibitor's staff, no badge is left for the others.
     rows[0]![2] = "Бригадир";
     await openImport("ru-RU", ["Фамилия", "Имя", "Должность", "Эл. почта", "Телефон"], rows, undefined, page);
-    await expect(page.getByTestId("quota-plan").textContent()).resolves.toBe("Новых сотрудников: 2, а бейджей не осталось. Попросите организатора увеличить лимит.");
+    await expect(page.getByTestId("quota-plan").textContent()).resolves.toBe(
+      "Новых сотрудников: 2, а бейджей не осталось. Попросите организатора увеличить лимит.",
+    );
     await expect(page.getByTestId("commit-first").count()).resolves.toBe(0);
     await expect(page.getByTestId("commit-picked").count()).resolves.toBe(0);
     await page.selectOption("[data-testid=duplicate-row] select", "update");
     await Promise.all([page.waitForURL(/\/cabinet\?imported=/), page.getByTestId("commit-updates").click()]);
     await page.waitForSelector("[data-testid=imported]");
     await expect(page.getByTestId("imported").textContent()).resolves.toContain("добавлено 0, обновлено 1, пропущено 2");
-    const people = await queryDb<{ email: string; position: string }>(app.databaseUrl, `SELECT email, position FROM "Person" WHERE email LIKE 'sub%@detali.example' ORDER BY email`);
+    const people = await queryDb<{ email: string; position: string }>(
+      app.databaseUrl,
+      `SELECT email, position FROM "Person" WHERE email LIKE 'sub%@detali.example' ORDER BY email`,
+    );
     expect(people).toEqual([{ email: "sub1@detali.example", position: "Бригадир" }]);
     await page.context().close();
   });

@@ -22,7 +22,9 @@ let exhibitorId: string;
 
 beforeAll(async () => {
   [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  [{ id: eventId }] = (await queryDb<{ id: string }>(app.databaseUrl, `SELECT id FROM "Event" ORDER BY "startsAt" LIMIT 1`)) as [{ id: string }];
+  [{ id: eventId }] = (await queryDb<{ id: string }>(app.databaseUrl, `SELECT id FROM "Event" ORDER BY "startsAt" LIMIT 1`)) as [
+    { id: string },
+  ];
   [{ id: exhibitorId }] = (await queryDb<{ id: string }>(
     app.databaseUrl,
     `SELECT e.id FROM "Exhibitor" e JOIN "Organization" o ON o.id = e."organizationId" WHERE o.name = 'СтройМаш'`,
@@ -94,7 +96,14 @@ describe("pages at a 390 px phone width (RU)", () => {
     const results = [await check(page, "/cabinet", "cabinet"), await check(page, "/cabinet/import", "import-upload")];
     mkdirSync("tests/.tmp", { recursive: true });
     const file = path.resolve("tests/.tmp", `phone-${Date.now()}.xlsx`);
-    const rows = Array.from({ length: 6 }, (_, i) => [`Длиннофамильный-Константинопольский${i}`, "Александра", "Александровна", "Руководитель направления", `very.long.address.${i}@stroymash.example`, `+7 917 600-00-0${i}`]);
+    const rows = Array.from({ length: 6 }, (_, i) => [
+      `Длиннофамильный-Константинопольский${i}`,
+      "Александра",
+      "Александровна",
+      "Руководитель направления",
+      `very.long.address.${i}@stroymash.example`,
+      `+7 917 600-00-0${i}`,
+    ]);
     rows.push(["Петров", "Иван", "", "", "i.petrov@stroymash.example", ""]);
     writeFileSync(file, await makeStaffXlsx(rows));
     await page.setInputFiles("#file", file);

@@ -1,11 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { plan } from "../../app/services/import.server";
-import { duplicateGroupMessage, findDuplicates, groupDuplicates, mappingFromColumns, type ExistingPerson, type StaffImportItem } from "../../app/services/staff-import";
+import {
+  duplicateGroupMessage,
+  findDuplicates,
+  groupDuplicates,
+  mappingFromColumns,
+  type ExistingPerson,
+  type StaffImportItem,
+} from "../../app/services/staff-import";
 
 // Issue #13 item 7: one decision per duplicate row, the mapping asked per column, and the
 // partial import within the quota (first N or chosen rows).
 
-const item = (rowNumber: number, email: string, phones: string[] = []): StaffImportItem => ({ rowNumber, lastName: `L${rowNumber}`, firstName: "F", email, phones });
+const item = (rowNumber: number, email: string, phones: string[] = []): StaffImportItem => ({
+  rowNumber,
+  lastName: `L${rowNumber}`,
+  firstName: "F",
+  email,
+  phones,
+});
 
 describe("groupDuplicates", () => {
   const own: ExistingPerson = { id: "own-1", email: "petrov@x.ru", phone: "+79160000001", scope: "exhibitor" };

@@ -35,4 +35,12 @@ export {
   type ExistingScope,
   type InFileDuplicate,
 } from "./duplicates";
-export { duplicateGroupMessage, duplicateMessage, fileErrorMessage, fillTemplate, messages, rowErrorMessage, type ImportLocale } from "./messages";
+export {
+  duplicateGroupMessage,
+  duplicateMessage,
+  fileErrorMessage,
+  fillTemplate,
+  messages,
+  rowErrorMessage,
+  type ImportLocale,
+} from "./messages";
