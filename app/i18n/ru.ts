@@ -896,6 +896,28 @@ export const ru = {
   "copy.hint": "Копируются настройки, шаблоны бейджей, принтеры и киоски (киоски нужно подключить заново). Экспоненты и регистрации не копируются.",
   "copy.name": "Название нового мероприятия",
   "copy.submit": "Создать копию",
+  // Staff import: mapping in words, one decision per duplicate row, quota before the commit (issue #13 item 7)
+  "import.columnsHint": "Для каждой колонки файла выберите, что в ней. Пример — первое заполненное значение колонки.",
+  "import.column": "Колонка в файле",
+  "import.sampleValue": "Пример",
+  "import.field": "Что в колонке",
+  "import.missing": "Не выбрана колонка для: {fields}.",
+  "import.decision": "Решение",
+  "import.onlySkip": "Будет пропущена",
+  "import.toAdd": "Новые сотрудники",
+  "import.pick": "Добавить",
+  "import.rowsShown": "Показаны первые {shown} из {total} строк.",
+  "import.quotaFits": "Новых сотрудников: {count}. Бейджей осталось: {left} — хватит на всех.",
+  "import.quotaShort": "Новых сотрудников: {count}, а бейджей осталось: {left}. Загрузите первых {left} или отметьте, кого загрузить.",
+  "import.quotaNone": "Новых сотрудников: {count}, а бейджей не осталось. Попросите организатора увеличить лимит.",
+  "import.commitFirst": "Загрузить первых {count}",
+  "import.commitPicked": "Загрузить отмеченных: {count}",
+  "import.pickNone": "Отметьте строки, которые нужно загрузить.",
+  "import.overQuotaPicked": "Выбрано новых сотрудников: {count}, а бейджей осталось: {left}. Снимите лишние отметки.",
+  "import.committing": "Добавляем сотрудников…",
+  "import.commitUpdatesOnly": "Сохранить решения по дубликатам",
+  "import.rowNumber": "Строка",
+  "import.overQuotaFirst": "Бейджей осталось: {left}, меньше, чем при проверке файла. Откройте проверку заново и выберите снова.",
 } as const;
 
 export type MessageKey = keyof typeof ru;

@@ -1,8 +1,26 @@
-import { redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, MaxPartSizeExceededError, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import {
+  redirect,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+  MaxPartSizeExceededError,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { ColumnMappingForm, DuplicateRows, QuotaChoice } from "~/components/import-preview";
 import { useT } from "~/i18n/react";
-import { commitImport, plan, previewImport, storeUpload, type Decision } from "~/services/import.server";
-import { duplicateMessage, fileErrorMessage, isImportFileError, rowErrorMessage, type ColumnMapping } from "~/services/staff-import";
+import { commitImport, plan, previewImport, storeUpload, type Decision, type Selection } from "~/services/import.server";
+import {
+  duplicateGroupMessage,
+  fileErrorMessage,
+  groupDuplicates,
+  isImportFileError,
+  mappingFromColumns,
+  messages,
+  missingRequiredFields,
+  rowErrorMessage,
+  type ColumnMapping,
+} from "~/services/staff-import";
 import { HttpError } from "~/utils/errors.server";
 import { serverT } from "~/utils/i18n.server";
 import { actorOf, requireUser } from "~/utils/session.server";
@@ -10,11 +28,27 @@ import { actorOf, requireUser } from "~/utils/session.server";
 const MAX_BYTES = 10 * 1024 * 1024;
 // Kept here (not imported) so the browser bundle does not pull in the server-side parsers.
 const STAFF_FIELDS = ["lastName", "firstName", "middleName", "fullName", "position", "email", "phone"] as const;
+// New rows listed with a checkbox; a 20,000-row file lists its first ones.
+const MAX_LISTED = 500;
 
+/** The mapping from the screen's per-column choice (`col.N=field`) or from the commit's `map.field=N`. */
 function mappingFrom(params: URLSearchParams | FormData): Partial<ColumnMapping> | undefined {
+  const columns = [...params.keys()].map((k) => /^col\.(\d{1,3})$/.exec(k)).filter((m) => m !== null);
+  if (columns.length > 0) {
+    const choices: string[] = [];
+    for (const m of columns) choices[Number(m[1])] = String(params.get(m[0]) ?? "");
+    return mappingFromColumns(choices);
+  }
   const entries = STAFF_FIELDS.map((f) => [f, params.get(`map.${f}`)] as const).filter(([, v]) => v !== null);
   if (entries.length === 0) return undefined;
   return Object.fromEntries(entries.map(([f, v]) => [f, v === "" ? null : Number(v)]));
+}
+
+function selectionFrom(form: FormData): Selection {
+  const mode = form.get("mode");
+  if (mode === "first") return { mode: "first", count: Number(form.get("first")) || 0 };
+  if (mode === "rows") return { mode: "rows", rows: form.getAll("pick").map(Number).filter(Number.isInteger) };
+  return { mode: "all" };
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -28,26 +62,38 @@ export async function loader({ request }: LoaderFunctionArgs) {
     if (err instanceof HttpError && err.status === 404) throw redirect("/cabinet/import");
     throw err;
   });
-  const dupRows = new Set([...p.duplicates.inFile, ...p.duplicates.existing].map((d) => d.rowNumber));
+  const labels = messages[locale].fields;
+  const groups = groupDuplicates(p.duplicates);
   const counts = plan(p.items, p.duplicates, {});
+  const dupRows = new Set(groups.map((g) => g.rowNumber));
+  const fieldOf = (column: number) => STAFF_FIELDS.find((f) => p.mapping[f] === column) ?? "";
   return {
     preview: {
       id: p.id,
       filename: p.filename,
-      headers: p.headers,
       mapping: p.mapping,
+      columns: p.headers.map((h, i) => ({ header: h || `#${i + 1}`, sample: p.samples[i]!.slice(0, 60), field: fieldOf(i) })),
+      fields: STAFF_FIELDS.map((f) => ({ field: f, label: labels[f] })),
+      missing: missingRequiredFields(p.mapping).map((f) => labels[f]),
       total: p.total,
       ok: p.items.length - dupRows.size,
       bad: new Set(p.errors.map((e) => e.rowNumber)).size,
       quotaLeft: p.quotaLeft,
-      create: counts.create.length,
+      creatable: counts.create.length,
       errors: p.errors.slice(0, 200).map((e) => ({ row: e.rowNumber, text: rowErrorMessage(locale, e) })),
-      duplicates: [...p.duplicates.inFile, ...p.duplicates.existing].slice(0, 200).map((d) => ({ row: d.rowNumber, text: duplicateMessage(locale, d), updatable: "scope" in d && d.scope === "exhibitor" })),
-      sample: p.items.slice(0, 10).map((i) => ({ row: i.rowNumber, name: [i.lastName, i.firstName, i.middleName].filter(Boolean).join(" "), position: i.position ?? "", email: i.email ?? "", phones: i.phones.join(", ") })),
+      duplicates: groups
+        .slice(0, 200)
+        .map((g) => ({ row: g.rowNumber, text: duplicateGroupMessage(locale, g), updatable: g.updates !== null })),
+      rows: counts.create.slice(0, MAX_LISTED).map((i) => ({
+        row: i.rowNumber,
+        name: [i.lastName, i.firstName, i.middleName].filter(Boolean).join(" "),
+        position: i.position ?? "",
+        email: i.email ?? "",
+        phones: i.phones.join(", "),
+      })),
     },
   };
 }
-
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const actor = actorOf(user);
@@ -56,6 +102,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const fail = (formError: string) => ({ formError, fileError: null });
   // What is wrong with the file itself is said next to the file field.
   const badFile = (fileError: string) => ({ formError: null, fileError });
+  let selection: Selection = { mode: "all" };
   try {
     if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
       const form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_BYTES }));
@@ -67,7 +114,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const form = await request.formData();
     const decisions: Record<number, Decision> = {};
     for (const [key, value] of form) if (key.startsWith("row.") && value === "update") decisions[Number(key.slice(4))] = "update";
-    const r = await commitImport(actor, exhibitorId, String(form.get("id") ?? ""), mappingFrom(form), decisions, context.ip);
+    selection = selectionFrom(form);
+    const r = await commitImport(actor, exhibitorId, String(form.get("id") ?? ""), mappingFrom(form), decisions, context.ip, selection);
     // Counts only: the cabinet page builds the message, so no text can be put there through the URL.
     throw redirect(`/cabinet?${new URLSearchParams({ imported: [r.created, r.updated, r.skipped, r.errors].join(".") })}`);
   } catch (err) {
@@ -77,7 +125,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (err instanceof HttpError) {
       if (err.code === "cabinet_locked") return fail(t("cabinet.lockedError"));
       if (err.code === "edit_deadline_passed") return fail(t("cabinet.deadlineError"));
-      if (err.code === "quota_exceeded") return fail(err.message.replace(/^The file adds (\d+) people but only (\d+).*$/, (_, count, left) => t("import.overQuota", { count, left })));
+      if (err.code === "nothing_chosen") return fail(t("import.pickNone"));
+      if (err.code === "quota_exceeded") {
+        const key =
+          selection.mode === "all" ? "import.overQuota" : selection.mode === "first" ? "import.overQuotaFirst" : "import.overQuotaPicked";
+        return fail(err.message.replace(/^The file adds (\d+) people but only (\d+).*$/, (_, count, left) => t(key, { count, left })));
+      }
       return fail(err.message);
     }
     throw err;
@@ -88,7 +141,9 @@ export default function Import() {
   const { preview } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const t = useT();
-  const busy = useNavigation().state !== "idle";
+  const navigation = useNavigation();
+  const busy = navigation.state !== "idle";
+  const committing = navigation.formData?.has("mode") ?? false;
   return (
     <>
       <p>
@@ -102,7 +157,7 @@ export default function Import() {
       )}
       {busy && (
         <div role="status">
-          {t("import.working")}
+          {t(committing ? "import.committing" : "import.working")}
           <progress />
         </div>
       )}
@@ -133,56 +188,23 @@ export default function Import() {
       ) : (
         <>
           <p data-testid="summary">
-            <strong>{preview.filename}</strong>. {t("import.summary", { total: preview.total, ok: preview.ok, bad: preview.bad, dups: preview.duplicates.length, left: preview.quotaLeft })}
+            <strong>{preview.filename}</strong>.{" "}
+            {t("import.summary", {
+              total: preview.total,
+              ok: preview.ok,
+              bad: preview.bad,
+              dups: preview.duplicates.length,
+              left: preview.quotaLeft,
+            })}
           </p>
-          <Form method="get" className="card row" data-testid="mapping">
-            <input type="hidden" name="id" value={preview.id} />
-            <strong>{t("import.mapping")}</strong>
-            {STAFF_FIELDS.map((f) => (
-              <label key={f} className="small">
-                {f}
-                <select name={`map.${f}`} defaultValue={preview.mapping[f] === null || preview.mapping[f] === undefined ? "" : String(preview.mapping[f])}>
-                  <option value="">{t("import.notMapped")}</option>
-                  {preview.headers.map((h, i) => (
-                    <option key={i} value={i}>
-                      {h || `#${i + 1}`}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            ))}
-            <button type="submit" className="link">
-              {t("import.applyMapping")}
-            </button>
-          </Form>
+          <ColumnMappingForm id={preview.id} columns={preview.columns} fields={preview.fields} missing={preview.missing} />
           <Form method="post" data-testid="commit">
             <input type="hidden" name="id" value={preview.id} />
+            <input type="hidden" name="first" value={preview.quotaLeft} />
             {Object.entries(preview.mapping).map(([f, v]) => (
               <input key={f} type="hidden" name={`map.${f}`} value={v === null || v === undefined ? "" : String(v)} />
             ))}
-            {preview.duplicates.length > 0 && (
-              <section className="card">
-                <h2>{t("import.duplicates")}</h2>
-                <table data-testid="duplicates">
-                  <tbody>
-                    {preview.duplicates.map((d, i) => (
-                      <tr key={i}>
-                        <td>{t("import.row", { row: d.row })}</td>
-                        <td>{d.text}</td>
-                        <td>
-                          {d.updatable && (
-                            <select name={`row.${d.row}`} defaultValue="skip" aria-label={t("import.row", { row: d.row })}>
-                              <option value="skip">{t("import.skip")}</option>
-                              <option value="update">{t("import.update")}</option>
-                            </select>
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </section>
-            )}
+            <DuplicateRows duplicates={preview.duplicates} />
             {preview.errors.length > 0 && (
               <section className="card">
                 <h2>{t("import.errors")}</h2>
@@ -195,25 +217,14 @@ export default function Import() {
                 </ul>
               </section>
             )}
-            <section className="card">
-              <h2>{t("import.preview")}</h2>
-              <table>
-                <tbody>
-                  {preview.sample.map((s) => (
-                    <tr key={s.row}>
-                      <td className="muted">{s.row}</td>
-                      <td>{s.name}</td>
-                      <td>{s.position}</td>
-                      <td>{s.email}</td>
-                      <td>{s.phones}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </section>
-            <button type="submit" className="primary" disabled={busy}>
-              {t("import.commit", { count: preview.create })}
-            </button>
+            <QuotaChoice
+              creatable={preview.creatable}
+              left={preview.quotaLeft}
+              rows={preview.rows}
+              updatable={preview.duplicates.filter((d) => d.updatable).length}
+              fields={preview.fields}
+              busy={busy}
+            />
           </Form>
         </>
       )}

@@ -8,13 +8,15 @@ import { HttpError } from "~/utils/errors.server";
 import { enqueueMany, type BulkJob } from "~/utils/jobs.server";
 import type { Actor } from "~/utils/permissions.server";
 import { loadExhibitor, quotaUse, requireEditable } from "./cabinet.server";
-import { findDuplicates, guessMapping, mapRows, parseStaffFile, type ColumnMapping, type DuplicateReport, type StaffImportItem } from "./staff-import";
+import { findDuplicates, groupDuplicates, guessMapping, mapRows, parseStaffFile, type ColumnMapping, type DuplicateReport, type StaffImportItem } from "./staff-import";
 
 // Staff import: upload -> preview (mapping, row errors, duplicates) -> commit. The parsed sheet
 // is kept in DATA_DIR/imports between the steps, so the file is uploaded once.
 
 type Stored = { id: string; exhibitorId: string; filename: string; headers: string[]; rows: string[][]; rowNumbers: number[] };
 export type Decision = "skip" | "update";
+/** Which of the new people to add: all, the first `count` (the quota shown before the commit), or chosen rows. */
+export type Selection = { mode: "all" } | { mode: "first"; count: number } | { mode: "rows"; rows: number[] };
 
 const importsDir = () => path.resolve(env().DATA_DIR, "imports");
 const UUID = /^[0-9a-f-]{36}$/i;
@@ -52,34 +54,50 @@ export async function previewImport(actor: Actor, exhibitorId: string, id: strin
   const used = mapping ?? guessMapping(stored.headers);
   const { items, errors } = mapRows(stored.rows, used, { rowNumbers: stored.rowNumbers });
   const duplicates = findDuplicates(items, await existingPeople(exhibitorId, ex.eventId));
-  const use = await quotaUse(exhibitorId);
-  return { id, filename: stored.filename, headers: stored.headers, total: stored.rows.length, mapping: used, items, errors, duplicates, quotaLeft: Math.max(0, use.quota - use.withChildren) };
+  // A sub-exhibitor's staff also count inside its parent's quota (the commit checks both).
+  const left = async (exId: string) => {
+    const use = await quotaUse(exId);
+    return Math.max(0, use.quota - use.withChildren);
+  };
+  const quotaLeft = Math.min(await left(exhibitorId), ex.parentExhibitorId ? await left(ex.parentExhibitorId) : Infinity);
+  // The first filled cell of each column, so the mapping can be shown with an example.
+  const samples = stored.headers.map((_, c) => stored.rows.find((r) => (r[c] ?? "").trim() !== "")?.[c]?.trim() ?? "");
+  return { id, filename: stored.filename, headers: stored.headers, samples, total: stored.rows.length, mapping: used, items, errors, duplicates, quotaLeft };
 }
 
 /** Which rows become new people, which update existing staff, which are skipped. */
-export function plan(items: StaffImportItem[], duplicates: DuplicateReport, decisions: Record<number, Decision>) {
-  const inFile = new Set(duplicates.inFile.map((d) => d.rowNumber));
-  const byRow = new Map<number, { event?: string; exhibitor?: string }>();
-  for (const d of duplicates.existing) byRow.set(d.rowNumber, { ...byRow.get(d.rowNumber), [d.scope]: d.existingId });
-  const create: StaffImportItem[] = [];
+export function plan(items: StaffImportItem[], duplicates: DuplicateReport, decisions: Record<number, Decision>, selection: Selection = { mode: "all" }) {
+  const groups = new Map(groupDuplicates(duplicates).map((g) => [g.rowNumber, g]));
+  const creatable: StaffImportItem[] = [];
   const update: Array<{ item: StaffImportItem; personId: string }> = [];
   let skipped = 0;
   for (const item of items) {
-    const dup = byRow.get(item.rowNumber);
-    if (inFile.has(item.rowNumber) || dup?.event) skipped++; // someone else's registration is never taken over
-    else if (dup?.exhibitor) {
-      if (decisions[item.rowNumber] === "update") update.push({ item, personId: dup.exhibitor });
-      else skipped++;
-    } else create.push(item);
+    const dup = groups.get(item.rowNumber);
+    if (!dup) creatable.push(item);
+    else if (dup.updates && decisions[item.rowNumber] === "update") update.push({ item, personId: dup.updates });
+    else skipped++;
   }
-  return { create, update, skipped };
+  const chosen = selection.mode === "rows" ? new Set(selection.rows) : null;
+  const create =
+    selection.mode === "first" ? creatable.slice(0, Math.max(0, selection.count)) : chosen ? creatable.filter((i) => chosen.has(i.rowNumber)) : creatable;
+  skipped += creatable.length - create.length;
+  return { create, update, skipped, creatable: creatable.length };
 }
 
-export async function commitImport(actor: Actor, exhibitorId: string, id: string, mapping: Partial<ColumnMapping> | undefined, decisions: Record<number, Decision>, ip?: string) {
+export async function commitImport(
+  actor: Actor,
+  exhibitorId: string,
+  id: string,
+  mapping: Partial<ColumnMapping> | undefined,
+  decisions: Record<number, Decision>,
+  ip?: string,
+  selection: Selection = { mode: "all" },
+) {
   const ex = await loadExhibitor(actor, exhibitorId, "write");
   requireEditable(actor, ex);
   const preview = await previewImport(actor, exhibitorId, id, mapping);
-  const { create, update, skipped } = plan(preview.items, preview.duplicates, decisions);
+  const { create, update, skipped } = plan(preview.items, preview.duplicates, decisions, selection);
+  if (selection.mode === "rows" && create.length === 0 && update.length === 0) throw new HttpError(422, "nothing_chosen", "No rows chosen.");
   const created = await prisma().$transaction(
     async (tx) => {
       const ids = [ex.id, ...(ex.parentExhibitorId ? [ex.parentExhibitorId] : [])];

@@ -109,3 +109,31 @@ export function findDuplicates(
   found.sort((a, b) => a.rowNumber - b.rowNumber || scopeOrder(a.scope) - scopeOrder(b.scope));
   return { inFile, existing: found };
 }
+
+/** Everything found for one row, so the user makes one decision per row, not one per reason. */
+export interface DuplicateGroup {
+  rowNumber: number;
+  inFile: InFileDuplicate[];
+  existing: ExistingDuplicate[];
+  /** The one staff member of this exhibitor the row may update; null when the row can only be skipped. */
+  updates: string | null;
+}
+
+export function groupDuplicates(report: DuplicateReport): DuplicateGroup[] {
+  const byRow = new Map<number, DuplicateGroup>();
+  const group = (rowNumber: number) => {
+    let g = byRow.get(rowNumber);
+    if (!g) byRow.set(rowNumber, (g = { rowNumber, inFile: [], existing: [], updates: null }));
+    return g;
+  };
+  for (const d of report.inFile) group(d.rowNumber).inFile.push(d);
+  for (const d of report.existing) group(d.rowNumber).existing.push(d);
+  for (const g of byRow.values()) {
+    const own = new Set(g.existing.filter((d) => d.scope === "exhibitor").map((d) => d.existingId));
+    const others = g.existing.some((d) => d.scope === "event");
+    // A repeat of an earlier row is skipped, someone else's registration is never taken over, and
+    // a row matching two of the exhibitor's people (e-mail of one, phone of another) is ambiguous.
+    g.updates = g.inFile.length === 0 && !others && own.size === 1 ? [...own][0]! : null;
+  }
+  return [...byRow.values()].sort((a, b) => a.rowNumber - b.rowNumber);
+}

@@ -7,6 +7,7 @@ export {
   STAFF_FIELDS,
   emptyMapping,
   guessMapping,
+  mappingFromColumns,
   missingRequiredFields,
   squashHeader,
   type ColumnMapping,
@@ -24,6 +25,8 @@ export {
 } from "./rows";
 export {
   findDuplicates,
+  groupDuplicates,
+  type DuplicateGroup,
   type DuplicateBy,
   type DuplicateCandidate,
   type DuplicateReport,
@@ -32,4 +35,12 @@ export {
   type ExistingScope,
   type InFileDuplicate,
 } from "./duplicates";
-export { duplicateMessage, fileErrorMessage, fillTemplate, messages, rowErrorMessage, type ImportLocale } from "./messages";
+export {
+  duplicateGroupMessage,
+  duplicateMessage,
+  fileErrorMessage,
+  fillTemplate,
+  messages,
+  rowErrorMessage,
+  type ImportLocale,
+} from "./messages";

@@ -125,3 +125,16 @@ export function missingRequiredFields(mapping: Partial<ColumnMapping>, options: 
   if ((options.requireEmail ?? true) && !has("email")) missing.push("email");
   return missing;
 }
+
+/**
+ * The mapping from a per-column choice (what the import screen asks: "this column is the last
+ * name"): `choices[i]` is the field of column i or empty. The leftmost column wins a field.
+ */
+export function mappingFromColumns(choices: ReadonlyArray<string | null | undefined>): ColumnMapping {
+  const mapping = emptyMapping();
+  choices.forEach((choice, column) => {
+    const field = STAFF_FIELDS.find((f) => f === choice);
+    if (field && mapping[field] === null) mapping[field] = column;
+  });
+  return mapping;
+}

@@ -1,4 +1,4 @@
-import type { ExistingDuplicate, InFileDuplicate } from "./duplicates";
+import type { DuplicateBy, DuplicateGroup, ExistingDuplicate, InFileDuplicate } from "./duplicates";
 import type { ImportFileError, ImportFileErrorCode } from "./errors";
 import type { StaffField } from "./mapping";
 import type { RowErrorCode, StaffImportRowError } from "./rows";
@@ -98,4 +98,18 @@ export function duplicateMessage(locale: ImportLocale, duplicate: InFileDuplicat
   const by = m.by[duplicate.by];
   if ("duplicateOf" in duplicate) return fillTemplate(m.duplicates.in_file, { row: duplicate.duplicateOf, by });
   return fillTemplate(m.duplicates[duplicate.scope], { by });
+}
+
+/** All reasons of one duplicate row in one line: "Repeats row 2 (same email, same phone); Already among your staff (same email)". */
+export function duplicateGroupMessage(locale: ImportLocale, group: Pick<DuplicateGroup, "inFile" | "existing">): string {
+  const m = messages[locale];
+  const parts = new Map<string, { template: string; row?: number; by: Set<DuplicateBy> }>();
+  const add = (key: string, template: string, by: DuplicateBy, row?: number) => {
+    const part = parts.get(key) ?? { template, row, by: new Set<DuplicateBy>() };
+    part.by.add(by);
+    parts.set(key, part);
+  };
+  for (const d of group.inFile) add(`row:${d.duplicateOf}`, m.duplicates.in_file, d.by, d.duplicateOf);
+  for (const d of group.existing) add(d.scope, m.duplicates[d.scope], d.by);
+  return [...parts.values()].map((p) => fillTemplate(p.template, { row: p.row, by: [...p.by].map((b) => m.by[b]).join(", ") })).join("; ");
 }
