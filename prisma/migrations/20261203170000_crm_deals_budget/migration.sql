@@ -39,6 +39,7 @@ CREATE INDEX "BudgetLine_eventId_idx" ON "BudgetLine" ("eventId");
 CREATE TABLE "EventAnalytics" (
     "eventId" UUID NOT NULL,
     "attributionDays" INTEGER NOT NULL DEFAULT 90,
+    "dealsRefreshedAt" TIMESTAMPTZ(3),
     "updatedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "EventAnalytics_pkey" PRIMARY KEY ("eventId"),
     CONSTRAINT "EventAnalytics_eventId_fkey" FOREIGN KEY ("eventId") REFERENCES "Event"("id") ON DELETE CASCADE ON UPDATE CASCADE
