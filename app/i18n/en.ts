@@ -703,7 +703,7 @@ export const en: Record<MessageKey, string> = {
   "fun.roi": "ROI",
   "fun.invitedNone": "Nobody was invited to this event through the system: the funnel starts at registration.",
   "fun.noCity": "Companies only have a city: company size and industry are not in the data, so there is no grouping by them.",
-  "fun.rule": "Rule: a deal counts for the event when it is a deal (not an attendance or stand deal made by us) of the contact or company of a participant who came, created or won from the event's first day up to {days} days after its end (until {until}). A won deal's amount counts once: for the earliest registration that came with its contact, else with its company. Exhibitor revenue: won deals of stand requests and exhibitors. ROI = (revenue − actual cost) / actual cost; per channel, that channel's marketing cost.",
+  "fun.rule": "Rule: a deal counts for the event when it is a deal (not an attendance or stand deal made by us) of the contact or company of a participant who came, created or won from the event's first day up to {days} days after its end (until {until}). A won deal's amount counts once: for the earliest registration that came with its contact, else with its company. Exhibitor revenue: won deals of stand requests and exhibitors. ROI = (revenue − actual cost) / actual cost; per channel, that channel's marketing cost. “Came on several days” and “CRM deal” both convert from “came”.",
   "fun.roiTitle": "Return on investment",
   "fun.revenueParticipants": "Revenue from participants",
   "fun.revenueStands": "Revenue from exhibitors (stands)",

@@ -58,6 +58,9 @@ export function stageCounts(row: FunnelRow, invitedKnown: boolean): Array<{ stag
   return STAGES.filter((s) => s !== "invited" || (invitedKnown && row.invited !== null)).map((s) => ({ stage: s, count: s === "invited" ? row.invited! : row[s] }));
 }
 
+/** The stage each one converts from: "several days" and "CRM deal" both count from "came". */
+const PREVIOUS: Record<Stage, Stage | null> = { invited: null, registered: "invited", confirmed: "registered", came: "confirmed", cameSeveral: "came", deal: "came", won: "deal" };
+
 const pct1 = (v: number | null) => (v === null ? "" : Math.round(v * 1000) / 10);
 
 type Table = { name: string; header: string[]; rows: Array<Array<string | number>> };
@@ -100,8 +103,9 @@ export function funnelTables(locale: Locale, r: FunnelReport): Table[] {
     {
       name: t("fun.stages"),
       header: [t("fun.stages"), t("fun.count"), `${t("fun.conversion")}, %`, t("fun.churn")],
-      rows: stages.map((s, i) => {
-        const prev = i > 0 ? stages[i - 1].count : null;
+      rows: stages.map((s) => {
+        const from = PREVIOUS[s.stage];
+        const prev = (from && stages.find((x) => x.stage === from)?.count) ?? null;
         return [t(`fun.stage.${s.stage}` as MessageKey), s.count, pct1(conversion(s.count, prev)), prev === null ? "" : prev - s.count];
       }),
     },
