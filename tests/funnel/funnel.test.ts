@@ -57,13 +57,14 @@ describe("budget page", () => {
     expect(ghost.status).toBe(200);
     expect((await w.db.query(`SELECT count(*)::int AS n FROM "BudgetLine" WHERE "eventId" = $1`, [s.eventId])).rows[0].n).toBe(0);
 
-    for (const line of [
+    const lines: Record<string, string>[] = [
       { kind: "venue", planned: "200 000", actual: "180000" },
       { kind: "marketing", channel: "yandex", planned: "60000", actual: "50 000" },
       { kind: "marketing", channel: "partner", planned: "20000", actual: "24000" },
       { kind: "printing", planned: "10000", actual: "12 500,50" },
       { kind: "staff", planned: "30000" },
-    ]) {
+    ];
+    for (const line of lines) {
       const r = await saveLine(line);
       expect(r.text).toContain("Budget line saved.");
     }
