@@ -94,8 +94,20 @@ export async function funnelRows(eventId: string, days: number, dim: Dimension, 
            COALESCE(sum(rv.revenue), 0)::float8 AS revenue
     FROM g LEFT JOIN pr ON pr.reg = g.id LEFT JOIN rv ON rv.reg = g.id
     GROUP BY 1 ORDER BY 2 DESC, 1 NULLS LAST`;
-  const r = await pool().query<Omit<FunnelRow, "invited" | "cost">>(sql, [eventId, days, f.category, f.channel, f.from, f.to]);
-  return r.rows.map((x) => ({ ...x, invited: null, cost: null }));
+  // The registrations CTE of a large event spills to disk at the default work_mem (4 MB).
+  const client = await pool().connect();
+  try {
+    await client.query("BEGIN READ ONLY");
+    await client.query("SET LOCAL work_mem = '32MB'");
+    const r = await client.query<Omit<FunnelRow, "invited" | "cost">>(sql, [eventId, days, f.category, f.channel, f.from, f.to]);
+    await client.query("COMMIT");
+    return r.rows.map((x) => ({ ...x, invited: null, cost: null }));
+  } catch (e) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw e;
+  } finally {
+    client.release();
+  }
 }
 
 export async function standFunnel(eventId: string): Promise<StandFunnel> {
