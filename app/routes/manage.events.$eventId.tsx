@@ -154,6 +154,8 @@ export default function ManageEvent() {
         <Link to={`/manage/events/${event.id}/badges`}>{t("badges.title")}</Link>
         <Link to={`/manage/events/${event.id}/printers`}>{t("printers.title")}</Link>
         <Link to={`/manage/events/${event.id}/changes`}>{t("manage.audit")}</Link>
+        <Link to={`/manage/events/${event.id}/funnel`}>{t("fun.link")}</Link>
+        <Link to={`/manage/events/${event.id}/budget`}>{t("fun.budgetLink")}</Link>
         <Link to="/manage/outbox">{t("outbox.title")}</Link>
         <a href={`/e/${event.id}/register`}>{t("mgr.publicRegistration")}</a>
       </p>

@@ -1,3 +1,4 @@
+import { registerDealTasks } from "../services/analytics/crm-deals.server";
 import { registerMailTasks } from "../services/mail.server";
 import { registerCrmTasks } from "../services/crm/sync-job.server";
 import { registerPrintTasks } from "../services/print.server";
@@ -9,4 +10,5 @@ export function registerAllTasks(): void {
   registerCrmTasks();
   registerReminderTasks();
   registerPrintTasks();
+  registerDealTasks();
 }

@@ -3,12 +3,15 @@
 //
 // - ONCRMCOMPANYUPDATE: the company card (title, phones, e-mails, site, address, INN) -> Organization.
 // - ONCRMDEALUPDATE: a registration's deal moved to a lost stage -> the registration is cancelled.
+// - ONCRMDEALADD / ONCRMDEALUPDATE: a deal of one of our contacts or companies is stored in
+//   CrmDeal for the funnel and ROI (analytics/crm-deals.server.ts).
 //
 // No loops: our own pushes come back as events too. A pull changes nothing when the CRM holds
 // what we sent (same values / the stage we set), is skipped while a local change of the record is
 // still queued or being pushed (local wins and is pushed next), and records the pulled data as
 // already in the CRM, so no push follows it.
 import { createHash, timingSafeEqual } from "node:crypto";
+import { refreshDeal } from "~/services/analytics/crm-deals.server";
 import { audit } from "~/utils/audit.server";
 import { prisma, pool } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -19,7 +22,7 @@ import { Bitrix24Error, normalizeMultiValue, type MultiFieldKind } from "./bitri
 import { companyPayload, dataHash, isLostStage, jobKeyOf, type RecordRef } from "./sync-mapping.server";
 import { crmEngine, crmWebhookUrl, loadSettings, mappingOf, pauseSync, pipelineStages } from "./sync-settings.server";
 
-export const INBOUND_EVENTS = ["ONCRMCOMPANYUPDATE", "ONCRMDEALUPDATE"] as const;
+export const INBOUND_EVENTS = ["ONCRMCOMPANYUPDATE", "ONCRMDEALUPDATE", "ONCRMDEALADD"] as const;
 export type InboundEvent = (typeof INBOUND_EVENTS)[number];
 
 // ---- the HTTP side ----------------------------------------------------------------------------
@@ -91,7 +94,10 @@ export async function handleInbound(payload: unknown): Promise<void> {
   if (settings.pausedAt) return; // a later event or a resync brings the record back
   try {
     if (event === "ONCRMCOMPANYUPDATE") await pullCompany(id);
-    else if (event === "ONCRMDEALUPDATE") await pullDeal(id);
+    else if (event === "ONCRMDEALUPDATE") {
+      await pullDeal(id);
+      await refreshDeal(id);
+    } else if (event === "ONCRMDEALADD") await refreshDeal(id);
   } catch (e) {
     if (e instanceof Bitrix24Error && (e.kind === "auth" || e.kind === "config")) {
       await pauseSync(`${e.code}${e.description ? `: ${e.description}` : ""}`);

@@ -106,6 +106,19 @@ export class Bitrix24EmulatorState {
     return (await Promise.all(collected)).flat();
   }
 
+  /** A manager creates the record in the portal (crm.*.add semantics), fires ONCRM*ADD, awaits delivery. */
+  async addAsPortalUser(type: EntityType, fields: Params, opts: { userId?: number } = {}): Promise<{ id: number; deliveries: EventDelivery[] }> {
+    const collected: Promise<EventDelivery[]>[] = [];
+    this.collecting = collected;
+    let id: number;
+    try {
+      id = this.store.add(type, normalizeLists(fields), { userId: opts.userId ?? this.portalUserId, enforceRules: false });
+    } finally {
+      this.collecting = null;
+    }
+    return { id, deliveries: (await Promise.all(collected)).flat() };
+  }
+
   /** Waits until event deliveries under way have finished. */
   settleEvents(): Promise<void> {
     return this.hub.settle();

@@ -380,6 +380,8 @@ export class CrmStore {
     fields.STAGE_ID = stage.STATUS_ID;
     fields.STAGE_SEMANTIC_ID = stage.SEMANTICS ?? "P";
     fields.CLOSED = stage.SEMANTICS ? "Y" : "N";
+    // Closing a deal stamps its close date unless one is given with the move.
+    if (stage.SEMANTICS && !fields.CLOSEDATE) fields.CLOSEDATE = isoNow().slice(0, 10) + "T03:00:00+03:00";
   }
 
   private resolveStageOnAdd(fields: Record<string, unknown>): void {
@@ -412,7 +414,10 @@ export class CrmStore {
     for (const f of fields) {
       if (f === "ID") continue;
       if (MULTI_TYPES.includes(f as MultiType)) row[f] = multi[f as MultiType];
-      else if ((type === "contact" && f === "COMPANY_ID") || (type === "deal" && f === "CONTACT_ID") || f.startsWith("HAS_"))
+      // A deal filtered by CONTACT_ID matches any contact bound to it (the binding table), not
+      // only the first one that `get` shows; a list of values is then compared item by item.
+      else if (type === "deal" && f === "CONTACT_ID") row[f] = (this.dealContacts.get(id) ?? []).map(String);
+      else if ((type === "contact" && f === "COMPANY_ID") || f.startsWith("HAS_"))
         row[f] = this.view(type, id)[f];
       else row[f] = stored.fields[f] ?? null;
     }

@@ -1,0 +1,197 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { BackToEvent, FormOutcome } from "~/components/manage-page";
+import { Legend, PlanFactBars } from "~/components/charts";
+import { formatDateTime, type MessageKey } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import { requestDealsRefresh } from "~/services/analytics/crm-deals.server";
+import { funnelTables, loadFunnel, parseFunnelQuery } from "~/services/analytics/funnel-export.server";
+import { CATEGORIES, DIMENSIONS } from "~/services/analytics/funnel-options";
+import { crmWebhookUrl } from "~/services/crm/sync-settings.server";
+import { managerActor, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
+import { prisma } from "~/utils/db.server";
+import { idParam } from "~/utils/ids";
+
+// The event's funnel by channel, category, city or manager, stand requests, budget and ROI
+// (issue #14 items 2, 3). The tables are the export's tables, so page and files agree.
+
+export const meta: MetaFunction = () => [{ title: "Expo Desk — funnel" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await managerActor(request);
+  const locale = pageLocale(request);
+  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") }, include: { analytics: true } });
+  if (!event) throw new Response("Not found", { status: 404 });
+  const url = new URL(request.url);
+  const q = parseFunnelQuery(url);
+  const { report, days } = await loadFunnel(event.id, q);
+  const until = new Date(event.endsAt.getTime() + days * 86_400_000);
+  return {
+    event: { id: event.id, name: event.name, timezone: event.timezone },
+    query: { by: q.dim, category: q.filters.category ?? "", channel: url.searchParams.get("channel") ?? "", from: url.searchParams.get("from") ?? "", to: url.searchParams.get("to") ?? "" },
+    errors: q.errors,
+    days,
+    until: new Intl.DateTimeFormat(locale === "ru" ? "ru-RU" : "en-GB", { dateStyle: "long", timeZone: event.timezone }).format(until),
+    refreshedAt: event.analytics?.dealsRefreshedAt?.toISOString() ?? null,
+    crm: Boolean(crmWebhookUrl()),
+    report: { invitedKnown: report.invitedKnown, roi: report.roi, revenue: report.revenue, total: report.total, stands: report.stands, budget: report.budget, rows: report.rows.length },
+    tables: funnelTables(locale, report),
+    exportQuery: url.searchParams.toString(),
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs): Promise<PageResult> {
+  await managerActor(request);
+  const locale = pageLocale(request);
+  const form = await request.formData();
+  if (text(form, "intent") !== "refresh") throw new Response("Unknown intent", { status: 400 });
+  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") }, select: { id: true } });
+  if (!event) throw new Response("Not found", { status: 404 });
+  await requestDealsRefresh(event.id);
+  return { ok: true, formError: null, fields: {}, notice: tFor(locale)("fun.refreshQueued") };
+}
+
+export default function Funnel() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const locale = useLocale();
+  const num = (v: string | number) => (typeof v === "number" ? new Intl.NumberFormat(locale === "ru" ? "ru-RU" : "en-GB", { maximumFractionDigits: 2 }).format(v) : v);
+  const [groups, stages, stands, roi] = d.tables;
+  const exportHref = (format: string) => `/manage/events/${d.event.id}/funnel/export?${new URLSearchParams([...new URLSearchParams(d.exportQuery)].filter(([k]) => k !== "format").concat([["format", format]]))}`;
+  const top = Math.max(1, Number(stages.rows[0]?.[1] ?? 0));
+  const err = (k: keyof typeof d.errors) =>
+    d.errors[k] ? (
+      <p className="field-error" id={`fun-${k}-error`}>
+        {t(d.errors[k] as MessageKey)}
+      </p>
+    ) : null;
+
+  return (
+    <>
+      <BackToEvent event={d.event} />
+      <h1>{t("fun.title")}</h1>
+      <p className="small">
+        <Link to={`/manage/events/${d.event.id}/budget`}>{t("fun.budgetLink")}</Link>
+      </p>
+      <Form method="get" className="row" data-testid="fun-filters">
+        <div className="field">
+          <label htmlFor="fun-by">{t("fun.by")}</label>
+          <select id="fun-by" name="by" defaultValue={d.query.by}>
+            {DIMENSIONS.map((x) => (
+              <option key={x} value={x}>
+                {t(`fun.dim.${x}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+          {err("dim")}
+        </div>
+        <div className="field">
+          <label htmlFor="fun-category">{t("fun.filterCategory")}</label>
+          <select id="fun-category" name="category" defaultValue={d.query.category}>
+            <option value="">{t("fun.all")}</option>
+            {CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {t(`category.${c}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+          {err("category")}
+        </div>
+        <div className="field">
+          <label htmlFor="fun-channel">{t("fun.filterChannel")}</label>
+          <input id="fun-channel" name="channel" defaultValue={d.query.channel} maxLength={100} aria-invalid={d.errors.channel ? true : undefined} />
+          {err("channel")}
+        </div>
+        <div className="field">
+          <label htmlFor="fun-from">{t("fun.from")}</label>
+          <input id="fun-from" name="from" type="date" defaultValue={d.query.from} aria-invalid={d.errors.from ? true : undefined} aria-describedby={d.errors.from ? "fun-from-error" : undefined} />
+          {err("from")}
+        </div>
+        <div className="field">
+          <label htmlFor="fun-to">{t("fun.to")}</label>
+          <input id="fun-to" name="to" type="date" defaultValue={d.query.to} aria-invalid={d.errors.to ? true : undefined} aria-describedby={d.errors.to ? "fun-to-error" : undefined} />
+          {err("to")}
+        </div>
+        <button type="submit" className="primary" data-testid="fun-show">
+          {t("fun.show")}
+        </button>
+      </Form>
+      <p className="small" data-testid="fun-exports">
+        {t("fun.export")} <a href={exportHref("csv")}>{t("fun.csv")}</a> · <a href={exportHref("xlsx")}>{t("fun.xlsx")}</a>
+      </p>
+      <FormOutcome result={result} />
+      <Form method="post" className="row small">
+        <span className="muted" data-testid="fun-refreshed">
+          {!d.crm ? t("fun.noCrm") : d.refreshedAt ? t("fun.dealsRefreshed", { time: formatDateTime(locale, new Date(d.refreshedAt), d.event.timezone) }) : t("fun.dealsNever")}
+        </span>
+        {d.crm && (
+          <button type="submit" name="intent" value="refresh" data-testid="fun-refresh">
+            {t("fun.refresh")}
+          </button>
+        )}
+      </Form>
+      {!d.report.invitedKnown && (
+        <p className="small muted" data-testid="fun-invited-none">
+          {t("fun.invitedNone")}
+        </p>
+      )}
+      {d.query.by === "city" && <p className="small muted">{t("fun.noCity")}</p>}
+
+      <section className="card">
+        <h2>{t("fun.chart")}</h2>
+        <Legend plan={t(`fun.stage.${d.report.invitedKnown && d.query.by === "channel" ? "invited" : "registered"}` as MessageKey)} fact={t("fun.count")} />
+        <PlanFactBars
+          testId="fun-chart"
+          label={t("fun.chart")}
+          titleOf={(r) => t("fun.barTitle", { stage: r.label, count: r.fact, pct: `${Math.round((r.fact / top) * 100)}%` })}
+          rows={stages.rows.map((r) => ({ key: String(r[0]), label: String(r[0]), plan: top, fact: Number(r[1]) }))}
+        />
+        <DataTable testId="fun-stages" head={stages.header} rows={stages.rows} num={num} />
+      </section>
+
+      <section className="card">
+        <h2>{groups.name}</h2>
+        {d.report.rows === 0 ? <p className="empty">{t("fun.empty")}</p> : <DataTable testId="fun-groups" head={groups.header} rows={groups.rows} num={num} />}
+      </section>
+
+      <section className="card">
+        <h2>{roi.name}</h2>
+        <DataTable testId="fun-roi" head={roi.header} rows={roi.rows} num={num} />
+        <p className="small muted" data-testid="fun-rule">
+          {t("fun.rule", { days: d.days, until: d.until })}
+        </p>
+      </section>
+
+      <section className="card">
+        <h2>{stands.name}</h2>
+        <DataTable testId="fun-stands" head={stands.header} rows={stands.rows} num={num} />
+      </section>
+    </>
+  );
+}
+
+function DataTable({ head, rows, testId, num }: { head: string[]; rows: Array<Array<string | number>>; testId: string; num: (v: string | number) => string | number }) {
+  return (
+    <table data-testid={testId} className="small" style={{ marginTop: ".75rem" }}>
+      <thead>
+        <tr>
+          {head.map((h, i) => (
+            <th key={i}>{h}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r, i) => (
+          <tr key={i}>
+            {r.map((c, j) => (
+              <td key={j} data-value={String(c)}>
+                {num(c)}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
