@@ -53,7 +53,8 @@ export async function deactivateAccount(actor: Actor, exhibitorId: string, userI
   const user = await accountOf(actor, exhibitorId, userId);
   await prisma().$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { active: false } });
-    await audit(actor, { action: "account.deactivate", entityType: "User", entityId: user.id, exhibitorId, before: { active: user.active }, after: { active: false }, ip }, tx);
+    const ex = await tx.exhibitor.findUnique({ where: { id: exhibitorId }, select: { eventId: true } });
+    await audit(actor, { action: "account.deactivate", entityType: "User", entityId: user.id, eventId: ex?.eventId ?? null, exhibitorId, before: { active: user.active }, after: { active: false }, ip }, tx);
   });
   await lucia().invalidateUserSessions(user.id);
 }

@@ -72,6 +72,9 @@ const LABELS: Record<string, MessageKey> = {
   invitationResent: "log.field.invitationResent",
   outlet: "log.field.outlet",
   copiedFrom: "log.field.copiedFrom",
+  manualSource: "log.field.manualSource",
+  campaign: "log.field.campaign",
+  count: "log.field.count",
 };
 
 const ORDER = Object.keys(LABELS);
