@@ -107,6 +107,21 @@ describe("deals from the CRM", () => {
     expect(lists.some((c) => Number((c.params as { start?: unknown } | undefined)?.start) === 50)).toBe(true);
   });
 
+  test("the scheduled refresh (every 6 hours) pulls the events inside their window and plans its next run", async () => {
+    const planned = await w.db.query(`SELECT run_at > now() + interval '50 minutes' AS later FROM graphile_worker.jobs WHERE key = 'crm-deals-refresh'`);
+    expect(planned.rows).toEqual([{ later: true }]); // the first run waits an hour after start
+    await w.db.query(`UPDATE "EventAnalytics" SET "dealsRefreshedAt" = NULL WHERE "eventId" = $1`, [s.eventId]);
+    await w.db.query(`UPDATE "CrmDeal" SET amount = 1 WHERE title = 'D1'`);
+    await w.db.query(`SELECT graphile_worker.reschedule_jobs(ARRAY(SELECT id FROM graphile_worker.jobs WHERE key = 'crm-deals-refresh'), run_at => now())`);
+    await waitFor("the scheduled refresh", async () => (await w.db.query(`SELECT "dealsRefreshedAt" FROM "EventAnalytics" WHERE "eventId" = $1`, [s.eventId])).rows[0]?.dealsRefreshedAt, 60_000);
+    expect((await w.db.query(`SELECT amount::float8 AS a FROM "CrmDeal" WHERE title = 'D1'`)).rows[0].a).toBe(100000);
+    const next = await waitFor("the next run planned", async () => {
+      const r = await w.db.query(`SELECT extract(epoch FROM run_at - now()) / 3600 AS h FROM graphile_worker.jobs WHERE key = 'crm-deals-refresh' AND locked_at IS NULL`);
+      return r.rows[0] ? Number(r.rows[0].h) : null;
+    });
+    expect(next).toBeGreaterThan(5.9);
+  });
+
   test("ONCRMDEALADD and ONCRMDEALUPDATE from the portal store the new deal and the new stage", async () => {
     const handler = `${w.app.url}/api/bitrix24/events`;
     w.emu.state.bindEvent("ONCRMDEALADD", handler);
