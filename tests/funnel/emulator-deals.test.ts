@@ -14,12 +14,21 @@ afterAll(() => emu?.close());
 const add = async (fields: Record<string, unknown>) => (await rest(emu.baseUrl, "crm.deal.add", { fields })).body.result as number;
 
 it("filters deals by bound contacts and companies, reports semantics and amounts, pages by 50", async () => {
-  const won = await add({ TITLE: "won", STAGE_ID: "WON", OPPORTUNITY: 1500.5, CURRENCY_ID: "RUB", CONTACT_IDS: [2001, 2002], ASSIGNED_BY_ID: 7 });
+  const won = await add({
+    TITLE: "won",
+    STAGE_ID: "WON",
+    OPPORTUNITY: 1500.5,
+    CURRENCY_ID: "RUB",
+    CONTACT_IDS: [2001, 2002],
+    ASSIGNED_BY_ID: 7,
+  });
   const lost = await add({ TITLE: "lost", STAGE_ID: "LOSE", OPPORTUNITY: 10, COMPANY_ID: 101 });
   const open = await add({ TITLE: "open", STAGE_ID: "NEW", CONTACT_IDS: [2003] });
   for (let i = 0; i < 60; i++) await add({ TITLE: `bulk ${i}`, STAGE_ID: "NEW", COMPANY_ID: 102 });
 
-  const byContact = (await rest(emu.baseUrl, "crm.deal.list", { filter: { CONTACT_ID: [2002, 2003] }, select: ["ID", "STAGE_SEMANTIC_ID", "CONTACT_ID"] })).body;
+  const byContact = (
+    await rest(emu.baseUrl, "crm.deal.list", { filter: { CONTACT_ID: [2002, 2003] }, select: ["ID", "STAGE_SEMANTIC_ID", "CONTACT_ID"] })
+  ).body;
   // 2002 is the won deal's second contact: found through the binding, though CONTACT_ID shows the first.
   expect(byContact.result).toEqual([
     { ID: String(won), STAGE_SEMANTIC_ID: "S", CONTACT_ID: "2001" },
@@ -35,7 +44,8 @@ it("filters deals by bound contacts and companies, reports semantics and amounts
   const p1 = (await rest(emu.baseUrl, "crm.deal.list", { filter: { COMPANY_ID: [102] }, order: { ID: "ASC" }, select: ["ID"] })).body;
   expect(p1.result).toHaveLength(50);
   expect(p1).toMatchObject({ total: 60, next: 50 });
-  const p2 = (await rest(emu.baseUrl, "crm.deal.list", { filter: { COMPANY_ID: [102] }, order: { ID: "ASC" }, select: ["ID"], start: 50 })).body;
+  const p2 = (await rest(emu.baseUrl, "crm.deal.list", { filter: { COMPANY_ID: [102] }, order: { ID: "ASC" }, select: ["ID"], start: 50 }))
+    .body;
   expect(p2.result).toHaveLength(10);
   expect(p2).not.toHaveProperty("next");
 });
