@@ -64,7 +64,9 @@ export async function run(ctx: { databaseUrl: string; dataDir: string }): Promis
   if (total !== 50000) throw new Error(`funnel counted ${total} registrations, expected 50000`);
   const funnelMs = await time(() => funnelRows(eventId, 90, "channel", filters));
   const managerMs = await time(() => funnelRows(eventId, 90, "manager", filters));
-  const plainMs = await time(() => db.query(`SELECT ${channelSql("r")} AS c, count(*) FROM "Registration" r WHERE r."eventId" = $1 GROUP BY 1`, [eventId]));
+  const plainMs = await time(() =>
+    db.query(`SELECT ${channelSql("r")} AS c, count(*) FROM "Registration" r WHERE r."eventId" = $1 GROUP BY 1`, [eventId]),
+  );
   const round = (n: number) => Math.round(n * 10) / 10;
   const baseline = { what: "plain count(*) GROUP BY channel over the same 50,000 registrations", value: round(plainMs), unit: "ms" };
   return [

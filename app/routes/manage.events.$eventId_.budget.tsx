@@ -3,7 +3,16 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
 import type { MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
-import { attributionDays, BudgetInputError, deleteLine, listBudget, parseDays, parseLine, saveLine, setAttributionDays } from "~/services/analytics/budget.server";
+import {
+  attributionDays,
+  BudgetInputError,
+  deleteLine,
+  listBudget,
+  parseDays,
+  parseLine,
+  saveLine,
+  setAttributionDays,
+} from "~/services/analytics/budget.server";
 import { BUDGET_KINDS } from "~/services/analytics/funnel-options";
 import { managerActor, pageError, pageLocale, text, tFor } from "~/services/registrations-forms.server";
 import { prisma } from "~/utils/db.server";
@@ -13,7 +22,14 @@ import { idParam } from "~/utils/ids";
 
 export const meta: MetaFunction = () => [{ title: "Expo Desk — budget" }];
 
-type Result = { ok: boolean; formError: string | null; notice: string | null; lineId: string | null; fields: Record<string, string>; values: Record<string, string> };
+type Result = {
+  ok: boolean;
+  formError: string | null;
+  notice: string | null;
+  lineId: string | null;
+  fields: Record<string, string>;
+  values: Record<string, string>;
+};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await managerActor(request);
@@ -35,7 +51,13 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
   const ip = context.ip;
   try {
     if (intent === "save") {
-      await saveLine(actor, eventId, lineId, parseLine({ kind: values.kind, channel: values.channel, note: values.note, planned: values.planned, actual: values.actual }), ip);
+      await saveLine(
+        actor,
+        eventId,
+        lineId,
+        parseLine({ kind: values.kind, channel: values.channel, note: values.note, planned: values.planned, actual: values.actual }),
+        ip,
+      );
       return { ok: true, formError: null, notice: t("budget.saved"), lineId: null, fields: {}, values: {} };
     }
     if (intent === "delete" && lineId) {
@@ -63,7 +85,8 @@ export default function Budget() {
   const result = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
-  const money = (n: number | null) => (n === null ? "—" : new Intl.NumberFormat(locale === "ru" ? "ru-RU" : "en-GB", { maximumFractionDigits: 2 }).format(n));
+  const money = (n: number | null) =>
+    n === null ? "—" : new Intl.NumberFormat(locale === "ru" ? "ru-RU" : "en-GB", { maximumFractionDigits: 2 }).format(n);
   const total = (k: "planned" | "actual") => lines.reduce((s, l) => s + (l[k] ?? 0), 0);
   const forLine = (id: string) => (result && !result.ok && result.lineId === id ? result : null);
   const daysErr = forLine("days");
@@ -82,7 +105,14 @@ export default function Budget() {
           <input type="hidden" name="intent" value="days" />
           <div className="field">
             <label htmlFor="budget-days">{t("budget.days")}</label>
-            <input id="budget-days" name="days" inputMode="numeric" defaultValue={daysErr?.values.days ?? String(days)} aria-invalid={daysErr?.fields.days ? true : undefined} aria-describedby={daysErr?.fields.days ? "budget-days-error" : undefined} />
+            <input
+              id="budget-days"
+              name="days"
+              inputMode="numeric"
+              defaultValue={daysErr?.values.days ?? String(days)}
+              aria-invalid={daysErr?.fields.days ? true : undefined}
+              aria-describedby={daysErr?.fields.days ? "budget-days-error" : undefined}
+            />
             {daysErr?.fields.days && (
               <p className="field-error" id="budget-days-error">
                 {daysErr.fields.days}
@@ -127,13 +157,26 @@ export default function Budget() {
   );
 }
 
-function LineRow({ line, failed }: { line: { id: string; kind: string; channel: string | null; note: string | null; planned: number; actual: number | null } | null; failed: Result | null }) {
+function LineRow({
+  line,
+  failed,
+}: {
+  line: { id: string; kind: string; channel: string | null; note: string | null; planned: number; actual: number | null } | null;
+  failed: Result | null;
+}) {
   const t = useT();
   const formId = `budget-${line?.id ?? "new"}`;
   const v = (k: string, fallback: string) => failed?.values[k] ?? fallback;
   const field = (name: string, fallback: string, label: string, extra: Record<string, unknown> = {}) => (
     <td>
-      <input form={formId} name={name} aria-label={label} defaultValue={v(name, fallback)} aria-invalid={failed?.fields[name] ? true : undefined} {...extra} />
+      <input
+        form={formId}
+        name={name}
+        aria-label={label}
+        defaultValue={v(name, fallback)}
+        aria-invalid={failed?.fields[name] ? true : undefined}
+        {...extra}
+      />
       {failed?.fields[name] && (
         <p className="field-error" data-testid={`error-${name}`}>
           {failed.fields[name]}

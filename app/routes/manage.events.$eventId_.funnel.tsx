@@ -28,13 +28,27 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const until = new Date(event.endsAt.getTime() + days * 86_400_000);
   return {
     event: { id: event.id, name: event.name, timezone: event.timezone },
-    query: { by: q.dim, category: q.filters.category ?? "", channel: url.searchParams.get("channel") ?? "", from: url.searchParams.get("from") ?? "", to: url.searchParams.get("to") ?? "" },
+    query: {
+      by: q.dim,
+      category: q.filters.category ?? "",
+      channel: url.searchParams.get("channel") ?? "",
+      from: url.searchParams.get("from") ?? "",
+      to: url.searchParams.get("to") ?? "",
+    },
     errors: q.errors,
     days,
     until: new Intl.DateTimeFormat(locale === "ru" ? "ru-RU" : "en-GB", { dateStyle: "long", timeZone: event.timezone }).format(until),
     refreshedAt: event.analytics?.dealsRefreshedAt?.toISOString() ?? null,
     crm: Boolean(crmWebhookUrl()),
-    report: { invitedKnown: report.invitedKnown, roi: report.roi, revenue: report.revenue, total: report.total, stands: report.stands, budget: report.budget, rows: report.rows.length },
+    report: {
+      invitedKnown: report.invitedKnown,
+      roi: report.roi,
+      revenue: report.revenue,
+      total: report.total,
+      stands: report.stands,
+      budget: report.budget,
+      rows: report.rows.length,
+    },
     tables: funnelTables(locale, report),
     exportQuery: url.searchParams.toString(),
   };
@@ -56,9 +70,11 @@ export default function Funnel() {
   const result = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
-  const num = (v: string | number) => (typeof v === "number" ? new Intl.NumberFormat(locale === "ru" ? "ru-RU" : "en-GB", { maximumFractionDigits: 2 }).format(v) : v);
+  const num = (v: string | number) =>
+    typeof v === "number" ? new Intl.NumberFormat(locale === "ru" ? "ru-RU" : "en-GB", { maximumFractionDigits: 2 }).format(v) : v;
   const [groups, stages, stands, roi] = d.tables;
-  const exportHref = (format: string) => `/manage/events/${d.event.id}/funnel/export?${new URLSearchParams([...new URLSearchParams(d.exportQuery)].filter(([k]) => k !== "format").concat([["format", format]]))}`;
+  const exportHref = (format: string) =>
+    `/manage/events/${d.event.id}/funnel/export?${new URLSearchParams([...new URLSearchParams(d.exportQuery)].filter(([k]) => k !== "format").concat([["format", format]]))}`;
   const top = Math.max(1, Number(stages.rows[0]?.[1] ?? 0));
   const err = (k: keyof typeof d.errors) =>
     d.errors[k] ? (
@@ -100,17 +116,37 @@ export default function Funnel() {
         </div>
         <div className="field">
           <label htmlFor="fun-channel">{t("fun.filterChannel")}</label>
-          <input id="fun-channel" name="channel" defaultValue={d.query.channel} maxLength={100} aria-invalid={d.errors.channel ? true : undefined} />
+          <input
+            id="fun-channel"
+            name="channel"
+            defaultValue={d.query.channel}
+            maxLength={100}
+            aria-invalid={d.errors.channel ? true : undefined}
+          />
           {err("channel")}
         </div>
         <div className="field">
           <label htmlFor="fun-from">{t("fun.from")}</label>
-          <input id="fun-from" name="from" type="date" defaultValue={d.query.from} aria-invalid={d.errors.from ? true : undefined} aria-describedby={d.errors.from ? "fun-from-error" : undefined} />
+          <input
+            id="fun-from"
+            name="from"
+            type="date"
+            defaultValue={d.query.from}
+            aria-invalid={d.errors.from ? true : undefined}
+            aria-describedby={d.errors.from ? "fun-from-error" : undefined}
+          />
           {err("from")}
         </div>
         <div className="field">
           <label htmlFor="fun-to">{t("fun.to")}</label>
-          <input id="fun-to" name="to" type="date" defaultValue={d.query.to} aria-invalid={d.errors.to ? true : undefined} aria-describedby={d.errors.to ? "fun-to-error" : undefined} />
+          <input
+            id="fun-to"
+            name="to"
+            type="date"
+            defaultValue={d.query.to}
+            aria-invalid={d.errors.to ? true : undefined}
+            aria-describedby={d.errors.to ? "fun-to-error" : undefined}
+          />
           {err("to")}
         </div>
         <button type="submit" className="primary" data-testid="fun-show">
@@ -123,7 +159,11 @@ export default function Funnel() {
       <FormOutcome result={result} />
       <Form method="post" className="row small">
         <span className="muted" data-testid="fun-refreshed">
-          {!d.crm ? t("fun.noCrm") : d.refreshedAt ? t("fun.dealsRefreshed", { time: formatDateTime(locale, new Date(d.refreshedAt), d.event.timezone) }) : t("fun.dealsNever")}
+          {!d.crm
+            ? t("fun.noCrm")
+            : d.refreshedAt
+              ? t("fun.dealsRefreshed", { time: formatDateTime(locale, new Date(d.refreshedAt), d.event.timezone) })
+              : t("fun.dealsNever")}
         </span>
         {d.crm && (
           <button type="submit" name="intent" value="refresh" data-testid="fun-refresh">
@@ -140,7 +180,10 @@ export default function Funnel() {
 
       <section className="card">
         <h2>{t("fun.chart")}</h2>
-        <Legend plan={t(`fun.stage.${d.report.invitedKnown && d.query.by === "channel" ? "invited" : "registered"}` as MessageKey)} fact={t("fun.count")} />
+        <Legend
+          plan={t(`fun.stage.${d.report.invitedKnown && d.query.by === "channel" ? "invited" : "registered"}` as MessageKey)}
+          fact={t("fun.count")}
+        />
         <PlanFactBars
           testId="fun-chart"
           label={t("fun.chart")}
@@ -152,7 +195,11 @@ export default function Funnel() {
 
       <section className="card">
         <h2>{groups.name}</h2>
-        {d.report.rows === 0 ? <p className="empty">{t("fun.empty")}</p> : <DataTable testId="fun-groups" head={groups.header} rows={groups.rows} num={num} />}
+        {d.report.rows === 0 ? (
+          <p className="empty">{t("fun.empty")}</p>
+        ) : (
+          <DataTable testId="fun-groups" head={groups.header} rows={groups.rows} num={num} />
+        )}
       </section>
 
       <section className="card">
@@ -171,7 +218,17 @@ export default function Funnel() {
   );
 }
 
-function DataTable({ head, rows, testId, num }: { head: string[]; rows: Array<Array<string | number>>; testId: string; num: (v: string | number) => string | number }) {
+function DataTable({
+  head,
+  rows,
+  testId,
+  num,
+}: {
+  head: string[];
+  rows: Array<Array<string | number>>;
+  testId: string;
+  num: (v: string | number) => string | number;
+}) {
   return (
     <table data-testid={testId} className="small" style={{ marginTop: ".75rem" }}>
       <thead>

@@ -27,7 +27,9 @@ let d3: number;
 
 beforeAll(async () => {
   const emu = await startBitrix24Emulator({ seed: 7, applicationToken: APP_TOKEN, drainPerSecond: 20, eventEncoding: "json" });
-  const app = await startApp({ env: { BITRIX24_WEBHOOK_URL: emu.baseUrl, BITRIX24_APPLICATION_TOKEN: APP_TOKEN, BITRIX24_RATE_LIMIT: "20" } });
+  const app = await startApp({
+    env: { BITRIX24_WEBHOOK_URL: emu.baseUrl, BITRIX24_APPLICATION_TOKEN: APP_TOKEN, BITRIX24_RATE_LIMIT: "20" },
+  });
   const db = new pg.Pool({ connectionString: app.databaseUrl, max: 4 });
   w = { emu, app, db, stop: async () => (await app.stop(), await db.end(), await emu.close()) };
   browser = await launchBrowser();
@@ -41,7 +43,8 @@ afterAll(async () => {
 });
 
 const path = (p = "") => `/manage/events/${s.eventId}/${p}`;
-const saveLine = (fields: Record<string, string>) => postForm(w, path("budget"), cookie, { intent: "save", channel: "", note: "", planned: "", actual: "", ...fields });
+const saveLine = (fields: Record<string, string>) =>
+  postForm(w, path("budget"), cookie, { intent: "save", channel: "", note: "", planned: "", actual: "", ...fields });
 
 describe("budget page", () => {
   test("refuses bad input next to the field, keeps nothing of it, and audits each saved change", async () => {
@@ -70,12 +73,26 @@ describe("budget page", () => {
     }
     // An edit of the partner line (24,000 -> 25,000) is audited with before and after.
     const partner = (await w.db.query(`SELECT id FROM "BudgetLine" WHERE channel = 'partner'`)).rows[0].id as string;
-    expect((await saveLine({ lineId: partner, kind: "marketing", channel: "partner", planned: "20000", actual: "25000" })).text).toContain("Budget line saved.");
-    const audit = await w.db.query(`SELECT action, before, after FROM "AuditLog" WHERE "entityType" = 'BudgetLine' AND "eventId" = $1 ORDER BY id`, [s.eventId]);
-    expect(audit.rows.map((r) => r.action)).toEqual(["budget.add", "budget.add", "budget.add", "budget.add", "budget.add", "budget.update"]);
+    expect((await saveLine({ lineId: partner, kind: "marketing", channel: "partner", planned: "20000", actual: "25000" })).text).toContain(
+      "Budget line saved.",
+    );
+    const audit = await w.db.query(
+      `SELECT action, before, after FROM "AuditLog" WHERE "entityType" = 'BudgetLine' AND "eventId" = $1 ORDER BY id`,
+      [s.eventId],
+    );
+    expect(audit.rows.map((r) => r.action)).toEqual([
+      "budget.add",
+      "budget.add",
+      "budget.add",
+      "budget.add",
+      "budget.add",
+      "budget.update",
+    ]);
     expect(audit.rows[5].before).toMatchObject({ actual: 24000 });
     expect(audit.rows[5].after).toMatchObject({ actual: 25000 });
-    const sums = await w.db.query(`SELECT sum(planned)::float8 AS p, sum(actual)::float8 AS a FROM "BudgetLine" WHERE "eventId" = $1`, [s.eventId]);
+    const sums = await w.db.query(`SELECT sum(planned)::float8 AS p, sum(actual)::float8 AS a FROM "BudgetLine" WHERE "eventId" = $1`, [
+      s.eventId,
+    ]);
     expect(sums.rows[0]).toEqual({ p: 320000, a: 267500.5 });
   });
 });
@@ -84,10 +101,18 @@ describe("deals from the CRM", () => {
   test("the page's refresh pulls the linked deals through batch, pages past 50 and finds a second-bound contact; our own deals are marked", async () => {
     const r = await postForm(w, path("funnel"), cookie, { intent: "refresh" });
     expect(r.text).toContain("Deal refresh queued.");
-    await waitFor("the deal refresh", async () => (await w.db.query(`SELECT "dealsRefreshedAt" FROM "EventAnalytics" WHERE "eventId" = $1`, [s.eventId])).rows[0]?.dealsRefreshedAt, 60_000);
+    await waitFor(
+      "the deal refresh",
+      async () =>
+        (await w.db.query(`SELECT "dealsRefreshedAt" FROM "EventAnalytics" WHERE "eventId" = $1`, [s.eventId])).rows[0]?.dealsRefreshedAt,
+      60_000,
+    );
     const q = async (sql: string, params: unknown[] = []) => (await w.db.query(sql, params)).rows[0];
     expect(await q(`SELECT count(*)::int AS n FROM "CrmDeal" WHERE "companyId" = $1 AND NOT ours`, [s.companies.B])).toEqual({ n: 55 });
-    expect(await q(`SELECT title, "contactId" FROM "CrmDeal" WHERE title LIKE 'D8%'`)).toEqual({ title: "D8 (second contact)", contactId: 999999 });
+    expect(await q(`SELECT title, "contactId" FROM "CrmDeal" WHERE title LIKE 'D8%'`)).toEqual({
+      title: "D8 (second contact)",
+      contactId: 999999,
+    });
     expect(await q(`SELECT semantic, amount::float8 AS amount, currency, "assignedName", ours FROM "CrmDeal" WHERE title = 'D1'`)).toEqual({
       semantic: "S",
       amount: 100000,
@@ -98,7 +123,12 @@ describe("deals from the CRM", () => {
     // The attendance deals the sync made for the registrations are pulled too, marked as ours.
     const made = await q(`SELECT count(*)::int AS n FROM "Registration" WHERE "eventId" = $1 AND "crmDealId" IS NOT NULL`, [s.eventId]);
     expect(made.n).toBeGreaterThan(0);
-    expect(await q(`SELECT count(*)::int AS n FROM "CrmDeal" d JOIN "Registration" r ON r."crmDealId" = d.id WHERE r."eventId" = $1 AND d.ours`, [s.eventId])).toEqual(made);
+    expect(
+      await q(
+        `SELECT count(*)::int AS n FROM "CrmDeal" d JOIN "Registration" r ON r."crmDealId" = d.id WHERE r."eventId" = $1 AND d.ours`,
+        [s.eventId],
+      ),
+    ).toEqual(made);
     expect(await q(`SELECT semantic FROM "CrmDeal" WHERE title = 'Stand S3'`)).toEqual({ semantic: "S" });
     // Lists went inside batch requests (one request per up to 50 commands), never one by one.
     const lists = w.emu.state.calls("crm.deal.list").filter((c) => JSON.stringify(c.params).includes("STAGE_SEMANTIC_ID"));
@@ -107,15 +137,54 @@ describe("deals from the CRM", () => {
     expect(lists.some((c) => Number((c.params as { start?: unknown } | undefined)?.start) === 50)).toBe(true);
   });
 
+  test("the scheduled refresh (every 6 hours) pulls the events inside their window and plans its next run", async () => {
+    const planned = await w.db.query(
+      `SELECT run_at > now() + interval '50 minutes' AS later FROM graphile_worker.jobs WHERE key = 'crm-deals-refresh'`,
+    );
+    expect(planned.rows).toEqual([{ later: true }]); // the first run waits an hour after start
+    await w.db.query(`UPDATE "EventAnalytics" SET "dealsRefreshedAt" = NULL WHERE "eventId" = $1`, [s.eventId]);
+    await w.db.query(`UPDATE "CrmDeal" SET amount = 1 WHERE title = 'D1'`);
+    await w.db.query(
+      `SELECT graphile_worker.reschedule_jobs(ARRAY(SELECT id FROM graphile_worker.jobs WHERE key = 'crm-deals-refresh'), run_at => now())`,
+    );
+    await waitFor(
+      "the scheduled refresh",
+      async () =>
+        (await w.db.query(`SELECT "dealsRefreshedAt" FROM "EventAnalytics" WHERE "eventId" = $1`, [s.eventId])).rows[0]?.dealsRefreshedAt,
+      60_000,
+    );
+    expect((await w.db.query(`SELECT amount::float8 AS a FROM "CrmDeal" WHERE title = 'D1'`)).rows[0].a).toBe(100000);
+    const next = await waitFor("the next run planned", async () => {
+      const r = await w.db.query(
+        `SELECT extract(epoch FROM run_at - now()) / 3600 AS h FROM graphile_worker.jobs WHERE key = 'crm-deals-refresh' AND locked_at IS NULL`,
+      );
+      return r.rows[0] ? Number(r.rows[0].h) : null;
+    });
+    expect(next).toBeGreaterThan(5.9);
+  });
+
   test("ONCRMDEALADD and ONCRMDEALUPDATE from the portal store the new deal and the new stage", async () => {
     const handler = `${w.app.url}/api/bitrix24/events`;
     w.emu.state.bindEvent("ONCRMDEALADD", handler);
     w.emu.state.bindEvent("ONCRMDEALUPDATE", handler);
-    const added = await w.emu.state.addAsPortalUser("deal", { TITLE: "D9", CATEGORY_ID: 0, STAGE_ID: "WON", OPPORTUNITY: 25000, CURRENCY_ID: "RUB", CONTACT_IDS: [s.contacts[5]], ASSIGNED_BY_ID: 7 });
+    const added = await w.emu.state.addAsPortalUser("deal", {
+      TITLE: "D9",
+      CATEGORY_ID: 0,
+      STAGE_ID: "WON",
+      OPPORTUNITY: 25000,
+      CURRENCY_ID: "RUB",
+      CONTACT_IDS: [s.contacts[5]],
+      ASSIGNED_BY_ID: 7,
+    });
     expect(added.deliveries.map((d) => d.status)).toEqual([200]);
     const edited = await w.emu.state.editAsPortalUser("deal", d3, { STAGE_ID: "WON" });
     expect(edited.map((d) => d.status)).toEqual([200]);
-    await waitFor("D9 stored", async () => (await w.db.query(`SELECT 1 FROM "CrmDeal" WHERE id = $1 AND "assignedName" = 'Sergey Sales' AND semantic = 'S'`, [added.id])).rowCount);
+    await waitFor(
+      "D9 stored",
+      async () =>
+        (await w.db.query(`SELECT 1 FROM "CrmDeal" WHERE id = $1 AND "assignedName" = 'Sergey Sales' AND semantic = 'S'`, [added.id]))
+          .rowCount,
+    );
     await waitFor("D3 won", async () => (await w.db.query(`SELECT 1 FROM "CrmDeal" WHERE id = $1 AND semantic = 'S'`, [d3])).rowCount);
   });
 });
@@ -140,7 +209,9 @@ const ROI = [320000, 267500.5, 245000, 300000, 545000, 103.7];
 const STANDS = [3, 2, 1, 1];
 
 const cells = (page: Page, table: string) =>
-  page.$$eval(`[data-testid=${table}] tbody tr`, (rows) => rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.dataset.value ?? "")));
+  page.$$eval(`[data-testid=${table}] tbody tr`, (rows) =>
+    rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.dataset.value ?? "")),
+  );
 const str = (rows: unknown[][]) => rows.map((r) => r.map(String));
 
 describe("the funnel page in Chromium", () => {
@@ -208,7 +279,11 @@ describe("exports", () => {
     expect(res.status).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(buf as unknown as ArrayBuffer);
-    const values = (i: number) => wb.worksheets[i].getSheetValues().slice(2).map((r) => (r as unknown[]).slice(1));
+    const values = (i: number) =>
+      wb.worksheets[i]
+        .getSheetValues()
+        .slice(2)
+        .map((r) => (r as unknown[]).slice(1));
     expect(wb.worksheets.map((ws) => ws.name)).toEqual(["By group", "Stages", "Stand requests", "Return on investment"]);
     // Manager of a person: the assignee of their won deal first, lowest id first.
     expect(values(0)).toEqual([
@@ -244,7 +319,14 @@ describe("access", () => {
     }
     const exCookie = await login(w.app.url, DEMO.exhibitor);
     for (const u of urls) expect((await fetch(w.app.url + u, { redirect: "manual", headers: { cookie: exCookie } })).status, u).toBe(403);
-    const post = await postForm(w, path("budget"), exCookie, { intent: "save", kind: "venue", planned: "1", channel: "", note: "", actual: "" });
+    const post = await postForm(w, path("budget"), exCookie, {
+      intent: "save",
+      kind: "venue",
+      planned: "1",
+      channel: "",
+      note: "",
+      actual: "",
+    });
     expect(post.status).toBe(403);
     const refresh = await postForm(w, path("funnel"), exCookie, { intent: "refresh" });
     expect(refresh.status).toBe(403);

@@ -32,7 +32,11 @@ export async function seedFunnelEvent(w: World): Promise<FunnelSeed> {
   );
   const eventId = ev.rows[0].id;
   const orgs: Record<string, string> = {};
-  for (const [k, city] of [["A", "Москва"], ["B", "Казань"], ["C", null]] as const) {
+  for (const [k, city] of [
+    ["A", "Москва"],
+    ["B", "Казань"],
+    ["C", null],
+  ] as const) {
     const r = await db.query<{ id: string }>(
       `INSERT INTO "Organization" (name, city, phones, emails) VALUES ($1, $2, ARRAY[$3], ARRAY[$4]) RETURNING id`,
       [`ООО Воронка ${k}`, city, `+7495777000${k.charCodeAt(0) - 60}`, `office-${k.toLowerCase()}@funnel.example`],
@@ -61,18 +65,30 @@ export async function seedFunnelEvent(w: World): Promise<FunnelSeed> {
       );
     }
   }
-  await enqueueSync(w.db, [...refsOf("organization", Object.values(orgs)), ...refsOf("person", personIds), ...refsOf("registration", regIds)]);
+  await enqueueSync(w.db, [
+    ...refsOf("organization", Object.values(orgs)),
+    ...refsOf("person", personIds),
+    ...refsOf("registration", regIds),
+  ]);
   await drained(w, 90_000);
-  const contacts = (await db.query<{ c: number }>(`SELECT "crmContactId" AS c FROM "Person" WHERE id = ANY($1::uuid[]) ORDER BY "lastName"`, [personIds])).rows.map((x) => x.c);
-  const comp = (await db.query<{ name: string; c: number }>(`SELECT name, "crmCompanyId" AS c FROM "Organization" WHERE id = ANY($1::uuid[])`, [Object.values(orgs)])).rows;
+  const contacts = (
+    await db.query<{ c: number }>(`SELECT "crmContactId" AS c FROM "Person" WHERE id = ANY($1::uuid[]) ORDER BY "lastName"`, [personIds])
+  ).rows.map((x) => x.c);
+  const comp = (
+    await db.query<{ name: string; c: number }>(`SELECT name, "crmCompanyId" AS c FROM "Organization" WHERE id = ANY($1::uuid[])`, [
+      Object.values(orgs),
+    ])
+  ).rows;
   const companies = Object.fromEntries(comp.map((x) => [x.name.slice(-1), x.c])) as FunnelSeed["companies"];
-  if (contacts.some((c) => !c) || Object.values(companies).some((c) => !c)) throw new Error(`sync left records without CRM ids: ${JSON.stringify({ contacts, companies })}`);
+  if (contacts.some((c) => !c) || Object.values(companies).some((c) => !c))
+    throw new Error(`sync left records without CRM ids: ${JSON.stringify({ contacts, companies })}`);
   return { eventId, regIds, contacts, companies };
 }
 
 /** Sales deals "made by managers in the portal" (not ours), stand deals, stand requests and an exhibitor. */
 export async function seedDeals(w: World, s: FunnelSeed): Promise<{ d3: number }> {
-  const add = async (fields: Record<string, unknown>) => (await w.emu.state.addAsPortalUser("deal", { CATEGORY_ID: 0, CURRENCY_ID: "RUB", ...fields })).id;
+  const add = async (fields: Record<string, unknown>) =>
+    (await w.emu.state.addAsPortalUser("deal", { CATEGORY_ID: 0, CURRENCY_ID: "RUB", ...fields })).id;
   const [SALES, MARKETING] = [7, 5];
   const c = s.contacts;
   await add({ TITLE: "D1", STAGE_ID: "WON", OPPORTUNITY: 100000, CONTACT_IDS: [c[0]], ASSIGNED_BY_ID: SALES });
@@ -83,16 +99,27 @@ export async function seedDeals(w: World, s: FunnelSeed): Promise<{ d3: number }
   await add({ TITLE: "D6", STAGE_ID: "NEW", OPPORTUNITY: 10000, CONTACT_IDS: [c[6]], ASSIGNED_BY_ID: SALES });
   // Won, but 120 days after the event's end: outside the 90-day window (still a deal).
   const late = new Date(Date.now() + 110 * 86_400_000).toISOString().slice(0, 10);
-  await add({ TITLE: "D7", STAGE_ID: "WON", OPPORTUNITY: 70000, CONTACT_IDS: [c[1]], ASSIGNED_BY_ID: MARKETING, CLOSEDATE: `${late}T00:00:00+03:00` });
+  await add({
+    TITLE: "D7",
+    STAGE_ID: "WON",
+    OPPORTUNITY: 70000,
+    CONTACT_IDS: [c[1]],
+    ASSIGNED_BY_ID: MARKETING,
+    CLOSEDATE: `${late}T00:00:00+03:00`,
+  });
   // A second contact bound after the first: found by CONTACT_ID through the binding.
   await add({ TITLE: "D8 (second contact)", STAGE_ID: "NEW", OPPORTUNITY: 5, CONTACT_IDS: [999999, c[6]], ASSIGNED_BY_ID: SALES });
   // 55 open deals of company B: more than one page of crm.deal.list.
-  for (let i = 0; i < 55; i++) await add({ TITLE: `B-${i}`, STAGE_ID: "NEW", OPPORTUNITY: 1, COMPANY_ID: s.companies.B, ASSIGNED_BY_ID: SALES });
+  for (let i = 0; i < 55; i++)
+    await add({ TITLE: `B-${i}`, STAGE_ID: "NEW", OPPORTUNITY: 1, COMPANY_ID: s.companies.B, ASSIGNED_BY_ID: SALES });
   // Stand requests: none / a deal in progress / a won deal taken over by the exhibitor.
   const ds2 = await add({ TITLE: "Stand S2", CATEGORY_ID: 5, STAGE_ID: "C5:NEW", OPPORTUNITY: 120000 });
   const ds3 = await add({ TITLE: "Stand S3", CATEGORY_ID: 5, STAGE_ID: "C5:WON", OPPORTUNITY: 300000 });
   const org = await w.db.query<{ id: string }>(`INSERT INTO "Organization" (name) VALUES ('ООО Стенд') RETURNING id`);
-  const ex = await w.db.query<{ id: string }>(`INSERT INTO "Exhibitor" ("eventId", "organizationId", "crmDealId") VALUES ($1, $2, $3) RETURNING id`, [s.eventId, org.rows[0].id, ds3]);
+  const ex = await w.db.query<{ id: string }>(
+    `INSERT INTO "Exhibitor" ("eventId", "organizationId", "crmDealId") VALUES ($1, $2, $3) RETURNING id`,
+    [s.eventId, org.rows[0].id, ds3],
+  );
   const booking = (n: number, deal: number | null, exhibitorId: string | null) =>
     w.db.query(
       `INSERT INTO "StandBooking" ("eventId", "companyName", "contactLastName", "contactFirstName", "contactEmail", "areaM2", "crmDealId", "exhibitorId", status)

@@ -14,7 +14,14 @@ export const MAX_ATTRIBUTION_DAYS = 730;
 const MAX_AMOUNT = 1e12;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type BudgetLineView = { id: string; kind: BudgetKind; channel: string | null; note: string | null; planned: number; actual: number | null };
+export type BudgetLineView = {
+  id: string;
+  kind: BudgetKind;
+  channel: string | null;
+  note: string | null;
+  planned: number;
+  actual: number | null;
+};
 
 export type LineInput = { kind: BudgetKind; channel: string | null; note: string | null; planned: number; actual: number | null };
 
@@ -52,7 +59,14 @@ export function parseLine(form: { kind: string; channel: string; note: string; p
   return { kind, channel: kind === "marketing" ? channel : null, note, planned: planned ?? 0, actual };
 }
 
-const view = (l: { id: string; kind: string; channel: string | null; note: string | null; planned: unknown; actual: unknown }): BudgetLineView => ({
+const view = (l: {
+  id: string;
+  kind: string;
+  channel: string | null;
+  note: string | null;
+  planned: unknown;
+  actual: unknown;
+}): BudgetLineView => ({
   id: l.id,
   kind: l.kind as BudgetKind,
   channel: l.channel,
@@ -84,7 +98,11 @@ export async function saveLine(actor: Actor, eventId: string, lineId: string | n
     const before = UUID.test(lineId) ? await tx.budgetLine.findFirst({ where: { id: lineId, eventId } }) : null;
     if (!before) throw notFound("Budget line");
     await tx.budgetLine.update({ where: { id: lineId }, data });
-    await audit(actor, { action: "budget.update", entityType: "BudgetLine", entityId: lineId, eventId, before: view(before), after: data, ip }, tx);
+    await audit(
+      actor,
+      { action: "budget.update", entityType: "BudgetLine", entityId: lineId, eventId, before: view(before), after: data, ip },
+      tx,
+    );
     return lineId;
   });
 }
@@ -112,7 +130,15 @@ export async function setAttributionDays(actor: Actor, eventId: string, days: nu
     await tx.eventAnalytics.upsert({ where: { eventId }, create: { eventId, attributionDays: days }, update: { attributionDays: days } });
     await audit(
       actor,
-      { action: "budget.attribution", entityType: "Event", entityId: eventId, eventId, before: { attributionDays: before?.attributionDays ?? DEFAULT_ATTRIBUTION_DAYS }, after: { attributionDays: days }, ip },
+      {
+        action: "budget.attribution",
+        entityType: "Event",
+        entityId: eventId,
+        eventId,
+        before: { attributionDays: before?.attributionDays ?? DEFAULT_ATTRIBUTION_DAYS },
+        after: { attributionDays: days },
+        ip,
+      },
       tx,
     );
   });

@@ -12,7 +12,21 @@ import { Bitrix24Error, BITRIX24_MAX_BATCH, type BatchCommand, type Bitrix24Clie
 import { ORIGINATOR_ID } from "../crm/sync-mapping.server";
 import { crmClient, crmEngine, crmWebhookUrl, loadSettings, pauseSync } from "../crm/sync-settings.server";
 
-const SELECT = ["ID", "TITLE", "CATEGORY_ID", "STAGE_ID", "STAGE_SEMANTIC_ID", "OPPORTUNITY", "CURRENCY_ID", "CONTACT_ID", "COMPANY_ID", "ASSIGNED_BY_ID", "ORIGINATOR_ID", "DATE_CREATE", "CLOSEDATE"];
+const SELECT = [
+  "ID",
+  "TITLE",
+  "CATEGORY_ID",
+  "STAGE_ID",
+  "STAGE_SEMANTIC_ID",
+  "OPPORTUNITY",
+  "CURRENCY_ID",
+  "CONTACT_ID",
+  "COMPANY_ID",
+  "ASSIGNED_BY_ID",
+  "ORIGINATOR_ID",
+  "DATE_CREATE",
+  "CLOSEDATE",
+];
 const IDS_PER_COMMAND = 50;
 const TICK_KEY = "crm-deals-refresh";
 const TICK_HOURS = 6;
@@ -90,7 +104,15 @@ export async function storeDeals(rows: DealRow[]): Promise<void> {
 async function portalUsers(client: Bitrix24Client): Promise<Map<number, string>> {
   try {
     const rows = await client.listPaged<Record<string, unknown>>("user.get", {});
-    return new Map(rows.map((u) => [Number(u.ID), [u.NAME, u.LAST_NAME].map((x) => String(x ?? "").trim()).filter(Boolean).join(" ")]));
+    return new Map(
+      rows.map((u) => [
+        Number(u.ID),
+        [u.NAME, u.LAST_NAME]
+          .map((x) => String(x ?? "").trim())
+          .filter(Boolean)
+          .join(" "),
+      ]),
+    );
   } catch (e) {
     if (e instanceof Bitrix24Error && e.kind !== "retryable") {
       logger().warn({ code: e.code }, "CRM deals: user.get refused, managers shown by id");
@@ -126,7 +148,9 @@ export async function listDeals(client: Bitrix24Client, filters: Params[]): Prom
     const chunk = todo.slice(0, BITRIX24_MAX_BATCH);
     todo = todo.slice(BITRIX24_MAX_BATCH);
     const cmds: Record<string, BatchCommand> = {};
-    chunk.forEach((c, i) => (cmds[`d${i}`] = ["crm.deal.list", { filter: c.filter, select: SELECT, order: { ID: "ASC" }, start: c.start }]));
+    chunk.forEach(
+      (c, i) => (cmds[`d${i}`] = ["crm.deal.list", { filter: c.filter, select: SELECT, order: { ID: "ASC" }, start: c.start }]),
+    );
     const res = await client.batch(cmds);
     for (const [i, c] of chunk.entries()) {
       const key = `d${i}`;
@@ -144,7 +168,8 @@ export async function listDeals(client: Bitrix24Client, filters: Params[]): Prom
   return rows;
 }
 
-const chunks = (ids: number[]) => Array.from({ length: Math.ceil(ids.length / IDS_PER_COMMAND) }, (_, i) => ids.slice(i * IDS_PER_COMMAND, (i + 1) * IDS_PER_COMMAND));
+const chunks = (ids: number[]) =>
+  Array.from({ length: Math.ceil(ids.length / IDS_PER_COMMAND) }, (_, i) => ids.slice(i * IDS_PER_COMMAND, (i + 1) * IDS_PER_COMMAND));
 
 /** Pulls and stores every deal linked to the events' records. Returns how many were stored. */
 export async function refreshDeals(eventIds: string[]): Promise<number> {
@@ -187,12 +212,20 @@ export async function refreshDeal(dealId: number): Promise<boolean> {
     [row.id, row.contactId ?? -1, row.companyId ?? -1],
   );
   if (!r.rows[0].ours) return false;
-  const known = await pool().query<{ assignedName: string | null }>(`SELECT "assignedName" FROM "CrmDeal" WHERE id = $1 AND "assignedById" = $2`, [row.id, row.assignedById]);
+  const known = await pool().query<{ assignedName: string | null }>(
+    `SELECT "assignedName" FROM "CrmDeal" WHERE id = $1 AND "assignedById" = $2`,
+    [row.id, row.assignedById],
+  );
   if (row.assignedById && !known.rows[0]?.assignedName) {
     try {
       const u = await crmEngine().b.call<Record<string, unknown>[]>("user.get", { ID: row.assignedById });
       const first = Array.isArray(u) ? u[0] : undefined;
-      if (first) row.assignedName = [first.NAME, first.LAST_NAME].map((x) => String(x ?? "").trim()).filter(Boolean).join(" ") || null;
+      if (first)
+        row.assignedName =
+          [first.NAME, first.LAST_NAME]
+            .map((x) => String(x ?? "").trim())
+            .filter(Boolean)
+            .join(" ") || null;
     } catch (e) {
       if (!(e instanceof Bitrix24Error) || e.kind === "retryable") throw e;
     }
@@ -247,5 +280,7 @@ export function registerDealTasks(): void {
   });
   // The first scheduled run an hour after start (keeps one already planned): tests and a fresh
   // start do not hit the portal at once; the page's button refreshes an event at any time.
-  void scheduleTick(new Date(Date.now() + 3600_000), "preserve_run_at").catch((err: unknown) => logger().error({ err }, "could not schedule the CRM deal refresh"));
+  void scheduleTick(new Date(Date.now() + 3600_000), "preserve_run_at").catch((err: unknown) =>
+    logger().error({ err }, "could not schedule the CRM deal refresh"),
+  );
 }

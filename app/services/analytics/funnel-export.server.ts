@@ -3,13 +3,25 @@
 import { translate, type Locale, type MessageKey } from "~/i18n";
 import { attributionDays } from "./budget.server";
 import { CATEGORIES, DIMENSIONS } from "./funnel-options";
-import { conversion, funnelReport, unitCosts, type Dimension, type FunnelFilters, type FunnelReport, type FunnelRow } from "./funnel.server";
+import {
+  conversion,
+  funnelReport,
+  unitCosts,
+  type Dimension,
+  type FunnelFilters,
+  type FunnelReport,
+  type FunnelRow,
+} from "./funnel.server";
 
 export { CATEGORIES } from "./funnel-options";
 export const STAGES = ["invited", "registered", "confirmed", "came", "cameSeveral", "deal", "won"] as const;
 export type Stage = (typeof STAGES)[number];
 
-export type FunnelQuery = { dim: Dimension; filters: FunnelFilters; errors: Partial<Record<"dim" | "category" | "channel" | "from" | "to", MessageKey>> };
+export type FunnelQuery = {
+  dim: Dimension;
+  filters: FunnelFilters;
+  errors: Partial<Record<"dim" | "category" | "channel" | "from" | "to", MessageKey>>;
+};
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -55,11 +67,22 @@ export function groupLabel(locale: Locale, dim: Dimension, key: string | null): 
 
 /** Stage counts of a row, "invited" only when invitations are known. */
 export function stageCounts(row: FunnelRow, invitedKnown: boolean): Array<{ stage: Stage; count: number }> {
-  return STAGES.filter((s) => s !== "invited" || (invitedKnown && row.invited !== null)).map((s) => ({ stage: s, count: s === "invited" ? row.invited! : row[s] }));
+  return STAGES.filter((s) => s !== "invited" || (invitedKnown && row.invited !== null)).map((s) => ({
+    stage: s,
+    count: s === "invited" ? row.invited! : row[s],
+  }));
 }
 
 /** The stage each one converts from: "several days" and "CRM deal" both count from "came". */
-const PREVIOUS: Record<Stage, Stage | null> = { invited: null, registered: "invited", confirmed: "registered", came: "confirmed", cameSeveral: "came", deal: "came", won: "deal" };
+const PREVIOUS: Record<Stage, Stage | null> = {
+  invited: null,
+  registered: "invited",
+  confirmed: "registered",
+  came: "confirmed",
+  cameSeveral: "came",
+  deal: "came",
+  won: "deal",
+};
 
 const pct1 = (v: number | null) => (v === null ? "" : Math.round(v * 1000) / 10);
 

@@ -152,7 +152,12 @@ export type FunnelReport = {
 };
 
 export async function funnelReport(eventId: string, days: number, dim: Dimension, f: FunnelFilters): Promise<FunnelReport> {
-  const [rows, stands, budget, invited] = await Promise.all([funnelRows(eventId, days, dim, f), standFunnel(eventId), budgetSums(eventId), invitedByChannel(eventId)]);
+  const [rows, stands, budget, invited] = await Promise.all([
+    funnelRows(eventId, days, dim, f),
+    standFunnel(eventId),
+    budgetSums(eventId),
+    invitedByChannel(eventId),
+  ]);
   const invitedKnown = invited.size > 0;
   if (dim === "channel") {
     // Channels that cost money but brought nobody still show, with their cost.
@@ -190,7 +195,12 @@ function emptyRow(key: string | null): FunnelRow {
 /** Cost per registration / arrival / won deal and ROI of one row; null where it cannot be computed. */
 export function unitCosts(x: FunnelRow) {
   const per = (n: number) => (x.cost !== null && n > 0 ? Math.round((x.cost / n) * 100) / 100 : null);
-  return { perRegistration: per(x.registered), perArrival: per(x.came), perWonDeal: per(x.wonDeals), roi: x.cost ? (x.revenue - x.cost) / x.cost : null };
+  return {
+    perRegistration: per(x.registered),
+    perArrival: per(x.came),
+    perWonDeal: per(x.wonDeals),
+    roi: x.cost ? (x.revenue - x.cost) / x.cost : null,
+  };
 }
 
 /** Conversion from the previous stage (0..1), null when the previous stage is empty. */

@@ -107,7 +107,11 @@ export class Bitrix24EmulatorState {
   }
 
   /** A manager creates the record in the portal (crm.*.add semantics), fires ONCRM*ADD, awaits delivery. */
-  async addAsPortalUser(type: EntityType, fields: Params, opts: { userId?: number } = {}): Promise<{ id: number; deliveries: EventDelivery[] }> {
+  async addAsPortalUser(
+    type: EntityType,
+    fields: Params,
+    opts: { userId?: number } = {},
+  ): Promise<{ id: number; deliveries: EventDelivery[] }> {
     const collected: Promise<EventDelivery[]>[] = [];
     this.collecting = collected;
     let id: number;

@@ -417,8 +417,7 @@ export class CrmStore {
       // A deal filtered by CONTACT_ID matches any contact bound to it (the binding table), not
       // only the first one that `get` shows; a list of values is then compared item by item.
       else if (type === "deal" && f === "CONTACT_ID") row[f] = (this.dealContacts.get(id) ?? []).map(String);
-      else if ((type === "contact" && f === "COMPANY_ID") || f.startsWith("HAS_"))
-        row[f] = this.view(type, id)[f];
+      else if ((type === "contact" && f === "COMPANY_ID") || f.startsWith("HAS_")) row[f] = this.view(type, id)[f];
       else row[f] = stored.fields[f] ?? null;
     }
     return row;
