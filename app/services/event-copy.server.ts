@@ -7,7 +7,7 @@ import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.ser
 import { serializeEvent } from "./events.server";
 
 // A new event as a copy of another (issue #14 item 4): its settings, badge templates, printers
-// and kiosks, with the dates chosen in the form. Kiosks come without devices (no tokens, no
+// kiosks and budget lines (without figures), with the dates chosen in the form. Kiosks come without devices (no tokens, no
 // pairing codes: each is paired again); exhibitors, registrations and keys are the new event's own.
 
 export async function copyEvent(actor: Actor, sourceId: string, input: z.infer<typeof EventCreate>, ip?: string) {
@@ -15,7 +15,7 @@ export async function copyEvent(actor: Actor, sourceId: string, input: z.infer<t
   if (actor.type === "token" && actor.eventId !== null) throw forbidden();
   const source = await prisma().event.findUnique({
     where: { id: sourceId },
-    include: { badgeTemplates: true, printers: true, kiosks: true },
+    include: { badgeTemplates: true, printers: true, kiosks: true, budgetLines: true, analytics: true },
   });
   if (!source || !canSeeEvent(actor, sourceId)) throw notFound("Event");
   const startsAt = new Date(input.startsAt);
@@ -37,6 +37,8 @@ export async function copyEvent(actor: Actor, sourceId: string, input: z.infer<t
         editDeadline,
         format: input.format ?? source.format,
         countsExits: source.countsExits,
+        doorsOpen: source.doorsOpen,
+        doorsClose: source.doorsClose,
       },
     });
     // Event-owned templates are copied; the shared built-in stocks (no event) are reused.
@@ -59,6 +61,10 @@ export async function copyEvent(actor: Actor, sourceId: string, input: z.infer<t
         data: { eventId: event.id, name: k.name, location: k.location, categories: k.categories, mode: k.mode, defaultPrinterId },
       });
     }
+    // Budget lines come as a checklist without figures; the attribution window stays.
+    if (source.budgetLines.length)
+      await tx.budgetLine.createMany({ data: source.budgetLines.map((b) => ({ eventId: event.id, kind: b.kind, channel: b.channel, note: b.note })) });
+    if (source.analytics) await tx.eventAnalytics.create({ data: { eventId: event.id, attributionDays: source.analytics.attributionDays } });
     await audit(
       actor,
       {

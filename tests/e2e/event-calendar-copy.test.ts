@@ -57,7 +57,13 @@ beforeAll(async () => {
     [sourceId],
   );
   await q(`UPDATE "Printer" SET "templateId" = $1 WHERE id = $2`, [tpl[0].id, printer]);
-  await q(`UPDATE "Event" SET "countsExits" = true WHERE id = $1`, [sourceId]);
+  await q(`UPDATE "Event" SET "countsExits" = true, "doorsOpen" = '09:30', "doorsClose" = '18:00' WHERE id = $1`, [sourceId]);
+  // Budget lines with figures and an attribution window: the copy takes the lines, not the figures.
+  await q(
+    `INSERT INTO "BudgetLine" ("eventId", kind, channel, planned, actual) VALUES ($1, 'venue', NULL, 500000, 480000), ($1, 'marketing', 'yandex', 120000, 90000)`,
+    [sourceId],
+  );
+  await q(`INSERT INTO "EventAnalytics" ("eventId", "attributionDays") VALUES ($1, 45)`, [sourceId]);
   ru = await (await browser.newContext({ locale: "ru-RU" })).newPage();
   en = await (await browser.newContext({ locale: "en-GB" })).newPage();
 });
@@ -105,6 +111,13 @@ describe("events over time, in Chromium", () => {
       true,
       "forum",
     ]);
+    expect([copy.doorsOpen, copy.doorsClose]).toEqual(["09:30", "18:00"]);
+    const lines = await q(`SELECT kind, channel, planned::float AS planned, actual FROM "BudgetLine" WHERE "eventId" = $1 ORDER BY kind`, [copyId]);
+    expect(lines).toEqual([
+      { kind: "marketing", channel: "yandex", planned: 0, actual: null },
+      { kind: "venue", channel: null, planned: 0, actual: null },
+    ]);
+    expect((await q(`SELECT "attributionDays" FROM "EventAnalytics" WHERE "eventId" = $1`, [copyId]))[0].attributionDays).toBe(45);
     expect(copy.startsAt.getTime()).toBe(weekLater.getTime());
     expect(copy.editDeadline.getTime() - copy.startsAt.getTime()).toBe(source.editDeadline.getTime() - source.startsAt.getTime());
 
