@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import type { MessageKey } from "~/i18n";
-import { printerReasonText, printJobErrorText } from "../printing/reasons";
+import { printerMessageText, printerReasonText, printJobErrorText } from "../printing/reasons";
 import { onBrowserPrint, type BrowserPrintState } from "./browser-print";
 import type { createApi, PrintJob, PrinterState } from "./api";
 import { store } from "./store";
@@ -21,7 +21,9 @@ export function PrinterPill({ t, printer }: { t: T; printer: PrinterState }) {
       className={health.ok ? "pill ok" : "pill bad"}
       data-testid="kiosk-printer"
       data-ok={health.ok ? "1" : "0"}
-      title={[health.message, ...health.reasons, printer.lastError].filter(Boolean).join("; ")}
+      title={[printerMessageText((k, p) => t(k as MessageKey, p), health.message), ...health.reasons, printJobErrorText(t, printer.lastError)]
+        .filter(Boolean)
+        .join("; ")}
     >
       {health.ok
         ? t("kiosk.printerOk", { name: printer.printer.name })

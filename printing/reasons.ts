@@ -111,3 +111,34 @@ export function printJobErrorText(t: (key: "printers.jobError.kioskNoReport") =>
   if (!error) return null;
   return error === KIOSK_NO_REPORT ? t(PRINT_JOB_ERROR_KEYS[KIOSK_NO_REPORT]) : error;
 }
+
+type MessageT = (key: `printers.msg.${string}`, params?: Record<string, string | number>) => string;
+
+// Our own drivers' health messages (raw-tcp.ts, index.ts), matched to catalogue keys with their
+// values; anything else is the printer's own text (IPP printer-state-message) and shown as it came.
+const MESSAGES: Array<[RegExp, string, (m: RegExpExecArray) => Record<string, string>]> = [
+  [/^no ~HS answer from (\S+) in (\d+) ms$/, "noHsAnswer", (m) => ({ address: m[1], ms: m[2] })],
+  [/^no connection to (\S+) in (\d+) ms$/, "noConnection", (m) => ({ address: m[1], ms: m[2] })],
+  [/^(\S+) closed without a full ~HS answer$/, "hsCut", (m) => ({ address: m[1] })],
+  [/^(\S+): (?:connect )?(ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|ENOTFOUND|EAI_AGAIN)\b/, "refused", (m) => ({ address: m[1], code: m[2] })],
+  [/^printed by the kiosk's browser$/, "browser", () => ({})],
+];
+
+/** A printer health message for people: our drivers' messages translated, the printer's own as it came. */
+export function printerMessageText(t: MessageT, message: string | null | undefined): string | null {
+  if (!message) return null;
+  for (const [re, key, params] of MESSAGES) {
+    const m = re.exec(message);
+    if (m) return t(`printers.msg.${key}`, params(m));
+  }
+  return message;
+}
+
+/** The built-in stocks by id; a template saved under another id keeps its own name. */
+export const STOCK_IDS = ["brother-62x100", "zebra-4x3", "zebra-4x6", "a6", "a4-sheet"] as const;
+
+/** A stock's name in the UI language ("Лист A4, 8 бейджей 95 × 67 мм"), by its id. */
+export function stockName(t: (key: `printers.stockName.${string}`) => string, id: string | null | undefined, fallback?: string): string {
+  if (id && (STOCK_IDS as readonly string[]).includes(id)) return t(`printers.stockName.${id}`);
+  return fallback ?? id ?? "";
+}

@@ -1017,6 +1017,16 @@ export const ru = {
   "budget.amountRequired": "Укажите план или факт",
   "budget.badDays": "Целое число дней от 0 до 730",
   "budget.channelHint": "Название канала как в воронке (например, utm_source или имя токена сайта).",
+  "printers.msg.noHsAnswer": "принтер {address} не ответил на запрос состояния (~HS) за {ms} мс",
+  "printers.msg.noConnection": "нет соединения с {address} за {ms} мс",
+  "printers.msg.hsCut": "{address} оборвал ответ о состоянии (~HS)",
+  "printers.msg.refused": "{address} недоступен ({code})",
+  "printers.msg.browser": "печатает браузер киоска",
+  "printers.stockName.brother-62x100": "Brother QL, 62 × 100 мм",
+  "printers.stockName.zebra-4x3": "Zebra, 4 × 3 дюйма (102 × 76 мм)",
+  "printers.stockName.zebra-4x6": "Zebra, 4 × 6 дюймов (102 × 152 мм)",
+  "printers.stockName.a6": "A6 (105 × 148 мм)",
+  "printers.stockName.a4-sheet": "Лист A4, 8 бейджей 95 × 67 мм",
 } as const;
 
 export type MessageKey = keyof typeof ru;

@@ -1,8 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { MessageKey } from "~/i18n";
-import { useT } from "~/i18n/react";
+import { formatNumber, type MessageKey } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import { stockName } from "../../printing/reasons";
 import {
   STOCKS,
   defaultTuning,
@@ -95,6 +96,7 @@ function previewUrl(eventId: string, form: HTMLFormElement, extra: Record<string
 
 export default function Badges() {
   const { event, category, saved, configured, tuning, stocks, candidates } = useLoaderData<typeof loader>();
+  const locale = useLocale();
   const result = useActionData<typeof action>();
   const t = useT();
   const busy = useNavigation().state !== "idle";
@@ -151,7 +153,7 @@ export default function Badges() {
               aria-current={c === category ? "page" : undefined}
             >
               {catLabel(c)}
-              {own ? ` (${own.stock})` : ""}
+              {own ? ` (${stockName((k) => t(k as MessageKey), own.stock)})` : ""}
             </Link>
           );
         })}
@@ -186,12 +188,12 @@ export default function Badges() {
             >
               {stocks.map((s) => (
                 <option key={s.id} value={s.id}>
-                  {s.name}
+                  {stockName((k) => t(k as MessageKey), s.id, s.name)}
                 </option>
               ))}
             </select>
             <p className="small muted" data-testid="stock-info">
-              {t("badges.size", { w: stockInfo.w, h: stockInfo.h })} · {t(`badges.orientation.${stockInfo.orientation}` as MessageKey)}
+              {t("badges.size", { w: formatNumber(locale, stockInfo.w), h: formatNumber(locale, stockInfo.h) })} · {t(`badges.orientation.${stockInfo.orientation}` as MessageKey)}
               {stockInfo.sheet ? ` · ${t("badges.sheet")}` : ""}
             </p>
             {fields.stock && <p className="field-error">{fields.stock}</p>}

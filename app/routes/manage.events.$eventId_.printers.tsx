@@ -18,7 +18,7 @@ import { managerActor, pageLocale, tFor } from "~/services/registrations-forms.s
 import { prisma } from "~/utils/db.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { logger } from "~/utils/logger.server";
-import { printerReasonText, printJobErrorText } from "../../printing/reasons";
+import { printerMessageText, printerReasonText, printJobErrorText, stockName } from "../../printing/reasons";
 import { TEMPLATES } from "../../printing/template";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
 import { idParam, isUuid } from "~/utils/ids";
@@ -131,6 +131,7 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<R
   }
 }
 
+const DRIVER_KEY = { raw_tcp: "printers.driver.raw", ipp: "printers.driver.ipp", browser: "printers.driver.browser" } as const satisfies Record<string, MessageKey>;
 const STATUS_CLASS: Record<string, string> = { failed: "badge locked", done: "badge", queued: "badge", printing: "badge", sent: "badge" };
 
 export default function Printers() {
@@ -148,6 +149,8 @@ export default function Printers() {
     );
     return () => clearInterval(timer);
   }, [revalidator]);
+  // Keys built from data (a stock id, a message code): the helpers know they exist in both catalogues.
+  const tk = (k: string, v?: Record<string, string | number>) => t(k as MessageKey, v);
   const errorsFor = (target: string, intent?: string) =>
     result && !result.ok && result.target === target && (!intent || result.intent === intent) ? result.fields : {};
 
@@ -182,7 +185,8 @@ export default function Printers() {
                   <td>
                     <strong>{p.printer.name}</strong>
                     <div className="small muted">
-                      {p.printer.driver} · {p.printer.address} · {p.stock ?? t("printers.stockFromEvent")}
+                      <span data-testid="printer-driver">{t(DRIVER_KEY[p.printer.driver])}</span> · {p.printer.address} ·{" "}
+                      <span data-testid="printer-stock">{p.stock ? stockName(tk, p.stock) : t("printers.stockFromEvent")}</span>
                     </div>
                   </td>
                   <td>
@@ -190,7 +194,11 @@ export default function Printers() {
                       {p.health.ok ? t("printers.ok") : t("printers.problem")}:{" "}
                       {p.printer.driver === "browser" ? t("printers.browserPrinter") : printerReasonText((k, v) => t(k as MessageKey, v), p.health) || p.health.state}
                     </span>
-                    {p.health.message && <div className="small muted">{p.health.message}</div>}
+                    {p.health.message && (
+                      <div className="small muted" data-testid="printer-message">
+                        {printerMessageText(tk, p.health.message)}
+                      </div>
+                    )}
                   </td>
                   <td className="small">
                     {t("printers.queueCounts", { queued: p.queue.queued, printing: p.queue.printing, failed: p.queue.failedLastHour })}
@@ -408,7 +416,7 @@ function PrinterForm(props: {
             <option value="">{t("printers.stockFromEvent")}</option>
             {props.stocks.map((s) => (
               <option key={s.id} value={s.id}>
-                {s.name}
+                {stockName((k) => t(k as MessageKey), s.id, s.name)}
               </option>
             ))}
           </select>

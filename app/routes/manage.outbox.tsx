@@ -1,6 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { useT } from "~/i18n/react";
+import { formatDateTime } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import { mailDate, venueTimeZone } from "~/services/outbox-view.server";
 import { outboxDir } from "~/services/mail.server";
 import { managerActor } from "~/services/registrations-forms.server";
 import { listOutbox } from "~/services/registrations-outbox.server";
@@ -10,12 +12,14 @@ import { env } from "~/utils/env.server";
 export async function loader({ request }: LoaderFunctionArgs) {
   await managerActor(request);
   const { total, entries } = await listOutbox(200);
-  return { smtp: Boolean(env().SMTP_URL), dir: outboxDir(), total, entries };
+  const zone = await venueTimeZone();
+  return { smtp: Boolean(env().SMTP_URL), dir: outboxDir(), total, entries: entries.map((e) => ({ ...e, at: mailDate(e.date) })), zone };
 }
 
 export default function Outbox() {
-  const { smtp, dir, total, entries } = useLoaderData<typeof loader>();
+  const { smtp, dir, total, entries, zone } = useLoaderData<typeof loader>();
   const t = useT();
+  const locale = useLocale();
   return (
     <>
       <p>
@@ -39,7 +43,9 @@ export default function Outbox() {
             <tbody>
               {entries.map((e) => (
                 <tr key={e.file} data-testid="outbox-row">
-                  <td className="small muted">{e.date}</td>
+                  <td className="small muted" data-testid="outbox-date">
+                    {e.at ? formatDateTime(locale, new Date(e.at), zone) : e.date}
+                  </td>
                   <td>{e.to}</td>
                   <td>
                     <Link to={`/manage/outbox/${encodeURIComponent(e.file)}`}>{e.subject || e.file}</Link>

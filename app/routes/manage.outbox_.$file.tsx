@@ -1,6 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { useT } from "~/i18n/react";
+import { formatDateTime } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import { mailDate, venueTimeZone } from "~/services/outbox-view.server";
 import { managerActor } from "~/services/registrations-forms.server";
 import { readOutboxMail } from "~/services/registrations-outbox.server";
 
@@ -14,6 +16,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     file,
     headers: mail.headers,
+    at: mailDate(mail.headers.date ?? null),
+    zone: await venueTimeZone(),
     text: mail.text,
     html: mail.html,
     attachments: mail.attachments.map((a) => ({
@@ -26,8 +30,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function OutboxMail() {
-  const { file, headers, text, html, attachments } = useLoaderData<typeof loader>();
+  const { file, headers, at, zone, text, html, attachments } = useLoaderData<typeof loader>();
   const t = useT();
+  const locale = useLocale();
   return (
     <>
       <p>
@@ -40,7 +45,7 @@ export default function OutboxMail() {
             headers[h] ? (
               <tr key={h}>
                 <th>{t(h === "from" ? "outbox.from" : h === "to" ? "outbox.to" : "outbox.date")}</th>
-                <td>{headers[h]}</td>
+                <td data-testid={`mail-${h}`}>{h === "date" && at ? formatDateTime(locale, new Date(at), zone) : headers[h]}</td>
               </tr>
             ) : null,
           )}

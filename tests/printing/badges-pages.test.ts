@@ -87,8 +87,10 @@ describe("badge pages in Chromium", () => {
     expect(row.rows[0].definition.elements.categoryBand.styles.media.label.ru).toBe("ПРЕССА-ТЕСТ");
     // After the reload the form shows what was saved, and the category tab marks it.
     expect(await page.inputValue("#f-labelRu")).toBe("ПРЕССА-ТЕСТ");
-    // The tabs come from the revalidated loader, which may land just after the notice.
-    await page.waitForFunction(() => document.querySelector("[data-testid=badge-categories]")?.textContent?.includes("(zebra-4x3)"));
+    // The tabs come from the revalidated loader, which may land just after the notice; the stock
+    // is named in the UI language, not by its id (issue #13 item 4).
+    await page.waitForFunction(() => document.querySelector("[data-testid=badge-categories]")?.textContent?.includes("(Zebra, 4 × 3 дюйма (102 × 76 мм))"));
+    expect(await page.textContent("[data-testid=badge-categories]")).not.toContain("zebra-4x3");
   }, 90_000);
 
   test("an exhibitor downloads its staff's badges from the cabinet: the progress bar moves with the pages, the file has them all", async () => {
