@@ -164,6 +164,22 @@ describe("audience base", () => {
     expect(await res.text()).toMatch(/data-testid="error-file"[^>]*>[^<]*(XLSX|CSV)/);
   });
 
+  test("past attendance narrows a segment: one of the four came to a past event (checked in), by e-mail", async () => {
+    const past = (
+      await db.query<{ id: string }>(
+        `INSERT INTO "Event" (name, venue, timezone, "startsAt", "endsAt") VALUES ('Форум 2025', 'Казань Экспо', 'Europe/Moscow', now() - interval '300 days', now() - interval '299 days') RETURNING id`,
+      )
+    ).rows[0].id;
+    const person = (await db.query<{ id: string }>(`INSERT INTO "Person" ("lastName", "firstName", email) VALUES ('Прошлый', 'Гость', 'C1003@list.example') RETURNING id`)).rows[0].id;
+    const reg = (
+      await db.query<{ id: string }>(`INSERT INTO "Registration" ("eventId", "personId", category, status, "codeSecret", source) VALUES ($1, $2::uuid, 'visitor', 'confirmed', md5($2::text), 'site') RETURNING id`, [past, person])
+    ).rows[0].id;
+    await db.query(`INSERT INTO "CheckIn" ("eventId", "registrationId", "clientId", "eventDay", "scannedAt") VALUES ($1, $2, gen_random_uuid(), (now() - interval '300 days')::date, now() - interval '300 days')`, [past, reg]);
+    const seg = (p: string) => new URLSearchParams({ industry: "Энергетика", city: "Казань", past: p, campaign: "x", preview: "1" });
+    expect((await page(`/manage/events/${eventId}/invitations?${seg("came")}`)).text).toContain("получат приглашение: 1.");
+    expect((await page(`/manage/events/${eventId}/invitations?${seg("never")}`)).text).toContain("получат приглашение: 3.");
+  });
+
   test("a segment is invited through the mail queue with per-recipient status; a registration from the link is attributed", async () => {
     const seg = new URLSearchParams({ industry: "Энергетика", city: "Казань", companySize: "", category: "", past: "any", campaign: "Энергетики Казани" });
     const preview = await page(`/manage/events/${eventId}/invitations?${seg}&preview=1`);
