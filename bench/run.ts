@@ -7,7 +7,7 @@ import type { BenchResult } from "./types";
 
 type BenchModule = { run: (ctx: { databaseUrl: string; dataDir: string }) => Promise<BenchResult[]> };
 
-const MODULES = ["badges", "import", "crm", "checkin", "funnel"];
+const MODULES = ["badges", "import", "crm", "checkin", "funnel", "contact-import"];
 
 async function main() {
   const only = process.argv.slice(2);

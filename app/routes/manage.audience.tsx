@@ -5,6 +5,7 @@ import { useLocale, useT } from "~/i18n/react";
 import { importContacts, type ImportCounts } from "~/services/audience/contact-import.server";
 import { managerActor, pageError } from "~/services/registrations-forms.server";
 import { prisma } from "~/utils/db.server";
+import { HttpError } from "~/utils/errors.server";
 import { serverT } from "~/utils/i18n.server";
 import { parseId } from "~/utils/ids";
 
@@ -45,6 +46,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (err) {
     if (err instanceof Response) throw err;
     if (err instanceof MaxPartSizeExceededError) return { ok: false, fileError: t("pub.tooLarge") };
+    if (err instanceof HttpError && err.fields?.file) return { ok: false, fileError: err.fields.file };
     const r = pageError(locale, err);
     return { ok: false, fileError: r.fields.file ?? r.formError };
   }

@@ -27,6 +27,7 @@ const DRAIN_MS = 30_000;
 export function bodyLimit(path: string): number {
   if (path.startsWith("/api/")) return MAX_BODY_BYTES;
   if (path === "/cabinet/import" || path === "/cabinet/import/") return MAX_IMPORT_BYTES + MULTIPART_OVERHEAD;
+  if (path === "/manage/audience" || path === "/manage/audience/") return MAX_IMPORT_BYTES + MULTIPART_OVERHEAD; // contact lists (issue #14)
   if (path === "/cabinet" || path === "/cabinet/") return MAX_LOGO_BYTES + MULTIPART_OVERHEAD;
   if (/^\/e\/[^/]+\/register\/?$/.test(path)) return MAX_PROOF_BYTES + MULTIPART_OVERHEAD;
   if (path.startsWith("/manage") || path.startsWith("/cabinet")) return PAGE_FORM;
