@@ -1028,4 +1028,9 @@ export const en: Record<MessageKey, string> = {
   "printers.stockName.zebra-4x6": "Zebra, 4 × 6 in (102 × 152 mm)",
   "printers.stockName.a6": "A6 (105 × 148 mm)",
   "printers.stockName.a4-sheet": "A4 sheet, 8 badges 95 × 67 mm",
+  // --- change log: budget actions ---
+  "log.action.budget.add": "Budget line added",
+  "log.action.budget.update": "Budget line changed",
+  "log.action.budget.delete": "Budget line deleted",
+  "log.action.budget.attribution": "Deal attribution window changed",
 };

@@ -1027,6 +1027,11 @@ export const ru = {
   "printers.stockName.zebra-4x6": "Zebra, 4 × 6 дюймов (102 × 152 мм)",
   "printers.stockName.a6": "A6 (105 × 148 мм)",
   "printers.stockName.a4-sheet": "Лист A4, 8 бейджей 95 × 67 мм",
+  // --- change log: budget actions ---
+  "log.action.budget.add": "Добавлена статья бюджета",
+  "log.action.budget.update": "Изменена статья бюджета",
+  "log.action.budget.delete": "Удалена статья бюджета",
+  "log.action.budget.attribution": "Изменено окно атрибуции сделок",
 } as const;
 
 export type MessageKey = keyof typeof ru;

@@ -75,6 +75,12 @@ const LABELS: Record<string, MessageKey> = {
   manualSource: "log.field.manualSource",
   campaign: "log.field.campaign",
   count: "log.field.count",
+  kind: "budget.kind",
+  channel: "budget.channel",
+  note: "budget.note",
+  planned: "budget.planned",
+  actual: "budget.actual",
+  attributionDays: "budget.days",
 };
 
 const ORDER = Object.keys(LABELS);
@@ -156,6 +162,7 @@ function value(k: string, v: unknown, words: Words, zone: string): string {
     if (leaf === "mode") return known("log.mode.", v, words);
     if (leaf === "format") return known("event.format.", v, words);
     if (leaf === "source") return known("log.source.", v, words);
+    if (leaf === "kind") return known("budget.kind.", v, words);
   }
   return String(v);
 }
