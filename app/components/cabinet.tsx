@@ -183,3 +183,27 @@ export function StaffTable({
     </table>
   );
 }
+
+/** The add-staff form of the cabinet and of the manager's exhibitor page; keyed by the staff count so it clears after a save. */
+export function AddStaffForm({ fields, busy, staffCount }: { fields: Record<string, string>; busy: boolean; staffCount: number }) {
+  const t = useT();
+  return (
+    <>
+      <h3>{t("staff.add")}</h3>
+      <Form method="post" className="grid" data-testid="add-staff" noValidate key={staffCount}>
+        <input type="hidden" name="intent" value="add-staff" />
+        <Field name="lastName" label={t("staff.lastName")} error={fields.lastName} required />
+        <Field name="firstName" label={t("staff.firstName")} error={fields.firstName} required />
+        <Field name="middleName" label={t("staff.middleName")} error={fields.middleName} />
+        <Field name="position" label={t("staff.position")} error={fields.position} />
+        <Field name="email" label={t("staff.email")} type="email" error={fields.email} required />
+        <Field name="phone" label={t("staff.phone")} type="tel" error={fields.phone} />
+        <div>
+          <button type="submit" className="primary" disabled={busy}>
+            {t("common.add")}
+          </button>
+        </div>
+      </Form>
+    </>
+  );
+}

@@ -11,7 +11,7 @@ import { unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, Ma
 import { prisma } from "~/utils/db.server";
 import { formString, runFormAction, type FormResult } from "~/utils/forms.server";
 import { actorOf, requireUser } from "~/utils/session.server";
-import { CompanyCardForm, Field, StaffTable, StateBanner } from "~/components/cabinet";
+import { AddStaffForm, CompanyCardForm, Field, StaffTable, StateBanner } from "~/components/cabinet";
 import { QuotaSharesView } from "~/components/quota-shares";
 import { quotaShares } from "~/services/quota-shares.server";
 
@@ -159,21 +159,7 @@ export default function Cabinet() {
         </p>
         {!readOnly && (
           <>
-            <h3>{t("staff.add")}</h3>
-            <Form method="post" className="grid" data-testid="add-staff" noValidate key={exhibitor.staff.length}>
-              <input type="hidden" name="intent" value="add-staff" />
-              <Field name="lastName" label={t("staff.lastName")} error={addFields.lastName} required />
-              <Field name="firstName" label={t("staff.firstName")} error={addFields.firstName} required />
-              <Field name="middleName" label={t("staff.middleName")} error={addFields.middleName} />
-              <Field name="position" label={t("staff.position")} error={addFields.position} />
-              <Field name="email" label={t("staff.email")} type="email" error={addFields.email} required />
-              <Field name="phone" label={t("staff.phone")} type="tel" error={addFields.phone} />
-              <div>
-                <button type="submit" className="primary" disabled={busy}>
-                  {t("common.add")}
-                </button>
-              </div>
-            </Form>
+            <AddStaffForm fields={addFields} busy={busy} staffCount={exhibitor.staff.length} />
             <p>
               <Link to="/cabinet/import">{t("staff.import")}</Link>
             </p>

@@ -13,7 +13,7 @@ import { HttpError } from "~/utils/errors.server";
 import { formString, optional, requiredReason, runFormAction, type FormResult } from "~/utils/forms.server";
 import { requireManager } from "~/utils/permissions.server";
 import { actorOf, requireUser } from "~/utils/session.server";
-import { CompanyCardForm, Field, StaffTable, StateBanner } from "~/components/cabinet";
+import { AddStaffForm, CompanyCardForm, Field, StaffTable, StateBanner } from "~/components/cabinet";
 import { ExhibitorSettingsForm } from "~/components/exhibitor-settings";
 import { QuotaSharesView } from "~/components/quota-shares";
 import { CrmStatus } from "~/components/crm-status";
@@ -238,21 +238,7 @@ export default function ManageExhibitor() {
       <section className="card">
         <h2>{t("cabinet.staff")}</h2>
         <StaffTable staff={staff} readOnly={false} crm={crm} resend result={result} />
-        <h3>{t("staff.add")}</h3>
-        <Form method="post" className="grid" data-testid="add-staff" noValidate key={staff.length}>
-          <input type="hidden" name="intent" value="add-staff" />
-          <Field name="lastName" label={t("staff.lastName")} error={addFields.lastName} required />
-          <Field name="firstName" label={t("staff.firstName")} error={addFields.firstName} required />
-          <Field name="middleName" label={t("staff.middleName")} error={addFields.middleName} />
-          <Field name="position" label={t("staff.position")} error={addFields.position} />
-          <Field name="email" label={t("staff.email")} type="email" error={addFields.email} required />
-          <Field name="phone" label={t("staff.phone")} type="tel" error={addFields.phone} />
-          <div>
-            <button type="submit" className="primary" disabled={busy}>
-              {t("common.add")}
-            </button>
-          </div>
-        </Form>
+        <AddStaffForm fields={addFields} busy={busy} staffCount={staff.length} />
       </section>
 
       <section className="card">
