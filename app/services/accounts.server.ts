@@ -6,8 +6,8 @@ import { requireManager, type Actor } from "~/utils/permissions.server";
 import { normalizeEmail } from "~/utils/validators";
 import { loadExhibitor } from "./cabinet.server";
 import type { Prisma } from "~/generated/prisma/client";
-import { enqueueMail, setPasswordLink } from "./mail.server";
-import { txQueue } from "./registrations.server";
+import { setPasswordLink } from "./mail.server";
+import { enqueueMail } from "./outbox.server";
 
 // Cabinet logins: created by a manager; the person sets a password from a one-time emailed
 // link (never a password in clear).
@@ -32,7 +32,7 @@ export async function createCabinetAccount(actor: Actor, exhibitorId: string, in
 export async function sendPasswordLink(userId: string, tx?: Prisma.TransactionClient): Promise<void> {
   if (!tx) return prisma().$transaction((t) => sendPasswordLink(userId, t));
   const token = await createPasswordToken(userId, tx);
-  await enqueueMail({ kind: "set-password", userId, link: setPasswordLink(token) }, txQueue(tx));
+  await enqueueMail({ kind: "set-password", userId, link: setPasswordLink(token) }, tx);
 }
 
 async function accountOf(actor: Actor, exhibitorId: string, userId: string) {

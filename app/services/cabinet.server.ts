@@ -3,10 +3,9 @@ import type { Prisma } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
 import { audit } from "~/utils/audit.server";
 import { FieldRefusal, HttpError, notFound } from "~/utils/errors.server";
-import { enqueue } from "~/utils/jobs.server";
 import { canSeeEvent, isManager, requireExhibitorRead, requireExhibitorWrite, requireManager, type Actor } from "~/utils/permissions.server";
 import { normalizeEmail } from "~/utils/validators";
-import { enqueueMail } from "./mail.server";
+import { enqueueCrmSync, enqueueMail } from "./outbox.server";
 
 // Exhibitor cabinets: the company card, staff (badge holders) with quotas, and the rules
 // that close editing (deadline, manager lock). Every write path calls requireEditable.
@@ -116,15 +115,6 @@ export async function listStaff(actor: Actor, exhibitorId: string) {
   });
 }
 
-/** Jobs are written in the same transaction as the change (transactional outbox). */
-export function txQueue(tx: Tx) {
-  return { query: (sql: string, params: unknown[]) => tx.$executeRawUnsafe(sql, ...params) } as unknown as Parameters<typeof enqueue>[3];
-}
-
-export async function enqueueCrm(tx: Tx, entity: "organization" | "person" | "registration" | "exhibitor", id: string) {
-  await enqueue("crm-sync", { entity, id }, { queue: `crm:${entity}:${id}`, jobKey: `crm:${entity}:${id}`, maxAttempts: 25 }, txQueue(tx));
-}
-
 export async function addStaff(actor: Actor, exhibitorId: string, input: StaffInput, opts: { ip?: string; now?: Date } = {}) {
   const ex = await loadExhibitor(actor, exhibitorId, "write");
   requireEditable(actor, ex, opts.now);
@@ -145,9 +135,9 @@ export async function addStaff(actor: Actor, exhibitorId: string, input: StaffIn
       data: { eventId: ex.eventId, personId: person.id, exhibitorId: ex.id, category: "exhibitor_staff", status: "confirmed", codeSecret: randomBytes(16).toString("base64url"), source: "cabinet" },
       include: { person: true },
     });
-    await enqueueCrm(tx, "person", person.id);
-    await enqueueCrm(tx, "registration", reg.id);
-    await enqueueMail({ kind: "invitation", registrationId: reg.id }, txQueue(tx));
+    await enqueueCrmSync("person", person.id, tx);
+    await enqueueCrmSync("registration", reg.id, tx);
+    await enqueueMail({ kind: "invitation", registrationId: reg.id }, tx);
     await audit(actor, { action: "staff.add", entityType: "Registration", entityId: reg.id, eventId: ex.eventId, exhibitorId: ex.id, after: serializeStaff(reg), ip: opts.ip }, tx);
     return reg;
   });
@@ -210,7 +200,7 @@ export async function updateStaff(actor: Actor, exhibitorId: string, staffId: st
         email,
       },
     });
-    await enqueueCrm(tx, "person", reg.personId);
+    await enqueueCrmSync("person", reg.personId, tx);
     const updated = await tx.registration.update({ where: { id: reg.id }, data: { updatedAt: new Date() }, include: { person: true } });
     await audit(actor, { action: "staff.update", entityType: "Registration", entityId: reg.id, eventId: ex.eventId, exhibitorId: ex.id, before: serializeStaff(reg), after: serializeStaff(updated), ip: opts.ip }, tx);
     return updated;
@@ -222,7 +212,7 @@ export async function removeStaff(actor: Actor, exhibitorId: string, staffId: st
   const { ex, reg } = await loadStaff(actor, exhibitorId, staffId, opts.now);
   await prisma().$transaction(async (tx) => {
     await tx.registration.update({ where: { id: reg.id }, data: { status: "cancelled" } });
-    await enqueueCrm(tx, "registration", reg.id);
+    await enqueueCrmSync("registration", reg.id, tx);
     await audit(actor, { action: "staff.remove", entityType: "Registration", entityId: reg.id, eventId: ex.eventId, exhibitorId: ex.id, before: serializeStaff(reg), ip: opts.ip }, tx);
   });
 }

@@ -22,6 +22,7 @@ import {
   type PrintJobView,
   type PrinterStatus,
 } from "./print.server";
+import { crmSyncJobSpecSql, printBadgeJobSpecSql } from "./outbox.server";
 import { verifyTicketCode, type TicketVerifyResult } from "./ticket-codes.server";
 import { insideNow } from "./kiosk-exits.server";
 
@@ -236,11 +237,9 @@ const SCAN_SQL = `WITH prior_ci AS (
     -- crm-sync: the deal moves to "visited" (transactional outbox: the job commits with the check-in);
     -- print-badge: the fallback send, run_at after the in-process attempt.
     SELECT graphile_worker.add_jobs(ARRAY(
-      SELECT ROW('crm-sync', json_build_object('entity', 'registration', 'id', $2::text), 'crm:registration:' || $2::text, NULL,
-                 25, 'crm:registration:' || $2::text, 0, NULL)::graphile_worker.job_spec FROM ci
+      SELECT ${crmSyncJobSpecSql("'registration'", "$2::text")} FROM ci
       UNION ALL
-      SELECT ROW('print-badge', json_build_object('printJobId', pj."id"), NULL, now() + $10::int * interval '1 millisecond',
-                 5, 'print:' || pj."id"::text, 0, NULL)::graphile_worker.job_spec FROM pj WHERE $9::boolean
+      SELECT ${printBadgeJobSpecSql('pj."id"', "$10")} FROM pj WHERE $9::boolean
     )) AS j
     FROM ci
   )

@@ -4,9 +4,9 @@ import { prisma } from "~/utils/db.server";
 import { FieldRefusal, HttpError, notFound } from "~/utils/errors.server";
 import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.server";
 import { isUuid } from "~/utils/ids";
-import { assertQuotaFloor, enqueueCrm, loadExhibitor, quotaUse, serializeStaff, txQueue } from "./cabinet.server";
+import { assertQuotaFloor, loadExhibitor, quotaUse, serializeStaff } from "./cabinet.server";
 import { serializeExhibitor } from "./exhibitors.server";
-import { enqueueMail } from "./mail.server";
+import { enqueueCrmSync, enqueueMail } from "./outbox.server";
 
 // A manager changes an exhibitor after creating it (issue #13 item 1): stand, area, quota and
 // parent, the quota of several exhibitors at once, and a staff member's invitation again. The
@@ -58,7 +58,7 @@ export async function updateSettings(actor: Actor, id: string, input: Settings, 
     });
     const full = await tx.exhibitor.findUniqueOrThrow({ where: { id }, include: { event: true, organization: true, parent: true } });
     const after = await serializeExhibitor(full, tx);
-    if (before.stand !== after.stand || before.areaM2 !== after.areaM2) await enqueueCrm(tx, "exhibitor", id);
+    if (before.stand !== after.stand || before.areaM2 !== after.areaM2) await enqueueCrmSync("exhibitor", id, tx);
     await audit(actor, { action: "exhibitor.update", entityType: "Exhibitor", entityId: id, eventId: ex.eventId, exhibitorId: id, before, after, ip }, tx);
     return after;
   });
@@ -112,7 +112,7 @@ export async function resendInvitation(actor: Actor, exhibitorId: string, staffI
   if (!reg) throw notFound("Staff member");
   if (!reg.person.email) throw new HttpError(422, "validation_failed", "Some fields are invalid.", { email: "Required" });
   await prisma().$transaction(async (tx) => {
-    await enqueueMail({ kind: "invitation", registrationId: reg.id }, txQueue(tx));
+    await enqueueMail({ kind: "invitation", registrationId: reg.id }, tx);
     await audit(actor, { action: "staff.resend", entityType: "Registration", entityId: reg.id, eventId: ex.eventId, exhibitorId: ex.id, after: serializeStaff(reg), ip }, tx);
   });
   return reg.person.email;

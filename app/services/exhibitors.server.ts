@@ -5,7 +5,8 @@ import { audit } from "~/utils/audit.server";
 import { prisma } from "~/utils/db.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { canSeeEvent, isManager, requireManager, type Actor } from "~/utils/permissions.server";
-import { assertQuotaFloor, editState, enqueueCrm, loadExhibitor, quotaUse, requireEditable } from "./cabinet.server";
+import { assertQuotaFloor, editState, loadExhibitor, quotaUse, requireEditable } from "./cabinet.server";
+import { enqueueCrmSync } from "./outbox.server";
 
 type Card = z.infer<typeof CompanyCard>;
 type Full = Awaited<ReturnType<typeof loadExhibitor>>;
@@ -70,8 +71,8 @@ export async function createExhibitor(actor: Actor, eventId: string, input: z.in
     const ex = await tx.exhibitor.create({
       data: { eventId, organizationId: org.id, stand: input.stand, areaM2: input.areaM2 ?? null, staffQuota: input.staffQuota, parentExhibitorId: input.parentExhibitorId ?? null },
     });
-    await enqueueCrm(tx, "organization", org.id);
-    await enqueueCrm(tx, "exhibitor", ex.id);
+    await enqueueCrmSync("organization", org.id, tx);
+    await enqueueCrmSync("exhibitor", ex.id, tx);
     const full = await tx.exhibitor.findUniqueOrThrow({ where: { id: ex.id }, include: { event: true, organization: true, parent: true } });
     await audit(actor, { action: "exhibitor.create", entityType: "Exhibitor", entityId: ex.id, eventId, exhibitorId: ex.id, after: await serializeExhibitor(full, tx), ip }, tx);
     return ex.id;
@@ -90,7 +91,7 @@ export async function updateExhibitor(actor: Actor, id: string, input: z.infer<t
   return prisma().$transaction(async (tx) => {
     if (input.company && Object.keys(input.company).length) {
       await tx.organization.update({ where: { id: ex.organizationId }, data: cardData(input.company) });
-      await enqueueCrm(tx, "organization", ex.organizationId);
+      await enqueueCrmSync("organization", ex.organizationId, tx);
     }
     if (input.staffQuota !== undefined) {
       await tx.$queryRaw`SELECT id FROM "Exhibitor" WHERE id = ${id}::uuid FOR UPDATE`;
@@ -110,7 +111,7 @@ export async function updateExhibitor(actor: Actor, id: string, input: z.infer<t
     const full = await tx.exhibitor.findUniqueOrThrow({ where: { id }, include: { event: true, organization: true, parent: true } });
     const after = await serializeExhibitor(full, tx);
     // The exhibitor's CRM deal carries the stand and the area.
-    if (before.stand !== after.stand || before.areaM2 !== after.areaM2) await enqueueCrm(tx, "exhibitor", id);
+    if (before.stand !== after.stand || before.areaM2 !== after.areaM2) await enqueueCrmSync("exhibitor", id, tx);
     await audit(actor, { action: "exhibitor.update", entityType: "Exhibitor", entityId: id, eventId: ex.eventId, exhibitorId: id, before, after, ip: opts.ip }, tx);
     return after;
   });

@@ -5,9 +5,10 @@ import { prisma } from "~/utils/db.server";
 import { audit } from "~/utils/audit.server";
 import { env } from "~/utils/env.server";
 import { HttpError } from "~/utils/errors.server";
-import { enqueueMany, type BulkJob } from "~/utils/jobs.server";
+import type { BulkJob } from "~/utils/jobs.server";
 import type { Actor } from "~/utils/permissions.server";
 import { loadExhibitor, quotaUse, requireEditable } from "./cabinet.server";
+import { crmSyncJob, enqueueJobs, mailJob } from "./outbox.server";
 import { findDuplicates, groupDuplicates, guessMapping, mapRows, parseStaffFile, type ColumnMapping, type DuplicateReport, type StaffImportItem } from "./staff-import";
 
 // Staff import: upload -> preview (mapping, row errors, duplicates) -> commit. The parsed sheet
@@ -136,7 +137,7 @@ export async function commitImport(
               ex.id,
             );
       // The jobs commit with the rows (transactional outbox).
-      await enqueueMany(importJobs(created, update.map((u) => u.personId)), { query: (sql: string, params: unknown[]) => tx.$executeRawUnsafe(sql, ...params) } as never);
+      await enqueueJobs(importJobs(created, update.map((u) => u.personId)), tx);
       await audit(actor, { action: "staff.import", entityType: "Exhibitor", entityId: ex.id, eventId: ex.eventId, exhibitorId: ex.id, after: { file: preview.filename, created: created.length, updated: update.length, skipped, errors: preview.errors.length }, ip }, tx);
       return created;
     },
@@ -145,14 +146,12 @@ export async function commitImport(
   return { created: created.length, updated: update.length, skipped, errors: new Set(preview.errors.map((e) => e.rowNumber)).size };
 }
 
-const crmJob = (entity: string, id: string): BulkJob => ({ task: "crm-sync", payload: { entity, id }, queue: `crm:${entity}:${id}`, jobKey: `crm:${entity}:${id}` });
-
 function importJobs(created: Array<{ id: string; personId: string }>, updatedPeople: string[]): BulkJob[] {
   const jobs: BulkJob[] = [];
   for (const r of created) {
-    jobs.push({ task: "send-mail", payload: { kind: "invitation", registrationId: r.id }, maxAttempts: 10 });
-    jobs.push(crmJob("person", r.personId), crmJob("registration", r.id));
+    jobs.push(mailJob({ kind: "invitation", registrationId: r.id }));
+    jobs.push(crmSyncJob("person", r.personId), crmSyncJob("registration", r.id));
   }
-  for (const id of updatedPeople) jobs.push(crmJob("person", id));
+  for (const id of updatedPeople) jobs.push(crmSyncJob("person", id));
   return jobs;
 }

@@ -6,10 +6,10 @@ import { prisma } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
 import type { Actor } from "~/utils/permissions.server";
 import { normalizeEmail, normalizePersonName, normalizePhones } from "~/utils/validators";
-import { activeByEmail, enqueueCrm, lockEventEmail } from "./cabinet.server";
+import { activeByEmail, lockEventEmail } from "./cabinet.server";
 import { checkIn, type CheckInAnswer, type KioskContext } from "./checkin.server";
-import { enqueueMail } from "./mail.server";
-import { findOrCreateOrganization, manageToken, manageUrl, sha256, txQueue } from "./registrations.server";
+import { enqueueCrmSync, enqueueMail } from "./outbox.server";
+import { findOrCreateOrganization, manageToken, manageUrl, sha256 } from "./registrations.server";
 
 // A walk-in at the kiosk (issue #6): register the person like a public registration (company
 // reuse, a live registration of the same e-mail in this event checked in as it is, CRM jobs and
@@ -72,11 +72,11 @@ export async function walkIn(kiosk: KioskContext, actor: Actor, input: WalkIn, i
       },
     });
     await tx.kioskWalkIn.create({ data: { clientId: input.clientId, kioskId: kiosk.id, registrationId: id } });
-    if (organizationId) await enqueueCrm(tx, "organization", organizationId);
-    await enqueueCrm(tx, "person", person.id);
-    await enqueueCrm(tx, "registration", id);
+    if (organizationId) await enqueueCrmSync("organization", organizationId, tx);
+    await enqueueCrmSync("person", person.id, tx);
+    await enqueueCrmSync("registration", id, tx);
     // With an email the guest gets the usual invitation (their QR and self-service link).
-    if (email) await enqueueMail({ kind: "invitation", registrationId: id, manageUrl: manageUrl({ id, eventId: kiosk.eventId, codeSecret }) }, txQueue(tx));
+    if (email) await enqueueMail({ kind: "invitation", registrationId: id, manageUrl: manageUrl({ id, eventId: kiosk.eventId, codeSecret }) }, tx);
     await audit(
       actor,
       { action: "registration.create", entityType: "Registration", entityId: id, eventId: kiosk.eventId, after: { category: input.category, status: "confirmed", source: "kiosk", kioskId: kiosk.id }, ip },

@@ -1,13 +1,12 @@
 import path from "node:path";
 import { appUrl, env } from "~/utils/env.server";
 import { prisma } from "~/utils/db.server";
-import { enqueue, registerTask, type JobSpec } from "~/utils/jobs.server";
+import { registerTask } from "~/utils/jobs.server";
 import { logger } from "~/utils/logger.server";
 import { singleton } from "~/utils/singleton.server";
 import { ticketCode } from "./codes.server";
 import { createMailer, MailSendError, type Mailer } from "./mail/mailer.server";
 import { renderInvitation, renderRejection, renderSetPassword } from "./mail/templates.server";
-import type pg from "pg";
 import { sendAudienceInvitation, type AudienceInviteJob } from "./audience/invite-mail.server";
 
 // Every mail goes through the job queue: `send-mail` retries temporary failures with
@@ -23,10 +22,6 @@ export const mailer = (): Mailer =>
   singleton("mailer", () => createMailer({ smtpUrl: env().SMTP_URL, from: env().MAIL_FROM, outboxDir: outboxDir() }));
 
 export const outboxDir = () => path.resolve(env().DATA_DIR, "mail");
-
-export function enqueueMail(job: MailJob, db?: Pick<pg.PoolClient, "query">, spec: JobSpec = {}) {
-  return enqueue("send-mail", job, { maxAttempts: 10, ...spec }, db);
-}
 
 async function sendInvitation(registrationId: string, manageUrl?: string): Promise<void> {
   const reg = await prisma().registration.findUnique({ where: { id: registrationId }, include: { person: true, event: true } });

@@ -1,5 +1,6 @@
 import { inTransaction } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
+import { enqueuePrintBadge, removePrintBadge } from "./outbox.server";
 import { formatForDriver, loadPrinter, loadPrintJob, notFoundPrintJob, PrintInputError, sendPrintJobSoon, type PrintJobView } from "./print.server";
 
 // Moving a print job to another printer of the same event (a Zebra jammed, the queue at entrance
@@ -21,13 +22,8 @@ export async function movePrintJob(job: { id: string; eventId: string; printerId
     );
     if (!moved.rowCount) throw new HttpError(409, "not_movable", "Only queued or failed jobs can be moved; reprint a printed badge instead.");
     // The retry path follows the job (same key: replaces a pending one); browser printers have none.
-    if (printer.driver === "browser") await client.query(`SELECT graphile_worker.remove_job('print:' || $1::text)`, [job.id]);
-    else
-      await client.query(
-        `SELECT graphile_worker.add_job('print-badge', json_build_object('printJobId', $1::text),
-           run_at => now() + interval '5 seconds', max_attempts => 5, job_key => 'print:' || $1::text)`,
-        [job.id],
-      );
+    if (printer.driver === "browser") await removePrintBadge(job.id, client);
+    else await enqueuePrintBadge(job.id, client, 5000);
   });
   if (printer.driver !== "browser") sendPrintJobSoon(job.id);
   const view = await loadPrintJob(job.id);

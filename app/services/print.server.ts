@@ -20,6 +20,7 @@ import { pdfToPng } from "../../printing/preview";
 import { getTemplate, parseTemplate, TEMPLATES, type BadgeData, type BadgeTemplate, type Category } from "../../printing/template";
 import { renderBadgeZpl } from "../../printing/zpl";
 import { combineTemplates, eventTemplateFor } from "./badge-templates.server";
+import { enqueuePrintBadge, removePrintBadgeSql } from "./outbox.server";
 import { ticketCode } from "./codes.server";
 import { BROWSER_DEADLINE_TASK, BROWSER_PRINT_REPORT_MS, failUnreportedBrowserPrints } from "./print-deadline.server";
 
@@ -294,10 +295,6 @@ export async function listPrintJobs(filter: {
   return r.rows.map(serializePrintJob);
 }
 
-/** SQL that schedules the retry path for a print job ($1 = job id, $2 = delay in ms). */
-const ADD_PRINT_JOB_SQL = `SELECT graphile_worker.add_job('print-badge', json_build_object('printJobId', $1::text),
-  run_at => now() + $2::int * interval '1 millisecond', max_attempts => 5, job_key => 'print:' || $1::text)`;
-
 /**
  * Creates a print job (and its queued retry) in one transaction; the caller then sends it with
  * `sendPrintJobSoon`. Browser printers get no queue job: the kiosk prints the PDF.
@@ -323,7 +320,7 @@ export async function createPrintJob(input: {
       ],
     );
     const jobId = ins.rows[0].id;
-    if (input.printer.driver !== "browser") await client.query(ADD_PRINT_JOB_SQL, [jobId, PRINT_FALLBACK_DELAY_MS]);
+    if (input.printer.driver !== "browser") await enqueuePrintBadge(jobId, client, PRINT_FALLBACK_DELAY_MS);
     return jobId;
   });
   const job = await loadPrintJob(id);
@@ -360,7 +357,7 @@ export async function processPrintJob(printJobId: string, via: "direct" | "worke
     if (row?.status === "printing" && row.startedAt && via === "worker") {
       // Someone is sending it now: look again when their claim would expire.
       const wait = Math.max(1000, row.startedAt.getTime() + PRINT_LEASE_MS - Date.now());
-      await db.query(ADD_PRINT_JOB_SQL, [printJobId, wait]);
+      await enqueuePrintBadge(printJobId, db, wait);
       return "busy";
     }
     return "skipped";
@@ -369,7 +366,7 @@ export async function processPrintJob(printJobId: string, via: "direct" | "worke
   const fail = async (message: string): Promise<ProcessOutcome> => {
     await db.query(
       `WITH u AS (UPDATE "PrintJob" SET "status" = 'failed', "error" = $2, "finishedAt" = now() WHERE "id" = $1 AND "status" = 'printing' RETURNING 1)
-       SELECT ${via === "direct" ? `graphile_worker.remove_job('print:' || $1::text)` : "1"} FROM u`,
+       SELECT ${via === "direct" ? removePrintBadgeSql("$1") : "1"} FROM u`,
       [printJobId, message.slice(0, 1000)],
     );
     logger().warn({ printJobId, error: message }, "print job failed");
@@ -407,14 +404,14 @@ export async function processPrintJob(printJobId: string, via: "direct" | "worke
       printJobId,
       message.slice(0, 1000),
     ]);
-    await db.query(ADD_PRINT_JOB_SQL, [printJobId, delay]);
+    await enqueuePrintBadge(printJobId, db, delay);
     logger().info({ printJobId, attempt: job.attempts, retryInMs: delay, error: message }, "print job will be retried");
     return "retry";
   }
 
   await db.query(
     `WITH u AS (UPDATE "PrintJob" SET "status" = 'done', "error" = NULL, "finishedAt" = now() WHERE "id" = $1 RETURNING 1)
-     SELECT ${via === "direct" ? `graphile_worker.remove_job('print:' || $1::text)` : "1"} FROM u`,
+     SELECT ${via === "direct" ? removePrintBadgeSql("$1") : "1"} FROM u`,
     [printJobId],
   );
   return "done";

@@ -3,7 +3,7 @@ import { prisma } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
 import { hasBadText } from "~/utils/ids";
 import type { Actor } from "~/utils/permissions.server";
-import { enqueueCrm } from "./cabinet.server";
+import { enqueueCrmSync } from "./outbox.server";
 import { cleanTag, MAX_TAG } from "./registration-source";
 import { detailInclude, loadForManager, serializeRegistration } from "./registrations.server";
 
@@ -20,7 +20,7 @@ export async function setManualSource(actor: Actor | null, id: string, label: st
   if (value === reg.manualSource) return serializeRegistration(reg);
   const updated = await prisma().$transaction(async (tx) => {
     await tx.registration.update({ where: { id: reg.id }, data: { manualSource: value } });
-    await enqueueCrm(tx, "registration", reg.id);
+    await enqueueCrmSync("registration", reg.id, tx);
     await audit(actor, { action: "registration.source", entityType: "Registration", entityId: reg.id, eventId: reg.eventId, before: { manualSource: reg.manualSource }, after: { manualSource: value }, ip }, tx);
     return tx.registration.findUniqueOrThrow({ where: { id: reg.id }, include: detailInclude });
   });

@@ -4,14 +4,14 @@ import type { StandBooking } from "~/generated/prisma/client";
 import { audit } from "~/utils/audit.server";
 import { prisma } from "~/utils/db.server";
 import { HttpError, notFound } from "~/utils/errors.server";
-import { enqueue } from "~/utils/jobs.server";
 import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.server";
 import { normalizeEmail, normalizePersonName, normalizePhones, normalizeWebsite } from "~/utils/validators";
 import { createCabinetAccount } from "./accounts.server";
 import { bookingContactOf } from "./crm/sync-mapping.server";
 import { createExhibitor } from "./exhibitors.server";
 import { NO_TAGS } from "./registration-source";
-import { publicEvent, txQueue, UUID_RE, type Channel } from "./registrations.server";
+import { enqueueCrmSync } from "./outbox.server";
+import { publicEvent, UUID_RE, type Channel } from "./registrations.server";
 
 // Stand booking requests: from the public page or the API into a manager list, and from there
 // into an exhibitor in one step. The CRM job uses entity "standBooking" (a deal in the
@@ -20,15 +20,6 @@ import { publicEvent, txQueue, UUID_RE, type Channel } from "./registrations.ser
 export type StandBookingInput = z.infer<typeof StandBookingCreate>;
 
 const blank = (s: string | null | undefined) => (s && s.trim() ? s.trim() : null);
-
-async function enqueueBookingCrm(db: Parameters<typeof enqueue>[3], id: string) {
-  await enqueue(
-    "crm-sync",
-    { entity: "standBooking", id },
-    { queue: `crm:standBooking:${id}`, jobKey: `crm:standBooking:${id}`, maxAttempts: 25 },
-    db,
-  );
-}
 
 export function serializeStandBooking(b: StandBooking) {
   return {
@@ -80,7 +71,7 @@ export async function createStandBooking(
         ...(channel.tags ?? NO_TAGS),
       },
     });
-    await enqueueBookingCrm(txQueue(tx), b.id);
+    await enqueueCrmSync("standBooking", b.id, tx);
     await audit(channel.actor, { action: "standBooking.create", entityType: "StandBooking", entityId: b.id, eventId: event.id, after: serializeStandBooking(b), ip: channel.ip }, tx);
     return b;
   });
@@ -145,7 +136,7 @@ export async function convertStandBooking(actor: Actor | null, id: string, input
   }
   await prisma().$transaction(async (tx) => {
     await tx.standBooking.update({ where: { id: booking.id }, data: { status: "converted", exhibitorId } });
-    await enqueueBookingCrm(txQueue(tx), booking.id);
+    await enqueueCrmSync("standBooking", booking.id, tx);
     await audit(
       actor,
       { action: "standBooking.convert", entityType: "StandBooking", entityId: booking.id, eventId: booking.eventId, exhibitorId, before: { status: "new" }, after: { status: "converted", exhibitorId }, ip },
@@ -176,7 +167,7 @@ export async function declineStandBooking(actor: Actor | null, id: string, ip?: 
   await prisma().$transaction(async (tx) => {
     const done = await tx.standBooking.updateMany({ where: { id: booking.id, status: "new" }, data: { status: "declined" } });
     if (done.count === 0) throw new HttpError(409, "invalid_state", `This booking is ${booking.status} already.`);
-    await enqueueBookingCrm(txQueue(tx), booking.id);
+    await enqueueCrmSync("standBooking", booking.id, tx);
     await audit(actor, { action: "standBooking.decline", entityType: "StandBooking", entityId: booking.id, eventId: booking.eventId, before: { status: booking.status }, after: { status: "declined" }, ip }, tx);
   });
 }

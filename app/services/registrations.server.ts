@@ -8,11 +8,10 @@ import { audit } from "~/utils/audit.server";
 import { prisma } from "~/utils/db.server";
 import { appUrl, env } from "~/utils/env.server";
 import { HttpError, notFound } from "~/utils/errors.server";
-import { enqueue } from "~/utils/jobs.server";
 import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.server";
 import { normalizeEmail, normalizePersonName, normalizePhones, normalizeWebsite } from "~/utils/validators";
-import { activeByEmail, enqueueCrm, lockEventEmail } from "./cabinet.server";
-import { enqueueMail } from "./mail.server";
+import { activeByEmail, lockEventEmail } from "./cabinet.server";
+import { enqueueCrmSync, enqueueMail } from "./outbox.server";
 import { cleanTag, NO_TAGS, originOf, type SourceTags } from "./registration-source";
 
 // Public registration (site page and API), media accreditation approval, the attendee's
@@ -41,11 +40,6 @@ export function manageToken(reg: { id: string; codeSecret: string }): string {
 
 export function manageUrl(reg: { id: string; eventId: string; codeSecret: string }): string {
   return `${appUrl()}/e/${reg.eventId}/my/${manageToken(reg)}`;
-}
-
-/** Jobs are written in the same transaction as the change (transactional outbox). */
-export function txQueue(tx: Tx) {
-  return { query: (sql: string, params: unknown[]) => tx.$executeRawUnsafe(sql, ...params) } as unknown as Parameters<typeof enqueue>[3];
 }
 
 // --- rate limits ----------------------------------------------------------------------------
@@ -191,13 +185,13 @@ export async function registerAttendee(eventId: string, input: RegistrationInput
           },
         });
       }
-      if (organizationId) await enqueueCrm(tx, "organization", organizationId);
-      await enqueueCrm(tx, "person", person.id);
-      await enqueueCrm(tx, "registration", id);
+      if (organizationId) await enqueueCrmSync("organization", organizationId, tx);
+      await enqueueCrmSync("person", person.id, tx);
+      await enqueueCrmSync("registration", id, tx);
       if (status === "confirmed")
         await enqueueMail(
           { kind: "invitation", registrationId: id, manageUrl: manageUrl({ id, eventId: event.id, codeSecret }) },
-          txQueue(tx),
+          tx,
         );
       await audit(
         channel.actor,
@@ -333,9 +327,9 @@ async function decide(actor: Actor | null, id: string, to: "confirmed" | "reject
       // Registrations created elsewhere get their self-service link on approval.
       await tx.registration.update({ where: { id: reg.id }, data: { manageTokenHash: sha256(manageToken(reg)) } });
     }
-    await enqueueCrm(tx, "registration", reg.id);
-    if (to === "confirmed") await enqueueMail({ kind: "invitation", registrationId: reg.id, manageUrl: manageUrl(reg) }, txQueue(tx));
-    else await enqueueMail({ kind: "rejection", registrationId: reg.id }, txQueue(tx));
+    await enqueueCrmSync("registration", reg.id, tx);
+    if (to === "confirmed") await enqueueMail({ kind: "invitation", registrationId: reg.id, manageUrl: manageUrl(reg) }, tx);
+    else await enqueueMail({ kind: "rejection", registrationId: reg.id }, tx);
     await audit(
       actor,
       { action: to === "confirmed" ? "registration.approve" : "registration.reject", entityType: "Registration", entityId: reg.id, eventId: reg.eventId, before: { status: reg.status }, after: { status: to, ...(reason ? { reason } : {}) }, ip },
@@ -378,7 +372,7 @@ export async function updatePhoneByToken(eventId: string, token: string, phoneIn
   await prisma().$transaction(async (tx) => {
     // This registration's own contact row only (Registration.personId is unique).
     await tx.person.update({ where: { id: reg.personId }, data: { phone } });
-    await enqueueCrm(tx, "person", reg.personId);
+    await enqueueCrmSync("person", reg.personId, tx);
     await audit(null, { action: "registration.self.phone", entityType: "Registration", entityId: reg.id, eventId: reg.eventId, before: { phone: reg.person.phone }, after: { phone }, ip }, tx);
   });
   return phone;
@@ -393,7 +387,7 @@ export async function cancelByToken(eventId: string, token: string, ip?: string)
       data: { status: "cancelled" },
     });
     if (done.count === 0) throw new HttpError(409, "invalid_state", "This registration cannot be cancelled.");
-    await enqueueCrm(tx, "registration", reg.id);
+    await enqueueCrmSync("registration", reg.id, tx);
     await audit(null, { action: "registration.self.cancel", entityType: "Registration", entityId: reg.id, eventId: reg.eventId, before: { status: reg.status }, after: { status: "cancelled" }, ip }, tx);
   });
 }

@@ -2,11 +2,12 @@ import { audit } from "~/utils/audit.server";
 import { pool, prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { HttpError, notFound } from "~/utils/errors.server";
-import { enqueue, registerTask } from "~/utils/jobs.server";
+import { registerTask } from "~/utils/jobs.server";
 import { logger } from "~/utils/logger.server";
 import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.server";
 import { formatEventDay, type MailLocale } from "./mail/format";
-import { purgeRateLimits, txQueue, UUID_RE } from "./registrations.server";
+import { enqueueSmsReminder, enqueueSmsStatusCheck } from "./outbox.server";
+import { purgeRateLimits, UUID_RE } from "./registrations.server";
 import { createSmsRuClient, SmsError, type SmsRuClient } from "./sms/smsru.server";
 
 // Day-before SMS reminders through SMS.RU.
@@ -100,7 +101,7 @@ export async function createDueReminders(eventId: string): Promise<number> {
       ON CONFLICT ("registrationId") DO NOTHING
       RETURNING "id"`;
     for (const row of rows)
-      await enqueue("send-sms-reminder", { reminderId: row.id }, { jobKey: `sms-reminder:${row.id}`, maxAttempts: 8 }, txQueue(tx));
+      await enqueueSmsReminder(row.id, tx);
     return rows.length;
   });
 }
@@ -187,12 +188,7 @@ export async function sendReminder(reminderId: string, now = new Date()): Promis
         where: { id: rem.id },
         data: { status: result.status, smsId: result.smsId, statusCode: result.statusCode, sentAt: new Date(), error: null },
       });
-      await enqueue(
-        "sms-reminder-status",
-        { reminderId: rem.id, n: 0 },
-        { runAt: new Date(Date.now() + STATUS_DELAYS_MS[0]), maxAttempts: 3, jobKey: `sms-status:${rem.id}` },
-        txQueue(tx),
-      );
+      await enqueueSmsStatusCheck(rem.id, 0, new Date(Date.now() + STATUS_DELAYS_MS[0]), tx);
     });
   } catch (err) {
     const message = (err as Error).message.slice(0, 500);
@@ -227,12 +223,7 @@ export async function checkReminderStatus(reminderId: string, n: number): Promis
       },
     });
     if (!st.final && n + 1 < STATUS_DELAYS_MS.length) {
-      await enqueue(
-        "sms-reminder-status",
-        { reminderId: rem.id, n: n + 1 },
-        { runAt: new Date(Date.now() + STATUS_DELAYS_MS[n + 1]), maxAttempts: 3, jobKey: `sms-status:${rem.id}` },
-        txQueue(tx),
-      );
+      await enqueueSmsStatusCheck(rem.id, n + 1, new Date(Date.now() + STATUS_DELAYS_MS[n + 1]), tx);
     }
   });
 }
@@ -288,12 +279,7 @@ export async function resendReminder(actor: Actor | null, reminderId: string, ip
         resends: { increment: 1 },
       },
     });
-    await enqueue(
-      "send-sms-reminder",
-      { reminderId: rem.id },
-      { jobKey: `sms-reminder:${rem.id}:${updated.resends}`, maxAttempts: 8 },
-      txQueue(tx),
-    );
+    await enqueueSmsReminder(rem.id, tx, updated.resends);
     await audit(
       actor,
       { action: "sms.resend", entityType: "SmsReminder", entityId: rem.id, eventId: rem.registration.eventId, before: { status: rem.status, phone: rem.phone }, after: { status: "pending", phone }, ip },

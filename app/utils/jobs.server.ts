@@ -8,10 +8,12 @@ import { logger } from "./logger.server";
 // (the outbox pattern): the job exists if and only if the change committed.
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, "query">;
+/** Where a job is written: a pool, a client inside a transaction, or an adapter (app/services/outbox.server.ts). */
+export type SqlTarget = { query(sql: string, params: unknown[]): Promise<unknown> };
 
 export type JobSpec = { queue?: string; jobKey?: string; runAt?: Date; maxAttempts?: number; priority?: number };
 
-export async function enqueue(task: string, payload: unknown, spec: JobSpec = {}, db: Queryable = pool()): Promise<void> {
+export async function enqueue(task: string, payload: unknown, spec: JobSpec = {}, db: SqlTarget = pool()): Promise<void> {
   await db.query(
     `SELECT graphile_worker.add_job($1, $2::json, queue_name => $3, run_at => $4, max_attempts => $5, job_key => $6, priority => $7)`,
     [task, JSON.stringify(payload ?? {}), spec.queue ?? null, spec.runAt ?? null, spec.maxAttempts ?? 25, spec.jobKey ?? null, spec.priority ?? 0],
@@ -56,7 +58,7 @@ export async function queueStatus(db: Queryable = pool()): Promise<{ pending: nu
 export type BulkJob = { task: string; payload: unknown; queue?: string; jobKey?: string; maxAttempts?: number };
 
 /** Adds many jobs in one statement (graphile_worker.add_jobs), e.g. after a 20,000-row import. */
-export async function enqueueMany(jobs: BulkJob[], db: Queryable = pool()): Promise<void> {
+export async function enqueueMany(jobs: BulkJob[], db: SqlTarget = pool()): Promise<void> {
   for (let i = 0; i < jobs.length; i += 5000) {
     const chunk = jobs.slice(i, i + 5000).map((j) => ({ identifier: j.task, payload: j.payload ?? {}, queue_name: j.queue ?? null, max_attempts: j.maxAttempts ?? 25, job_key: j.jobKey ?? null }));
     await db.query(

@@ -3,8 +3,8 @@ import { audit } from "~/utils/audit.server";
 import { inTransaction, pool, prisma } from "~/utils/db.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { hasBadText } from "~/utils/ids";
-import { enqueueMany } from "~/utils/jobs.server";
 import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.server";
+import { enqueueJobs, mailJob } from "../outbox.server";
 import { cleanTag } from "../registration-source";
 import { sha256 } from "../registrations.server";
 import { newInvitationToken } from "./invitation-link.server";
@@ -101,13 +101,8 @@ export async function sendInvitations(actor: Actor | null, eventId: string, s: S
        ON CONFLICT ("eventId", "contactId") DO NOTHING RETURNING id, "contactId"`,
       [eventId, campaign, JSON.stringify(targets.rows.map((t) => ({ contact: t.id, email: t.email, hash: sha256(tokens.get(t.id)!) })))],
     );
-    await enqueueMany(
-      made.rows.map((m) => ({
-        task: "send-mail",
-        payload: { kind: "audience-invite", invitationId: m.id, token: tokens.get(m.contactId), locale },
-        queue: "audience-mail",
-        maxAttempts: 10,
-      })),
+    await enqueueJobs(
+      made.rows.map((m) => mailJob({ kind: "audience-invite", invitationId: m.id, token: tokens.get(m.contactId)!, locale }, { queue: "audience-mail" })),
       client,
     );
     return made.rows.length;

@@ -6,7 +6,8 @@ import { HttpError } from "~/utils/errors.server";
 import { singleton } from "~/utils/singleton.server";
 import { Bitrix24Error, redactWebhookUrl } from "./bitrix24-client.server";
 import { CRM_ENTITIES, stageEntityId, stageRowsFrom, type CrmEntity, type RecordRef, type StageRow } from "./sync-mapping.server";
-import { enqueueSync, kickWaitingJobs } from "./sync-job.server";
+import { crmJobKey, enqueueCrmSyncMany } from "../outbox.server";
+import { kickWaitingJobs } from "./sync-job.server";
 import {
   clearPause,
   crmClient,
@@ -76,14 +77,14 @@ export async function crmHealth(): Promise<{ state: "off" | "paused" | "ok"; pen
 export async function crmStatusOf(entity: CrmEntity, ids: string[]) {
   const rows = await prisma().crmSyncState.findMany({ where: { entityType: entity, localId: { in: ids } } });
   const queued = await pool().query<{ key: string }>(`SELECT key FROM graphile_worker.jobs WHERE key = ANY($1::text[])`, [
-    ids.map((id) => `crm:${entity}:${id}`),
+    ids.map((id) => crmJobKey(entity, id)),
   ]);
   const waiting = new Set(queued.rows.map((r) => r.key));
   return new Map(
     ids.map((id) => {
       const s = rows.find((r) => r.localId === id);
       const status =
-        waiting.has(`crm:${entity}:${id}`) && s?.status !== "failed"
+        waiting.has(crmJobKey(entity, id)) && s?.status !== "failed"
           ? s?.status === "waiting_config"
             ? "waiting_config"
             : "pending"
@@ -160,13 +161,13 @@ export async function retryRecord(entity: string, id: string): Promise<void> {
     where: { entityType: ref.entity, localId: ref.id },
     data: { dataHash: null, status: "pending" },
   });
-  await enqueueSync([ref]);
+  await enqueueCrmSyncMany([ref]);
 }
 
 export async function retryAllFailed(): Promise<number> {
   const failed = await prisma().crmSyncState.findMany({ where: { status: "failed" }, select: { entityType: true, localId: true } });
   await prisma().crmSyncState.updateMany({ where: { status: "failed" }, data: { dataHash: null, status: "pending" } });
-  await enqueueSync(failed.map((f) => ({ entity: f.entityType, id: f.localId })));
+  await enqueueCrmSyncMany(failed.map((f) => ({ entity: f.entityType, id: f.localId })));
   return failed.length;
 }
 
@@ -230,7 +231,7 @@ export async function resyncEvent(eventId: string): Promise<{ total: number }> {
     if (ids.length)
       await prisma().crmSyncState.updateMany({ where: { entityType: entity, localId: { in: ids } }, data: { dataHash: null } });
   }
-  await enqueueSync(refs);
+  await enqueueCrmSyncMany(refs);
   return { total };
 }
 

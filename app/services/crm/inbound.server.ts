@@ -19,7 +19,8 @@ import { enqueue } from "~/utils/jobs.server";
 import { logger } from "~/utils/logger.server";
 import { normalizeEmail, normalizePhones, normalizeWebsite } from "~/utils/validators";
 import { Bitrix24Error, normalizeMultiValue, type MultiFieldKind } from "./bitrix24-client.server";
-import { companyPayload, dataHash, isLostStage, jobKeyOf, type RecordRef } from "./sync-mapping.server";
+import { crmJobKey } from "../outbox.server";
+import { companyPayload, dataHash, isLostStage, type RecordRef } from "./sync-mapping.server";
 import { crmEngine, crmWebhookUrl, loadSettings, mappingOf, pauseSync, pipelineStages } from "./sync-settings.server";
 
 export const INBOUND_EVENTS = ["ONCRMCOMPANYUPDATE", "ONCRMDEALUPDATE", "ONCRMDEALADD"] as const;
@@ -82,7 +83,7 @@ async function outboundBusy(ref: RecordRef): Promise<boolean> {
   const r = await pool().query(
     `SELECT (SELECT count(*) FROM graphile_worker.jobs WHERE key = $1 AND attempts < max_attempts)
           + (SELECT count(*) FROM "CrmSyncState" WHERE "entityType" = $2::"CrmEntity" AND "localId" = $3::uuid AND "leaseUntil" > now()) AS n`,
-    [jobKeyOf(ref), ref.entity, ref.id],
+    [crmJobKey(ref.entity, ref.id), ref.entity, ref.id],
   );
   return Number(r.rows[0].n) > 0;
 }

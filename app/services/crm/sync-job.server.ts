@@ -22,10 +22,10 @@
 // waiting jobs are moved to now.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import type pg from "pg";
 import type { CrmSettings, Prisma } from "~/generated/prisma/client";
 import { inTransaction, prisma, pool } from "~/utils/db.server";
-import { enqueue, registerTask } from "~/utils/jobs.server";
+import { registerTask } from "~/utils/jobs.server";
+import { crmJobKey, enqueueCrmSync, enqueueCrmSyncMany } from "../outbox.server";
 import { logger } from "~/utils/logger.server";
 import { Bitrix24Error } from "./bitrix24-client.server";
 import { handleInbound } from "./inbound.server";
@@ -39,7 +39,6 @@ import {
   bookingContactPayload,
   bookingDealPayload,
   exhibitorDealPayload,
-  jobKeyOf,
   originId,
   parseRef,
   pickStage,
@@ -162,24 +161,7 @@ async function liftStalePause(s: CrmSettings): Promise<boolean> {
 
 /** Re-adds the job for later with a fresh attempt count (the running one then completes). */
 async function requeue(ref: RecordRef, delayMs: number): Promise<void> {
-  await enqueue(
-    "crm-sync",
-    { entity: ref.entity, id: ref.id },
-    { queue: jobKeyOf(ref), jobKey: jobKeyOf(ref), runAt: new Date(Date.now() + delayMs), maxAttempts: 25 },
-  );
-}
-
-/** Adds crm-sync jobs in bulk (same shape as the services' jobs). */
-export async function enqueueSync(refs: RecordRef[], db: Pick<pg.Pool, "query"> = pool()): Promise<void> {
-  for (let i = 0; i < refs.length; i += 1000) {
-    const chunk = refs.slice(i, i + 1000);
-    await db.query(
-      `SELECT count(*) FROM graphile_worker.add_jobs(ARRAY(
-         SELECT ROW('crm-sync', json_build_object('entity', e, 'id', id), 'crm:' || e || ':' || id, NULL, 25, 'crm:' || e || ':' || id, 0, NULL)::graphile_worker.job_spec
-         FROM unnest($1::text[], $2::text[]) AS t(e, id)))`,
-      [chunk.map((r) => r.entity), chunk.map((r) => r.id)],
-    );
-  }
+  await enqueueCrmSync(ref.entity, ref.id, undefined, new Date(Date.now() + delayMs));
 }
 
 async function markWaiting(ref: RecordRef, status: "waiting_config" | "pending"): Promise<void> {
@@ -284,7 +266,7 @@ export class Sweep {
   async run(primary: RecordRef): Promise<void> {
     const primaryKey = refKey(primary);
     const taken = new Map<string, TakenJob>();
-    for (const t of await takeDueJobs(SWEEP_SIZE - 1, jobKeyOf(primary))) if (refKey(t.ref) !== primaryKey) taken.set(refKey(t.ref), t);
+    for (const t of await takeDueJobs(SWEEP_SIZE - 1, crmJobKey(primary.entity, primary.id))) if (refKey(t.ref) !== primaryKey) taken.set(refKey(t.ref), t);
     try {
       await this.claim([primary, ...[...taken.values()].map((t) => t.ref)]);
     } catch (e) {
@@ -833,7 +815,7 @@ async function enqueueDependents(ref: RecordRef): Promise<void> {
     const regs = await prisma().registration.findMany({ where: { personId: ref.id }, select: { id: true } });
     refs.push(...regs.map((r) => ({ entity: "registration" as const, id: r.id })));
   }
-  await enqueueSync(refs);
+  await enqueueCrmSyncMany(refs);
 }
 
 export type { CrmEntity, RecordRef };

@@ -23,9 +23,6 @@ export function parseRef(payload: unknown): RecordRef | null {
   return { entity: entity as CrmEntity, id: id.toLowerCase() };
 }
 
-/** The job key the cabinet and exhibitor services use: `crm:<entity>:<id>`. */
-export const jobKeyOf = (r: RecordRef) => `crm:${r.entity}:${r.id}`;
-
 export function refFromJobKey(key: string | null): RecordRef | null {
   const m = /^crm:([a-z_]+):([0-9a-f-]{36})$/i.exec(key ?? "");
   return m ? parseRef({ entity: m[1], id: m[2] }) : null;
