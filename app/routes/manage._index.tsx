@@ -7,12 +7,10 @@ import { runFormAction } from "~/utils/forms.server";
 import { formatDateRange, formatDateTime, formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { prisma } from "~/utils/db.server";
-import { requireManager } from "~/utils/permissions.server";
-import { actorOf, requireUser } from "~/utils/session.server";
+import { requireManagerPage } from "~/utils/permissions.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  requireManagerPage(user);
+  await requireManagerPage(request);
   const events = await prisma().event.findMany({
     orderBy: { startsAt: "asc" },
     include: { _count: { select: { exhibitors: true, registrations: { where: { status: "confirmed" } }, checkIns: true } } },
@@ -34,23 +32,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireUser(request);
-  requireManagerPage(user);
+  const actor = await requireManagerPage(request);
   const form = await request.formData();
   let createdId: string | null = null;
   const result = await runFormAction(request, "create-event", async () => {
-    createdId = (await createEvent(actorOf(user), eventFromForm(form))).id;
+    createdId = (await createEvent(actor, eventFromForm(form))).id;
   }, form);
   if (createdId) throw redirect(`/manage/events/${createdId}`);
   return result;
-}
-
-function requireManagerPage(user: Parameters<typeof actorOf>[0]) {
-  try {
-    requireManager(actorOf(user));
-  } catch {
-    throw new Response("Forbidden", { status: 403 });
-  }
 }
 
 export default function ManageEvents() {

@@ -3,7 +3,8 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { importContacts, type ImportCounts } from "~/services/audience/contact-import.server";
-import { managerActor, pageError } from "~/services/registrations-forms.server";
+import { requireManagerPage } from "~/utils/permissions.server";
+import { pageError } from "~/services/registrations-forms.server";
 import { prisma } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
 import { serverT } from "~/utils/i18n.server";
@@ -16,7 +17,7 @@ import { parseId } from "~/utils/ids";
 const MAX_BYTES = 10 * 1024 * 1024;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await managerActor(request);
+  await requireManagerPage(request);
   const db = prisma();
   const shown = parseId(new URL(request.url).searchParams.get("import"));
   const [total, events, imports, current] = await Promise.all([
@@ -34,7 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const actor = await managerActor(request);
+  const actor = await requireManagerPage(request);
   const { t, locale } = serverT(request);
   try {
     const form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_BYTES }));

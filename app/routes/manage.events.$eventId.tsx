@@ -16,23 +16,12 @@ import { prisma } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
 import { formString, optional, requiredReason, runFormAction, type FormResult } from "~/utils/forms.server";
 import { serverT } from "~/utils/i18n.server";
-import { requireManager } from "~/utils/permissions.server";
-import { actorOf, requireUser } from "~/utils/session.server";
+import { requireManagerPage } from "~/utils/permissions.server";
 import { Field } from "~/components/cabinet";
 import { idParam } from "~/utils/ids";
 
-async function managerActor(request: Request) {
-  const actor = actorOf(await requireUser(request));
-  try {
-    requireManager(actor);
-  } catch {
-    throw new Response("Forbidden", { status: 403 });
-  }
-  return actor;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await managerActor(request);
+  await requireManagerPage(request);
   const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
   if (!event) throw new Response("Not found", { status: 404 });
   const exhibitors = await prisma().exhibitor.findMany({ where: { eventId: event.id }, include: { organization: true, parent: true, event: true }, orderBy: [{ stand: "asc" }] });
@@ -88,7 +77,7 @@ function copyDefaults(e: { name: string; venue: string; address: string | null; 
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs): Promise<CreateResult> {
-  const actor = await managerActor(request);
+  const actor = await requireManagerPage(request);
   const form = await request.formData();
   const intent = formString(form, "intent") ?? "";
   const eventId = idParam(params, "eventId");

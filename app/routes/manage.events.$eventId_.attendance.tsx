@@ -5,7 +5,7 @@ import { Columns, Legend, PlanFactBars } from "~/components/charts";
 import type { MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { figures, loadEventInfo, noShows, parseDay, type Figures } from "~/services/attendance.server";
-import { managerActor } from "~/services/registrations-forms.server";
+import { requireManagerPage } from "~/utils/permissions.server";
 import { BackToEvent } from "~/components/manage-page";
 import { idParam } from "~/utils/ids";
 
@@ -18,7 +18,7 @@ const CHART_ROWS = 25;
 export const meta: MetaFunction = () => [{ title: "Expo Desk — attendance" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await managerActor(request);
+  await requireManagerPage(request);
   const ev = await loadEventInfo(idParam(params, "eventId"));
   if (!ev) throw new Response("Not found", { status: 404 });
   const url = new URL(request.url);

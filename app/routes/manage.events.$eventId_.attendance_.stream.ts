@@ -2,14 +2,14 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { localeFromRequest, translate } from "~/i18n";
 import { attendanceHub } from "~/services/attendance-live.server";
 import { figures, loadEventInfo, parseDay } from "~/services/attendance.server";
-import { managerActor } from "~/services/registrations-forms.server";
+import { requireManagerPage } from "~/utils/permissions.server";
 import { idParam } from "~/utils/ids";
 
 // GET /manage/events/:eventId/attendance/stream?day=YYYY-MM-DD|all: server-sent events for the
 // dashboard (managers): `figures` now and after every check-in, `status` of the LISTEN link,
 // and comment heartbeats so proxies and the browser keep the connection open.
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await managerActor(request);
+  await requireManagerPage(request);
   const ev = await loadEventInfo(idParam(params, "eventId"));
   if (!ev) throw new Response("Not found", { status: 404 });
   const { day, valid } = parseDay(ev, new URL(request.url).searchParams.get("day"));

@@ -15,7 +15,8 @@ import {
   type Tuning,
 } from "~/services/badge-templates.server";
 import { isCategory, previewCandidates } from "~/services/badge-preview.server";
-import { managerActor, pageError, pageLocale, tFor, type PageResult } from "~/services/registrations-forms.server";
+import { requireManagerPage } from "~/utils/permissions.server";
+import { pageError, pageLocale, tFor, type PageResult } from "~/services/registrations-forms.server";
 import { prisma } from "~/utils/db.server";
 import { CATEGORIES, TEMPLATES, parseTemplate } from "../../printing/template";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
@@ -26,7 +27,7 @@ import { idParam } from "~/utils/ids";
 
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await managerActor(request);
+  await requireManagerPage(request);
   const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
   if (!event) throw new Response("Not found", { status: 404 });
   const cat = new URL(request.url).searchParams.get("category");
@@ -60,7 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs): Promise<PageResult> {
-  await managerActor(request);
+  await requireManagerPage(request);
   const form = await request.formData();
   const locale = pageLocale(request, form);
   const t = tFor(locale);

@@ -14,7 +14,8 @@ import {
   setAttributionDays,
 } from "~/services/analytics/budget.server";
 import { BUDGET_KINDS } from "~/services/analytics/funnel-options";
-import { managerActor, pageError, pageLocale, text, tFor } from "~/services/registrations-forms.server";
+import { requireManagerPage } from "~/utils/permissions.server";
+import { pageError, pageLocale, text, tFor } from "~/services/registrations-forms.server";
 import { prisma } from "~/utils/db.server";
 import { idParam } from "~/utils/ids";
 
@@ -32,7 +33,7 @@ type Result = {
 };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await managerActor(request);
+  await requireManagerPage(request);
   const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") }, select: { id: true, name: true } });
   if (!event) throw new Response("Not found", { status: 404 });
   const [lines, days] = await Promise.all([listBudget(event.id), attributionDays(event.id)]);
@@ -40,7 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs): Promise<Result> {
-  const actor = await managerActor(request);
+  const actor = await requireManagerPage(request);
   const locale = pageLocale(request);
   const t = tFor(locale);
   const eventId = idParam(params, "eventId");

@@ -5,7 +5,7 @@ import { ChangeLog } from "~/components/change-log";
 import { BackToEvent } from "~/components/manage-page";
 import { loadChangeLog, queryFromUrl } from "~/services/changelog.server";
 import { wordsFor } from "~/services/changelog-words.server";
-import { managerActor } from "~/services/registrations-forms.server";
+import { requireManagerPage } from "~/utils/permissions.server";
 import { prisma } from "~/utils/db.server";
 import { localeFromRequest } from "~/i18n";
 import { idParam } from "~/utils/ids";
@@ -13,7 +13,7 @@ import { idParam } from "~/utils/ids";
 // The event's change log (issue #13 item 2): managers only.
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await managerActor(request);
+  await requireManagerPage(request);
   const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
   if (!event) throw new Response("Not found", { status: 404 });
   const log = await loadChangeLog(

@@ -8,7 +8,8 @@ import { requestDealsRefresh } from "~/services/analytics/crm-deals.server";
 import { funnelTables, loadFunnel, parseFunnelQuery } from "~/services/analytics/funnel-export.server";
 import { CATEGORIES, DIMENSIONS } from "~/services/analytics/funnel-options";
 import { crmWebhookUrl } from "~/services/crm/sync-settings.server";
-import { managerActor, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
+import { requireManagerPage } from "~/utils/permissions.server";
+import { pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
 import { prisma } from "~/utils/db.server";
 import { idParam } from "~/utils/ids";
 
@@ -18,7 +19,7 @@ import { idParam } from "~/utils/ids";
 export const meta: MetaFunction = () => [{ title: "Expo Desk — funnel" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await managerActor(request);
+  await requireManagerPage(request);
   const locale = pageLocale(request);
   const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") }, include: { analytics: true } });
   if (!event) throw new Response("Not found", { status: 404 });
@@ -55,7 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs): Promise<PageResult> {
-  await managerActor(request);
+  await requireManagerPage(request);
   const locale = pageLocale(request);
   const form = await request.formData();
   if (text(form, "intent") !== "refresh") throw new Response("Unknown intent", { status: 400 });

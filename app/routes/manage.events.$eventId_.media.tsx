@@ -4,7 +4,8 @@ import { CrmStatus } from "~/components/crm-status";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { crmBadges } from "~/services/crm/crm-admin.server";
-import { managerActor, pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
+import { requireManagerPage } from "~/utils/permissions.server";
+import { pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
 import { SourceForm } from "~/components/source-form";
 import { setManualSource } from "~/services/registration-manual-source.server";
 import { approveRegistration, mediaQueue, rejectRegistration } from "~/services/registrations.server";
@@ -16,7 +17,7 @@ import { idParam } from "~/utils/ids";
 // reason (rejected + a polite email); both move the CRM deal through a crm-sync job.
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await managerActor(request);
+  await requireManagerPage(request);
   const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
   if (!event) throw new Response("Not found", { status: 404 });
   const rows = await mediaQueue(event.id);
@@ -33,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs): Promise<PageResult & { intent: string }> {
-  const actor = await managerActor(request);
+  const actor = await requireManagerPage(request);
   const locale = pageLocale(request);
   const form = await request.formData();
   const intent = text(form, "intent");

@@ -14,7 +14,8 @@ import {
   updatePrinter,
   validatePrinter,
 } from "~/services/printers.server";
-import { managerActor, pageLocale, tFor } from "~/services/registrations-forms.server";
+import { requireManagerPage } from "~/utils/permissions.server";
+import { pageLocale, tFor } from "~/services/registrations-forms.server";
 import { prisma } from "~/utils/db.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { logger } from "~/utils/logger.server";
@@ -33,7 +34,7 @@ async function loadEvent(id: string | undefined) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await managerActor(request);
+  await requireManagerPage(request);
   const event = await loadEvent(idParam(params, "eventId"));
   const printers = await listEventPrinters(event.id);
   // Live checks run in parallel with a short timeout, so one dead printer cannot stall the page.
@@ -58,7 +59,7 @@ type Result = {
 };
 
 export async function action({ request, params }: ActionFunctionArgs): Promise<Result> {
-  await managerActor(request);
+  await requireManagerPage(request);
   const event = await loadEvent(idParam(params, "eventId"));
   const form = await request.formData();
   const t = tFor(pageLocale(request, form));

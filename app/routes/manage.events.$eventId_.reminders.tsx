@@ -3,7 +3,8 @@ import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } fro
 import { useEffect } from "react";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
-import { managerActor, pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
+import { requireManagerPage } from "~/utils/permissions.server";
+import { pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
 import { listReminders, reminderDueAt, resendReminder, runRemindersNow, smsConfigured } from "~/services/reminders.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -13,7 +14,7 @@ import { idParam } from "~/utils/ids";
 // SMS reminders of one event: when they go out, each message's delivery state, and resend.
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const actor = await managerActor(request);
+  const actor = await requireManagerPage(request);
   const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
   if (!event) throw new Response("Not found", { status: 404 });
   const rows = await listReminders(actor, event.id);
@@ -31,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs): Promise<PageResult> {
-  const actor = await managerActor(request);
+  const actor = await requireManagerPage(request);
   const locale = pageLocale(request);
   const form = await request.formData();
   const intent = text(form, "intent");

@@ -4,7 +4,8 @@ import { Field } from "~/components/cabinet";
 import { CrmStatus } from "~/components/crm-status";
 import { formatDateTime, formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
-import { managerActor, pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
+import { requireManagerPage } from "~/utils/permissions.server";
+import { pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
 import { crmBadges } from "~/services/crm/crm-admin.server";
 import { convertStandBooking, declineStandBooking, listStandBookings } from "~/services/registrations-stand.server";
 import { prisma } from "~/utils/db.server";
@@ -15,7 +16,7 @@ import { idParam } from "~/utils/ids";
 // if ticked, a cabinet login for the contact) in one step.
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const actor = await managerActor(request);
+  const actor = await requireManagerPage(request);
   const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
   if (!event) throw new Response("Not found", { status: 404 });
   const bookings = await listStandBookings(actor, event.id);
@@ -27,7 +28,7 @@ export async function action({
   request,
   context,
 }: ActionFunctionArgs): Promise<PageResult & { intent: string; bookingId: string; exhibitorId?: string }> {
-  const actor = await managerActor(request);
+  const actor = await requireManagerPage(request);
   const locale = pageLocale(request);
   const t = tFor(locale);
   const form = await request.formData();

@@ -11,8 +11,7 @@ import { quotaShares } from "~/services/quota-shares.server";
 import { prisma } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
 import { formString, optional, requiredReason, runFormAction, type FormResult } from "~/utils/forms.server";
-import { requireManager } from "~/utils/permissions.server";
-import { actorOf, requireUser } from "~/utils/session.server";
+import { requireManagerPage } from "~/utils/permissions.server";
 import { AddStaffForm, CompanyCardForm, Field, StaffTable, StateBanner } from "~/components/cabinet";
 import { ExhibitorSettingsForm } from "~/components/exhibitor-settings";
 import { QuotaSharesView } from "~/components/quota-shares";
@@ -25,18 +24,8 @@ import { serverT } from "~/utils/i18n.server";
 import { toLocalInput, zonedToUtc } from "~/utils/time";
 import { idParam } from "~/utils/ids";
 
-async function managerActor(request: Request) {
-  const actor = actorOf(await requireUser(request));
-  try {
-    requireManager(actor);
-  } catch {
-    throw new Response("Forbidden", { status: 403 });
-  }
-  return actor;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const actor = await managerActor(request);
+  const actor = await requireManagerPage(request);
   const ex = await loadExhibitor(actor, idParam(params, "id")).catch(() => null);
   if (!ex) throw new Response("Not found", { status: 404 });
   const state = editState(ex);
@@ -84,7 +73,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs): Promise<FormResult & { staffId?: string }> {
-  const actor = await managerActor(request);
+  const actor = await requireManagerPage(request);
   const { t } = serverT(request);
   const form = await request.formData();
   const intent = formString(form, "intent") ?? "";

@@ -1,4 +1,8 @@
+import type { Event } from "~/generated/prisma/client";
+import { prisma } from "./db.server";
 import { forbidden, notFound } from "./errors.server";
+import { idParam } from "./ids";
+import { actorOf, requireUser } from "./session.server";
 
 // Every loader, action and API handler asks this module; no route checks roles by itself.
 
@@ -57,4 +61,18 @@ export function requireExhibitorWrite(actor: Actor | null, ex: ExhibitorRef | nu
 /** Where a logged-in user lands after login. */
 export function homePath(role: "admin" | "manager" | "exhibitor"): string {
   return role === "exhibitor" ? "/cabinet" : "/manage";
+}
+
+/** Manager pages: a logged-in admin or manager, else a 403 page; anonymous visitors go to the login page. */
+export async function requireManagerPage(request: Request): Promise<Actor> {
+  const actor = actorOf(await requireUser(request));
+  if (!isManager(actor)) throw new Response("Forbidden", { status: 403 });
+  return actor;
+}
+
+/** A page's event id parameter: a UUID naming an event the actor may see, else a 404 page. */
+export async function requireEventParam(params: Record<string, string | undefined>, actor: Actor, name = "eventId"): Promise<Event> {
+  const event = await prisma().event.findUnique({ where: { id: idParam(params, name) } });
+  if (!event || !canSeeEvent(actor, event.id)) throw new Response("Not found", { status: 404 });
+  return event;
 }
