@@ -16,14 +16,13 @@ import { prisma } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
 import { formString, optional, requiredReason, runFormAction, type FormResult } from "~/utils/forms.server";
 import { serverT } from "~/utils/i18n.server";
-import { requireManagerPage } from "~/utils/permissions.server";
+import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
 import { Field } from "~/components/cabinet";
 import { idParam } from "~/utils/ids";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireManagerPage(request);
-  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
-  if (!event) throw new Response("Not found", { status: 404 });
+  const actor = await requireManagerPage(request);
+  const event = await requireEventParam(params, actor);
   const exhibitors = await prisma().exhibitor.findMany({ where: { eventId: event.id }, include: { organization: true, parent: true, event: true }, orderBy: [{ stand: "asc" }] });
   const rows = await Promise.all(
     exhibitors.map(async (ex) => {

@@ -3,20 +3,18 @@ import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } fro
 import { useEffect } from "react";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
-import { requireManagerPage } from "~/utils/permissions.server";
+import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
 import { pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
 import { listReminders, reminderDueAt, resendReminder, runRemindersNow, smsConfigured } from "~/services/reminders.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
-import { idParam } from "~/utils/ids";
 
 // SMS reminders of one event: when they go out, each message's delivery state, and resend.
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireManagerPage(request);
-  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
-  if (!event) throw new Response("Not found", { status: 404 });
+  const event = await requireEventParam(params, actor);
   const rows = await listReminders(actor, event.id);
   const withPhone = await prisma().registration.count({
     where: { eventId: event.id, status: "confirmed", person: { phone: { not: null } } },
