@@ -21,6 +21,21 @@ export function isAdmin(actor: Actor | null): boolean {
   return actor?.type === "user" && actor.role === "admin";
 }
 
+/** A paired kiosk's own token. */
+export function isKioskToken(actor: Actor): boolean {
+  return actor.type === "token" && actor.role === "kiosk";
+}
+
+/** A public website relaying its visitors' forms (rate-limited per visitor address). */
+export function isSiteToken(actor: Actor): boolean {
+  return actor.type === "token" && actor.role === "site";
+}
+
+/** The exhibitor an exhibitor login or token acts for; null for every other actor. */
+export function ownExhibitorId(actor: Actor): string | null {
+  return actor.role === "exhibitor" ? actor.exhibitorId : null;
+}
+
 /** Tokens may be pinned to one event; users and unpinned tokens see every event. */
 export function canSeeEvent(actor: Actor, eventId: string): boolean {
   return actor.type === "user" || actor.eventId === null || actor.eventId === eventId;
@@ -58,9 +73,14 @@ export function requireExhibitorWrite(actor: Actor | null, ex: ExhibitorRef | nu
   if (!canWriteExhibitor(actor!, ex)) throw forbidden();
 }
 
+/** Whether a login's role manages events (admin, manager) rather than a cabinet. */
+export function managesEvents(role: "admin" | "manager" | "exhibitor"): boolean {
+  return role !== "exhibitor";
+}
+
 /** Where a logged-in user lands after login. */
 export function homePath(role: "admin" | "manager" | "exhibitor"): string {
-  return role === "exhibitor" ? "/cabinet" : "/manage";
+  return managesEvents(role) ? "/manage" : "/cabinet";
 }
 
 /** Manager pages: a logged-in admin or manager, else a 403 page; anonymous visitors go to the login page. */
