@@ -17,11 +17,11 @@ import {
   type SettingsInput,
 } from "~/services/crm/crm-admin.server";
 import { crmWebhookUrl, loadSettings } from "~/services/crm/sync-settings.server";
-import { prisma } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
 import { formString, optional, runFormAction } from "~/utils/forms.server";
 import { serverT } from "~/utils/i18n.server";
 import { requireManagerPage } from "~/utils/permissions.server";
+import { eventChoices } from "~/services/events.server";
 
 // CRM sync with Bitrix24: state, failures with the CRM's own text, retries, the mapping
 // (pipelines, stages and users loaded from the portal) and "resync this event".
@@ -40,7 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const overview = await crmOverview();
   const settings = await loadSettings();
   const { options, error } = await optionsOrError(!!overview.paused);
-  const events = await prisma().event.findMany({ orderBy: { startsAt: "desc" }, select: { id: true, name: true, timezone: true } });
+  const events = await eventChoices();
   const progress = (
     await Promise.all(events.map(async (e) => ({ eventId: e.id, name: e.name, progress: await resyncProgress(e.id) })))
   ).filter((p) => p.progress);

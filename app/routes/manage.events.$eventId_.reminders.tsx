@@ -5,8 +5,7 @@ import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
 import { pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
-import { listReminders, reminderDueAt, resendReminder, runRemindersNow, smsConfigured } from "~/services/reminders.server";
-import { prisma } from "~/utils/db.server";
+import { listReminders, reminderDueAt, resendReminder, runRemindersNow, smsConfigured, confirmedWithPhone } from "~/services/reminders.server";
 import { env } from "~/utils/env.server";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
 
@@ -16,9 +15,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireManagerPage(request);
   const event = await requireEventParam(params, actor);
   const rows = await listReminders(actor, event.id);
-  const withPhone = await prisma().registration.count({
-    where: { eventId: event.id, status: "confirmed", person: { phone: { not: null } } },
-  });
+  const withPhone = await confirmedWithPhone(event.id);
   return {
     event: { id: event.id, name: event.name, timezone: event.timezone },
     dueAt: reminderDueAt(event).toISOString(),

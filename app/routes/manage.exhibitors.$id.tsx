@@ -2,13 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { localeFromRequest } from "~/i18n";
 import { useT } from "~/i18n/react";
-import { createCabinetAccount, deactivateAccount, resendPasswordLink } from "~/services/accounts.server";
+import { createCabinetAccount, deactivateAccount, resendPasswordLink, cabinetLogins } from "~/services/accounts.server";
 import { addStaff, editState, listStaff, loadExhibitor, lockExhibitor, quotaUse, removeStaff, serializeStaff, setDeadlineOverride, unlockExhibitor, updateStaff } from "~/services/cabinet.server";
 import { cardFromForm, cardView, settingsFromForm, staffFromForm } from "~/services/card-form.server";
 import { resendInvitation, updateSettings } from "~/services/exhibitor-edit.server";
-import { updateExhibitor } from "~/services/exhibitors.server";
+import { updateExhibitor, parentChoices } from "~/services/exhibitors.server";
 import { quotaShares } from "~/services/quota-shares.server";
-import { prisma } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
 import { formString, optional, requiredReason, runFormAction, type FormResult } from "~/utils/forms.server";
 import { requireManagerPage } from "~/utils/permissions.server";
@@ -32,10 +31,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [use, staff, users, log, shares, parents] = await Promise.all([
     quotaUse(ex.id),
     listStaff(actor, ex.id),
-    prisma().user.findMany({ where: { exhibitorId: ex.id }, orderBy: { createdAt: "asc" } }),
+    cabinetLogins(ex.id),
     loadChangeLog({ eventId: ex.eventId, exhibitorId: ex.id, timezone: ex.event.timezone }, queryFromUrl(new URL(request.url)), wordsFor(localeFromRequest(request))),
     quotaShares(ex.id, "full"),
-    prisma().exhibitor.findMany({ where: { eventId: ex.eventId, parentExhibitorId: null, id: { not: ex.id } }, include: { organization: true }, orderBy: { stand: "asc" } }),
+    parentChoices(ex.eventId, ex.id),
   ]);
   return {
     ex: {

@@ -110,3 +110,13 @@ export async function bulkBadgesPdf(scope: BulkScope): Promise<{ stream: Readabl
 export function bulkFileName(scope: BulkScope): string {
   return `badges-${scope.exhibitorId ? `exhibitor-${scope.exhibitorId.slice(0, 8)}` : `event-${scope.eventId.slice(0, 8)}`}.pdf`;
 }
+
+/** The event's exhibitors by name, for the manager's "one exhibitor" choice. */
+export async function exhibitorChoices(eventId: string): Promise<{ id: string; name: string; stand: string | null }[]> {
+  const r = await pool().query<{ id: string; name: string; stand: string | null }>(
+    `SELECT x."id", o."name", x."stand" FROM "Exhibitor" x JOIN "Organization" o ON o."id" = x."organizationId"
+     WHERE x."eventId" = $1 ORDER BY o."name"`,
+    [eventId],
+  );
+  return r.rows;
+}

@@ -122,3 +122,13 @@ export async function exhibitorByInn(eventId: string, inn: string): Promise<{ id
   const ex = await prisma().exhibitor.findFirst({ where: { eventId, organization: { inn } }, include: { organization: true } });
   return ex ? { id: ex.id, name: ex.organization.name } : null;
 }
+
+/** A parent exhibitor's sub-exhibitors, by stand. */
+export function subExhibitors(parentId: string) {
+  return prisma().exhibitor.findMany({ where: { parentExhibitorId: parentId }, include: { organization: true }, orderBy: { stand: "asc" } });
+}
+
+/** The event's top-level exhibitors other than one: who it may be placed under. */
+export function parentChoices(eventId: string, exceptId: string) {
+  return prisma().exhibitor.findMany({ where: { eventId, parentExhibitorId: null, id: { not: exceptId } }, include: { organization: true }, orderBy: { stand: "asc" } });
+}
