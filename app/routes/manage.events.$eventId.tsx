@@ -3,8 +3,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { cardFromForm } from "~/services/card-form.server";
-import { editState, lockAllOfEvent, quotaUse } from "~/services/cabinet.server";
-import { createExhibitor, exhibitorByInn } from "~/services/exhibitors.server";
+import { lockAllOfEvent } from "~/services/cabinet.server";
+import { createExhibitor, eventExhibitorRows, exhibitorByInn } from "~/services/exhibitors.server";
 import { bulkSetQuota } from "~/services/exhibitor-edit.server";
 import { BulkQuotaForm } from "~/components/exhibitor-settings";
 import { eventFromForm } from "~/services/event-form.server";
@@ -23,24 +23,7 @@ import { idParam } from "~/utils/ids";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireManagerPage(request);
   const event = await requireEventParam(params, actor);
-  const exhibitors = await prisma().exhibitor.findMany({ where: { eventId: event.id }, include: { organization: true, parent: true, event: true }, orderBy: [{ stand: "asc" }] });
-  const rows = await Promise.all(
-    exhibitors.map(async (ex) => {
-      const use = await quotaUse(ex.id);
-      const lastAudit = await prisma().auditLog.findFirst({ where: { exhibitorId: ex.id }, orderBy: { at: "desc" }, select: { at: true } });
-      return {
-        id: ex.id,
-        name: ex.organization.name,
-        inn: ex.organization.inn,
-        stand: ex.stand,
-        parent: ex.parentExhibitorId ? (exhibitors.find((p) => p.id === ex.parentExhibitorId)?.organization.name ?? null) : null,
-        quota: ex.staffQuota,
-        used: use.withChildren,
-        locked: editState(ex).reason === "cabinet_locked",
-        lastEdit: (lastAudit?.at ?? ex.updatedAt).toISOString(),
-      };
-    }),
-  );
+  const rows = await eventExhibitorRows(event.id);
   const crm = await prisma().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE task_identifier = 'crm-sync'`;
   return {
     event: {

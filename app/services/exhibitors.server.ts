@@ -132,3 +132,25 @@ export function subExhibitors(parentId: string) {
 export function parentChoices(eventId: string, exceptId: string) {
   return prisma().exhibitor.findMany({ where: { eventId, parentExhibitorId: null, id: { not: exceptId } }, include: { organization: true }, orderBy: { stand: "asc" } });
 }
+
+/** The manager's exhibitor table of an event: quota use, lock and the last edit (audit or update). */
+export async function eventExhibitorRows(eventId: string) {
+  const exhibitors = await prisma().exhibitor.findMany({ where: { eventId }, include: { organization: true, parent: true, event: true }, orderBy: [{ stand: "asc" }] });
+  return Promise.all(
+    exhibitors.map(async (ex) => {
+      const use = await quotaUse(ex.id);
+      const lastAudit = await prisma().auditLog.findFirst({ where: { exhibitorId: ex.id }, orderBy: { at: "desc" }, select: { at: true } });
+      return {
+        id: ex.id,
+        name: ex.organization.name,
+        inn: ex.organization.inn,
+        stand: ex.stand,
+        parent: ex.parentExhibitorId ? (exhibitors.find((p) => p.id === ex.parentExhibitorId)?.organization.name ?? null) : null,
+        quota: ex.staffQuota,
+        used: use.withChildren,
+        locked: editState(ex).reason === "cabinet_locked",
+        lastEdit: (lastAudit?.at ?? ex.updatedAt).toISOString(),
+      };
+    }),
+  );
+}
