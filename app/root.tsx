@@ -3,6 +3,7 @@ import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErr
 import { useEffect } from "react";
 import { useT } from "~/i18n/react";
 import { localeFromRequest } from "~/i18n";
+import { managesEvents } from "~/utils/permissions.server";
 import { getUser } from "~/utils/session.server";
 import styles from "./styles.css?url";
 
@@ -12,7 +13,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   return {
     locale: localeFromRequest(request),
-    user: user ? { name: user.name, role: user.role, email: user.email } : null,
+    user: user ? { name: user.name, role: user.role, email: user.email, manages: managesEvents(user.role) } : null,
   };
 }
 
@@ -46,9 +47,9 @@ function Header() {
         {t("app.name")}
       </Link>
       <nav>
-        {data.user && data.user.role !== "exhibitor" && <Link to="/manage">{t("nav.events")}</Link>}
-        {data.user && data.user.role !== "exhibitor" && <Link to="/manage/audience">{t("aud.nav")}</Link>}
-        {data.user?.role === "exhibitor" && <Link to="/cabinet">{t("nav.cabinet")}</Link>}
+        {data.user?.manages && <Link to="/manage">{t("nav.events")}</Link>}
+        {data.user?.manages && <Link to="/manage/audience">{t("aud.nav")}</Link>}
+        {data.user && !data.user.manages && <Link to="/cabinet">{t("nav.cabinet")}</Link>}
       </nav>
       <div className="spacer" />
       <Form method="post" action="/lang" className="inline">

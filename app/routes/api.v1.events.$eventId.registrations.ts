@@ -3,7 +3,7 @@ import { handleApi, json, type Methods } from "~/api/http.server";
 import { RegistrationCreate } from "~/api/schemas";
 import { limitPublicSubmission, registerAttendee } from "~/services/registrations.server";
 import { tokenName } from "~/utils/api-tokens.server";
-import { requireRole } from "~/utils/permissions.server";
+import { isSiteToken, requireRole } from "~/utils/permissions.server";
 
 // POST /api/v1/events/{eventId}/registrations (site or manager token).
 const methods = (ip: string): Methods => ({
@@ -12,7 +12,7 @@ const methods = (ip: string): Methods => ({
     requireRole(actor, ["manager", "site"]);
     const input = await ctx.body(RegistrationCreate);
     // Site tokens relay the public: limited per address (the form filler's, when the site passes it on).
-    if (actor.role === "site") await limitPublicSubmission(input.clientIp ?? ip);
+    if (isSiteToken(actor)) await limitPublicSubmission(input.clientIp ?? ip);
     const result = await registerAttendee(ctx.params.eventId ?? "", input, { source: "api", actor, ip, sourceDetail: await tokenName(actor) });
     if (result.discarded) return json({ id: null, status: "discarded" }, 202);
     if (result.duplicate)

@@ -3,7 +3,7 @@ import { handleApi, json, type Methods } from "~/api/http.server";
 import { StandBookingCreate } from "~/api/schemas";
 import { createStandBooking, listStandBookings } from "~/services/registrations-stand.server";
 import { limitPublicSubmission } from "~/services/registrations.server";
-import { requireRole } from "~/utils/permissions.server";
+import { isSiteToken, requireRole } from "~/utils/permissions.server";
 
 // POST /api/v1/events/{eventId}/stand-bookings (site or manager token); GET lists them (manager).
 const methods = (ip: string): Methods => ({
@@ -12,7 +12,7 @@ const methods = (ip: string): Methods => ({
     const actor = ctx.requireActor();
     requireRole(actor, ["manager", "site"]);
     const input = await ctx.body(StandBookingCreate);
-    if (actor.role === "site") await limitPublicSubmission(input.clientIp ?? ip);
+    if (isSiteToken(actor)) await limitPublicSubmission(input.clientIp ?? ip);
     const result = await createStandBooking(ctx.params.eventId ?? "", input, { source: "api", actor, ip });
     if (result.discarded) return json({ id: null, status: "discarded" }, 202);
     return json({ id: result.id, status: result.status }, 201);

@@ -4,6 +4,7 @@ import { KioskPairInput } from "~/api/schemas";
 import { pairDevice } from "~/services/kiosk.server";
 import { revokeApiToken } from "~/utils/api-tokens.server";
 import { forbidden } from "~/utils/errors.server";
+import { isKioskToken } from "~/utils/permissions.server";
 
 // POST /api/v1/kiosk/pair { code }: a device exchanges a one-time pairing code for its kiosk token.
 // No bearer token: the code is the credential (limited per address).
@@ -15,7 +16,7 @@ const methods = (ip: string): Methods => ({
   },
   DELETE: async (ctx) => {
     const actor = ctx.requireActor();
-    if (actor.type !== "token" || actor.role !== "kiosk") throw forbidden();
+    if (!isKioskToken(actor)) throw forbidden();
     await revokeApiToken(actor.id);
     return new Response(null, { status: 204 });
   },

@@ -4,11 +4,10 @@ import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { cardFromForm, staffFromForm } from "~/services/card-form.server";
 import { addStaff, editState, listStaff, loadExhibitor, quotaUse, removeStaff, serializeStaff, updateStaff } from "~/services/cabinet.server";
-import { updateExhibitor } from "~/services/exhibitors.server";
+import { updateExhibitor, subExhibitors } from "~/services/exhibitors.server";
 import { MAX_LOGO_BYTES, saveLogo } from "~/services/logo.server";
 import { HttpError } from "~/utils/errors.server";
 import { unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, MaxPartSizeExceededError } from "@remix-run/node";
-import { prisma } from "~/utils/db.server";
 import { formString, runFormAction, type FormResult } from "~/utils/forms.server";
 import { actorOf, requireUser } from "~/utils/session.server";
 import { AddStaffForm, CompanyCardForm, Field, StaffTable, StateBanner } from "~/components/cabinet";
@@ -24,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const state = editState(ex);
   const use = await quotaUse(ex.id);
   const staff = (await listStaff(actor, ex.id)).map(serializeStaff);
-  const children = await prisma().exhibitor.findMany({ where: { parentExhibitorId: ex.id }, include: { organization: true }, orderBy: { stand: "asc" } });
+  const children = await subExhibitors(ex.id);
   const childStaff = await Promise.all(children.map(async (c) => ({ id: c.id, name: c.organization.name, stand: c.stand, quota: c.staffQuota, staff: (await listStaff(actor, c.id)).map(serializeStaff) })));
   const o = ex.organization;
   return {

@@ -2,55 +2,26 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { EventForm } from "~/components/event-form";
 import { eventFromForm } from "~/services/event-form.server";
-import { createEvent } from "~/services/events.server";
+import { createEvent, eventOverview } from "~/services/events.server";
 import { runFormAction } from "~/utils/forms.server";
 import { formatDateRange, formatDateTime, formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
-import { prisma } from "~/utils/db.server";
-import { requireManager } from "~/utils/permissions.server";
-import { actorOf, requireUser } from "~/utils/session.server";
+import { requireManagerPage } from "~/utils/permissions.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  requireManagerPage(user);
-  const events = await prisma().event.findMany({
-    orderBy: { startsAt: "asc" },
-    include: { _count: { select: { exhibitors: true, registrations: { where: { status: "confirmed" } }, checkIns: true } } },
-  });
-  return {
-    events: events.map((e) => ({
-      id: e.id,
-      name: e.name,
-      venue: e.venue,
-      timezone: e.timezone,
-      startsAt: e.startsAt.toISOString(),
-      endsAt: e.endsAt.toISOString(),
-      editDeadline: e.editDeadline?.toISOString() ?? null,
-      exhibitors: e._count.exhibitors,
-      registered: e._count.registrations,
-      checkedIn: e._count.checkIns,
-    })),
-  };
+  await requireManagerPage(request);
+  return { events: await eventOverview() };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireUser(request);
-  requireManagerPage(user);
+  const actor = await requireManagerPage(request);
   const form = await request.formData();
   let createdId: string | null = null;
   const result = await runFormAction(request, "create-event", async () => {
-    createdId = (await createEvent(actorOf(user), eventFromForm(form))).id;
+    createdId = (await createEvent(actor, eventFromForm(form))).id;
   }, form);
   if (createdId) throw redirect(`/manage/events/${createdId}`);
   return result;
-}
-
-function requireManagerPage(user: Parameters<typeof actorOf>[0]) {
-  try {
-    requireManager(actorOf(user));
-  } catch {
-    throw new Response("Forbidden", { status: 403 });
-  }
 }
 
 export default function ManageEvents() {

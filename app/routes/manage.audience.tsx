@@ -2,9 +2,9 @@ import { MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler,
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
-import { importContacts, type ImportCounts } from "~/services/audience/contact-import.server";
-import { managerActor, pageError } from "~/services/registrations-forms.server";
-import { prisma } from "~/utils/db.server";
+import { importContacts, importsOverview } from "~/services/audience/contact-import.server";
+import { requireManagerPage } from "~/utils/permissions.server";
+import { pageError } from "~/services/registrations-forms.server";
 import { HttpError } from "~/utils/errors.server";
 import { serverT } from "~/utils/i18n.server";
 import { parseId } from "~/utils/ids";
@@ -16,25 +16,12 @@ import { parseId } from "~/utils/ids";
 const MAX_BYTES = 10 * 1024 * 1024;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await managerActor(request);
-  const db = prisma();
-  const shown = parseId(new URL(request.url).searchParams.get("import"));
-  const [total, events, imports, current] = await Promise.all([
-    db.audienceContact.count(),
-    db.event.findMany({ where: { endsAt: { gt: new Date(Date.now() - 365 * 86_400_000) } }, orderBy: { startsAt: "desc" }, select: { id: true, name: true }, take: 100 }),
-    db.audienceImport.findMany({ orderBy: { createdAt: "desc" }, take: 10, select: { id: true, fileName: true, createdAt: true, counts: true } }),
-    shown ? db.audienceImport.findUnique({ where: { id: shown }, select: { id: true, fileName: true, counts: true } }) : null,
-  ]);
-  return {
-    total,
-    events,
-    imports: imports.map((i) => ({ ...i, createdAt: i.createdAt.toISOString(), counts: i.counts as ImportCounts })),
-    current: current ? { ...current, counts: current.counts as ImportCounts } : null,
-  };
+  await requireManagerPage(request);
+  return importsOverview(parseId(new URL(request.url).searchParams.get("import")));
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const actor = await managerActor(request);
+  const actor = await requireManagerPage(request);
   const { t, locale } = serverT(request);
   try {
     const form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_BYTES }));

@@ -4,14 +4,14 @@ import { useLocale, useT } from "~/i18n/react";
 import type { Locale } from "~/i18n";
 import { EVENT_FORMATS } from "~/components/event-form";
 import { loadCalendar, type CalendarDay } from "~/services/calendar.server";
-import { managerActor } from "~/services/registrations-forms.server";
+import { requireManagerPage } from "~/utils/permissions.server";
 
 // The events calendar for managers (issue #14 item 4): month and week views, events coloured
 // by format (the format's name is in the chip too, not in the colour only), plain links to
 // move between periods.
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await managerActor(request);
+  await requireManagerPage(request);
   return loadCalendar(new URL(request.url).searchParams);
 }
 

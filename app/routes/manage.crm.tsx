@@ -17,25 +17,14 @@ import {
   type SettingsInput,
 } from "~/services/crm/crm-admin.server";
 import { crmWebhookUrl, loadSettings } from "~/services/crm/sync-settings.server";
-import { prisma } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
 import { formString, optional, runFormAction } from "~/utils/forms.server";
 import { serverT } from "~/utils/i18n.server";
-import { requireManager } from "~/utils/permissions.server";
-import { actorOf, requireUser } from "~/utils/session.server";
+import { requireManagerPage } from "~/utils/permissions.server";
+import { eventChoices } from "~/services/events.server";
 
 // CRM sync with Bitrix24: state, failures with the CRM's own text, retries, the mapping
 // (pipelines, stages and users loaded from the portal) and "resync this event".
-
-async function managerOnly(request: Request) {
-  const actor = actorOf(await requireUser(request));
-  try {
-    requireManager(actor);
-  } catch {
-    throw new Response("Forbidden", { status: 403 });
-  }
-  return actor;
-}
 
 async function optionsOrError(paused: boolean): Promise<{ options: PortalOptions | null; error: string | null }> {
   if (!crmWebhookUrl() || paused) return { options: null, error: null };
@@ -47,11 +36,11 @@ async function optionsOrError(paused: boolean): Promise<{ options: PortalOptions
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await managerOnly(request);
+  await requireManagerPage(request);
   const overview = await crmOverview();
   const settings = await loadSettings();
   const { options, error } = await optionsOrError(!!overview.paused);
-  const events = await prisma().event.findMany({ orderBy: { startsAt: "desc" }, select: { id: true, name: true, timezone: true } });
+  const events = await eventChoices();
   const progress = (
     await Promise.all(events.map(async (e) => ({ eventId: e.id, name: e.name, progress: await resyncProgress(e.id) })))
   ).filter((p) => p.progress);
@@ -86,7 +75,7 @@ const intOrNull = (form: FormData, name: string) => {
 };
 
 export async function action({ request }: ActionFunctionArgs) {
-  await managerOnly(request);
+  await requireManagerPage(request);
   const form = await request.formData();
   const intent = formString(form, "intent") ?? "";
   const { t } = serverT(request);

@@ -3,8 +3,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { cardFromForm } from "~/services/card-form.server";
-import { editState, lockAllOfEvent, quotaUse } from "~/services/cabinet.server";
-import { createExhibitor, exhibitorByInn } from "~/services/exhibitors.server";
+import { lockAllOfEvent } from "~/services/cabinet.server";
+import { createExhibitor, eventExhibitorRows, exhibitorByInn } from "~/services/exhibitors.server";
 import { bulkSetQuota } from "~/services/exhibitor-edit.server";
 import { BulkQuotaForm } from "~/components/exhibitor-settings";
 import { eventFromForm } from "~/services/event-form.server";
@@ -16,43 +16,14 @@ import { prisma } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
 import { formString, optional, requiredReason, runFormAction, type FormResult } from "~/utils/forms.server";
 import { serverT } from "~/utils/i18n.server";
-import { requireManager } from "~/utils/permissions.server";
-import { actorOf, requireUser } from "~/utils/session.server";
+import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
 import { Field } from "~/components/cabinet";
 import { idParam } from "~/utils/ids";
 
-async function managerActor(request: Request) {
-  const actor = actorOf(await requireUser(request));
-  try {
-    requireManager(actor);
-  } catch {
-    throw new Response("Forbidden", { status: 403 });
-  }
-  return actor;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await managerActor(request);
-  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
-  if (!event) throw new Response("Not found", { status: 404 });
-  const exhibitors = await prisma().exhibitor.findMany({ where: { eventId: event.id }, include: { organization: true, parent: true, event: true }, orderBy: [{ stand: "asc" }] });
-  const rows = await Promise.all(
-    exhibitors.map(async (ex) => {
-      const use = await quotaUse(ex.id);
-      const lastAudit = await prisma().auditLog.findFirst({ where: { exhibitorId: ex.id }, orderBy: { at: "desc" }, select: { at: true } });
-      return {
-        id: ex.id,
-        name: ex.organization.name,
-        inn: ex.organization.inn,
-        stand: ex.stand,
-        parent: ex.parentExhibitorId ? (exhibitors.find((p) => p.id === ex.parentExhibitorId)?.organization.name ?? null) : null,
-        quota: ex.staffQuota,
-        used: use.withChildren,
-        locked: editState(ex).reason === "cabinet_locked",
-        lastEdit: (lastAudit?.at ?? ex.updatedAt).toISOString(),
-      };
-    }),
-  );
+  const actor = await requireManagerPage(request);
+  const event = await requireEventParam(params, actor);
+  const rows = await eventExhibitorRows(event.id);
   const crm = await prisma().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE task_identifier = 'crm-sync'`;
   return {
     event: {
@@ -88,7 +59,7 @@ function copyDefaults(e: { name: string; venue: string; address: string | null; 
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs): Promise<CreateResult> {
-  const actor = await managerActor(request);
+  const actor = await requireManagerPage(request);
   const form = await request.formData();
   const intent = formString(form, "intent") ?? "";
   const eventId = idParam(params, "eventId");

@@ -4,10 +4,9 @@ import { useEffect, useRef, useState } from "react";
 import { Columns, Legend, PlanFactBars } from "~/components/charts";
 import type { MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
-import { figures, loadEventInfo, noShows, parseDay, type Figures } from "~/services/attendance.server";
-import { managerActor } from "~/services/registrations-forms.server";
+import { figures, eventInfo, noShows, parseDay, type Figures } from "~/services/attendance.server";
+import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
 import { BackToEvent } from "~/components/manage-page";
-import { idParam } from "~/utils/ids";
 
 // Plan vs fact for one event day (issue #6): totals, by category, exhibitor and hour, the
 // no-shows; live over server-sent events (the stream route next to this one), exports.
@@ -18,9 +17,8 @@ const CHART_ROWS = 25;
 export const meta: MetaFunction = () => [{ title: "Expo Desk — attendance" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await managerActor(request);
-  const ev = await loadEventInfo(idParam(params, "eventId"));
-  if (!ev) throw new Response("Not found", { status: 404 });
+  const actor = await requireManagerPage(request);
+  const ev = eventInfo(await requireEventParam(params, actor));
   const url = new URL(request.url);
   const { day, valid } = parseDay(ev, url.searchParams.get("day"));
   const q = (url.searchParams.get("q") ?? "").slice(0, 200);

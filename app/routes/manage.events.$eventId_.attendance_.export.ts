@@ -1,17 +1,15 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { localeFromRequest, translate } from "~/i18n";
 import { figureTables, noShowTable, toCsv, toXlsx } from "~/services/attendance-export.server";
-import { figures, loadEventInfo, noShows, parseDay } from "~/services/attendance.server";
-import { managerActor } from "~/services/registrations-forms.server";
-import { idParam } from "~/utils/ids";
+import { figures, eventInfo, noShows, parseDay } from "~/services/attendance.server";
+import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
 
 // GET /manage/events/:eventId/attendance/export?what=figures|noshows&format=csv|xlsx&day=&q=
 // (managers): the dashboard's figures, or every no-show matching the search, as a download.
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await managerActor(request);
+  const actor = await requireManagerPage(request);
   const locale = localeFromRequest(request);
-  const ev = await loadEventInfo(idParam(params, "eventId"));
-  if (!ev) throw new Response("Not found", { status: 404 });
+  const ev = eventInfo(await requireEventParam(params, actor));
   const url = new URL(request.url);
   const { day, valid } = parseDay(ev, url.searchParams.get("day"));
   const what = url.searchParams.get("what");

@@ -1,17 +1,15 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { localeFromRequest, translate } from "~/i18n";
 import { attendanceHub } from "~/services/attendance-live.server";
-import { figures, loadEventInfo, parseDay } from "~/services/attendance.server";
-import { managerActor } from "~/services/registrations-forms.server";
-import { idParam } from "~/utils/ids";
+import { figures, eventInfo, parseDay } from "~/services/attendance.server";
+import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
 
 // GET /manage/events/:eventId/attendance/stream?day=YYYY-MM-DD|all: server-sent events for the
 // dashboard (managers): `figures` now and after every check-in, `status` of the LISTEN link,
 // and comment heartbeats so proxies and the browser keep the connection open.
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await managerActor(request);
-  const ev = await loadEventInfo(idParam(params, "eventId"));
-  if (!ev) throw new Response("Not found", { status: 404 });
+  const actor = await requireManagerPage(request);
+  const ev = eventInfo(await requireEventParam(params, actor));
   const { day, valid } = parseDay(ev, new URL(request.url).searchParams.get("day"));
   if (!valid) return new Response(translate(localeFromRequest(request), "att.badDay"), { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
   const stream = attendanceHub().stream(request.signal, ev.id, `${ev.id}|${day ?? "all"}`, () => figures(ev.id, day));

@@ -15,20 +15,18 @@ import {
   type Tuning,
 } from "~/services/badge-templates.server";
 import { isCategory, previewCandidates } from "~/services/badge-preview.server";
-import { managerActor, pageError, pageLocale, tFor, type PageResult } from "~/services/registrations-forms.server";
-import { prisma } from "~/utils/db.server";
+import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
+import { pageError, pageLocale, tFor, type PageResult } from "~/services/registrations-forms.server";
 import { CATEGORIES, TEMPLATES, parseTemplate } from "../../printing/template";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
-import { idParam } from "~/utils/ids";
 
 // Badge templates of one event: per category (or for all), a stock tuned with a live preview
 // drawn on the server by the real renderer. What is saved here is what check-in prints.
 
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await managerActor(request);
-  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
-  if (!event) throw new Response("Not found", { status: 404 });
+  const actor = await requireManagerPage(request);
+  const event = await requireEventParam(params, actor);
   const cat = new URL(request.url).searchParams.get("category");
   const category = isCategory(cat) ? cat : null;
   const rows = await listEventTemplates(event.id);
@@ -60,13 +58,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs): Promise<PageResult> {
-  await managerActor(request);
+  const actor = await requireManagerPage(request);
   const form = await request.formData();
   const locale = pageLocale(request, form);
   const t = tFor(locale);
-  const eventId = idParam(params, "eventId");
-  if (!(await prisma().event.findUnique({ where: { id: eventId }, select: { id: true } })))
-    throw new Response("Not found", { status: 404 });
+  const eventId = (await requireEventParam(params, actor)).id;
   const raw = Object.fromEntries([...form].filter(([, v]) => typeof v === "string")) as Record<string, string>;
   const category = isCategory(raw.category) ? raw.category : null;
   try {

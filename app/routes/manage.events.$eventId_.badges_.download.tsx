@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useRef, useState } from "react";
 import { useT } from "~/i18n/react";
-import { bulkCounts, bulkScope } from "~/services/badge-bulk.server";
-import { pool } from "~/utils/db.server";
+import { bulkCounts, bulkScope, exhibitorChoices } from "~/services/badge-bulk.server";
 import { HttpError } from "~/utils/errors.server";
 import { isManager } from "~/utils/permissions.server";
 import { actorOf, requireUser } from "~/utils/session.server";
@@ -19,15 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   try {
     const scope = await bulkScope(actor, idParam(params, "eventId"), exhibitorId);
     const manager = isManager(actor);
-    const exhibitors = manager
-      ? (
-          await pool().query<{ id: string; name: string; stand: string | null }>(
-            `SELECT x."id", o."name", x."stand" FROM "Exhibitor" x JOIN "Organization" o ON o."id" = x."organizationId"
-             WHERE x."eventId" = $1 ORDER BY o."name"`,
-            [scope.eventId],
-          )
-        ).rows
-      : [];
+    const exhibitors = manager ? await exhibitorChoices(scope.eventId) : [];
     return { scope, manager, exhibitors, counts: await bulkCounts(scope) };
   } catch (err) {
     if (err instanceof HttpError) throw new Response(err.message, { status: err.status });

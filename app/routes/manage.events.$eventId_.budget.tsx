@@ -14,8 +14,8 @@ import {
   setAttributionDays,
 } from "~/services/analytics/budget.server";
 import { BUDGET_KINDS } from "~/services/analytics/funnel-options";
-import { managerActor, pageError, pageLocale, text, tFor } from "~/services/registrations-forms.server";
-import { prisma } from "~/utils/db.server";
+import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
+import { pageError, pageLocale, text, tFor } from "~/services/registrations-forms.server";
 import { idParam } from "~/utils/ids";
 
 // The event's budget lines (planned and actual) and its attribution window (issue #14 item 3).
@@ -32,15 +32,15 @@ type Result = {
 };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await managerActor(request);
-  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") }, select: { id: true, name: true } });
-  if (!event) throw new Response("Not found", { status: 404 });
+  const actor = await requireManagerPage(request);
+  const { id, name } = await requireEventParam(params, actor);
+  const event = { id, name };
   const [lines, days] = await Promise.all([listBudget(event.id), attributionDays(event.id)]);
   return { event, lines, days };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs): Promise<Result> {
-  const actor = await managerActor(request);
+  const actor = await requireManagerPage(request);
   const locale = pageLocale(request);
   const t = tFor(locale);
   const eventId = idParam(params, "eventId");

@@ -5,17 +5,14 @@ import { ChangeLog } from "~/components/change-log";
 import { BackToEvent } from "~/components/manage-page";
 import { loadChangeLog, queryFromUrl } from "~/services/changelog.server";
 import { wordsFor } from "~/services/changelog-words.server";
-import { managerActor } from "~/services/registrations-forms.server";
-import { prisma } from "~/utils/db.server";
+import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
 import { localeFromRequest } from "~/i18n";
-import { idParam } from "~/utils/ids";
 
 // The event's change log (issue #13 item 2): managers only.
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await managerActor(request);
-  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
-  if (!event) throw new Response("Not found", { status: 404 });
+  const actor = await requireManagerPage(request);
+  const event = await requireEventParam(params, actor);
   const log = await loadChangeLog(
     { eventId: event.id, timezone: event.timezone },
     queryFromUrl(new URL(request.url)),

@@ -4,13 +4,13 @@ import { BackToEvent, FormOutcome } from "~/components/manage-page";
 import { Legend, PlanFactBars } from "~/components/charts";
 import { formatDateTime, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
+import { dealsRefreshedAt } from "~/services/analytics/budget.server";
 import { requestDealsRefresh } from "~/services/analytics/crm-deals.server";
 import { funnelTables, loadFunnel, parseFunnelQuery } from "~/services/analytics/funnel-export.server";
 import { CATEGORIES, DIMENSIONS } from "~/services/analytics/funnel-options";
 import { crmWebhookUrl } from "~/services/crm/sync-settings.server";
-import { managerActor, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
-import { prisma } from "~/utils/db.server";
-import { idParam } from "~/utils/ids";
+import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
+import { pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
 
 // The event's funnel by channel, category, city or manager, stand requests, budget and ROI
 // (issue #14 items 2, 3). The tables are the export's tables, so page and files agree.
@@ -18,10 +18,9 @@ import { idParam } from "~/utils/ids";
 export const meta: MetaFunction = () => [{ title: "Expo Desk — funnel" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await managerActor(request);
+  const actor = await requireManagerPage(request);
   const locale = pageLocale(request);
-  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") }, include: { analytics: true } });
-  if (!event) throw new Response("Not found", { status: 404 });
+  const event = await requireEventParam(params, actor);
   const url = new URL(request.url);
   const q = parseFunnelQuery(url);
   const { report, days } = await loadFunnel(event.id, q);
@@ -38,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     errors: q.errors,
     days,
     until: new Intl.DateTimeFormat(locale === "ru" ? "ru-RU" : "en-GB", { dateStyle: "long", timeZone: event.timezone }).format(until),
-    refreshedAt: event.analytics?.dealsRefreshedAt?.toISOString() ?? null,
+    refreshedAt: (await dealsRefreshedAt(event.id))?.toISOString() ?? null,
     crm: Boolean(crmWebhookUrl()),
     report: {
       invitedKnown: report.invitedKnown,
@@ -55,12 +54,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs): Promise<PageResult> {
-  await managerActor(request);
+  const actor = await requireManagerPage(request);
   const locale = pageLocale(request);
   const form = await request.formData();
   if (text(form, "intent") !== "refresh") throw new Response("Unknown intent", { status: 400 });
-  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") }, select: { id: true } });
-  if (!event) throw new Response("Not found", { status: 404 });
+  const event = await requireEventParam(params, actor);
   await requestDealsRefresh(event.id);
   return { ok: true, formError: null, fields: {}, notice: tFor(locale)("fun.refreshQueued") };
 }

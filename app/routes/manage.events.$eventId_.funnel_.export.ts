@@ -2,17 +2,14 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { localeFromRequest, translate } from "~/i18n";
 import { funnelTables, loadFunnel, parseFunnelQuery } from "~/services/analytics/funnel-export.server";
 import { toCsv, toXlsx } from "~/services/attendance-export.server";
-import { managerActor } from "~/services/registrations-forms.server";
-import { prisma } from "~/utils/db.server";
-import { idParam } from "~/utils/ids";
+import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
 
 // GET /manage/events/:eventId/funnel/export?format=csv|xlsx&by=&category=&channel=&from=&to=
 // (managers): the funnel page's tables as a download.
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await managerActor(request);
+  const actor = await requireManagerPage(request);
   const locale = localeFromRequest(request);
-  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") }, select: { id: true } });
-  if (!event) throw new Response("Not found", { status: 404 });
+  const event = await requireEventParam(params, actor);
   const url = new URL(request.url);
   const q = parseFunnelQuery(url);
   const format = url.searchParams.get("format");

@@ -5,8 +5,8 @@ import { formatDateTime, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { invitationList, previewSegment, segmentFrom, segmentOptions, sendInvitations, type Segment } from "~/services/audience/invitations.server";
 import { cleanTag } from "~/services/registration-source";
-import { managerActor, pageError, pageLocale, tFor, type PageResult } from "~/services/registrations-forms.server";
-import { prisma } from "~/utils/db.server";
+import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
+import { pageError, pageLocale, tFor, type PageResult } from "~/services/registrations-forms.server";
 import { idParam } from "~/utils/ids";
 
 // Invitations from the contact base to one event (issue #14 item 5): choose a segment and a
@@ -14,9 +14,8 @@ import { idParam } from "~/utils/ids";
 // recipient's status (queued, sent, failed) and whether they registered from the link.
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const actor = await managerActor(request);
-  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
-  if (!event) throw new Response("Not found", { status: 404 });
+  const actor = await requireManagerPage(request);
+  const event = await requireEventParam(params, actor);
   const q = new URL(request.url).searchParams;
   const segment = segmentFrom(q);
   const campaign = cleanTag(q.get("campaign"), 100) ?? "";
@@ -29,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs): Promise<PageResult> {
-  const actor = await managerActor(request);
+  const actor = await requireManagerPage(request);
   const locale = pageLocale(request);
   const form = await request.formData();
   try {

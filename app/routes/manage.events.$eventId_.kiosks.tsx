@@ -7,8 +7,8 @@ import { formatDateTime, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { insideNow } from "~/services/kiosk-exits.server";
 import { createPairingCode, eventPrinters, listKiosks, revokeKioskDevices, saveKiosk, setCountsExits } from "~/services/kiosk.server";
-import { managerActor, tFor, pageLocale } from "~/services/registrations-forms.server";
-import { prisma } from "~/utils/db.server";
+import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
+import { tFor, pageLocale } from "~/services/registrations-forms.server";
 import { appUrl } from "~/utils/env.server";
 import { formString, optional, runFormAction, type FormResult } from "~/utils/forms.server";
 import { CATEGORIES } from "../../printing/template";
@@ -19,9 +19,8 @@ import { idParam } from "~/utils/ids";
 // one-time code (typed at /kiosk or scanned as a QR), revoke a kiosk's device tokens.
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const actor = await managerActor(request);
-  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
-  if (!event) throw new Response("Not found", { status: 404 });
+  const actor = await requireManagerPage(request);
+  const event = await requireEventParam(params, actor);
   const [kiosks, printers] = await Promise.all([listKiosks(actor, event.id), eventPrinters(event.id)]);
   const inside = event.countsExits ? await insideNow(event.id, event.timezone) : null;
   return { event: { id: event.id, name: event.name, timezone: event.timezone, countsExits: event.countsExits, inside }, kiosks, printers, categories: [...CATEGORIES] };
@@ -30,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 type Pairing = { kioskId: string; kioskName: string; code: string; expiresAt: string; url: string; qr: string };
 
 export async function action({ request, params, context }: ActionFunctionArgs): Promise<FormResult & { pairing?: Pairing }> {
-  const actor = await managerActor(request);
+  const actor = await requireManagerPage(request);
   const form = await request.formData();
   const intent = formString(form, "intent") ?? "";
   const eventId = idParam(params, "eventId");

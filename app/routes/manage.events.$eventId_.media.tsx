@@ -4,21 +4,19 @@ import { CrmStatus } from "~/components/crm-status";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { crmBadges } from "~/services/crm/crm-admin.server";
-import { managerActor, pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
+import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
+import { pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
 import { SourceForm } from "~/components/source-form";
 import { setManualSource } from "~/services/registration-manual-source.server";
 import { approveRegistration, mediaQueue, rejectRegistration } from "~/services/registrations.server";
-import { prisma } from "~/utils/db.server";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
-import { idParam } from "~/utils/ids";
 
 // The media accreditation queue: approve (confirmed + invitation with QR) or reject with a
 // reason (rejected + a polite email); both move the CRM deal through a crm-sync job.
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await managerActor(request);
-  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
-  if (!event) throw new Response("Not found", { status: 404 });
+  const actor = await requireManagerPage(request);
+  const event = await requireEventParam(params, actor);
   const rows = await mediaQueue(event.id);
   // A registration's badge is the worst of its contact and its deal.
   const crm = await crmBadges(
@@ -33,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs): Promise<PageResult & { intent: string }> {
-  const actor = await managerActor(request);
+  const actor = await requireManagerPage(request);
   const locale = pageLocale(request);
   const form = await request.formData();
   const intent = text(form, "intent");

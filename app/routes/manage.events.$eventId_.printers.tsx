@@ -14,27 +14,21 @@ import {
   updatePrinter,
   validatePrinter,
 } from "~/services/printers.server";
-import { managerActor, pageLocale, tFor } from "~/services/registrations-forms.server";
-import { prisma } from "~/utils/db.server";
+import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
+import { pageLocale, tFor } from "~/services/registrations-forms.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { logger } from "~/utils/logger.server";
 import { printerMessageText, printerReasonText, printJobErrorText, stockName } from "../../printing/reasons";
 import { TEMPLATES } from "../../printing/template";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
-import { idParam, isUuid } from "~/utils/ids";
+import { isUuid } from "~/utils/ids";
 
 // Printers of one event: live health, add/edit/delete, a test badge, and the recent print jobs
 // with reprint (reason required) and move to another printer.
 
-async function loadEvent(id: string | undefined) {
-  const event = isUuid(id) ? await prisma().event.findUnique({ where: { id } }) : null;
-  if (!event) throw new Response("Not found", { status: 404 });
-  return event;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await managerActor(request);
-  const event = await loadEvent(idParam(params, "eventId"));
+  const actor = await requireManagerPage(request);
+  const event = await requireEventParam(params, actor);
   const printers = await listEventPrinters(event.id);
   // Live checks run in parallel with a short timeout, so one dead printer cannot stall the page.
   const statuses = await Promise.all(printers.map((p) => printerStatus(p, { timeoutMs: 1200 })));
@@ -58,8 +52,8 @@ type Result = {
 };
 
 export async function action({ request, params }: ActionFunctionArgs): Promise<Result> {
-  await managerActor(request);
-  const event = await loadEvent(idParam(params, "eventId"));
+  const actor = await requireManagerPage(request);
+  const event = await requireEventParam(params, actor);
   const form = await request.formData();
   const t = tFor(pageLocale(request, form));
   const raw = Object.fromEntries([...form].filter(([, v]) => typeof v === "string")) as Record<string, string>;

@@ -3,23 +3,19 @@ import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } fro
 import { useEffect } from "react";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
-import { managerActor, pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
-import { listReminders, reminderDueAt, resendReminder, runRemindersNow, smsConfigured } from "~/services/reminders.server";
-import { prisma } from "~/utils/db.server";
+import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
+import { pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
+import { listReminders, reminderDueAt, resendReminder, runRemindersNow, smsConfigured, confirmedWithPhone } from "~/services/reminders.server";
 import { env } from "~/utils/env.server";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
-import { idParam } from "~/utils/ids";
 
 // SMS reminders of one event: when they go out, each message's delivery state, and resend.
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const actor = await managerActor(request);
-  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
-  if (!event) throw new Response("Not found", { status: 404 });
+  const actor = await requireManagerPage(request);
+  const event = await requireEventParam(params, actor);
   const rows = await listReminders(actor, event.id);
-  const withPhone = await prisma().registration.count({
-    where: { eventId: event.id, status: "confirmed", person: { phone: { not: null } } },
-  });
+  const withPhone = await confirmedWithPhone(event.id);
   return {
     event: { id: event.id, name: event.name, timezone: event.timezone },
     dueAt: reminderDueAt(event).toISOString(),
@@ -31,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs): Promise<PageResult> {
-  const actor = await managerActor(request);
+  const actor = await requireManagerPage(request);
   const locale = pageLocale(request);
   const form = await request.formData();
   const intent = text(form, "intent");

@@ -4,20 +4,18 @@ import { Field } from "~/components/cabinet";
 import { CrmStatus } from "~/components/crm-status";
 import { formatDateTime, formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
-import { managerActor, pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
+import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
+import { pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
 import { crmBadges } from "~/services/crm/crm-admin.server";
 import { convertStandBooking, declineStandBooking, listStandBookings } from "~/services/registrations-stand.server";
-import { prisma } from "~/utils/db.server";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
-import { idParam } from "~/utils/ids";
 
 // Stand booking requests, newest first; "make an exhibitor" turns one into an exhibitor (and,
 // if ticked, a cabinet login for the contact) in one step.
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const actor = await managerActor(request);
-  const event = await prisma().event.findUnique({ where: { id: idParam(params, "eventId") } });
-  if (!event) throw new Response("Not found", { status: 404 });
+  const actor = await requireManagerPage(request);
+  const event = await requireEventParam(params, actor);
   const bookings = await listStandBookings(actor, event.id);
   const crm = await crmBadges(Object.fromEntries(bookings.map((b) => [b.id, [{ entity: "standBooking" as const, id: b.id }]])));
   return { event: { id: event.id, name: event.name, timezone: event.timezone }, bookings, crm };
@@ -27,7 +25,7 @@ export async function action({
   request,
   context,
 }: ActionFunctionArgs): Promise<PageResult & { intent: string; bookingId: string; exhibitorId?: string }> {
-  const actor = await managerActor(request);
+  const actor = await requireManagerPage(request);
   const locale = pageLocale(request);
   const t = tFor(locale);
   const form = await request.formData();

@@ -2,17 +2,15 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { localeFromRequest } from "~/i18n";
 import { useT } from "~/i18n/react";
-import { createCabinetAccount, deactivateAccount, resendPasswordLink } from "~/services/accounts.server";
+import { createCabinetAccount, deactivateAccount, resendPasswordLink, cabinetLogins } from "~/services/accounts.server";
 import { addStaff, editState, listStaff, loadExhibitor, lockExhibitor, quotaUse, removeStaff, serializeStaff, setDeadlineOverride, unlockExhibitor, updateStaff } from "~/services/cabinet.server";
 import { cardFromForm, cardView, settingsFromForm, staffFromForm } from "~/services/card-form.server";
 import { resendInvitation, updateSettings } from "~/services/exhibitor-edit.server";
-import { updateExhibitor } from "~/services/exhibitors.server";
+import { updateExhibitor, parentChoices } from "~/services/exhibitors.server";
 import { quotaShares } from "~/services/quota-shares.server";
-import { prisma } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
 import { formString, optional, requiredReason, runFormAction, type FormResult } from "~/utils/forms.server";
-import { requireManager } from "~/utils/permissions.server";
-import { actorOf, requireUser } from "~/utils/session.server";
+import { requireManagerPage } from "~/utils/permissions.server";
 import { AddStaffForm, CompanyCardForm, Field, StaffTable, StateBanner } from "~/components/cabinet";
 import { ExhibitorSettingsForm } from "~/components/exhibitor-settings";
 import { QuotaSharesView } from "~/components/quota-shares";
@@ -25,28 +23,18 @@ import { serverT } from "~/utils/i18n.server";
 import { toLocalInput, zonedToUtc } from "~/utils/time";
 import { idParam } from "~/utils/ids";
 
-async function managerActor(request: Request) {
-  const actor = actorOf(await requireUser(request));
-  try {
-    requireManager(actor);
-  } catch {
-    throw new Response("Forbidden", { status: 403 });
-  }
-  return actor;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const actor = await managerActor(request);
+  const actor = await requireManagerPage(request);
   const ex = await loadExhibitor(actor, idParam(params, "id")).catch(() => null);
   if (!ex) throw new Response("Not found", { status: 404 });
   const state = editState(ex);
   const [use, staff, users, log, shares, parents] = await Promise.all([
     quotaUse(ex.id),
     listStaff(actor, ex.id),
-    prisma().user.findMany({ where: { exhibitorId: ex.id }, orderBy: { createdAt: "asc" } }),
+    cabinetLogins(ex.id),
     loadChangeLog({ eventId: ex.eventId, exhibitorId: ex.id, timezone: ex.event.timezone }, queryFromUrl(new URL(request.url)), wordsFor(localeFromRequest(request))),
     quotaShares(ex.id, "full"),
-    prisma().exhibitor.findMany({ where: { eventId: ex.eventId, parentExhibitorId: null, id: { not: ex.id } }, include: { organization: true }, orderBy: { stand: "asc" } }),
+    parentChoices(ex.eventId, ex.id),
   ]);
   return {
     ex: {
@@ -84,7 +72,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs): Promise<FormResult & { staffId?: string }> {
-  const actor = await managerActor(request);
+  const actor = await requireManagerPage(request);
   const { t } = serverT(request);
   const form = await request.formData();
   const intent = formString(form, "intent") ?? "";

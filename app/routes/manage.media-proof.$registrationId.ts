@@ -1,18 +1,17 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { managerActor } from "~/services/registrations-forms.server";
 import { UUID_RE } from "~/services/registrations.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
-import { canSeeEvent } from "~/utils/permissions.server";
+import { canSeeEvent, requireManagerPage } from "~/utils/permissions.server";
 import { idParam } from "~/utils/ids";
 
 const TYPES: Record<string, string> = { ".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp" };
 
 // A media applicant's uploaded proof of accreditation, for managers only.
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const actor = await managerActor(request);
+  const actor = await requireManagerPage(request);
   const id = idParam(params, "registrationId");
   const media = UUID_RE.test(id)
     ? await prisma().mediaAccreditation.findUnique({

@@ -4,13 +4,13 @@ import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { mailDate, venueTimeZone } from "~/services/outbox-view.server";
 import { outboxDir } from "~/services/mail.server";
-import { managerActor } from "~/services/registrations-forms.server";
+import { requireManagerPage } from "~/utils/permissions.server";
 import { listOutbox } from "~/services/registrations-outbox.server";
 import { env } from "~/utils/env.server";
 
 // Mail that "was sent" without SMTP_URL: the .eml files of DATA_DIR/mail, newest first.
 export async function loader({ request }: LoaderFunctionArgs) {
-  await managerActor(request);
+  await requireManagerPage(request);
   const { total, entries } = await listOutbox(200);
   const zone = await venueTimeZone();
   return { smtp: Boolean(env().SMTP_URL), dir: outboxDir(), total, entries: entries.map((e) => ({ ...e, at: mailDate(e.date) })), zone };

@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { managerActor } from "~/services/registrations-forms.server";
+import { requireManagerPage } from "~/utils/permissions.server";
 import { outboxPath } from "~/services/registrations-outbox.server";
 
 // The .eml file itself, to open in a mail program.
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await managerActor(request);
+  await requireManagerPage(request);
   const full = outboxPath(params.file ?? "");
   const body = full ? await readFile(full).catch(() => null) : null;
   if (!body) throw new Response("Not found", { status: 404 });

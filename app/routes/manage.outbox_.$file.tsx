@@ -3,13 +3,13 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { mailDate, venueTimeZone } from "~/services/outbox-view.server";
-import { managerActor } from "~/services/registrations-forms.server";
+import { requireManagerPage } from "~/utils/permissions.server";
 import { readOutboxMail } from "~/services/registrations-outbox.server";
 
 // One mail of the offline outbox: headers, the HTML as the recipient would see it (sandboxed,
 // inline QR included), the text version and the attachments.
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await managerActor(request);
+  await requireManagerPage(request);
   const file = params.file ?? "";
   const mail = await readOutboxMail(file);
   if (!mail) throw new Response("Not found", { status: 404 });

@@ -58,3 +58,8 @@ export async function deactivateAccount(actor: Actor, exhibitorId: string, userI
   });
   await lucia().invalidateUserSessions(user.id);
 }
+
+/** An exhibitor's cabinet logins, oldest first. */
+export function cabinetLogins(exhibitorId: string) {
+  return prisma().user.findMany({ where: { exhibitorId }, orderBy: { createdAt: "asc" } });
+}

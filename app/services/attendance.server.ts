@@ -25,7 +25,11 @@ export async function loadEventInfo(eventId: string): Promise<EventInfo | null> 
     [eventId],
   );
   const e = r.rows[0];
-  if (!e) return null;
+  return e ? eventInfo(e) : null;
+}
+
+/** An event row's days and today's day in its time zone. */
+export function eventInfo(e: { id: string; name: string; timezone: string; startsAt: Date; endsAt: Date }): EventInfo {
   return { id: e.id, name: e.name, timezone: e.timezone, days: eventDays(e.startsAt, e.endsAt, e.timezone), today: eventDayOf(new Date(), e.timezone) };
 }
 

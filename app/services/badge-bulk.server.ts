@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { pool } from "~/utils/db.server";
 import { notFound } from "~/utils/errors.server";
-import { isManager, type Actor } from "~/utils/permissions.server";
+import { isManager, ownExhibitorId, type Actor } from "~/utils/permissions.server";
 import { renderBadgesPdf } from "../../printing/pdf";
 import { CATEGORIES, getTemplate, type BadgeData, type BadgeTemplate, type Category } from "../../printing/template";
 import { listEventTemplates, pickEventTemplate } from "./badge-templates.server";
@@ -27,8 +27,9 @@ export async function bulkScope(actor: Actor, eventId: string, exhibitorId: stri
   if (!UUID.test(eventId) || (exhibitorId !== null && !UUID.test(exhibitorId))) throw notFound("Event");
   const manager = isManager(actor);
   if (!manager) {
-    if (actor.role !== "exhibitor" || !actor.exhibitorId || (exhibitorId !== null && exhibitorId !== actor.exhibitorId)) throw notFound("Exhibitor");
-    exhibitorId = actor.exhibitorId;
+    const own = ownExhibitorId(actor);
+    if (!own || (exhibitorId !== null && exhibitorId !== own)) throw notFound("Exhibitor");
+    exhibitorId = own;
   }
   const ev = await pool().query<{ name: string }>(`SELECT "name" FROM "Event" WHERE "id" = $1`, [eventId]);
   if (!ev.rows[0]) throw notFound("Event");
@@ -108,4 +109,14 @@ export async function bulkBadgesPdf(scope: BulkScope): Promise<{ stream: Readabl
 
 export function bulkFileName(scope: BulkScope): string {
   return `badges-${scope.exhibitorId ? `exhibitor-${scope.exhibitorId.slice(0, 8)}` : `event-${scope.eventId.slice(0, 8)}`}.pdf`;
+}
+
+/** The event's exhibitors by name, for the manager's "one exhibitor" choice. */
+export async function exhibitorChoices(eventId: string): Promise<{ id: string; name: string; stand: string | null }[]> {
+  const r = await pool().query<{ id: string; name: string; stand: string | null }>(
+    `SELECT x."id", o."name", x."stand" FROM "Exhibitor" x JOIN "Organization" o ON o."id" = x."organizationId"
+     WHERE x."eventId" = $1 ORDER BY o."name"`,
+    [eventId],
+  );
+  return r.rows;
 }

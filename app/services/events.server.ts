@@ -89,3 +89,28 @@ export async function updateEvent(actor: Actor, id: string, input: z.infer<typeo
     return event;
   });
 }
+
+/** The managers' event list with its counts (exhibitors, confirmed registrations, check-ins). */
+export async function eventOverview() {
+  const events = await prisma().event.findMany({
+    orderBy: { startsAt: "asc" },
+    include: { _count: { select: { exhibitors: true, registrations: { where: { status: "confirmed" } }, checkIns: true } } },
+  });
+  return events.map((e) => ({
+    id: e.id,
+    name: e.name,
+    venue: e.venue,
+    timezone: e.timezone,
+    startsAt: e.startsAt.toISOString(),
+    endsAt: e.endsAt.toISOString(),
+    editDeadline: e.editDeadline?.toISOString() ?? null,
+    exhibitors: e._count.exhibitors,
+    registered: e._count.registrations,
+    checkedIn: e._count.checkIns,
+  }));
+}
+
+/** Every event, newest first, for pickers. */
+export function eventChoices() {
+  return prisma().event.findMany({ orderBy: { startsAt: "desc" }, select: { id: true, name: true, timezone: true } });
+}

@@ -123,3 +123,35 @@ export async function exhibitorByInn(eventId: string, inn: string): Promise<{ id
   const ex = await prisma().exhibitor.findFirst({ where: { eventId, organization: { inn } }, include: { organization: true } });
   return ex ? { id: ex.id, name: ex.organization.name } : null;
 }
+
+/** A parent exhibitor's sub-exhibitors, by stand. */
+export function subExhibitors(parentId: string) {
+  return prisma().exhibitor.findMany({ where: { parentExhibitorId: parentId }, include: { organization: true }, orderBy: { stand: "asc" } });
+}
+
+/** The event's top-level exhibitors other than one: who it may be placed under. */
+export function parentChoices(eventId: string, exceptId: string) {
+  return prisma().exhibitor.findMany({ where: { eventId, parentExhibitorId: null, id: { not: exceptId } }, include: { organization: true }, orderBy: { stand: "asc" } });
+}
+
+/** The manager's exhibitor table of an event: quota use, lock and the last edit (audit or update). */
+export async function eventExhibitorRows(eventId: string) {
+  const exhibitors = await prisma().exhibitor.findMany({ where: { eventId }, include: { organization: true, parent: true, event: true }, orderBy: [{ stand: "asc" }] });
+  return Promise.all(
+    exhibitors.map(async (ex) => {
+      const use = await quotaUse(ex.id);
+      const lastAudit = await prisma().auditLog.findFirst({ where: { exhibitorId: ex.id }, orderBy: { at: "desc" }, select: { at: true } });
+      return {
+        id: ex.id,
+        name: ex.organization.name,
+        inn: ex.organization.inn,
+        stand: ex.stand,
+        parent: ex.parentExhibitorId ? (exhibitors.find((p) => p.id === ex.parentExhibitorId)?.organization.name ?? null) : null,
+        quota: ex.staffQuota,
+        used: use.withChildren,
+        locked: editState(ex).reason === "cabinet_locked",
+        lastEdit: (lastAudit?.at ?? ex.updatedAt).toISOString(),
+      };
+    }),
+  );
+}

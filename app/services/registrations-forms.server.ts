@@ -2,8 +2,6 @@ import { isLocale, localeFromRequest, translate, type Locale, type MessageKey } 
 import { HttpError } from "~/utils/errors.server";
 import { badTextFields, cleanText } from "~/utils/ids";
 import { logger } from "~/utils/logger.server";
-import { requireManager, type Actor } from "~/utils/permissions.server";
-import { actorOf, requireUser } from "~/utils/session.server";
 
 // Helpers for the public pages (/e/...) and the manager pages of issue #5: the page language
 // (?lang= first: cookies do not reach an iframe on another site), bodies read with a size
@@ -165,15 +163,4 @@ export function pageError(locale: Locale, err: unknown): PageResult {
   const key = CODES[err.code];
   const formError = key ? t(key) : Object.keys(fields).length ? t("pub.fixFields") : err.message;
   return { ok: false, formError, fields, notice: null };
-}
-
-/** Manager pages: a logged-in admin or manager, else 403 (anonymous visitors go to the login page). */
-export async function managerActor(request: Request): Promise<Actor> {
-  const actor = actorOf(await requireUser(request));
-  try {
-    requireManager(actor);
-  } catch {
-    throw new Response("Forbidden", { status: 403 });
-  }
-  return actor;
 }

@@ -306,3 +306,8 @@ export function registerReminderTasks(): void {
   });
   void ensureReminderSchedule().catch((err: unknown) => logger().error({ err }, "could not schedule SMS reminders"));
 }
+
+/** Confirmed registrations of the event that have a phone number (who an SMS can reach). */
+export function confirmedWithPhone(eventId: string): Promise<number> {
+  return prisma().registration.count({ where: { eventId, status: "confirmed", person: { phone: { not: null } } } });
+}

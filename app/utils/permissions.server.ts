@@ -1,4 +1,8 @@
+import type { Event } from "~/generated/prisma/client";
+import { prisma } from "./db.server";
 import { forbidden, notFound } from "./errors.server";
+import { idParam } from "./ids";
+import { actorOf, requireUser } from "./session.server";
 
 // Every loader, action and API handler asks this module; no route checks roles by itself.
 
@@ -15,6 +19,21 @@ export function isManager(actor: Actor | null): boolean {
 
 export function isAdmin(actor: Actor | null): boolean {
   return actor?.type === "user" && actor.role === "admin";
+}
+
+/** A paired kiosk's own token. */
+export function isKioskToken(actor: Actor): boolean {
+  return actor.type === "token" && actor.role === "kiosk";
+}
+
+/** A public website relaying its visitors' forms (rate-limited per visitor address). */
+export function isSiteToken(actor: Actor): boolean {
+  return actor.type === "token" && actor.role === "site";
+}
+
+/** The exhibitor an exhibitor login or token acts for; null for every other actor. */
+export function ownExhibitorId(actor: Actor): string | null {
+  return actor.role === "exhibitor" ? actor.exhibitorId : null;
 }
 
 /** Tokens may be pinned to one event; users and unpinned tokens see every event. */
@@ -54,7 +73,26 @@ export function requireExhibitorWrite(actor: Actor | null, ex: ExhibitorRef | nu
   if (!canWriteExhibitor(actor!, ex)) throw forbidden();
 }
 
+/** Whether a login's role manages events (admin, manager) rather than a cabinet. */
+export function managesEvents(role: "admin" | "manager" | "exhibitor"): boolean {
+  return role !== "exhibitor";
+}
+
 /** Where a logged-in user lands after login. */
 export function homePath(role: "admin" | "manager" | "exhibitor"): string {
-  return role === "exhibitor" ? "/cabinet" : "/manage";
+  return managesEvents(role) ? "/manage" : "/cabinet";
+}
+
+/** Manager pages: a logged-in admin or manager, else a 403 page; anonymous visitors go to the login page. */
+export async function requireManagerPage(request: Request): Promise<Actor> {
+  const actor = actorOf(await requireUser(request));
+  if (!isManager(actor)) throw new Response("Forbidden", { status: 403 });
+  return actor;
+}
+
+/** A page's event id parameter: a UUID naming an event the actor may see, else a 404 page. */
+export async function requireEventParam(params: Record<string, string | undefined>, actor: Actor, name = "eventId"): Promise<Event> {
+  const event = await prisma().event.findUnique({ where: { id: idParam(params, name) } });
+  if (!event || !canSeeEvent(actor, event.id)) throw new Response("Not found", { status: 404 });
+  return event;
 }

@@ -85,6 +85,12 @@ export async function attributionDays(eventId: string): Promise<number> {
   return s?.attributionDays ?? DEFAULT_ATTRIBUTION_DAYS;
 }
 
+/** When the CRM deals behind the funnel were last fetched (null: never). */
+export async function dealsRefreshedAt(eventId: string): Promise<Date | null> {
+  const s = await prisma().eventAnalytics.findUnique({ where: { eventId }, select: { dealsRefreshedAt: true } });
+  return s?.dealsRefreshedAt ?? null;
+}
+
 /** Adds a line (lineId null) or changes one of this event's lines. */
 export async function saveLine(actor: Actor, eventId: string, lineId: string | null, input: LineInput, ip: string | null): Promise<string> {
   return prisma().$transaction(async (tx) => {

@@ -158,3 +158,25 @@ function reportCsv(locale: Locale, rows: ContactRow[], outcomes: Outcome[]): str
   });
   return "\uFEFF" + lines.join("\r\n") + "\r\n";
 }
+
+/** The upload page: base size, recent events to tie an upload to, the last uploads, the one shown. */
+export async function importsOverview(shown: string | null) {
+  const db = prisma();
+  const [total, events, imports, current] = await Promise.all([
+    db.audienceContact.count(),
+    db.event.findMany({ where: { endsAt: { gt: new Date(Date.now() - 365 * 86_400_000) } }, orderBy: { startsAt: "desc" }, select: { id: true, name: true }, take: 100 }),
+    db.audienceImport.findMany({ orderBy: { createdAt: "desc" }, take: 10, select: { id: true, fileName: true, createdAt: true, counts: true } }),
+    shown ? db.audienceImport.findUnique({ where: { id: shown }, select: { id: true, fileName: true, counts: true } }) : null,
+  ]);
+  return {
+    total,
+    events,
+    imports: imports.map((i) => ({ ...i, createdAt: i.createdAt.toISOString(), counts: i.counts as ImportCounts })),
+    current: current ? { ...current, counts: current.counts as ImportCounts } : null,
+  };
+}
+
+/** One upload's per-row report (CSV text), or null. */
+export function importReport(id: string) {
+  return prisma().audienceImport.findUnique({ where: { id }, select: { report: true, createdAt: true } });
+}
