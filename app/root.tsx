@@ -1,5 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useLocation, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useLocation, useNavigation, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { useEffect } from "react";
 import { useT } from "~/i18n/react";
 import { localeFromRequest } from "~/i18n";
@@ -81,6 +81,14 @@ export default function App() {
   useEffect(() => {
     document.documentElement.dataset.hydrated = "true";
   }, []);
+  // Counts navigations that have settled and been drawn: the router's state turns idle before
+  // React commits the new data, so browser tests wait for this count to move instead.
+  const navigation = useNavigation().state;
+  useEffect(() => {
+    if (navigation !== "idle") return;
+    const html = document.documentElement;
+    html.dataset.settled = String(Number(html.dataset.settled ?? 0) + 1);
+  }, [navigation]);
   return (
     <>
       {!kiosk && <Header />}

@@ -1,4 +1,5 @@
 import type { Browser, Page } from "playwright-core";
+import { submitAndSettle } from "../setup/submit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_USERS } from "../../prisma/seed";
 import { startSmtpServer, type SmtpTestServer } from "../emulators/smtp";
@@ -40,15 +41,7 @@ async function login(page: Page, email: string, password: string) {
 const hydrated = (page: Page) => page.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
 
 async function submit(page: Page, formTestId: string) {
-  await hydrated(page);
-  await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.locator(`[data-testid=${formTestId}] button[type=submit]`).click()]);
-  // The router is still submitting when the POST's response arrives; it is idle once the action's
-  // result and the revalidated loaders are rendered. (waitForLoadState("networkidle") returns at
-  // once on a page that was idle before, so under load the test read the form too early.)
-  await page.waitForFunction(() => {
-    const router = (window as unknown as { __remixRouter: { state: { navigation: { state: string }; revalidation: string } } }).__remixRouter;
-    return router.state.navigation.state === "idle" && router.state.revalidation === "idle";
-  });
+  await submitAndSettle(page, () => page.locator(`[data-testid=${formTestId}] button[type=submit]`).click());
 }
 
 async function addStaff(page: Page, last: string, first: string, email: string) {

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { submitAndSettle } from "../setup/submit";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_USERS } from "../../prisma/seed";
@@ -45,13 +46,7 @@ async function login(page: Page, email: string, password: string) {
 const hydrated = (page: Page) => page.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
 
 async function submit(page: Page, form: string) {
-  await hydrated(page);
-  await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.locator(`${form} button[type=submit]`).click()]);
-  await page.waitForFunction(() => {
-    const router = (window as unknown as { __remixRouter: { state: { navigation: { state: string }; revalidation: string } } })
-      .__remixRouter;
-    return router.state.navigation.state === "idle" && router.state.revalidation === "idle";
-  });
+  await submitAndSettle(page, () => page.locator(`${form} button[type=submit]`).click());
 }
 
 async function api(method: string, path: string, body?: unknown) {

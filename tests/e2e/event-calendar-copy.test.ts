@@ -101,7 +101,8 @@ describe("events over time, in Chromium", () => {
       ru.click(`${form} button[type=submit]`),
     ]);
     copyId = ru.url().split("/").pop()!;
-    await expect(ru.locator("h1").textContent()).resolves.toBe("ЭкспоСтрой 2026 — повтор");
+    // The URL changes before React draws the new page: wait for its heading.
+    await ru.waitForFunction(() => document.querySelector("h1")?.textContent === "ЭкспоСтрой 2026 — повтор");
 
     const copy = (await q(`SELECT * FROM "Event" WHERE id = $1`, [copyId]))[0];
     expect([copy.venue, copy.address, copy.timezone, copy.countsExits, copy.format]).toEqual([

@@ -1,4 +1,5 @@
 import type { Browser, Locator, Page } from "playwright-core";
+import { submitAndSettle } from "../setup/submit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_USERS } from "../../prisma/seed";
 import { launchBrowser } from "../setup/browser";
@@ -46,11 +47,7 @@ async function open(page: Page, path: string) {
 
 /** Submits a form and waits until the action's result and the revalidated loaders are rendered. */
 async function submit(page: Page, form: Locator) {
-  await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), form.locator("button[type=submit]").click()]);
-  await page.waitForFunction(() => {
-    const router = (window as unknown as { __remixRouter: { state: { navigation: { state: string }; revalidation: string } } }).__remixRouter;
-    return router.state.navigation.state === "idle" && router.state.revalidation === "idle";
-  });
+  await submitAndSettle(page, () => form.locator("button[type=submit]").click());
 }
 
 const text = async (l: Locator) => ((await l.textContent()) ?? "").replace(/\s+/g, " ").trim();

@@ -2,6 +2,7 @@
 // The manager sets them on the event page (close before open is refused next to the field, RU and
 // EN); on an event day the kiosk warns about a check-in before the doors open or after they close
 // and needs a tap, like a scan on another day. The kiosk's clock is Playwright's, set around them.
+import { submitAndSettle } from "../setup/submit";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -70,16 +71,7 @@ async function settings(page: Page, open: string, close: string) {
   if ((await page.getAttribute("[data-testid=event-settings]", "open")) === null) await page.click("[data-testid=event-settings] summary");
   await page.fill("[data-testid=settings-form] [name=doorsOpen]", open);
   await page.fill("[data-testid=settings-form] [name=doorsClose]", close);
-  await page.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
-  await Promise.all([
-    page.waitForResponse((r) => r.request().method() === "POST"),
-    page.click("[data-testid=settings-form] button[type=submit]"),
-  ]);
-  await page.waitForFunction(() => {
-    const router = (window as unknown as { __remixRouter: { state: { navigation: { state: string }; revalidation: string } } })
-      .__remixRouter;
-    return router.state.navigation.state === "idle" && router.state.revalidation === "idle";
-  });
+  await submitAndSettle(page, () => page.click("[data-testid=settings-form] button[type=submit]"));
 }
 
 describe("opening hours", () => {
