@@ -409,6 +409,16 @@ export const RegistrationDetail = z.object({
   category: z.string(),
   status: z.enum(["pending_approval", "confirmed", "rejected", "cancelled"]),
   source: z.string(),
+  origin: z
+    .object({
+      channel: z.string().describe("The report channel: manager's label, else UTM source, else detail, else source"),
+      sourceDetail: z.string().nullable(),
+      utm: z.object({ source: z.string().nullable(), medium: z.string().nullable(), campaign: z.string().nullable(), content: z.string().nullable(), term: z.string().nullable() }),
+      referrer: z.string().nullable(),
+      manualSource: z.string().nullable(),
+      invitationId: z.string().uuid().nullable(),
+    })
+    .optional(),
   locale: z.string(),
   person: z.object({ id: z.string().uuid(), lastName: z.string(), firstName: z.string(), middleName: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable(), position: z.string().nullable() }),
   company: z.object({ id: z.string().uuid(), name: z.string(), inn: z.string().nullable(), city: z.string().nullable(), country: z.string().nullable(), website: z.string().nullable() }).nullable(),
