@@ -1,77 +1,8 @@
 import { printJobInBrowser } from "./browser-print";
-import type { LocalRegistration, QueuedScan } from "./store";
+import type { ApiError, CheckInAnswer, CheckOutAnswer, ExitInfo, KioskStatusView, PrintJob, QueuedScan, SyncPage, WalkInForm } from "./types";
 
 // The kiosk's calls to /api/v1/kiosk with its bearer token. Every call has a short timeout:
 // at the door a hanging request is worse than going offline.
-
-export type CheckInAnswer = {
-  clientId: string;
-  result: "checked_in" | "already_checked_in" | "invalid_code" | "not_found" | "cancelled" | "not_admitted";
-  reason: string | null;
-  registration: { id: string; name: string; company: string | null; category: string; status: string } | null;
-  checkedInAt: string | null;
-  kiosk: { id: string | null; name: string } | null;
-  printJob?: PrintJob | null;
-};
-
-export type PrintJob = {
-  id: string;
-  registrationId: string;
-  status: string;
-  error?: string | null;
-  reprintOfId?: string | null;
-  createdAt?: string;
-  finishedAt?: string | null;
-  printer: { id: string; name: string; driver: string } | null;
-  pdfUrl: string | null;
-  imageUrl?: string | null;
-};
-
-export type WalkInForm = {
-  clientId: string;
-  lastName: string;
-  firstName: string;
-  company: string;
-  position: string;
-  email: string;
-  phone: string;
-  category: string;
-};
-
-/** The printer's live state as the server sees it (IPP Get-Printer-Attributes / Zebra ~HS). */
-export type PrinterState = {
-  printer: { id: string; name: string; driver: string };
-  health: { ok: boolean; state: string; reasons: string[]; message?: string };
-  queue: { queued: number; printing: number; failedLastHour: number };
-  lastError: string | null;
-};
-
-/** Event-wide arrivals today (every kiosk), and the printer when asked for. */
-export type KioskStatusView = { arrivedToday: number; expected: number; printer: PrinterState | null; printers?: Array<{ id: string; name: string; driver: string }> };
-
-export type ExitInfo = { mode: "entry" | "exit"; countsExits: boolean; inside: number | null };
-
-export type CheckOutAnswer = {
-  clientId: string;
-  result: "checked_out" | "already_out" | "not_checked_in" | "invalid_code" | "not_found";
-  registration: CheckInAnswer["registration"];
-  checkedOutAt: string | null;
-  inside: number;
-};
-
-/** A refused call: HTTP status, the API's error code and per-field messages. */
-export type ApiError = Error & { status?: number; code?: string; fields?: Record<string, string> };
-
-export type SyncPage = {
-  registrations: LocalRegistration[];
-  removed: string[];
-  cursor: string;
-  hasMore: boolean;
-  reset: boolean;
-  publicKeys: string[];
-  kiosk: { id: string; name: string; categories: string[]; printerId?: string | null };
-  event: { id: string; name: string; timezone: string; startsAt?: string; endsAt?: string; doorsOpen?: string | null; doorsClose?: string | null };
-};
 
 export class OfflineError extends Error {}
 

@@ -1,17 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useLocale, useT } from "~/i18n/react";
-import type { MessageKey } from "~/i18n";
 import { localDay } from "~/utils/event-days";
-import {
-  createApi,
-  OfflineError,
-  type CheckInAnswer,
-  type CheckOutAnswer,
-  type ExitInfo,
-  type KioskStatusView,
-  type PrinterState,
-  type WalkInForm,
-} from "./api";
+import { createApi, OfflineError } from "./api";
 import { CameraScanner } from "./camera";
 import { Pairing } from "./pairing";
 import { BrowserPrintPill, FailedBadges, PrinterPill } from "./print-bar";
@@ -19,7 +9,8 @@ import { Reprint } from "./reprint";
 import { checkInOutcome, checkOutOutcome, dateWarning, errorOutcome, foreignOutcome, todayOf } from "./outcomes";
 import { searchPeople } from "./search";
 import { setSoundEnabled, soundEnabled } from "./sound";
-import { store, type LocalRegistration, type Meta, type QueuedScan } from "./store";
+import { store } from "./store";
+import type { CheckInAnswer, CheckOutAnswer, ExitInfo, KioskStatusView, LocalRegistration, Meta, PrinterState, QueuedScan, Translate as T, WalkInForm } from "./types";
 import { useOutcome, VerdictScreen, type ScanRequest } from "./verdict";
 import { parseTicketCode, verifyTicketCode } from "./verify-code";
 import { ALL_CATEGORIES, WalkIn, walkInErrors } from "./walk-in";
@@ -34,7 +25,6 @@ const OFFLINE_EXIT = { registration: null, checkedOutAt: null, inside: 0 } as co
 // when the server cannot be reached, offline against the synced list with signatures verified
 // locally; offline scans queue in IndexedDB and go to the server in order when it is back.
 
-type T = (k: MessageKey, p?: Record<string, string | number>) => string;
 const TOKEN_KEY = "expodesk.kioskToken";
 
 export function KioskApp() {

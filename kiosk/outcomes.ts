@@ -1,12 +1,11 @@
 import type { MessageKey } from "~/i18n";
 import { eventDayInfo, localTime, type EventDayInfo } from "~/utils/event-days";
-import type { CheckInAnswer, CheckOutAnswer } from "./api";
 import { describeForeignScan } from "./scan-input";
+import type { CheckInAnswer, CheckOutAnswer, Translate } from "./types";
 import type { Outcome, ScanRequest } from "./verdict";
 
 // What the kiosk says: server (or offline) answers turned into the result screen's words.
 
-type T = (k: MessageKey, p?: Record<string, string | number>) => string;
 export type EventDates = { timezone: string; startsAt?: string | null; endsAt?: string | null; doorsOpen?: string | null; doorsClose?: string | null };
 
 const timeAt = (iso: string | null, timeZone: string | undefined) =>
@@ -18,9 +17,9 @@ export function todayOf(ev: EventDates | null | undefined, now = new Date()): Ev
   return eventDayInfo(now, new Date(ev.startsAt), new Date(ev.endsAt), ev.timezone || "UTC");
 }
 
-const categoryName = (t: T, c: string | undefined) => (c ? t(`category.${c}` as MessageKey) : undefined);
+const categoryName = (t: Translate, c: string | undefined) => (c ? t(`category.${c}` as MessageKey) : undefined);
 
-export function checkInOutcome(t: T, a: CheckInAnswer, ev: EventDates | null | undefined): Outcome {
+export function checkInOutcome(t: Translate, a: CheckInAnswer, ev: EventDates | null | undefined): Outcome {
   const name = a.registration?.name ?? "";
   const company = a.registration?.company ?? undefined;
   const category = categoryName(t, a.registration?.category);
@@ -56,7 +55,7 @@ export function checkInOutcome(t: T, a: CheckInAnswer, ev: EventDates | null | u
   }
 }
 
-export function checkOutOutcome(t: T, a: CheckOutAnswer, ev: EventDates | null | undefined): Outcome {
+export function checkOutOutcome(t: Translate, a: CheckOutAnswer, ev: EventDates | null | undefined): Outcome {
   const name = a.registration?.name ?? "";
   const category = categoryName(t, a.registration?.category);
   switch (a.result) {
@@ -74,14 +73,14 @@ export function checkOutOutcome(t: T, a: CheckOutAnswer, ev: EventDates | null |
 }
 
 /** A scan that is not one of our codes: red, with what was read. */
-export function foreignOutcome(t: T, raw: string): Outcome {
+export function foreignOutcome(t: Translate, raw: string): Outcome {
   const { format, shown } = describeForeignScan(raw);
   const what = t(format === "barcode" ? "kiosk.readBarcode" : format === "url" ? "kiosk.readUrl" : "kiosk.readText");
   return { kind: "red", verdict: t("kiosk.vForeign"), title: t("kiosk.read", { what, text: shown }), detail: t("kiosk.foreignHelp") };
 }
 
 /** A failure with no answer (a refused request): red with its message. */
-export function errorOutcome(t: T, message: string): Outcome {
+export function errorOutcome(t: Translate, message: string): Outcome {
   return { kind: "red", verdict: t("kiosk.vError"), detail: message };
 }
 
@@ -89,7 +88,7 @@ const dayLabel = (locale: "ru" | "en", day: string) =>
   new Intl.DateTimeFormat(locale === "ru" ? "ru-RU" : "en-GB", { day: "numeric", month: "long", timeZone: "UTC" }).format(new Date(`${day}T00:00:00Z`));
 
 /** A check-in on a day that is not the event's: a warning that needs a tap, or null on an event day. */
-export function dateWarning(t: T, locale: "ru" | "en", ev: EventDates | null | undefined, request: ScanRequest, now = new Date()): Outcome | null {
+export function dateWarning(t: Translate, locale: "ru" | "en", ev: EventDates | null | undefined, request: ScanRequest, now = new Date()): Outcome | null {
   const day = todayOf(ev, now);
   if (!day || !ev) return null;
   if (day.number !== null) {

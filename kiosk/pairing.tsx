@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState } from "react";
 import type { MessageKey } from "~/i18n";
-import { createApi, OfflineError, pairWithCode, type ApiError } from "./api";
+import { createApi, OfflineError, pairWithCode } from "./api";
+import type { ApiError, Translate } from "./types";
 
 // The unpaired device: a one-time code from the manager's kiosks page (typed, or arriving as
 // /kiosk?pair=CODE from its QR), exchanged for this device's own kiosk token. Pasting a raw
 // kiosk token (the CLI's) stays as an advanced fallback.
 
-type T = (k: MessageKey, p?: Record<string, string | number>) => string;
 
 const PAIR_ERRORS: Record<string, MessageKey> = {
   pairing_code_invalid: "kiosk.pairCodeInvalid",
@@ -15,7 +15,7 @@ const PAIR_ERRORS: Record<string, MessageKey> = {
   rate_limited: "kiosk.pairRateLimited",
 };
 
-export function Pairing({ t, notice, onPaired }: { t: T; notice: string | null; onPaired: (token: string) => void }) {
+export function Pairing({ t, notice, onPaired }: { t: Translate; notice: string | null; onPaired: (token: string) => void }) {
   const [code, setCode] = useState("");
   const [token, setToken] = useState("");
   const [error, setError] = useState<string | null>(null);

@@ -2,18 +2,18 @@ import { useCallback, useEffect, useState } from "react";
 import type { MessageKey } from "~/i18n";
 import { printerMessageText, printerReasonText, printJobErrorText } from "../printing/reasons";
 import { onBrowserPrint, type BrowserPrintState } from "./browser-print";
-import type { createApi, PrintJob, PrinterState } from "./api";
+import type { createApi } from "./api";
 import { store } from "./store";
+import type { PrinterState, PrintJob, Translate } from "./types";
 
 // The kiosk bar's printing part (issue #12): the printer's trouble in words (out of labels,
 // paused, offline...), the last badge the kiosk's browser printed (sent / printed / failed), and
 // the badges that did not print, each reprinted or moved to another printer with one tap.
 
-type T = (k: MessageKey, p?: Record<string, string | number>) => string;
 type Api = ReturnType<typeof createApi>;
 type PrinterRef = { id: string; name: string; driver: string };
 
-export function PrinterPill({ t, printer }: { t: T; printer: PrinterState }) {
+export function PrinterPill({ t, printer }: { t: Translate; printer: PrinterState }) {
   const { health } = printer;
   const why = health.ok ? "" : printerReasonText((k, p) => t(k as MessageKey, p), health);
   return (
@@ -35,7 +35,7 @@ export function PrinterPill({ t, printer }: { t: T; printer: PrinterState }) {
 }
 
 /** The last badge printed by this kiosk's browser, as it goes. */
-export function BrowserPrintPill({ t }: { t: T }) {
+export function BrowserPrintPill({ t }: { t: Translate }) {
   const [last, setLast] = useState<BrowserPrintState | null>(null);
   useEffect(() => onBrowserPrint(setLast), []);
   if (!last) return null;
@@ -64,7 +64,7 @@ export function FailedBadges({
   printers,
   tick,
 }: {
-  t: T;
+  t: Translate;
   api: Api;
   printerId: string | null | undefined;
   printers: PrinterRef[];

@@ -1,15 +1,15 @@
 import { useState } from "react";
 import type { MessageKey } from "~/i18n";
-import { OfflineError, type PrintJob } from "./api";
+import { OfflineError } from "./api";
+import type { PrintJob, Translate } from "./types";
 
 // The yellow screen's reprint: a reason is required (a common one, or typed), then a new print
 // job for the badge printed at check-in, on this kiosk's printer.
 
-type T = (k: MessageKey, p?: Record<string, string | number>) => string;
 
 const REASONS: MessageKey[] = ["kiosk.reasonLost", "kiosk.reasonDamaged", "kiosk.reasonNotPrinted"];
 
-export function Reprint({ t, run, onClose }: { t: T; run: (reason: string) => Promise<PrintJob>; onClose: () => void }) {
+export function Reprint({ t, run, onClose }: { t: Translate; run: (reason: string) => Promise<PrintJob>; onClose: () => void }) {
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);

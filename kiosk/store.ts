@@ -1,29 +1,7 @@
 // The kiosk's offline store in IndexedDB: the registrations it may admit (from delta sync),
 // sync metadata, the queue of scans waiting for the server, and its own offline check-ins.
 
-import type { WalkInForm } from "./api";
-
-export type LocalRegistration = { id: string; name: string; company: string | null; category: string; status: string; phone?: string | null };
-export type QueuedScan = { clientId: string; code?: string; registrationId?: string; scannedAt: string; print: boolean };
-/** A walk-in registered while the server could not be reached; sent when it answers again. */
-export type QueuedWalkIn = WalkInForm & { scannedAt: string };
-/** An exit scan made while the server could not be reached. */
-export type QueuedExit = { clientId: string; code?: string; registrationId?: string; scannedAt: string };
-export type Meta = {
-  cursor: string | null;
-  publicKeys: string[];
-  kioskName: string;
-  eventName: string;
-  timezone: string;
-  /** The event's first and last moments (ISO): the kiosk warns about check-ins on other days. */
-  startsAt?: string | null;
-  endsAt?: string | null;
-  /** Venue-local "HH:MM": a check-in outside these hours on an event day needs a tap too. */
-  doorsOpen?: string | null;
-  doorsClose?: string | null;
-  categories: string[];
-  printerId?: string | null;
-};
+import type { LocalRegistration, Meta, QueuedExit, QueuedScan, QueuedWalkIn } from "./types";
 
 const DB = "expodesk-kiosk";
 const STORES = ["registrations", "queue", "meta", "checked", "walkins", "exits"] as const;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
-import type { CheckInAnswer } from "./api";
 import { beep } from "./sound";
+import type { CheckInAnswer } from "./types";
 
 // The result screen, legible at two metres: an icon, the verdict word as the largest text on the
 // screen, the name, the category and the message, the actions (reprint, confirm) right under the

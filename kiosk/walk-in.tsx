@@ -1,17 +1,16 @@
 import { useState } from "react";
 import type { MessageKey } from "~/i18n";
-import type { ApiError, CheckInAnswer, WalkInForm } from "./api";
+import type { ApiError, CheckInAnswer, Translate, WalkInForm } from "./types";
 
 // Walk-in registration at the kiosk: a short form, then check-in and badge print in one call.
 // The clientId lives as long as the form, so pressing the button again after a lost answer
 // cannot register the guest twice.
 
-type T = (k: MessageKey, p?: Record<string, string | number>) => string;
 
 export const ALL_CATEGORIES = ["visitor", "exhibitor_staff", "media", "speaker", "organizer", "vip"];
 
 /** The API's field messages (English) -> the kiosk's language. */
-function fieldMessage(t: T, message: string): string {
+function fieldMessage(t: Translate, message: string): string {
   if (/^Required$/.test(message)) return t("field.required");
   if (/email/i.test(message)) return t("field.email");
   if (/phone/i.test(message)) return t("field.phone");
@@ -53,7 +52,7 @@ export function WalkIn({
   onDone,
   onCancel,
 }: {
-  t: T;
+  t: Translate;
   /** The kiosk's admitted categories; empty: all. */
   categories: string[];
   submit: (form: WalkInForm) => Promise<CheckInAnswer>;
