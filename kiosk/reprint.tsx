@@ -1,6 +1,7 @@
 import { useState } from "react";
 import type { MessageKey } from "~/i18n";
 import { OfflineError } from "./api";
+import { FormButtons } from "./form-buttons";
 import type { PrintJob, Translate } from "./types";
 
 // The yellow screen's reprint: a reason is required (a common one, or typed), then a new print
@@ -58,14 +59,7 @@ export function Reprint({ t, run, onClose }: { t: Translate; run: (reason: strin
           {error}
         </p>
       )}
-      <div className="row">
-        <button type="submit" className="primary" disabled={busy}>
-          {t("kiosk.reprintSubmit")}
-        </button>
-        <button type="button" className="link" onClick={onClose}>
-          {t("common.cancel")}
-        </button>
-      </div>
+      <FormButtons t={t} label={t("kiosk.reprintSubmit")} busy={busy} onCancel={onClose} />
     </form>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import type { MessageKey } from "~/i18n";
+import { FormButtons } from "./form-buttons";
 import type { ApiError, CheckInAnswer, Translate, WalkInForm } from "./types";
 
 // Walk-in registration at the kiosk: a short form, then check-in and badge print in one call.
@@ -75,7 +76,7 @@ export function WalkIn({
     try {
       onDone(await submit(form));
     } catch (err) {
-      // Offline the kiosk queues the walk-in itself (app.tsx); what arrives here was refused.
+      // Offline the kiosk queues the walk-in itself (kiosk/offline.ts); what arrives here was refused.
       const f = (err as ApiError).fields ?? {};
       setFields(Object.fromEntries(Object.entries(f).map(([k, v]) => [k, fieldMessage(t, v)])));
       setError(Object.keys(f).length ? t("kiosk.fixFields") : (err as Error).message);
@@ -139,14 +140,7 @@ export function WalkIn({
           {error}
         </p>
       )}
-      <div className="row">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? t("kiosk.printing") : t("kiosk.walkInSubmit")}
-        </button>
-        <button type="button" className="link" onClick={onCancel}>
-          {t("common.cancel")}
-        </button>
-      </div>
+      <FormButtons t={t} label={busy ? t("kiosk.printing") : t("kiosk.walkInSubmit")} busy={busy} onCancel={onCancel} />
     </form>
   );
 }
