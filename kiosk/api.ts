@@ -6,6 +6,8 @@ import type { ApiError, CheckInAnswer, CheckOutAnswer, ExitInfo, KioskStatusView
 
 export class OfflineError extends Error {}
 
+export type KioskApi = ReturnType<typeof createApi>;
+
 export function createApi(token: string, timeoutMs = 3000) {
   async function call<T>(path: string, init: RequestInit = {}, ms = timeoutMs): Promise<T> {
     let res: Response;

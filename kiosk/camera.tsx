@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 
-// The kiosk's camera scanner (html5-qrcode), split out of app.tsx.
+// The kiosk's camera scanner (html5-qrcode).
 
 const CAMERA_KEY = "expodesk.camera";
 let cameraElements = 0;

@@ -1,8 +1,8 @@
 import type { MessageKey } from "~/i18n";
 import { eventDayInfo, localTime, type EventDayInfo } from "~/utils/event-days";
 import { describeForeignScan } from "./scan-input";
-import type { CheckInAnswer, CheckOutAnswer, Translate } from "./types";
-import type { Outcome, ScanRequest } from "./verdict";
+import type { CheckInAnswer, CheckOutAnswer, ScanRequest, Translate } from "./types";
+import type { Outcome } from "./verdict";
 
 // What the kiosk says: server (or offline) answers turned into the result screen's words.
 

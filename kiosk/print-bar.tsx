@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import type { MessageKey } from "~/i18n";
 import { printerMessageText, printerReasonText, printJobErrorText } from "../printing/reasons";
 import { onBrowserPrint, type BrowserPrintState } from "./browser-print";
-import type { createApi } from "./api";
+import type { KioskApi } from "./api";
 import { store } from "./store";
 import type { PrinterState, PrintJob, Translate } from "./types";
 
@@ -10,7 +10,6 @@ import type { PrinterState, PrintJob, Translate } from "./types";
 // paused, offline...), the last badge the kiosk's browser printed (sent / printed / failed), and
 // the badges that did not print, each reprinted or moved to another printer with one tap.
 
-type Api = ReturnType<typeof createApi>;
 type PrinterRef = { id: string; name: string; driver: string };
 
 export function PrinterPill({ t, printer }: { t: Translate; printer: PrinterState }) {
@@ -65,7 +64,7 @@ export function FailedBadges({
   tick,
 }: {
   t: Translate;
-  api: Api;
+  api: KioskApi;
   printerId: string | null | undefined;
   printers: PrinterRef[];
   tick: number;

@@ -6,6 +6,9 @@ import type { MessageKey } from "~/i18n";
 /** The kiosk's translator (useT). */
 export type Translate = (k: MessageKey, p?: Record<string, string | number>) => string;
 
+/** What a scan or a search asks the kiosk to check in (or out). */
+export type ScanRequest = { code?: string; registrationId?: string };
+
 export type CheckInAnswer = {
   clientId: string;
   result: "checked_in" | "already_checked_in" | "invalid_code" | "not_found" | "cancelled" | "not_admitted";

@@ -1,12 +1,10 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { beep } from "./sound";
-import type { CheckInAnswer } from "./types";
+import type { CheckInAnswer, ScanRequest } from "./types";
 
 // The result screen, legible at two metres: an icon, the verdict word as the largest text on the
 // screen, the name, the category and the message, the actions (reprint, confirm) right under the
 // message. It returns to the scan prompt by itself; a new scan replaces it at once.
-
-export type ScanRequest = { code?: string; registrationId?: string };
 
 export type Outcome = {
   kind: "green" | "yellow" | "red" | "warn";
@@ -72,29 +70,23 @@ export function VerdictScreen({
       <div className="kiosk-verdict big" data-testid="kiosk-verdict">
         {outcome.verdict}
       </div>
-      {outcome.title && (
-        <div className="kiosk-name" data-testid="kiosk-name">
-          {outcome.title}
-        </div>
-      )}
-      {outcome.category && (
-        <div className="kiosk-category" data-testid="kiosk-category">
-          {outcome.category}
-        </div>
-      )}
-      {outcome.detail && (
-        <div className="kiosk-detail" data-testid="kiosk-detail">
-          {outcome.detail}
-        </div>
-      )}
-      {outcome.note && (
-        <div className="kiosk-detail" data-testid="kiosk-day">
-          {outcome.note}
-        </div>
-      )}
+      <Line className="kiosk-name" testId="kiosk-name" text={outcome.title} />
+      <Line className="kiosk-category" testId="kiosk-category" text={outcome.category} />
+      <Line className="kiosk-detail" testId="kiosk-detail" text={outcome.detail} />
+      <Line className="kiosk-detail" testId="kiosk-day" text={outcome.note} />
       {children}
       {/* Shows the time left until the scan prompt is back. */}
       {!held && <div key={shownAt} className="kiosk-timeout" style={{ animationDuration: `${RESULT_MS[outcome.kind]}ms` }} aria-hidden="true" />}
+    </div>
+  );
+}
+
+/** One line under the verdict, drawn only when it has text. */
+function Line({ className, testId, text }: { className: string; testId: string; text: string | undefined }) {
+  if (!text) return null;
+  return (
+    <div className={className} data-testid={testId}>
+      {text}
     </div>
   );
 }
