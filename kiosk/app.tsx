@@ -36,21 +36,11 @@ function Scanner({ token, t, onUnpair }: { token: string; t: Translate; onUnpair
   const { outcome, held, shownAt, show, hold, clear } = useOutcome();
   const [camera, setCamera] = useState(false);
   const [walkIn, setWalkIn] = useState(false);
-  const sync = useSync({ api, t, show, onUnpair, setOnline, refreshQueue });
+  const link = { api, t, show, onUnpair, setOnline, refreshQueue };
+  const sync = useSync(link);
   const { meta, exit, countArrival } = sync;
   const exitMode = exit?.mode === "exit";
-  const { handle, submitWalkIn, fromAnswer } = useCheckIn({
-    api,
-    t,
-    meta,
-    exitMode,
-    show,
-    onUnpair,
-    setOnline,
-    setExit: sync.setExit,
-    refreshQueue,
-    countArrival,
-  });
+  const { handle, submitWalkIn, fromAnswer } = useCheckIn(link, { meta, exitMode, setExit: sync.setExit, countArrival });
   const { request, onCode } = useScan({ t, locale, meta, exitMode, busy: held || walkIn, show, handle });
 
   const day = todayOf(meta);

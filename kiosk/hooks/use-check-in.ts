@@ -1,36 +1,27 @@
 import { useCallback, useRef } from "react";
-import { OfflineError, type KioskApi } from "../api";
+import { OfflineError } from "../api";
 import { checkInOffline, checkOutOffline, walkInOffline } from "../offline";
 import { checkInOutcome, checkOutOutcome, errorOutcome } from "../outcomes";
-import type { CheckInAnswer, CheckOutAnswer, ExitInfo, Meta, QueuedScan, ScanRequest, Translate, WalkInForm } from "../types";
-import type { Outcome } from "../verdict";
+import type { CheckInAnswer, CheckOutAnswer, ExitInfo, Meta, QueuedScan, ScanRequest, WalkInForm } from "../types";
+import type { KioskLink } from "./use-sync";
 
 // A scan or a searched person checked in (or out, in exit mode) and the answer put on screen:
 // by the server, or by the kiosk itself when the server cannot be reached (kiosk/offline.ts).
 
-export function useCheckIn({
-  api,
-  t,
-  meta,
-  exitMode,
-  show,
-  onUnpair,
-  setOnline,
-  setExit,
-  refreshQueue,
-  countArrival,
-}: {
-  api: KioskApi;
-  t: Translate;
-  meta: Meta | null;
-  exitMode: boolean;
-  show: (o: Outcome) => void;
-  onUnpair: (revoked?: boolean) => void;
-  setOnline: (online: boolean) => void;
-  setExit: (update: (e: ExitInfo | null) => ExitInfo | null) => void;
-  refreshQueue: () => Promise<void>;
-  countArrival: () => void;
-}) {
+export function useCheckIn(
+  { api, t, show, onUnpair, setOnline, refreshQueue }: KioskLink,
+  {
+    meta,
+    exitMode,
+    setExit,
+    countArrival,
+  }: {
+    meta: Meta | null;
+    exitMode: boolean;
+    setExit: (update: (e: ExitInfo | null) => ExitInfo | null) => void;
+    countArrival: () => void;
+  },
+) {
   // Offline, a walk-in is checked by the kiosk's own rules and queued; the server registers it
   // (same clientId, at the time it happened) once it answers again.
   const submitWalkIn = useCallback(

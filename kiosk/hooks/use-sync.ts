@@ -75,21 +75,17 @@ export function useQueueLength() {
   return { queueLength, refreshQueue };
 }
 
-export function useSync({
-  api,
-  t,
-  show,
-  onUnpair,
-  setOnline,
-  refreshQueue,
-}: {
+/** What the kiosk's hooks share: the API, the translator, the result screen, online and queue. */
+export type KioskLink = {
   api: KioskApi;
   t: Translate;
   show: (o: Outcome) => void;
   onUnpair: (revoked?: boolean) => void;
   setOnline: (online: boolean) => void;
   refreshQueue: () => Promise<void>;
-}) {
+};
+
+export function useSync({ api, t, show, onUnpair, setOnline, refreshQueue }: KioskLink) {
   const [people, setPeople] = useState<LocalRegistration[]>([]);
   const [meta, setMeta] = useState<Meta | null>(null);
   // Arrivals: the server's count for the whole event today, plus this kiosk's check-ins it has not
