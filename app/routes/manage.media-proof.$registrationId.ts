@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { UUID_RE } from "~/services/registrations.server";
+import { UUID_RE } from "~/services/registrations/registrations.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { canSeeEvent, requireManagerPage } from "~/utils/permissions.server";

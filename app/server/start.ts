@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import type { Runner } from "graphile-worker";
-import { closeAttendanceHub } from "../services/attendance-live.server";
+import { closeAttendanceHub } from "../services/attendance/live.server";
 import { closeDb } from "../utils/db.server";
 import { env, EnvError, appUrl } from "../utils/env.server";
 import { migrateJobs, startWorker } from "../utils/jobs.server";

@@ -9,7 +9,7 @@ import { normalizeEmail, normalizePersonName, normalizePhones } from "~/utils/va
 import { activeByEmail, lockEventEmail } from "./cabinet.server";
 import { checkIn, type CheckInAnswer, type KioskContext } from "./checkin.server";
 import { enqueueCrmSync, enqueueMail } from "./outbox.server";
-import { findOrCreateOrganization, manageToken, manageUrl, sha256 } from "./registrations.server";
+import { findOrCreateOrganization, manageToken, manageUrl, sha256 } from "./registrations/registrations.server";
 
 // A walk-in at the kiosk (issue #6): register the person like a public registration (company
 // reuse, a live registration of the same e-mail in this event checked in as it is, CRM jobs and

@@ -1,7 +1,7 @@
 import pg from "pg";
-import { env } from "../utils/env.server";
-import { logger } from "../utils/logger.server";
-import { singleton } from "../utils/singleton.server";
+import { env } from "../../utils/env.server";
+import { logger } from "../../utils/logger.server";
+import { singleton } from "../../utils/singleton.server";
 
 // Live attendance (issue #6): a trigger on CheckIn/Registration does pg_notify(eventId) on
 // commit; each app instance holds ONE dedicated LISTEN connection (reconnecting when dropped)
