@@ -23,7 +23,8 @@ import {
 } from "~/services/staff-import";
 import { HttpError } from "~/utils/errors.server";
 import { serverT } from "~/utils/i18n.server";
-import { actorOf, requireUser } from "~/utils/session.server";
+import { actorOf } from "~/utils/permissions.server";
+import { requireUser } from "~/utils/session.server";
 
 const MAX_BYTES = 10 * 1024 * 1024;
 // Kept here (not imported) so the browser bundle does not pull in the server-side parsers.

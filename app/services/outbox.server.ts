@@ -2,7 +2,7 @@ import type { Prisma } from "~/generated/prisma/client";
 import { pool } from "~/utils/db.server";
 import { enqueue, enqueueMany, type BulkJob, type JobSpec, type SqlTarget } from "~/utils/jobs.server";
 import type { CrmEntity, RecordRef } from "./crm/sync-mapping.server";
-import type { MailJob } from "./mail.server";
+import type { Locale } from "~/i18n";
 
 // The outbox: every durable job the services add, one function per job kind, so that a job's
 // format (task, payload, queue, key, attempts) is written in one place. Jobs are added in the
@@ -91,6 +91,15 @@ export async function removePrintBadge(printJobId: string, db: SqlTarget): Promi
 }
 
 // --- send-mail (mail.server.ts) ----------------------------------------------------------------
+
+/** The audience invitation (audience/invite-mail.server.ts). */
+export type AudienceInviteJob = { kind: "audience-invite"; invitationId: string; token: string; locale?: Locale };
+
+export type MailJob =
+  | { kind: "invitation"; registrationId: string; /** the attendee's self-service link (public registrations) */ manageUrl?: string }
+  | { kind: "rejection"; registrationId: string }
+  | { kind: "set-password"; userId: string; link: string }
+  | AudienceInviteJob;
 
 const MAIL_ATTEMPTS = 10;
 
