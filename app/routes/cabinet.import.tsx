@@ -9,7 +9,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ColumnMappingForm, DuplicateRows, QuotaChoice } from "~/components/import-preview";
 import { useT } from "~/i18n/react";
-import { commitImport, plan, previewImport, storeUpload, type Decision, type Selection } from "~/services/import.server";
+import { commitImport, plan, previewImport, storeUpload, type Decision, type Selection } from "~/services/exhibitors/staff-import.server";
 import {
   duplicateGroupMessage,
   fileErrorMessage,

@@ -16,7 +16,7 @@ const PAGE_FORM = 256 * KB;
 const MULTIPART_OVERHEAD = 256 * KB;
 // The routes' own limits (not imported: this module runs outside the Remix build).
 const MAX_BODY_BYTES = 1 * MB; // app/api/http.server.ts
-const MAX_LOGO_BYTES = 1 * MB; // app/services/logo.server.ts
+const MAX_LOGO_BYTES = 1 * MB; // app/services/exhibitors/logo.server.ts
 const MAX_PROOF_BYTES = 5 * MB; // app/services/registrations/registrations.server.ts
 const MAX_IMPORT_BYTES = 10 * MB; // app/routes/cabinet.import.tsx
 /** How much of a refused body is still read (and dropped, never kept) so the client can read the 413, and for how long. */

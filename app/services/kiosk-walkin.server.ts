@@ -6,7 +6,7 @@ import { prisma } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
 import type { Actor } from "~/utils/permissions.server";
 import { normalizeEmail, normalizePersonName, normalizePhones } from "~/utils/validators";
-import { activeByEmail, lockEventEmail } from "./cabinet.server";
+import { activeByEmail, lockEventEmail } from "./exhibitors/cabinet.server";
 import { checkIn, type CheckInAnswer, type KioskContext } from "./checkin.server";
 import { enqueueCrmSync, enqueueMail } from "./outbox.server";
 import { findOrCreateOrganization, manageToken, manageUrl, sha256 } from "./registrations/registrations.server";

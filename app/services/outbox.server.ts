@@ -90,7 +90,7 @@ export async function removePrintBadge(printJobId: string, db: SqlTarget): Promi
   await db.query(`SELECT ${removePrintBadgeSql("$1")}`, [printJobId]);
 }
 
-// --- send-mail (mail.server.ts) ----------------------------------------------------------------
+// --- send-mail (mail/send-mail.server.ts) ------------------------------------------------------
 
 /** The audience invitation (audience/invite-mail.server.ts). */
 export type AudienceInviteJob = { kind: "audience-invite"; invitationId: string; token: string; locale?: Locale };

@@ -10,7 +10,7 @@ import { appUrl, env } from "~/utils/env.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.server";
 import { normalizeEmail, normalizePersonName, normalizePhones, normalizeWebsite } from "~/utils/validators";
-import { activeByEmail, lockEventEmail } from "../cabinet.server";
+import { activeByEmail, lockEventEmail } from "../exhibitors/cabinet.server";
 import { enqueueCrmSync, enqueueMail } from "../outbox.server";
 import { cleanTag, NO_TAGS, originOf, type SourceTags } from "./source";
 

@@ -8,7 +8,7 @@ import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.ser
 import { normalizeEmail, normalizePersonName, normalizePhones, normalizeWebsite } from "~/utils/validators";
 import { createCabinetAccount } from "../accounts.server";
 import { bookingContactOf } from "../crm/sync-mapping.server";
-import { createExhibitor } from "../exhibitors.server";
+import { createExhibitor } from "../exhibitors/exhibitors.server";
 import { NO_TAGS } from "./source";
 import { enqueueCrmSync } from "../outbox.server";
 import { publicEvent, UUID_RE, type Channel } from "./registrations.server";

@@ -6,7 +6,7 @@ import { prisma } from "~/utils/db.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { canSeeEvent, isManager, requireManager, type Actor } from "~/utils/permissions.server";
 import { assertQuotaFloor, editState, loadExhibitor, quotaUse, requireEditable } from "./cabinet.server";
-import { enqueueCrmSync } from "./outbox.server";
+import { enqueueCrmSync } from "../outbox.server";
 
 type Card = z.infer<typeof CompanyCard>;
 type Full = Awaited<ReturnType<typeof loadExhibitor>>;
