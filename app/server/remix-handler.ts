@@ -1,6 +1,7 @@
 import { createRequestHandler, writeReadableStreamToWritable, type ServerBuild } from "@remix-run/node";
 import type express from "express";
 import { localeFromRequest, translate } from "../i18n";
+import { env } from "../utils/env.server";
 import { HttpError } from "../utils/errors.server";
 
 // Remix behind Express with a byte limit on every request body (issue #11): a declared
@@ -189,7 +190,7 @@ function remixRequest(req: express.Request, res: express.Response, body: Readabl
 }
 
 export function remixHandler(build: ServerBuild, getLoadContext: (req: express.Request) => { ip: string }): express.RequestHandler {
-  const handle = createRequestHandler(build, process.env.NODE_ENV);
+  const handle = createRequestHandler(build, env().NODE_ENV);
   return async (req, res, next) => {
     try {
       // A path that is not valid percent-encoded UTF-8 names nothing (decoding it would throw).

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { env } from "../../utils/env.server";
+import { databaseUrl, env } from "../../utils/env.server";
 import { logger } from "../../utils/logger.server";
 import { singleton } from "../../utils/singleton.server";
 
@@ -242,7 +242,7 @@ export class AttendanceHub {
 
 export function attendanceHub(): AttendanceHub {
   return singleton(KEY, () => {
-    const url = process.env.DATABASE_URL;
+    const url = databaseUrl();
     if (!url) throw new Error("DATABASE_URL is not set");
     return new AttendanceHub(url, env().ATTENDANCE_HEARTBEAT_MS);
   });
