@@ -43,6 +43,12 @@ export async function enqueueCrmSync(entity: CrmEntity, id: string, db?: Outbox,
   await enqueue(CRM_TASK, { entity, id }, { queue: key, jobKey: key, maxAttempts: CRM_ATTEMPTS, runAt }, target(db));
 }
 
+/** Queued crm-sync jobs, failed ones included (the event page's "waiting for the CRM" line). */
+export async function crmJobCount(): Promise<number> {
+  const r = await pool().query<{ n: string }>(`SELECT count(*) AS n FROM graphile_worker.jobs WHERE task_identifier = '${CRM_TASK}'`);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
 /** One crm-sync graphile_worker.job_spec; `entity` and `id` are SQL text expressions. */
 export const crmSyncJobSpecSql = (entity: string, id: string) =>
   `ROW('${CRM_TASK}', json_build_object('entity', ${entity}, 'id', ${id}), 'crm:' || ${entity} || ':' || ${id}, NULL, ${CRM_ATTEMPTS}, ` +
