@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { ExhibitorCreate } from "~/api/schemas";
+import { ExhibitorCreate } from "~/api/schemas/exhibitors";
 import { createExhibitor, serializeExhibitor } from "~/services/exhibitors/exhibitors.server";
 
 const methods: Methods = {

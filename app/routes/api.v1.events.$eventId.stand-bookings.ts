@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { StandBookingCreate } from "~/api/schemas";
+import { StandBookingCreate } from "~/api/schemas/stand-bookings";
 import { createStandBooking, listStandBookings } from "~/services/registrations/stand.server";
 import { limitPublicSubmission } from "~/services/registrations/registrations.server";
 import { isSiteToken, requireRole } from "~/utils/permissions.server";

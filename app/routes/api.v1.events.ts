@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { EventCreate } from "~/api/schemas";
+import { EventCreate } from "~/api/schemas/events";
 import { createEvent, listEvents, serializeEvent } from "~/services/events/events.server";
 
 const methods: Methods = {

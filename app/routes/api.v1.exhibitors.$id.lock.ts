@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { LockInput } from "~/api/schemas";
+import { LockInput } from "~/api/schemas/exhibitors";
 import { lockExhibitor, loadExhibitor } from "~/services/exhibitors/cabinet.server";
 import { serializeExhibitor } from "~/services/exhibitors/exhibitors.server";
 import { requireManager } from "~/utils/permissions.server";

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { StaffPatch } from "~/api/schemas";
+import { StaffPatch } from "~/api/schemas/staff";
 import { loadExhibitor, removeStaff, serializeStaff, updateStaff } from "~/services/exhibitors/cabinet.server";
 import { staffPhone } from "~/services/exhibitors/staff-input.server";
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { StaffCreate } from "~/api/schemas";
+import { StaffCreate } from "~/api/schemas/staff";
 import { addStaff, listStaff, loadExhibitor, serializeStaff } from "~/services/exhibitors/cabinet.server";
 import { staffPhone } from "~/services/exhibitors/staff-input.server";
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { ExhibitorPatch } from "~/api/schemas";
+import { ExhibitorPatch } from "~/api/schemas/exhibitors";
 import { loadExhibitor } from "~/services/exhibitors/cabinet.server";
 import { serializeExhibitor, updateExhibitor } from "~/services/exhibitors/exhibitors.server";
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { RejectInput } from "~/api/schemas";
+import { RejectInput } from "~/api/schemas/registrations";
 import { rejectRegistration } from "~/services/registrations/registrations.server";
 import { requireManager } from "~/utils/permissions.server";
 

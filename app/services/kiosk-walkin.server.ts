@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { z } from "zod";
-import type { WalkInInput } from "~/api/schemas";
+import type { WalkInInput } from "~/api/schemas/kiosk";
 import { audit } from "~/utils/audit.server";
 import { prisma } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";

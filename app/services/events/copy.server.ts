@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { EventCreate } from "~/api/schemas";
+import type { EventCreate } from "~/api/schemas/events";
 import { audit } from "~/utils/audit.server";
 import { prisma } from "~/utils/db.server";
 import { forbidden, notFound } from "~/utils/errors.server";

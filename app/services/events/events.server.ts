@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { EventCreate, EventPatch } from "~/api/schemas";
+import type { EventCreate, EventPatch } from "~/api/schemas/events";
 import { prisma } from "~/utils/db.server";
 import { audit } from "~/utils/audit.server";
 import { forbidden, HttpError, notFound } from "~/utils/errors.server";

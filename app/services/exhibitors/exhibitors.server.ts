@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { CompanyCard, ExhibitorCreate, ExhibitorPatch } from "~/api/schemas";
+import type { CompanyCard, ExhibitorCreate, ExhibitorPatch } from "~/api/schemas/exhibitors";
 import type { Prisma } from "~/generated/prisma/client";
 import { audit } from "~/utils/audit.server";
 import { prisma } from "~/utils/db.server";

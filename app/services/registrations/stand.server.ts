@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { StandBookingCreate } from "~/api/schemas";
+import type { StandBookingCreate } from "~/api/schemas/stand-bookings";
 import type { StandBooking } from "~/generated/prisma/client";
 import { audit } from "~/utils/audit.server";
 import { prisma } from "~/utils/db.server";
