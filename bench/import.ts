@@ -12,7 +12,7 @@ export async function run(ctx: { databaseUrl: string; dataDir: string }): Promis
   process.env.DATA_DIR = ctx.dataDir;
   mkdirSync(ctx.dataDir, { recursive: true });
   const { prisma } = await import("../app/utils/db.server");
-  const { storeUpload, commitImport } = await import("../app/services/import.server");
+  const { storeUpload, commitImport } = await import("../app/services/exhibitors/staff-import.server");
   const db = prisma();
   const event = await db.event.create({ data: { name: "Bench", venue: "Hall", timezone: "Europe/Moscow", startsAt: new Date(Date.now() + 864e5 * 30), endsAt: new Date(Date.now() + 864e5 * 32) } });
   const org = await db.organization.create({ data: { name: "Bench LLC" } });

@@ -1,5 +1,5 @@
 import { useT } from "~/i18n/react";
-import type { QuotaShares, Share } from "~/services/quota-shares.server";
+import type { QuotaShares, Share } from "~/services/exhibitors/quota-shares.server";
 
 const COLOURS: Record<Share["kind"], string[]> = {
   parent: ["#1f6feb"],

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { RegistrationCreate } from "~/api/schemas";
-import { limitPublicSubmission, registerAttendee } from "~/services/registrations.server";
+import { RegistrationCreate } from "~/api/schemas/registrations";
+import { limitPublicSubmission, registerAttendee } from "~/services/registrations/registrations.server";
 import { tokenName } from "~/utils/api-tokens.server";
 import { isSiteToken, requireRole } from "~/utils/permissions.server";
 

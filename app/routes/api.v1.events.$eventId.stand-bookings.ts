@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { StandBookingCreate } from "~/api/schemas";
-import { createStandBooking, listStandBookings } from "~/services/registrations-stand.server";
-import { limitPublicSubmission } from "~/services/registrations.server";
+import { StandBookingCreate } from "~/api/schemas/stand-bookings";
+import { createStandBooking, listStandBookings } from "~/services/registrations/stand.server";
+import { limitPublicSubmission } from "~/services/registrations/registrations.server";
 import { isSiteToken, requireRole } from "~/utils/permissions.server";
 
 // POST /api/v1/events/{eventId}/stand-bookings (site or manager token); GET lists them (manager).

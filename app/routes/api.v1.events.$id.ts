@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { EventPatch } from "~/api/schemas";
-import { serializeEvent, updateEvent } from "~/services/events.server";
+import { EventPatch } from "~/api/schemas/events";
+import { serializeEvent, updateEvent } from "~/services/events/events.server";
 import { notFound } from "~/utils/errors.server";
 import { isUuid } from "~/utils/ids";
 

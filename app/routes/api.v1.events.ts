@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { EventCreate } from "~/api/schemas";
-import { createEvent, listEvents, serializeEvent } from "~/services/events.server";
+import { EventCreate } from "~/api/schemas/events";
+import { createEvent, listEvents, serializeEvent } from "~/services/events/events.server";
 
 const methods: Methods = {
   GET: async (ctx) => json({ events: (await listEvents(ctx.requireActor())).map(serializeEvent) }),

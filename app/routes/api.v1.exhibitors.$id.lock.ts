@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { LockInput } from "~/api/schemas";
-import { lockExhibitor, loadExhibitor } from "~/services/cabinet.server";
-import { serializeExhibitor } from "~/services/exhibitors.server";
+import { LockInput } from "~/api/schemas/exhibitors";
+import { lockExhibitor, loadExhibitor } from "~/services/exhibitors/cabinet.server";
+import { serializeExhibitor } from "~/services/exhibitors/exhibitors.server";
 import { requireManager } from "~/utils/permissions.server";
 
 const methods: Methods = {

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { StaffPatch } from "~/api/schemas";
-import { loadExhibitor, removeStaff, serializeStaff, updateStaff } from "~/services/cabinet.server";
-import { staffPhone } from "~/services/staff-input.server";
+import { StaffPatch } from "~/api/schemas/staff";
+import { loadExhibitor, removeStaff, serializeStaff, updateStaff } from "~/services/exhibitors/cabinet.server";
+import { staffPhone } from "~/services/exhibitors/staff-input.server";
 
 const methods: Methods = {
   PATCH: async (ctx) => {

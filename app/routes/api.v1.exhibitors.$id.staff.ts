@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { StaffCreate } from "~/api/schemas";
-import { addStaff, listStaff, loadExhibitor, serializeStaff } from "~/services/cabinet.server";
-import { staffPhone } from "~/services/staff-input.server";
+import { StaffCreate } from "~/api/schemas/staff";
+import { addStaff, listStaff, loadExhibitor, serializeStaff } from "~/services/exhibitors/cabinet.server";
+import { staffPhone } from "~/services/exhibitors/staff-input.server";
 
 const methods: Methods = {
   GET: async (ctx) => json({ staff: (await listStaff(ctx.requireActor(), ctx.params.id ?? "")).map(serializeStaff) }),

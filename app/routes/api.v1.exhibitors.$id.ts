@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { ExhibitorPatch } from "~/api/schemas";
-import { loadExhibitor } from "~/services/cabinet.server";
-import { serializeExhibitor, updateExhibitor } from "~/services/exhibitors.server";
+import { ExhibitorPatch } from "~/api/schemas/exhibitors";
+import { loadExhibitor } from "~/services/exhibitors/cabinet.server";
+import { serializeExhibitor, updateExhibitor } from "~/services/exhibitors/exhibitors.server";
 
 const methods: Methods = {
   GET: async (ctx) => json(await serializeExhibitor(await loadExhibitor(ctx.requireActor(), ctx.params.id ?? ""))),

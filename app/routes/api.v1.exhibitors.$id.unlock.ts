@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { loadExhibitor, unlockExhibitor } from "~/services/cabinet.server";
-import { serializeExhibitor } from "~/services/exhibitors.server";
+import { loadExhibitor, unlockExhibitor } from "~/services/exhibitors/cabinet.server";
+import { serializeExhibitor } from "~/services/exhibitors/exhibitors.server";
 import { requireManager } from "~/utils/permissions.server";
 
 const methods: Methods = {

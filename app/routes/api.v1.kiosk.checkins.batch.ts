@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { CheckInBatchInput } from "~/api/schemas";
+import { CheckInBatchInput } from "~/api/schemas/kiosk";
 import { checkInBatch, kioskForActor } from "~/services/checkin.server";
 
 // POST /api/v1/kiosk/checkins/batch: the kiosk's offline queue, answered in order.

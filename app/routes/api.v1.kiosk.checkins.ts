@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { CheckInInput } from "~/api/schemas";
+import { CheckInInput } from "~/api/schemas/kiosk";
 import { checkIn, kioskForActor } from "~/services/checkin.server";
 
 // POST /api/v1/kiosk/checkins: one scan at a kiosk (kiosk token). Always 200 with a result.

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { CheckOutInput } from "~/api/schemas";
+import { CheckOutInput } from "~/api/schemas/kiosk";
 import { kioskForActor } from "~/services/checkin.server";
 import { checkOut, kioskExitSettings } from "~/services/kiosk-exits.server";
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { WalkInInput } from "~/api/schemas";
+import { WalkInInput } from "~/api/schemas/kiosk";
 import { kioskForActor } from "~/services/checkin.server";
 import { walkIn } from "~/services/kiosk-walkin.server";
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { MovePrintJobInput } from "~/api/schemas";
+import { MovePrintJobInput } from "~/api/schemas/print";
 import { printJobForActor } from "~/services/checkin.server";
 import { movePrintJob } from "~/services/print-move.server";
 

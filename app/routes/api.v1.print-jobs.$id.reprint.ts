@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { ReprintInput } from "~/api/schemas";
+import { ReprintInput } from "~/api/schemas/print";
 import { printJobForActor } from "~/services/checkin.server";
 import { reprint } from "~/services/print.server";
 

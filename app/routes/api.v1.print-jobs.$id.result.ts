@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { PrintResultInput } from "~/api/schemas";
+import { PrintResultInput } from "~/api/schemas/print";
 import { printJobForActor } from "~/services/checkin.server";
 import { reportBrowserPrint } from "~/services/print.server";
 

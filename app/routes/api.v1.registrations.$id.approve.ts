@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { approveRegistration } from "~/services/registrations.server";
+import { approveRegistration } from "~/services/registrations/registrations.server";
 
 // POST /api/v1/registrations/{id}/approve (manager): pending media -> confirmed + invitation.
 const methods = (ip: string): Methods => ({

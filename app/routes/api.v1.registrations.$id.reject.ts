@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { RejectInput } from "~/api/schemas";
-import { rejectRegistration } from "~/services/registrations.server";
+import { RejectInput } from "~/api/schemas/registrations";
+import { rejectRegistration } from "~/services/registrations/registrations.server";
 import { requireManager } from "~/utils/permissions.server";
 
 // POST /api/v1/registrations/{id}/reject { reason } (manager): pending media -> rejected + a polite email.

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { getRegistration } from "~/services/registrations.server";
+import { getRegistration } from "~/services/registrations/registrations.server";
 
 // GET /api/v1/registrations/{id} (manager).
 const methods: Methods = {

@@ -2,17 +2,18 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
-import { cardFromForm, staffFromForm } from "~/services/card-form.server";
-import { addStaff, editState, listStaff, loadExhibitor, quotaUse, removeStaff, serializeStaff, updateStaff } from "~/services/cabinet.server";
-import { updateExhibitor, subExhibitors } from "~/services/exhibitors.server";
-import { MAX_LOGO_BYTES, saveLogo } from "~/services/logo.server";
+import { cardFromForm, staffFromForm } from "~/services/exhibitors/card-form.server";
+import { addStaff, editState, listStaff, loadExhibitor, quotaUse, removeStaff, serializeStaff, updateStaff } from "~/services/exhibitors/cabinet.server";
+import { updateExhibitor, subExhibitors } from "~/services/exhibitors/exhibitors.server";
+import { MAX_LOGO_BYTES, saveLogo } from "~/services/exhibitors/logo.server";
 import { HttpError } from "~/utils/errors.server";
 import { unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, MaxPartSizeExceededError } from "@remix-run/node";
 import { formString, runFormAction, type FormResult } from "~/utils/forms.server";
-import { actorOf, requireUser } from "~/utils/session.server";
+import { actorOf } from "~/utils/permissions.server";
+import { requireUser } from "~/utils/session.server";
 import { AddStaffForm, CompanyCardForm, Field, StaffTable, StateBanner } from "~/components/cabinet";
 import { QuotaSharesView } from "~/components/quota-shares";
-import { quotaShares } from "~/services/quota-shares.server";
+import { quotaShares } from "~/services/exhibitors/quota-shares.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

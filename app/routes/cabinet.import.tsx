@@ -9,7 +9,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ColumnMappingForm, DuplicateRows, QuotaChoice } from "~/components/import-preview";
 import { useT } from "~/i18n/react";
-import { commitImport, plan, previewImport, storeUpload, type Decision, type Selection } from "~/services/import.server";
+import { commitImport, plan, previewImport, storeUpload, type Decision, type Selection } from "~/services/exhibitors/staff-import.server";
 import {
   duplicateGroupMessage,
   fileErrorMessage,
@@ -23,7 +23,8 @@ import {
 } from "~/services/staff-import";
 import { HttpError } from "~/utils/errors.server";
 import { serverT } from "~/utils/i18n.server";
-import { actorOf, requireUser } from "~/utils/session.server";
+import { actorOf } from "~/utils/permissions.server";
+import { requireUser } from "~/utils/session.server";
 
 const MAX_BYTES = 10 * 1024 * 1024;
 // Kept here (not imported) so the browser bundle does not pull in the server-side parsers.

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { eventPlace } from "~/services/mail/format";
 import { buildIcs, ICS_CONTENT_TYPE } from "~/services/mail/ics";
-import { manageUrl, registrationByToken } from "~/services/registrations.server";
+import { manageUrl, registrationByToken } from "~/services/registrations/registrations.server";
 import { idParam } from "~/utils/ids";
 
 // The attendee's calendar file (.ics), the same entry (UID) as the one attached to the invitation.

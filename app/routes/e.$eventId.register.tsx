@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { RegistrationCreate } from "~/api/schemas";
+import { RegistrationCreate } from "~/api/schemas/registrations";
 import { EventHeader, fieldsFor, FormError, HoneypotAndConsent, PublicShell, SourceFields } from "~/components/public-page";
 import { translate, type MessageKey } from "~/i18n";
 import { eventPlace, formatEventDates } from "~/services/mail/format";
 import { invitationOfToken } from "~/services/audience/invitation-link.server";
-import { hiddenFieldsOf, tagsOfPageRequest, tagsOfPost } from "~/services/registration-source";
-import { pageError, pageLocale, readPublicForm, tFor, text, translateFields } from "~/services/registrations-forms.server";
-import { limitPublicSubmission, MAX_PROOF_BYTES, publicEvent, registerAttendee, type ProofUpload } from "~/services/registrations.server";
+import { hiddenFieldsOf, tagsOfPageRequest, tagsOfPost } from "~/services/registrations/source";
+import { pageError, pageLocale, readPublicForm, tFor, text, translateFields } from "~/services/registrations/forms.server";
+import { limitPublicSubmission, MAX_PROOF_BYTES, publicEvent, registerAttendee, type ProofUpload } from "~/services/registrations/registrations.server";
 import { HttpError } from "~/utils/errors.server";
 import { idParam } from "~/utils/ids";
 

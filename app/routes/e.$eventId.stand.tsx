@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { StandBookingCreate } from "~/api/schemas";
+import { StandBookingCreate } from "~/api/schemas/stand-bookings";
 import { EventHeader, fieldsFor, FormError, HoneypotAndConsent, PublicShell, SourceFields } from "~/components/public-page";
 import { translate, type MessageKey } from "~/i18n";
 import { eventPlace, formatEventDates } from "~/services/mail/format";
-import { hiddenFieldsOf, tagsOfPageRequest, tagsOfPost } from "~/services/registration-source";
-import { pageError, pageLocale, readPublicForm, tFor, text, translateFields } from "~/services/registrations-forms.server";
-import { createStandBooking } from "~/services/registrations-stand.server";
-import { limitPublicSubmission, publicEvent } from "~/services/registrations.server";
+import { hiddenFieldsOf, tagsOfPageRequest, tagsOfPost } from "~/services/registrations/source";
+import { pageError, pageLocale, readPublicForm, tFor, text, translateFields } from "~/services/registrations/forms.server";
+import { createStandBooking } from "~/services/registrations/stand.server";
+import { limitPublicSubmission, publicEvent } from "~/services/registrations/registrations.server";
 import { HttpError } from "~/utils/errors.server";
 import { idParam } from "~/utils/ids";
 

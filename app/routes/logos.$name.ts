@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { readLogo } from "~/services/logo.server";
+import { readLogo } from "~/services/exhibitors/logo.server";
 
 // Logos are public (they go into the catalogue). The CSP sandbox keeps an SVG from running
 // script even when opened directly; nosniff keeps browsers to the declared type.

@@ -1,8 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { EventForm } from "~/components/event-form";
-import { eventFromForm } from "~/services/event-form.server";
-import { createEvent, eventOverview } from "~/services/events.server";
+import { eventFromForm } from "~/services/events/form.server";
+import { createEvent, eventOverview } from "~/services/events/events.server";
 import { runFormAction } from "~/utils/forms.server";
 import { formatDateRange, formatDateTime, formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";

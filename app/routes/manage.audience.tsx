@@ -4,7 +4,7 @@ import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { importContacts, importsOverview } from "~/services/audience/contact-import.server";
 import { requireManagerPage } from "~/utils/permissions.server";
-import { pageError } from "~/services/registrations-forms.server";
+import { pageError } from "~/services/registrations/forms.server";
 import { HttpError } from "~/utils/errors.server";
 import { serverT } from "~/utils/i18n.server";
 import { parseId } from "~/utils/ids";

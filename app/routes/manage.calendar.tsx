@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "~/i18n/react";
 import type { Locale } from "~/i18n";
 import { EVENT_FORMATS } from "~/components/event-form";
-import { loadCalendar, type CalendarDay } from "~/services/calendar.server";
+import { loadCalendar, type CalendarDay } from "~/services/events/calendar.server";
 import { requireManagerPage } from "~/utils/permissions.server";
 
 // The events calendar for managers (issue #14 item 4): month and week views, events coloured

@@ -21,7 +21,7 @@ import { HttpError } from "~/utils/errors.server";
 import { formString, optional, runFormAction } from "~/utils/forms.server";
 import { serverT } from "~/utils/i18n.server";
 import { requireManagerPage } from "~/utils/permissions.server";
-import { eventChoices } from "~/services/events.server";
+import { eventChoices } from "~/services/events/events.server";
 
 // CRM sync with Bitrix24: state, failures with the CRM's own text, retries, the mapping
 // (pipelines, stages and users loaded from the portal) and "resync this event".

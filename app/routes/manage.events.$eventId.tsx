@@ -2,17 +2,17 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
-import { cardFromForm } from "~/services/card-form.server";
-import { lockAllOfEvent } from "~/services/cabinet.server";
-import { createExhibitor, eventExhibitorRows, exhibitorByInn } from "~/services/exhibitors.server";
-import { bulkSetQuota } from "~/services/exhibitor-edit.server";
+import { cardFromForm } from "~/services/exhibitors/card-form.server";
+import { lockAllOfEvent } from "~/services/exhibitors/cabinet.server";
+import { createExhibitor, eventExhibitorRows, exhibitorByInn } from "~/services/exhibitors/exhibitors.server";
+import { bulkSetQuota } from "~/services/exhibitors/edit.server";
 import { BulkQuotaForm } from "~/components/exhibitor-settings";
-import { eventFromForm } from "~/services/event-form.server";
-import { updateEvent } from "~/services/events.server";
-import { copyEvent } from "~/services/event-copy.server";
+import { eventFromForm } from "~/services/events/form.server";
+import { updateEvent } from "~/services/events/events.server";
+import { copyEvent } from "~/services/events/copy.server";
+import { crmJobCount } from "~/services/outbox.server";
 import { EventForm } from "~/components/event-form";
 import { toLocalInput } from "~/utils/time";
-import { prisma } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
 import { formString, optional, requiredReason, runFormAction, type FormResult } from "~/utils/forms.server";
 import { serverT } from "~/utils/i18n.server";
@@ -24,7 +24,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireManagerPage(request);
   const event = await requireEventParam(params, actor);
   const rows = await eventExhibitorRows(event.id);
-  const crm = await prisma().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE task_identifier = 'crm-sync'`;
   return {
     event: {
       id: event.id,
@@ -46,7 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       copyForm: copyDefaults(event),
     },
     exhibitors: rows,
-    crmPending: Number(crm[0]?.n ?? 0),
+    crmPending: await crmJobCount(),
   };
 }
 

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { Columns, Legend, PlanFactBars } from "~/components/charts";
 import type { MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
-import { figures, eventInfo, noShows, parseDay, type Figures } from "~/services/attendance.server";
+import { figures, eventInfo, noShows, parseDay, type Figures } from "~/services/attendance/attendance.server";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
 import { BackToEvent } from "~/components/manage-page";
 

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { localeFromRequest, translate } from "~/i18n";
-import { figureTables, noShowTable, toCsv, toXlsx } from "~/services/attendance-export.server";
-import { figures, eventInfo, noShows, parseDay } from "~/services/attendance.server";
+import { figureTables, noShowTable, toCsv, toXlsx } from "~/services/attendance/export.server";
+import { figures, eventInfo, noShows, parseDay } from "~/services/attendance/attendance.server";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
 
 // GET /manage/events/:eventId/attendance/export?what=figures|noshows&format=csv|xlsx&day=&q=

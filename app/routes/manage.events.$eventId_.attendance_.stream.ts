@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { localeFromRequest, translate } from "~/i18n";
-import { attendanceHub } from "~/services/attendance-live.server";
-import { figures, eventInfo, parseDay } from "~/services/attendance.server";
+import { attendanceHub } from "~/services/attendance/live.server";
+import { figures, eventInfo, parseDay } from "~/services/attendance/attendance.server";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
 
 // GET /manage/events/:eventId/attendance/stream?day=YYYY-MM-DD|all: server-sent events for the

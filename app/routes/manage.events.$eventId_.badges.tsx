@@ -16,7 +16,7 @@ import {
 } from "~/services/badge-templates.server";
 import { isCategory, previewCandidates } from "~/services/badge-preview.server";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
-import { pageError, pageLocale, tFor, type PageResult } from "~/services/registrations-forms.server";
+import { pageError, pageLocale, tFor, type PageResult } from "~/services/registrations/forms.server";
 import { CATEGORIES, TEMPLATES, parseTemplate } from "../../printing/template";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
 

@@ -4,8 +4,8 @@ import { useRef, useState } from "react";
 import { useT } from "~/i18n/react";
 import { bulkCounts, bulkScope, exhibitorChoices } from "~/services/badge-bulk.server";
 import { HttpError } from "~/utils/errors.server";
-import { isManager } from "~/utils/permissions.server";
-import { actorOf, requireUser } from "~/utils/session.server";
+import { actorOf, isManager } from "~/utils/permissions.server";
+import { requireUser } from "~/utils/session.server";
 import { idParam } from "~/utils/ids";
 
 // Bulk badges as one PDF with a progress bar. The PDF is read with fetch + a stream reader: the

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { bulkBadgesPdf, bulkFileName, bulkScope } from "~/services/badge-bulk.server";
 import { HttpError } from "~/utils/errors.server";
-import { actorOf, requireUser } from "~/utils/session.server";
+import { actorOf } from "~/utils/permissions.server";
+import { requireUser } from "~/utils/session.server";
 import { idParam } from "~/utils/ids";
 
 // GET /manage/events/:eventId/badges/pdf[?exhibitorId=]: one streamed PDF of the badges.

@@ -15,7 +15,7 @@ import {
 } from "~/services/analytics/budget.server";
 import { BUDGET_KINDS } from "~/services/analytics/funnel-options";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
-import { pageError, pageLocale, text, tFor } from "~/services/registrations-forms.server";
+import { pageError, pageLocale, text, tFor } from "~/services/registrations/forms.server";
 import { idParam } from "~/utils/ids";
 
 // The event's budget lines (planned and actual) and its attribution window (issue #14 item 3).

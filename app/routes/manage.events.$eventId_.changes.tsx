@@ -3,8 +3,8 @@ import { useLoaderData } from "@remix-run/react";
 import { useT } from "~/i18n/react";
 import { ChangeLog } from "~/components/change-log";
 import { BackToEvent } from "~/components/manage-page";
-import { loadChangeLog, queryFromUrl } from "~/services/changelog.server";
-import { wordsFor } from "~/services/changelog-words.server";
+import { loadChangeLog, queryFromUrl } from "~/services/changelog/changelog.server";
+import { wordsFor } from "~/services/changelog/words.server";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
 import { localeFromRequest } from "~/i18n";
 

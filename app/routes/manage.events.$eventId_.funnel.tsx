@@ -10,7 +10,7 @@ import { funnelTables, loadFunnel, parseFunnelQuery } from "~/services/analytics
 import { CATEGORIES, DIMENSIONS } from "~/services/analytics/funnel-options";
 import { crmWebhookUrl } from "~/services/crm/sync-settings.server";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
-import { pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
+import { pageLocale, tFor, text, type PageResult } from "~/services/registrations/forms.server";
 
 // The event's funnel by channel, category, city or manager, stand requests, budget and ROI
 // (issue #14 items 2, 3). The tables are the export's tables, so page and files agree.

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { localeFromRequest, translate } from "~/i18n";
 import { funnelTables, loadFunnel, parseFunnelQuery } from "~/services/analytics/funnel-export.server";
-import { toCsv, toXlsx } from "~/services/attendance-export.server";
+import { toCsv, toXlsx } from "~/services/attendance/export.server";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
 
 // GET /manage/events/:eventId/funnel/export?format=csv|xlsx&by=&category=&channel=&from=&to=

@@ -4,9 +4,9 @@ import { BackToEvent, FormOutcome } from "~/components/manage-page";
 import { formatDateTime, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { invitationList, previewSegment, segmentFrom, segmentOptions, sendInvitations, type Segment } from "~/services/audience/invitations.server";
-import { cleanTag } from "~/services/registration-source";
+import { cleanTag } from "~/services/registrations/source";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
-import { pageError, pageLocale, tFor, type PageResult } from "~/services/registrations-forms.server";
+import { pageError, pageLocale, tFor, type PageResult } from "~/services/registrations/forms.server";
 import { idParam } from "~/utils/ids";
 
 // Invitations from the contact base to one event (issue #14 item 5): choose a segment and a

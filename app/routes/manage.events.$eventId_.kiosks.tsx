@@ -8,7 +8,7 @@ import { useLocale, useT } from "~/i18n/react";
 import { insideNow } from "~/services/kiosk-exits.server";
 import { createPairingCode, eventPrinters, listKiosks, revokeKioskDevices, saveKiosk, setCountsExits } from "~/services/kiosk.server";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
-import { tFor, pageLocale } from "~/services/registrations-forms.server";
+import { tFor, pageLocale } from "~/services/registrations/forms.server";
 import { appUrl } from "~/utils/env.server";
 import { formString, optional, runFormAction, type FormResult } from "~/utils/forms.server";
 import { CATEGORIES } from "../../printing/template";

@@ -5,10 +5,10 @@ import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { crmBadges } from "~/services/crm/crm-admin.server";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
-import { pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
+import { pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations/forms.server";
 import { SourceForm } from "~/components/source-form";
-import { setManualSource } from "~/services/registration-manual-source.server";
-import { approveRegistration, mediaQueue, rejectRegistration } from "~/services/registrations.server";
+import { setManualSource } from "~/services/registrations/manual-source.server";
+import { approveRegistration, mediaQueue, rejectRegistration } from "~/services/registrations/registrations.server";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
 
 // The media accreditation queue: approve (confirmed + invitation with QR) or reject with a

@@ -15,7 +15,7 @@ import {
   validatePrinter,
 } from "~/services/printers.server";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
-import { pageLocale, tFor } from "~/services/registrations-forms.server";
+import { pageLocale, tFor } from "~/services/registrations/forms.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { logger } from "~/utils/logger.server";
 import { printerMessageText, printerReasonText, printJobErrorText, stockName } from "../../printing/reasons";

@@ -4,7 +4,7 @@ import { useEffect } from "react";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
-import { pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
+import { pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations/forms.server";
 import { listReminders, reminderDueAt, resendReminder, runRemindersNow, smsConfigured, confirmedWithPhone } from "~/services/reminders.server";
 import { env } from "~/utils/env.server";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";

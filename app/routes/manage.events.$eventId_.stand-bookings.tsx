@@ -5,9 +5,9 @@ import { CrmStatus } from "~/components/crm-status";
 import { formatDateTime, formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
-import { pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations-forms.server";
+import { pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations/forms.server";
 import { crmBadges } from "~/services/crm/crm-admin.server";
-import { convertStandBooking, declineStandBooking, listStandBookings } from "~/services/registrations-stand.server";
+import { convertStandBooking, declineStandBooking, listStandBookings } from "~/services/registrations/stand.server";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
 
 // Stand booking requests, newest first; "make an exhibitor" turns one into an exhibitor (and,

@@ -3,9 +3,9 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { mailDate, venueTimeZone } from "~/services/outbox-view.server";
-import { outboxDir } from "~/services/mail.server";
+import { outboxDir } from "~/services/mail/send-mail.server";
 import { requireManagerPage } from "~/utils/permissions.server";
-import { listOutbox } from "~/services/registrations-outbox.server";
+import { listOutbox } from "~/services/registrations/outbox-files.server";
 import { env } from "~/utils/env.server";
 
 // Mail that "was sent" without SMTP_URL: the .eml files of DATA_DIR/mail, newest first.

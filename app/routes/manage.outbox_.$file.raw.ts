@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireManagerPage } from "~/utils/permissions.server";
-import { outboxPath } from "~/services/registrations-outbox.server";
+import { outboxPath } from "~/services/registrations/outbox-files.server";
 
 // The .eml file itself, to open in a mail program.
 export async function loader({ request, params }: LoaderFunctionArgs) {

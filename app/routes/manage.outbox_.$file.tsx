@@ -4,7 +4,7 @@ import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { mailDate, venueTimeZone } from "~/services/outbox-view.server";
 import { requireManagerPage } from "~/utils/permissions.server";
-import { readOutboxMail } from "~/services/registrations-outbox.server";
+import { readOutboxMail } from "~/services/registrations/outbox-files.server";
 
 // One mail of the offline outbox: headers, the HTML as the recipient would see it (sandboxed,
 // inline QR included), the text version and the attachments.

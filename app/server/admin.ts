@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { createApiToken, type TokenRole } from "../utils/api-tokens.server";
 import { hashPassword } from "../utils/auth.server";
 import { closeDb, prisma } from "../utils/db.server";
-import { env, EnvError } from "../utils/env.server";
+import { databaseUrl, env, EnvError, setDatabaseUrl } from "../utils/env.server";
 import { migrateJobs } from "../utils/jobs.server";
 import { migrate } from "../utils/migrate.server";
 import { seedDemo } from "../../prisma/seed";
@@ -57,8 +57,8 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
   });
   switch (command) {
     case "migrate": {
-      const applied = await migrate(process.env.DATABASE_URL!);
-      await migrateJobs(process.env.DATABASE_URL!);
+      const applied = await migrate(databaseUrl()!);
+      await migrateJobs(databaseUrl()!);
       log(applied.length ? `Applied: ${applied.join(", ")}` : "The database is up to date.");
       return;
     }
@@ -137,7 +137,7 @@ async function main() {
   try {
     env();
     db = await openDatabase(log);
-    process.env.DATABASE_URL = db.url;
+    setDatabaseUrl(db.url);
     if (command !== "migrate") {
       await migrate(db.url);
       await migrateJobs(db.url);

@@ -4,6 +4,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { pinoHttp } from "pino-http";
 import { translate, localeFromRequest } from "../i18n";
+import { env } from "../utils/env.server";
 import { healthStatus } from "../utils/health.server";
 import { logger } from "../utils/logger.server";
 import { kioskCheckinRoutes } from "./kiosk-checkin-routes";
@@ -14,7 +15,7 @@ import { remixHandler } from "./remix-handler";
  * (an http:// page must not post to the https:// site). The scheme is APP_URL's when set (behind
  * a TLS proxy the request itself arrives as http), else the request's. SameSite=Lax cookies are the first line.
  */
-export function sameOrigin(req: Pick<express.Request, "get" | "protocol">, appUrl: string | undefined = process.env.APP_URL): boolean {
+export function sameOrigin(req: Pick<express.Request, "get" | "protocol">, appUrl: string | undefined = env().APP_URL): boolean {
   const source = req.get("origin") ?? req.get("referer");
   if (!source) return false;
   try {
@@ -26,7 +27,7 @@ export function sameOrigin(req: Pick<express.Request, "get" | "protocol">, appUr
   }
 }
 
-export async function createApp(buildDir = path.resolve(process.env.BUILD_DIR ?? "build")) {
+export async function createApp(buildDir = path.resolve(env().BUILD_DIR)) {
   const build = (await import(pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
   const app = express();
   app.disable("x-powered-by");

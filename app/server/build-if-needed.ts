@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { env } from "../utils/env.server";
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -16,7 +17,7 @@ function newestMtime(dir: string): number {
 
 /** `npm start` on a fresh clone builds once; later starts reuse the build unless app/ changed. */
 export function buildIfNeeded(log: (m: string) => void): void {
-  const entry = path.resolve(process.env.BUILD_DIR ?? "build", "server/index.js");
+  const entry = path.resolve(env().BUILD_DIR, "server/index.js");
   const sources = Math.max(newestMtime(path.resolve("app")), existsSync("kiosk") ? newestMtime(path.resolve("kiosk")) : 0);
   if (existsSync(entry) && statSync(entry).mtimeMs >= sources) return;
   log("Building the web app (first start or changed sources)...");

@@ -1,7 +1,7 @@
 import type express from "express";
 import type { z } from "zod";
 import { MAX_BODY_BYTES, parseBody } from "../api/http.server";
-import { CheckInBatchInput, CheckInInput } from "../api/schemas";
+import { CheckInBatchInput, CheckInInput } from "../api/schemas/kiosk";
 import { checkIn, checkInBatch, kioskForActor } from "../services/checkin.server";
 import { actorFromBearer } from "../utils/api-tokens.server";
 import { HttpError } from "../utils/errors.server";

@@ -1,6 +1,7 @@
 import { createRequestHandler, writeReadableStreamToWritable, type ServerBuild } from "@remix-run/node";
 import type express from "express";
 import { localeFromRequest, translate } from "../i18n";
+import { env } from "../utils/env.server";
 import { HttpError } from "../utils/errors.server";
 
 // Remix behind Express with a byte limit on every request body (issue #11): a declared
@@ -16,8 +17,8 @@ const PAGE_FORM = 256 * KB;
 const MULTIPART_OVERHEAD = 256 * KB;
 // The routes' own limits (not imported: this module runs outside the Remix build).
 const MAX_BODY_BYTES = 1 * MB; // app/api/http.server.ts
-const MAX_LOGO_BYTES = 1 * MB; // app/services/logo.server.ts
-const MAX_PROOF_BYTES = 5 * MB; // app/services/registrations.server.ts
+const MAX_LOGO_BYTES = 1 * MB; // app/services/exhibitors/logo.server.ts
+const MAX_PROOF_BYTES = 5 * MB; // app/services/registrations/registrations.server.ts
 const MAX_IMPORT_BYTES = 10 * MB; // app/routes/cabinet.import.tsx
 /** How much of a refused body is still read (and dropped, never kept) so the client can read the 413, and for how long. */
 const DRAIN_BYTES = 1024 * MB;
@@ -189,7 +190,7 @@ function remixRequest(req: express.Request, res: express.Response, body: Readabl
 }
 
 export function remixHandler(build: ServerBuild, getLoadContext: (req: express.Request) => { ip: string }): express.RequestHandler {
-  const handle = createRequestHandler(build, process.env.NODE_ENV);
+  const handle = createRequestHandler(build, env().NODE_ENV);
   return async (req, res, next) => {
     try {
       // A path that is not valid percent-encoded UTF-8 names nothing (decoding it would throw).

@@ -1,8 +1,8 @@
 import type { Server } from "node:http";
 import type { Runner } from "graphile-worker";
-import { closeAttendanceHub } from "../services/attendance-live.server";
+import { closeAttendanceHub } from "../services/attendance/live.server";
 import { closeDb } from "../utils/db.server";
-import { env, EnvError, appUrl } from "../utils/env.server";
+import { env, EnvError, appUrl, setDatabaseUrl } from "../utils/env.server";
 import { migrateJobs, startWorker } from "../utils/jobs.server";
 import { logger } from "../utils/logger.server";
 import { migrate } from "../utils/migrate.server";
@@ -67,7 +67,7 @@ async function main() {
   } catch (err) {
     fail((err as Error).message);
   }
-  process.env.DATABASE_URL = db!.url;
+  setDatabaseUrl(db!.url);
   const applied = await migrate(db!.url);
   if (applied.length) say(`Applied migrations: ${applied.join(", ")}`);
   await migrateJobs(db!.url);

@@ -1,5 +1,5 @@
 import { registerDealTasks } from "../services/analytics/crm-deals.server";
-import { registerMailTasks } from "../services/mail.server";
+import { registerMailTasks } from "../services/mail/send-mail.server";
 import { registerCrmTasks } from "../services/crm/sync-job.server";
 import { registerPrintTasks } from "../services/print.server";
 import { registerReminderTasks } from "../services/reminders.server";

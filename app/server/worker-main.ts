@@ -1,5 +1,5 @@
 import { closeDb } from "../utils/db.server";
-import { env, EnvError } from "../utils/env.server";
+import { env, EnvError, setDatabaseUrl } from "../utils/env.server";
 import { migrateJobs, startWorker } from "../utils/jobs.server";
 import { migrate } from "../utils/migrate.server";
 import { registerAllTasks } from "./tasks";
@@ -18,7 +18,7 @@ async function main() {
   }
   const { openDatabase } = await import("./database");
   const db = await openDatabase((m) => process.stdout.write(`${m}\n`));
-  process.env.DATABASE_URL = db.url;
+  setDatabaseUrl(db.url);
   await migrate(db.url);
   await migrateJobs(db.url);
   registerAllTasks();

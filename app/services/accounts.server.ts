@@ -4,9 +4,9 @@ import { prisma } from "~/utils/db.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { requireManager, type Actor } from "~/utils/permissions.server";
 import { normalizeEmail } from "~/utils/validators";
-import { loadExhibitor } from "./cabinet.server";
+import { loadExhibitor } from "./exhibitors/cabinet.server";
 import type { Prisma } from "~/generated/prisma/client";
-import { setPasswordLink } from "./mail.server";
+import { setPasswordLink } from "./mail/send-mail.server";
 import { enqueueMail } from "./outbox.server";
 
 // Cabinet logins: created by a manager; the person sets a password from a one-time emailed

@@ -2,7 +2,7 @@ import type { Prisma } from "~/generated/prisma/client";
 import { pool } from "~/utils/db.server";
 import { enqueue, enqueueMany, type BulkJob, type JobSpec, type SqlTarget } from "~/utils/jobs.server";
 import type { CrmEntity, RecordRef } from "./crm/sync-mapping.server";
-import type { MailJob } from "./mail.server";
+import type { Locale } from "~/i18n";
 
 // The outbox: every durable job the services add, one function per job kind, so that a job's
 // format (task, payload, queue, key, attempts) is written in one place. Jobs are added in the
@@ -41,6 +41,12 @@ export function crmSyncJob(entity: CrmEntity, id: string): BulkJob {
 export async function enqueueCrmSync(entity: CrmEntity, id: string, db?: Outbox, runAt?: Date): Promise<void> {
   const key = crmJobKey(entity, id);
   await enqueue(CRM_TASK, { entity, id }, { queue: key, jobKey: key, maxAttempts: CRM_ATTEMPTS, runAt }, target(db));
+}
+
+/** Queued crm-sync jobs, failed ones included (the event page's "waiting for the CRM" line). */
+export async function crmJobCount(): Promise<number> {
+  const r = await pool().query<{ n: string }>(`SELECT count(*) AS n FROM graphile_worker.jobs WHERE task_identifier = '${CRM_TASK}'`);
+  return Number(r.rows[0]?.n ?? 0);
 }
 
 /** One crm-sync graphile_worker.job_spec; `entity` and `id` are SQL text expressions. */
@@ -90,7 +96,16 @@ export async function removePrintBadge(printJobId: string, db: SqlTarget): Promi
   await db.query(`SELECT ${removePrintBadgeSql("$1")}`, [printJobId]);
 }
 
-// --- send-mail (mail.server.ts) ----------------------------------------------------------------
+// --- send-mail (mail/send-mail.server.ts) ------------------------------------------------------
+
+/** The audience invitation (audience/invite-mail.server.ts). */
+export type AudienceInviteJob = { kind: "audience-invite"; invitationId: string; token: string; locale?: Locale };
+
+export type MailJob =
+  | { kind: "invitation"; registrationId: string; /** the attendee's self-service link (public registrations) */ manageUrl?: string }
+  | { kind: "rejection"; registrationId: string }
+  | { kind: "set-password"; userId: string; link: string }
+  | AudienceInviteJob;
 
 const MAIL_ATTEMPTS = 10;
 

@@ -7,7 +7,7 @@ import { logger } from "~/utils/logger.server";
 import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.server";
 import { formatEventDay, type MailLocale } from "./mail/format";
 import { enqueueSmsReminder, enqueueSmsStatusCheck } from "./outbox.server";
-import { purgeRateLimits, UUID_RE } from "./registrations.server";
+import { purgeRateLimits, UUID_RE } from "./registrations/registrations.server";
 import { createSmsRuClient, SmsError, type SmsRuClient } from "./sms/smsru.server";
 
 // Day-before SMS reminders through SMS.RU.

@@ -1,10 +1,11 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "~/generated/prisma/client";
+import { databaseUrl } from "./env.server";
 import { singleton } from "./singleton.server";
 
-function databaseUrl(): string {
-  const url = process.env.DATABASE_URL;
+function requiredDatabaseUrl(): string {
+  const url = databaseUrl();
   if (!url) throw new Error("DATABASE_URL is not set (the start script sets it for the embedded PostgreSQL)");
   return url;
 }
@@ -12,7 +13,7 @@ function databaseUrl(): string {
 /** One pg pool per process, shared by Prisma, Lucia and raw queries. */
 export const pool = (): pg.Pool =>
   singleton("pool", () => {
-    const p = new pg.Pool({ connectionString: databaseUrl(), max: 20 });
+    const p = new pg.Pool({ connectionString: requiredDatabaseUrl(), max: 20 });
     // An idle connection dropped by the server (restart, shutdown) must not crash the process.
     p.on("error", (err) => process.stderr.write(`database connection lost: ${err.message}\n`));
     p.on("connect", (client) => {

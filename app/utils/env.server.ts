@@ -52,6 +52,25 @@ export function env(): Env {
   return cached;
 }
 
+/**
+ * The database URL. Read when asked, not cached: the start script, the worker and the admin CLI
+ * learn it only after the embedded PostgreSQL is up (setDatabaseUrl), and tests set it per file.
+ */
+export function databaseUrl(): string | undefined {
+  return process.env.DATABASE_URL || undefined;
+}
+
+/** Also for child processes, which inherit process.env. */
+export function setDatabaseUrl(url: string): void {
+  process.env.DATABASE_URL = url;
+  if (cached) cached = { ...cached, DATABASE_URL: url };
+}
+
+/** The version npm passes to `npm start` (not a setting: not in the schema). */
+export function appVersion(): string {
+  return process.env.npm_package_version ?? "0.1.0";
+}
+
 export function appUrl(): string {
   return env().APP_URL ?? `http://localhost:${env().PORT}`;
 }

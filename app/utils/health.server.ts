@@ -1,4 +1,5 @@
 import { pool } from "./db.server";
+import { appVersion } from "./env.server";
 import { queueStatus } from "./jobs.server";
 import { crmHealth } from "~/services/crm/crm-admin.server";
 
@@ -20,5 +21,5 @@ export async function healthStatus() {
     }
   }
   const crm = database.ok ? await crmHealth().catch(() => null) : null;
-  return { status: database.ok && queue.ok ? ("ok" as const) : ("degraded" as const), database, queue, crm, version: process.env.npm_package_version ?? "0.1.0" };
+  return { status: database.ok && queue.ok ? ("ok" as const) : ("degraded" as const), database, queue, crm, version: appVersion() };
 }

@@ -2,13 +2,18 @@ import type { Event } from "~/generated/prisma/client";
 import { prisma } from "./db.server";
 import { forbidden, notFound } from "./errors.server";
 import { idParam } from "./ids";
-import { actorOf, requireUser } from "./session.server";
+import type { AuthUser } from "./auth.server";
+import { requireUser } from "./session.server";
 
 // Every loader, action and API handler asks this module; no route checks roles by itself.
 
 export type Actor =
   | { type: "user"; id: string; role: "admin" | "manager" | "exhibitor"; exhibitorId: string | null }
   | { type: "token"; id: string; role: "manager" | "site" | "kiosk" | "exhibitor"; exhibitorId: string | null; eventId: string | null; kioskId: string | null };
+
+export function actorOf(user: AuthUser): Actor {
+  return { type: "user", id: user.id, role: user.role, exhibitorId: user.exhibitorId };
+}
 
 type ExhibitorRef = { id: string; eventId: string; parentExhibitorId: string | null };
 

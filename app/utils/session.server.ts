@@ -1,16 +1,11 @@
 import { redirect } from "@remix-run/node";
 import { readSession, type AuthUser } from "./auth.server";
-import type { Actor } from "./permissions.server";
 
 export type PageUser = AuthUser & { setCookie?: string };
 
 export async function getUser(request: Request): Promise<PageUser | null> {
   const s = await readSession(request);
   return s ? { ...s.user, setCookie: s.setCookie } : null;
-}
-
-export function actorOf(user: AuthUser): Actor {
-  return { type: "user", id: user.id, role: user.role, exhibitorId: user.exhibitorId };
 }
 
 /** Sends anonymous visitors to the login page and back here afterwards. */

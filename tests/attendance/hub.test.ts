@@ -3,7 +3,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createTestDatabase } from "../setup/db";
-import { AttendanceHub, ATTENDANCE_CHANNEL } from "../../app/services/attendance-live.server";
+import { AttendanceHub, ATTENDANCE_CHANNEL } from "../../app/services/attendance/live.server";
 
 let url: string;
 let admin: pg.Client;

@@ -85,7 +85,7 @@ describe("attendance over server-sent events, two app instances", () => {
 
   test("a dashboard for another day is not changed by today's check-ins; a bad day is refused", async () => {
     const ev = await ctx.db.prisma().event.findUniqueOrThrow({ where: { id: ctx.eventId } });
-    const { eventDays } = await import("../../app/services/attendance.server");
+    const { eventDays } = await import("../../app/services/attendance/attendance.server");
     const days = eventDays(ev.startsAt, ev.endsAt, ev.timezone);
     const today = new Intl.DateTimeFormat("en-CA", { timeZone: ev.timezone }).format(new Date());
     const other = days.find((d) => d !== today)!;

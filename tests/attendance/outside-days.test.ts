@@ -51,7 +51,7 @@ const page = async (q = "") => {
 
 describe("check-ins outside the event days", () => {
   test("the figures count them by day; the page says how many and opens on the nearest event day", async () => {
-    const { figures } = await import("../../app/services/attendance.server");
+    const { figures } = await import("../../app/services/attendance/attendance.server");
     const f = await figures(ctx.eventId, null);
     expect(f!.outsideDays).toEqual({
       count: 2,
@@ -78,7 +78,7 @@ describe("check-ins outside the event days", () => {
 
 describe("the no-show search forgives spelling (the kiosk's normalisation)", () => {
   test("transliteration variants, ё/е, a typo, company and phone digits", async () => {
-    const { noShows } = await import("../../app/services/attendance.server");
+    const { noShows } = await import("../../app/services/attendance/attendance.server");
     const firstDay = localDay(Math.ceil(Date.now() / day) * day + day + 10 * 3600_000);
     const names = async (q: string) => (await noShows(ctx.eventId, firstDay, { q })).rows.map((r) => r.name);
     for (const q of ["kuznetsova", "kuznecova", "kuznetsowa", "Кузнецова", "кузнецвоа", "tehnoprom"]) expect(await names(q), q).toEqual(["Кузнецова Юлия"]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { plan } from "../../app/services/import.server";
+import { plan } from "../../app/services/exhibitors/staff-import.server";
 import {
   duplicateGroupMessage,
   findDuplicates,

@@ -10,9 +10,9 @@ const manager: Actor = { type: "user", id: randomUUID(), role: "manager", exhibi
 const ids: Record<string, string> = {};
 
 type Services = {
-  events: typeof import("../../app/services/events.server");
-  exhibitors: typeof import("../../app/services/exhibitors.server");
-  cabinet: typeof import("../../app/services/cabinet.server");
+  events: typeof import("../../app/services/events/events.server");
+  exhibitors: typeof import("../../app/services/exhibitors/exhibitors.server");
+  cabinet: typeof import("../../app/services/exhibitors/cabinet.server");
   accounts: typeof import("../../app/services/accounts.server");
   kiosk: typeof import("../../app/services/kiosk.server");
 };
@@ -38,9 +38,9 @@ beforeAll(async () => {
     manager.id,
   ]);
   s = {
-    events: await import("../../app/services/events.server"),
-    exhibitors: await import("../../app/services/exhibitors.server"),
-    cabinet: await import("../../app/services/cabinet.server"),
+    events: await import("../../app/services/events/events.server"),
+    exhibitors: await import("../../app/services/exhibitors/exhibitors.server"),
+    cabinet: await import("../../app/services/exhibitors/cabinet.server"),
     accounts: await import("../../app/services/accounts.server"),
     kiosk: await import("../../app/services/kiosk.server"),
   };

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { describeEntry, wordsFor } from "~/services/changelog-words.server";
+import { describeEntry, wordsFor } from "~/services/changelog/words.server";
 import { ru } from "~/i18n/ru";
 
 // Every audit action the code writes has words in the change log, and budget rows read as

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { editState } from "../../app/services/cabinet.server";
+import { editState } from "../../app/services/exhibitors/cabinet.server";
 import { toLocalInput, zonedToUtc } from "../../app/utils/time";
 
 type Ex = Parameters<typeof editState>[0];

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { prisma } from "~/utils/db.server";
 import { appUrl } from "~/utils/env.server";
 import { isUuid } from "~/utils/ids";
-import { sha256 } from "../registrations.server";
+import { sha256 } from "../registrations/registrations.server";
 
 // The link in an audience invitation (issue #14 item 5): the public registration form with a
 // random token; only its SHA-256 is stored, so a database copy cannot forge attributions.

@@ -5,8 +5,8 @@ import { HttpError, notFound } from "~/utils/errors.server";
 import { hasBadText } from "~/utils/ids";
 import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.server";
 import { enqueueJobs, mailJob } from "../outbox.server";
-import { cleanTag } from "../registration-source";
-import { sha256 } from "../registrations.server";
+import { cleanTag } from "../registrations/source";
+import { sha256 } from "../registrations/registrations.server";
 import { newInvitationToken } from "./invitation-link.server";
 
 // Segments of the audience base and invitations to an event (issue #14 item 5). A segment is

@@ -3,13 +3,12 @@ import { prisma } from "~/utils/db.server";
 import { eventPlace, formatEventDates, singleLine } from "../mail/format";
 import { renderHtml, renderText, type Block } from "../mail/layout";
 import { MailSendError, type Mailer } from "../mail/mailer.server";
+import type { AudienceInviteJob } from "../outbox.server";
 import { invitationLink } from "./invitation-link.server";
 
 // The audience invitation mail (issue #14 item 5), sent by the send-mail job: the event, and a
 // button to the public registration form with the invitation's token. Per recipient the
 // invitation row says queued -> sent, or failed with the server's refusal.
-
-export type AudienceInviteJob = { kind: "audience-invite"; invitationId: string; token: string; locale?: Locale };
 
 export async function sendAudienceInvitation(job: AudienceInviteJob, mailer: Mailer): Promise<void> {
   const inv = await prisma().audienceInvitation.findUnique({ where: { id: job.invitationId }, include: { contact: true } });

@@ -8,8 +8,8 @@ import { HttpError } from "~/utils/errors.server";
 import type { BulkJob } from "~/utils/jobs.server";
 import type { Actor } from "~/utils/permissions.server";
 import { loadExhibitor, quotaUse, requireEditable } from "./cabinet.server";
-import { crmSyncJob, enqueueJobs, mailJob } from "./outbox.server";
-import { findDuplicates, groupDuplicates, guessMapping, mapRows, parseStaffFile, type ColumnMapping, type DuplicateReport, type StaffImportItem } from "./staff-import";
+import { crmSyncJob, enqueueJobs, mailJob } from "../outbox.server";
+import { findDuplicates, groupDuplicates, guessMapping, mapRows, parseStaffFile, type ColumnMapping, type DuplicateReport, type StaffImportItem } from "../staff-import";
 
 // Staff import: upload -> preview (mapping, row errors, duplicates) -> commit. The parsed sheet
 // is kept in DATA_DIR/imports between the steps, so the file is uploaded once.

@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
 import { mkdir, rename, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { z } from "zod";
-import type { RegistrationCreate } from "~/api/schemas";
+import type { RegistrationCreate } from "~/api/schemas/registrations";
 import type { Prisma } from "~/generated/prisma/client";
 import { audit } from "~/utils/audit.server";
 import { prisma } from "~/utils/db.server";
@@ -10,9 +10,9 @@ import { appUrl, env } from "~/utils/env.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.server";
 import { normalizeEmail, normalizePersonName, normalizePhones, normalizeWebsite } from "~/utils/validators";
-import { activeByEmail, lockEventEmail } from "./cabinet.server";
-import { enqueueCrmSync, enqueueMail } from "./outbox.server";
-import { cleanTag, NO_TAGS, originOf, type SourceTags } from "./registration-source";
+import { activeByEmail, lockEventEmail } from "../exhibitors/cabinet.server";
+import { enqueueCrmSync, enqueueMail } from "../outbox.server";
+import { cleanTag, NO_TAGS, originOf, type SourceTags } from "./source";
 
 // Public registration (site page and API), media accreditation approval, the attendee's
 // self-service link, and the per-IP limits of public forms (issue #5).

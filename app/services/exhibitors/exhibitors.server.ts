@@ -1,12 +1,12 @@
 import type { z } from "zod";
-import type { CompanyCard, ExhibitorCreate, ExhibitorPatch } from "~/api/schemas";
+import type { CompanyCard, ExhibitorCreate, ExhibitorPatch } from "~/api/schemas/exhibitors";
 import type { Prisma } from "~/generated/prisma/client";
 import { audit } from "~/utils/audit.server";
 import { prisma } from "~/utils/db.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { canSeeEvent, isManager, requireManager, type Actor } from "~/utils/permissions.server";
 import { assertQuotaFloor, editState, loadExhibitor, quotaUse, requireEditable } from "./cabinet.server";
-import { enqueueCrmSync } from "./outbox.server";
+import { enqueueCrmSync } from "../outbox.server";
 
 type Card = z.infer<typeof CompanyCard>;
 type Full = Awaited<ReturnType<typeof loadExhibitor>>;

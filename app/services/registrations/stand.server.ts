@@ -1,16 +1,16 @@
 import type { z } from "zod";
-import type { StandBookingCreate } from "~/api/schemas";
+import type { StandBookingCreate } from "~/api/schemas/stand-bookings";
 import type { StandBooking } from "~/generated/prisma/client";
 import { audit } from "~/utils/audit.server";
 import { prisma } from "~/utils/db.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.server";
 import { normalizeEmail, normalizePersonName, normalizePhones, normalizeWebsite } from "~/utils/validators";
-import { createCabinetAccount } from "./accounts.server";
-import { bookingContactOf } from "./crm/sync-mapping.server";
-import { createExhibitor } from "./exhibitors.server";
-import { NO_TAGS } from "./registration-source";
-import { enqueueCrmSync } from "./outbox.server";
+import { createCabinetAccount } from "../accounts.server";
+import { bookingContactOf } from "../crm/sync-mapping.server";
+import { createExhibitor } from "../exhibitors/exhibitors.server";
+import { NO_TAGS } from "./source";
+import { enqueueCrmSync } from "../outbox.server";
 import { publicEvent, UUID_RE, type Channel } from "./registrations.server";
 
 // Stand booking requests: from the public page or the API into a manager list, and from there

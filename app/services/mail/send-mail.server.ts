@@ -4,19 +4,14 @@ import { prisma } from "~/utils/db.server";
 import { registerTask } from "~/utils/jobs.server";
 import { logger } from "~/utils/logger.server";
 import { singleton } from "~/utils/singleton.server";
-import { ticketCode } from "./codes.server";
-import { createMailer, MailSendError, type Mailer } from "./mail/mailer.server";
-import { renderInvitation, renderRejection, renderSetPassword } from "./mail/templates.server";
-import { sendAudienceInvitation, type AudienceInviteJob } from "./audience/invite-mail.server";
+import { ticketCode } from "../codes.server";
+import { createMailer, MailSendError, type Mailer } from "./mailer.server";
+import { renderInvitation, renderRejection, renderSetPassword } from "./templates.server";
+import { sendAudienceInvitation } from "../audience/invite-mail.server";
+import type { MailJob } from "../outbox.server";
 
 // Every mail goes through the job queue: `send-mail` retries temporary failures with
 // graphile-worker's backoff and records permanent ones where a manager sees them.
-
-export type MailJob =
-  | { kind: "invitation"; registrationId: string; /** the attendee's self-service link (public registrations) */ manageUrl?: string }
-  | { kind: "rejection"; registrationId: string }
-  | { kind: "set-password"; userId: string; link: string }
-  | AudienceInviteJob;
 
 export const mailer = (): Mailer =>
   singleton("mailer", () => createMailer({ smtpUrl: env().SMTP_URL, from: env().MAIL_FROM, outboxDir: outboxDir() }));

@@ -1,7 +1,7 @@
 import pg from "pg";
-import { env } from "../utils/env.server";
-import { logger } from "../utils/logger.server";
-import { singleton } from "../utils/singleton.server";
+import { databaseUrl, env } from "../../utils/env.server";
+import { logger } from "../../utils/logger.server";
+import { singleton } from "../../utils/singleton.server";
 
 // Live attendance (issue #6): a trigger on CheckIn/Registration does pg_notify(eventId) on
 // commit; each app instance holds ONE dedicated LISTEN connection (reconnecting when dropped)
@@ -242,7 +242,7 @@ export class AttendanceHub {
 
 export function attendanceHub(): AttendanceHub {
   return singleton(KEY, () => {
-    const url = process.env.DATABASE_URL;
+    const url = databaseUrl();
     if (!url) throw new Error("DATABASE_URL is not set");
     return new AttendanceHub(url, env().ATTENDANCE_HEARTBEAT_MS);
   });

@@ -1,4 +1,5 @@
-import { EventCreate, timeZone } from "~/api/schemas";
+import { timeZone } from "~/api/schemas/common";
+import { EventCreate } from "~/api/schemas/events";
 import { fieldsFromZod } from "~/api/http.server";
 import { HttpError } from "~/utils/errors.server";
 import { formString, optional } from "~/utils/forms.server";

@@ -1,6 +1,6 @@
 import { open, readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { outboxDir } from "./mail.server";
+import { outboxDir } from "../mail/send-mail.server";
 
 // The offline outbox: without SMTP_URL every mail is an .eml file in DATA_DIR/mail (see
 // mail/mailer.server.ts). This reads them back for the manager's outbox page: headers for the

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { EventCreate, EventPatch } from "~/api/schemas";
+import type { EventCreate, EventPatch } from "~/api/schemas/events";
 import { prisma } from "~/utils/db.server";
 import { audit } from "~/utils/audit.server";
 import { forbidden, HttpError, notFound } from "~/utils/errors.server";
@@ -31,24 +31,28 @@ export async function listEvents(actor: Actor) {
   return rows.filter((e) => canSeeEvent(actor, e.id));
 }
 
+/** The columns the event form sets, as Prisma data: creating and copying an event share them. */
+export function eventColumns(input: z.infer<typeof EventCreate>) {
+  return {
+    name: input.name,
+    venue: input.venue,
+    address: input.address ?? null,
+    timezone: input.timezone,
+    startsAt: new Date(input.startsAt),
+    endsAt: new Date(input.endsAt),
+    editDeadline: input.editDeadline ? new Date(input.editDeadline) : null,
+    doorsOpen: input.doorsOpen ?? null,
+    doorsClose: input.doorsClose ?? null,
+  };
+}
+
 export async function createEvent(actor: Actor, input: z.infer<typeof EventCreate>) {
   requireManager(actor);
   // A token pinned to one event works on that event only: it cannot make others.
   if (actor.type === "token" && actor.eventId !== null) throw forbidden();
   return prisma().$transaction(async (tx) => {
     const event = await tx.event.create({
-      data: {
-        name: input.name,
-        venue: input.venue,
-        address: input.address ?? null,
-        timezone: input.timezone,
-        startsAt: new Date(input.startsAt),
-        endsAt: new Date(input.endsAt),
-        editDeadline: input.editDeadline ? new Date(input.editDeadline) : null,
-        doorsOpen: input.doorsOpen ?? null,
-        doorsClose: input.doorsClose ?? null,
-        ...(input.format && { format: input.format }),
-      },
+      data: { ...eventColumns(input), ...(input.format && { format: input.format }) },
     });
     await audit(actor, { action: "event.create", entityType: "Event", entityId: event.id, eventId: event.id, after: serializeEvent(event) }, tx);
     return event;

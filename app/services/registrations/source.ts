@@ -1,5 +1,5 @@
 import { cleanText } from "~/utils/ids";
-import { channelOf } from "./analytics/channel";
+import { channelOf } from "../analytics/channel";
 
 // Where a public form's visitor came from (issue #14 item 1): the utm_* tags of the page URL
 // and the referring page. Both come from strangers, so every value is cleaned (NUL, control

@@ -1,4 +1,5 @@
-import { CompanyCard, StaffCreate } from "~/api/schemas";
+import { CompanyCard } from "~/api/schemas/exhibitors";
+import { StaffCreate } from "~/api/schemas/staff";
 import { fieldsFromZod } from "~/api/http.server";
 import { HttpError } from "~/utils/errors.server";
 import { formString, list, optional } from "~/utils/forms.server";

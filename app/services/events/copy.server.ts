@@ -1,10 +1,10 @@
 import type { z } from "zod";
-import type { EventCreate } from "~/api/schemas";
+import type { EventCreate } from "~/api/schemas/events";
 import { audit } from "~/utils/audit.server";
 import { prisma } from "~/utils/db.server";
 import { forbidden, notFound } from "~/utils/errors.server";
 import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.server";
-import { serializeEvent } from "./events.server";
+import { eventColumns, serializeEvent } from "./events.server";
 
 // A new event as a copy of another (issue #14 item 4): its settings, badge templates, printers
 // kiosks and budget lines (without figures), with the dates chosen in the form. Kiosks come without devices (no tokens, no
@@ -28,12 +28,7 @@ export async function copyEvent(actor: Actor, sourceId: string, input: z.infer<t
   return prisma().$transaction(async (tx) => {
     const event = await tx.event.create({
       data: {
-        name: input.name,
-        venue: input.venue,
-        address: input.address ?? null,
-        timezone: input.timezone,
-        startsAt,
-        endsAt: new Date(input.endsAt),
+        ...eventColumns(input),
         editDeadline,
         format: input.format ?? source.format,
         countsExits: source.countsExits,

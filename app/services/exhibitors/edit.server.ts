@@ -6,7 +6,7 @@ import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.ser
 import { isUuid } from "~/utils/ids";
 import { assertQuotaFloor, loadExhibitor, quotaUse, serializeStaff } from "./cabinet.server";
 import { serializeExhibitor } from "./exhibitors.server";
-import { enqueueCrmSync, enqueueMail } from "./outbox.server";
+import { enqueueCrmSync, enqueueMail } from "../outbox.server";
 
 // A manager changes an exhibitor after creating it (issue #13 item 1): stand, area, quota and
 // parent, the quota of several exhibitors at once, and a staff member's invitation again. The

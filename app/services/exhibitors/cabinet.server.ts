@@ -5,7 +5,7 @@ import { audit } from "~/utils/audit.server";
 import { FieldRefusal, HttpError, notFound } from "~/utils/errors.server";
 import { canSeeEvent, isManager, requireExhibitorRead, requireExhibitorWrite, requireManager, type Actor } from "~/utils/permissions.server";
 import { normalizeEmail } from "~/utils/validators";
-import { enqueueCrmSync, enqueueMail } from "./outbox.server";
+import { enqueueCrmSync, enqueueMail } from "../outbox.server";
 
 // Exhibitor cabinets: the company card, staff (badge holders) with quotas, and the rules
 // that close editing (deadline, manager lock). Every write path calls requireEditable.

@@ -3,7 +3,7 @@ import { prisma } from "~/utils/db.server";
 import { parseId } from "~/utils/ids";
 import { ru } from "~/i18n/ru";
 import type { ChangeEntryView } from "~/components/change-log";
-import { describeEntry, type Words } from "./changelog-words.server";
+import { describeEntry, type Words } from "./words.server";
 
 // The change log of an event or of one exhibitor (issue #13 item 2): AuditLog rows newest
 // first, paged by a keyset cursor (at, id) so a page never skips or repeats rows that arrive

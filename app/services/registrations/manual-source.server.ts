@@ -3,8 +3,8 @@ import { prisma } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
 import { hasBadText } from "~/utils/ids";
 import type { Actor } from "~/utils/permissions.server";
-import { enqueueCrmSync } from "./outbox.server";
-import { cleanTag, MAX_TAG } from "./registration-source";
+import { enqueueCrmSync } from "../outbox.server";
+import { cleanTag, MAX_TAG } from "./source";
 import { detailInclude, loadForManager, serializeRegistration } from "./registrations.server";
 
 /**
