@@ -1,5 +1,6 @@
 import { printJobInBrowser } from "./browser-print";
-import type { LocalRegistration, QueuedScan } from "./store";
+import type { SyncPage } from "~/shared/kiosk-sync";
+import type { QueuedScan } from "./store";
 
 // The kiosk's calls to /api/v1/kiosk with its bearer token. Every call has a short timeout:
 // at the door a hanging request is worse than going offline.
@@ -61,17 +62,6 @@ export type CheckOutAnswer = {
 
 /** A refused call: HTTP status, the API's error code and per-field messages. */
 export type ApiError = Error & { status?: number; code?: string; fields?: Record<string, string> };
-
-export type SyncPage = {
-  registrations: LocalRegistration[];
-  removed: string[];
-  cursor: string;
-  hasMore: boolean;
-  reset: boolean;
-  publicKeys: string[];
-  kiosk: { id: string; name: string; categories: string[]; printerId?: string | null };
-  event: { id: string; name: string; timezone: string; startsAt?: string; endsAt?: string; doorsOpen?: string | null; doorsClose?: string | null };
-};
 
 export class OfflineError extends Error {}
 

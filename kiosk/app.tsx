@@ -21,7 +21,7 @@ import { searchPeople } from "./search";
 import { setSoundEnabled, soundEnabled } from "./sound";
 import { store, type LocalRegistration, type Meta, type QueuedScan } from "./store";
 import { useOutcome, VerdictScreen, type ScanRequest } from "./verdict";
-import { parseTicketCode, verifyTicketCode } from "./verify-code";
+import { parseTicketCode, verifyTicketCode } from "~/shared/ticket-code";
 import { ALL_CATEGORIES, WalkIn, walkInErrors } from "./walk-in";
 import { createWedgeDetector } from "./wedge";
 
