@@ -1,7 +1,7 @@
 import { localDay } from "~/utils/event-days";
 import { store } from "./store";
 import type { CheckInAnswer, CheckOutAnswer, Meta, QueuedScan, ScanRequest, WalkInForm } from "./types";
-import { verifyTicketCode } from "./verify-code";
+import { verifyTicketCode } from "~/shared/ticket-code";
 import { ALL_CATEGORIES, walkInErrors } from "./walk-in";
 
 // What the kiosk decides alone while the server cannot be reached: against its synced copy of the

@@ -67,16 +67,7 @@ export type CheckOutAnswer = {
 /** A refused call: HTTP status, the API's error code and per-field messages. */
 export type ApiError = Error & { status?: number; code?: string; fields?: Record<string, string> };
 
-export type SyncPage = {
-  registrations: LocalRegistration[];
-  removed: string[];
-  cursor: string;
-  hasMore: boolean;
-  reset: boolean;
-  publicKeys: string[];
-  kiosk: { id: string; name: string; categories: string[]; printerId?: string | null };
-  event: { id: string; name: string; timezone: string; startsAt?: string; endsAt?: string; doorsOpen?: string | null; doorsClose?: string | null };
-};
+export type { SyncPage } from "~/shared/kiosk-sync";
 
 export type LocalRegistration = { id: string; name: string; company: string | null; category: string; status: string; phone?: string | null };
 export type QueuedScan = { clientId: string; code?: string; registrationId?: string; scannedAt: string; print: boolean };

@@ -1,4 +1,4 @@
-import { ticketCharFromKeyEvent } from "./verify-code";
+import { ticketCharFromKeyEvent } from "~/shared/ticket-code";
 
 // USB scanners in keyboard-wedge mode "type" the code 7-16 ms per key and press Enter. A person
 // types far slower. We collect keys anywhere on the page and accept a burst ending with Enter

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { attendance } from "~/services/checkin.server";
+import { attendance } from "~/services/kiosk/attendance.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { canSeeEvent, requireManager } from "~/utils/permissions.server";
 import { isUuid } from "~/utils/ids";

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
 import { CheckInBatchInput } from "~/api/schemas/kiosk";
-import { checkInBatch, kioskForActor } from "~/services/checkin.server";
+import { checkInBatch } from "~/services/kiosk/checkin.server";
+import { kioskForActor } from "~/services/kiosk/context.server";
 
 // POST /api/v1/kiosk/checkins/batch: the kiosk's offline queue, answered in order.
 const methods: Methods = {

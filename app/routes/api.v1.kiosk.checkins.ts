@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
 import { CheckInInput } from "~/api/schemas/kiosk";
-import { checkIn, kioskForActor } from "~/services/checkin.server";
+import { checkIn } from "~/services/kiosk/checkin.server";
+import { kioskForActor } from "~/services/kiosk/context.server";
 
 // POST /api/v1/kiosk/checkins: one scan at a kiosk (kiosk token). Always 200 with a result.
 const methods: Methods = {

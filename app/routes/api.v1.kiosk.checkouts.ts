@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
 import { CheckOutInput } from "~/api/schemas/kiosk";
-import { kioskForActor } from "~/services/checkin.server";
-import { checkOut, kioskExitSettings } from "~/services/kiosk-exits.server";
+import { kioskForActor } from "~/services/kiosk/context.server";
+import { checkOut, kioskExitSettings } from "~/services/kiosk/exits.server";
 
 // GET /api/v1/kiosk/checkouts: this kiosk's mode and who is inside now.
 // POST /api/v1/kiosk/checkouts: an exit scan (events that count exits); same clientId, same exit.

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
 import { KioskPairInput } from "~/api/schemas/kiosk";
-import { pairDevice } from "~/services/kiosk.server";
+import { pairDevice } from "~/services/kiosk/devices.server";
 import { revokeApiToken } from "~/utils/api-tokens.server";
 import { forbidden } from "~/utils/errors.server";
 import { isKioskToken } from "~/utils/permissions.server";

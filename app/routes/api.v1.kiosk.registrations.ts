@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { CursorError, kioskForActor, syncRegistrations } from "~/services/checkin.server";
+import { kioskForActor } from "~/services/kiosk/context.server";
+import { CursorError, syncRegistrations } from "~/services/kiosk/sync.server";
 import { HttpError } from "~/utils/errors.server";
 
 // GET /api/v1/kiosk/registrations?since=CURSOR&limit=N: delta sync of what this kiosk admits.

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { kioskForActor, kioskStatus } from "~/services/checkin.server";
+import { kioskForActor } from "~/services/kiosk/context.server";
+import { kioskStatus } from "~/services/kiosk/status.server";
 
 // GET /api/v1/kiosk/status[?health=0]: arrived / expected today and the kiosk printer's health.
 const methods: Methods = {

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
 import { WalkInInput } from "~/api/schemas/kiosk";
-import { kioskForActor } from "~/services/checkin.server";
-import { walkIn } from "~/services/kiosk-walkin.server";
+import { kioskForActor } from "~/services/kiosk/context.server";
+import { walkIn } from "~/services/kiosk/walk-in.server";
 
 // POST /api/v1/kiosk/walk-ins: register a walk-in, check them in and print, like a scan.
 const methods = (ip: string): Methods => ({

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, type Methods } from "~/api/http.server";
-import { printJobForActor } from "~/services/checkin.server";
+import { printJobForActor } from "~/services/kiosk/print-access.server";
 import { printJobPdf } from "~/services/print.server";
 
 // GET /api/v1/print-jobs/{id}/pdf: the badge as PDF (the kiosk prints the PNG: see .../png);

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
-import { printJobForActor } from "~/services/checkin.server";
+import { printJobForActor } from "~/services/kiosk/print-access.server";
 
 // GET /api/v1/print-jobs/{id}: a print job's status (managers; kiosks of the same event).
 const methods: Methods = {

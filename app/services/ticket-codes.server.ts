@@ -6,9 +6,9 @@ import {
   prepareTicketCode,
   type TicketPublicKey,
   type TicketVerifyResult,
-} from "../../kiosk/verify-code";
+} from "~/shared/ticket-code";
 
-// Ed25519 ticket codes, server side. The format is defined once, in kiosk/verify-code.ts (the
+// Ed25519 ticket codes, server side. The format is defined once, in app/shared/ticket-code.ts (the
 // kiosk verifies offline with WebCrypto); this module adds key generation and signing with
 // node:crypto, and a synchronous verifier for the API.
 

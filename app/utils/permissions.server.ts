@@ -27,7 +27,7 @@ export function isAdmin(actor: Actor | null): boolean {
 }
 
 /** A paired kiosk's own token. */
-export function isKioskToken(actor: Actor): boolean {
+export function isKioskToken(actor: Actor): actor is Extract<Actor, { type: "token" }> {
   return actor.type === "token" && actor.role === "kiosk";
 }
 

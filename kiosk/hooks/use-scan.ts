@@ -3,7 +3,7 @@ import type { Locale } from "~/i18n";
 import { dateWarning, foreignOutcome } from "../outcomes";
 import type { Meta, ScanRequest, Translate } from "../types";
 import type { Outcome } from "../verdict";
-import { parseTicketCode } from "../verify-code";
+import { parseTicketCode } from "~/shared/ticket-code";
 import { createWedgeDetector } from "../wedge";
 
 // Where scans come in: a USB scanner anywhere on the page, the camera, or a searched person; the

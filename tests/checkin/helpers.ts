@@ -31,15 +31,25 @@ export async function setup(opts: { timezone?: string; env?: Record<string, stri
   const call = jsonCaller(app.url);
   const managerToken = (await db.createApiToken({ role: "manager", name: "test manager" })).token;
   const now = Date.now();
-  const ev = await call("/api/v1/events", "POST", managerToken, {
+  const ctx = { app, managerToken, eventId: "", call, db };
+  ctx.eventId = await createEvent(ctx, {
     name: "ИнноЭкспо 2026",
     venue: "Крокус Экспо",
     timezone: opts.timezone ?? "Europe/Moscow",
     startsAt: new Date(now - 86_400_000).toISOString(),
     endsAt: new Date(now + 2 * 86_400_000).toISOString(),
   });
-  if (ev.status !== 201) throw new Error(`event: ${ev.status} ${JSON.stringify(ev.body)}`);
-  return { app, managerToken, eventId: ev.body.id, call, db };
+  return ctx;
+}
+
+/** Another event through the API (as a manager); returns its id. */
+export async function createEvent(
+  ctx: Pick<Ctx, "call" | "managerToken">,
+  ev: { name: string; venue?: string; timezone: string; startsAt: string; endsAt: string },
+): Promise<string> {
+  const r = await ctx.call("/api/v1/events", "POST", ctx.managerToken, { venue: "Зал", ...ev });
+  if (r.status !== 201) throw new Error(`event: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.id;
 }
 
 let seq = 0;
@@ -98,6 +108,21 @@ export async function createKiosk(
   const { token } = await ctx.db.createApiToken({ role: "kiosk", name: `kiosk ${kiosk.name}`, kioskId: kiosk.id, eventId });
   return { id: kiosk.id, name: kiosk.name, token };
 }
+
+/** Two plain kiosks of the event, as most check-in tests use them. */
+export async function twoKiosks(ctx: Ctx) {
+  return [await createKiosk(ctx, { name: "Киоск 1" }), await createKiosk(ctx, { name: "Киоск 2" })] as const;
+}
+
+/** The stored check-ins of a registration (one per event-local day). */
+export const checkInsOf = async (ctx: Ctx, registrationId: string) =>
+  (
+    await ctx.db
+      .pool()
+      .query(`SELECT "clientId", "kioskId", "scannedAt", "eventDay"::text AS day FROM "CheckIn" WHERE "registrationId" = $1`, [
+        registrationId,
+      ])
+  ).rows;
 
 export const scan = (ctx: Ctx, token: string, body: Record<string, unknown>) =>
   ctx.call("/api/v1/kiosk/checkins", "POST", token, { clientId: randomUUID(), ...body });

@@ -7,11 +7,11 @@ import { createKiosk, createPrinter, register, scan, setup, type Ctx } from "./h
 
 let ctx: Ctx;
 let manager: Actor;
-let svc: typeof import("../../app/services/kiosk.server");
+let svc: typeof import("../../app/services/kiosk/devices.server");
 
 beforeAll(async () => {
   ctx = await setup({ env: { WORKER: "off" } });
-  svc = await import("../../app/services/kiosk.server");
+  svc = await import("../../app/services/kiosk/devices.server");
   const row = await ctx.db.prisma().apiToken.findFirstOrThrow({ where: { role: "manager" } });
   manager = { type: "token", id: row.id, role: "manager", exhibitorId: null, eventId: null, kioskId: null };
 });

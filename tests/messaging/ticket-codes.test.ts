@@ -6,7 +6,7 @@ import {
   ticketCharFromKeyEvent,
   undoRussianLayout,
   verifyTicketCode as verifyInBrowser,
-} from "../../kiosk/verify-code";
+} from "../../app/shared/ticket-code";
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const key = generateEventKeyPair();

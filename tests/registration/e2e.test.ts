@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type pg from "pg";
 import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { verifyTicketCode as verifyOffline } from "../../kiosk/verify-code";
+import { verifyTicketCode as verifyOffline } from "../../app/shared/ticket-code";
 import { verifyTicketCode } from "../../app/services/ticket-codes.server";
 import { startSmtpServer, type SmtpTestServer } from "../emulators/smtp";
 import { decodeQrPng } from "../messaging/qr";

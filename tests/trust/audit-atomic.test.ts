@@ -14,7 +14,7 @@ type Services = {
   exhibitors: typeof import("../../app/services/exhibitors/exhibitors.server");
   cabinet: typeof import("../../app/services/exhibitors/cabinet.server");
   accounts: typeof import("../../app/services/accounts.server");
-  kiosk: typeof import("../../app/services/kiosk.server");
+  kiosk: typeof import("../../app/services/kiosk/devices.server");
 };
 let s: Services;
 
@@ -42,7 +42,7 @@ beforeAll(async () => {
     exhibitors: await import("../../app/services/exhibitors/exhibitors.server"),
     cabinet: await import("../../app/services/exhibitors/cabinet.server"),
     accounts: await import("../../app/services/accounts.server"),
-    kiosk: await import("../../app/services/kiosk.server"),
+    kiosk: await import("../../app/services/kiosk/devices.server"),
   };
   const ev = await s.events.createEvent(manager, {
     name: "Иннопром",

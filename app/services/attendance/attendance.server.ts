@@ -1,7 +1,8 @@
 import { pool } from "~/utils/db.server";
 import { eventDays } from "~/utils/event-days";
 import { matchScore } from "~/utils/people-search";
-import { attendance, eventDayOf, type Attendance } from "../checkin.server";
+import { attendance, type Attendance } from "../kiosk/attendance.server";
+import { eventDayOf } from "../kiosk/scan.server";
 import { COMPANY_SQL, displayName, REGISTRATION_JOINS } from "../print.server";
 
 // The manager's plan-vs-fact dashboard (issue #6): which days an event has, the figures of one

@@ -5,8 +5,8 @@ import { audit } from "~/utils/audit.server";
 import { prisma } from "~/utils/db.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.server";
-import { CATEGORIES } from "../../printing/template";
-import { hitRateLimit } from "./registrations/registrations.server";
+import { CATEGORIES } from "../../../printing/template";
+import { hitRateLimit } from "../registrations/registrations.server";
 
 // Kiosks of an event for managers (issue #6): create, edit, see which devices are alive, pair a
 // device with a one-time code, revoke its token. The device exchanges the code for its own

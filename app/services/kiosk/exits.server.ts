@@ -1,7 +1,9 @@
 import { pool } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
-import { COMPANY_SQL, displayName, REGISTRATION_JOINS } from "./print.server";
-import { eventDayOf, verifyScannedCode, type KioskContext } from "./checkin.server";
+import { isUuid } from "~/utils/ids";
+import { COMPANY_SQL, displayName, REGISTRATION_JOINS } from "../print.server";
+import type { KioskContext } from "./context.server";
+import { eventDayOf, verifyScannedCode } from "./scan.server";
 
 // Exit scans (issue #6, optional): for events that count people inside, kiosks in exit mode
 // record check-outs. Idempotent by the device's clientId (CheckOut.clientId is unique).
@@ -18,8 +20,6 @@ export interface CheckOutAnswer {
   checkedOutAt: string | null;
   inside: number;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Per registration checked in on `day`: the latest entry and the latest exit. */
 const STATE_SQL = `
@@ -83,11 +83,11 @@ export async function checkOut(kiosk: KioskContext, input: { clientId: string; c
     return reply("checked_out", await loadReg(prior.rows[0].registrationId, kiosk.eventId), prior.rows[0].scannedAt);
   }
 
-  let id = input.registrationId && UUID.test(input.registrationId) ? input.registrationId : null;
+  let id = input.registrationId && isUuid(input.registrationId) ? input.registrationId : null;
   if (input.code !== undefined) {
     const v = await verifyScannedCode(input.code, kiosk.eventId);
     if (!v.ok) return reply("invalid_code", null);
-    id = UUID.test(v.registrationId) ? v.registrationId : null;
+    id = isUuid(v.registrationId) ? v.registrationId : null;
   }
   const reg = id ? await loadReg(id, kiosk.eventId) : null;
   if (!reg) return reply("not_found", null);

@@ -6,10 +6,12 @@ import { prisma } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
 import type { Actor } from "~/utils/permissions.server";
 import { normalizeEmail, normalizePersonName, normalizePhones } from "~/utils/validators";
-import { activeByEmail, lockEventEmail } from "./exhibitors/cabinet.server";
-import { checkIn, type CheckInAnswer, type KioskContext } from "./checkin.server";
-import { enqueueCrmSync, enqueueMail } from "./outbox.server";
-import { findOrCreateOrganization, manageToken, manageUrl, sha256 } from "./registrations/registrations.server";
+import { activeByEmail, lockEventEmail } from "../exhibitors/cabinet.server";
+import { enqueueCrmSync, enqueueMail } from "../outbox.server";
+import { findOrCreateOrganization, manageToken, manageUrl, sha256 } from "../registrations/registrations.server";
+import type { CheckInAnswer } from "./answers.server";
+import { checkIn } from "./checkin.server";
+import type { KioskContext } from "./context.server";
 
 // A walk-in at the kiosk (issue #6): register the person like a public registration (company
 // reuse, a live registration of the same e-mail in this event checked in as it is, CRM jobs and
