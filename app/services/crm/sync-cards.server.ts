@@ -16,9 +16,12 @@ export async function syncOrganization(ctx: SyncContext, ref: RecordRef): Promis
     column: ["Organization", "crmCompanyId"],
     taken: async (ids) =>
       new Set(
-        (await prisma().organization.findMany({ where: { crmCompanyId: { in: ids }, id: { not: org.id } }, select: { crmCompanyId: true } })).map(
-          (o) => o.crmCompanyId!,
-        ),
+        (
+          await prisma().organization.findMany({
+            where: { crmCompanyId: { in: ids }, id: { not: org.id } },
+            select: { crmCompanyId: true },
+          })
+        ).map((o) => o.crmCompanyId!),
       ),
   });
 }
@@ -41,7 +44,11 @@ export async function syncPerson(ctx: SyncContext, ref: RecordRef): Promise<Outc
       new Set(
         (
           await prisma().person.findMany({
-            where: { crmContactId: { in: ids }, id: { not: person.id }, ...(person.email ? { OR: [{ email: null }, { email: { not: person.email } }] } : {}) },
+            where: {
+              crmContactId: { in: ids },
+              id: { not: person.id },
+              ...(person.email ? { OR: [{ email: null }, { email: { not: person.email } }] } : {}),
+            },
             select: { crmContactId: true },
           })
         ).map((p) => p.crmContactId!),

@@ -10,7 +10,12 @@ export type Outcome =
   | { kind: "retry"; crmId: number | null; error: unknown }
   | { kind: "paused"; crmId: number | null };
 
-export type FinishExtra = { crmCategoryId?: number | null; crmStageId?: string | null; eventId?: string | null; visitCommentFor?: string | null };
+export type FinishExtra = {
+  crmCategoryId?: number | null;
+  crmStageId?: string | null;
+  eventId?: string | null;
+  visitCommentFor?: string | null;
+};
 
 export interface SyncContext {
   readonly engine: SyncEngine;

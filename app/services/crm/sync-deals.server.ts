@@ -31,7 +31,9 @@ export async function syncRegistration(ctx: SyncContext, ref: RecordRef): Promis
   ctx.setEventId(ref, reg.eventId);
   // Company before contact before deal.
   const orgId = reg.person.organizationId ?? reg.exhibitor?.organizationId ?? null;
-  const orgCrmId = reg.person.organizationId ? (reg.person.organization?.crmCompanyId ?? null) : (reg.exhibitor?.organization.crmCompanyId ?? null);
+  const orgCrmId = reg.person.organizationId
+    ? (reg.person.organization?.crmCompanyId ?? null)
+    : (reg.exhibitor?.organization.crmCompanyId ?? null);
   const companyId = orgId ? await ctx.dependency({ entity: "organization", id: orgId }, orgCrmId) : null;
   const contactId = await ctx.dependency({ entity: "person", id: reg.personId }, reg.person.crmContactId);
   const last = reg.checkIns[0];
@@ -82,7 +84,13 @@ export async function syncExhibitor(ctx: SyncContext, ref: RecordRef): Promise<O
     if (booking) dealId = await ctx.dependency({ entity: "standBooking", id: booking.id }, booking.crmDealId);
   }
   const payload = exhibitorDealPayload(
-    { id: ex.id, eventName: ex.event.name, orgName: ex.organization.name, stand: ex.stand, areaM2: ex.areaM2 ? ex.areaM2.toString() : null },
+    {
+      id: ex.id,
+      eventName: ex.event.name,
+      orgName: ex.organization.name,
+      stand: ex.stand,
+      areaM2: ex.areaM2 ? ex.areaM2.toString() : null,
+    },
     { companyId },
     ctx.mapping,
   );
@@ -131,7 +139,14 @@ export async function syncStandBooking(ctx: SyncContext, ref: RecordRef): Promis
   if (handedOver) return ctx.finish(ref, b.crmDealId!, hash);
   // The cards have no local record of their own: their ids live on the booking row.
   const card = async (kind: "company" | "contact", payload: CardPayload, crmId: number | null) => {
-    const r = await ctx.engine.pushCard({ kind, originId: payload.scalars.ORIGIN_ID, crmId, lookupOrigin: !crmId, payload, beforeCreate: ctx.beforeCreate(ref) });
+    const r = await ctx.engine.pushCard({
+      kind,
+      originId: payload.scalars.ORIGIN_ID,
+      crmId,
+      lookupOrigin: !crmId,
+      payload,
+      beforeCreate: ctx.beforeCreate(ref),
+    });
     if (r.crmId !== crmId) await storeCrmId(["StandBooking", kind === "company" ? "crmCompanyId" : "crmContactId"], b.id, r.crmId);
     return r;
   };

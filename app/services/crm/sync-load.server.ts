@@ -11,7 +11,10 @@ export const REGISTRATION_INCLUDE = {
   exhibitor: { include: { organization: { select: { crmCompanyId: true } } } },
   checkIns: { orderBy: { scannedAt: "desc" }, take: 1, include: { kiosk: { select: { name: true } } } },
 } as const;
-export const EXHIBITOR_INCLUDE = { event: { select: { name: true } }, organization: { select: { name: true, crmCompanyId: true } } } as const;
+export const EXHIBITOR_INCLUDE = {
+  event: { select: { name: true } },
+  organization: { select: { name: true, crmCompanyId: true } },
+} as const;
 export const BOOKING_INCLUDE = { event: { select: { name: true } } } as const;
 
 export type OrganizationRow = Prisma.OrganizationGetPayload<object>;
@@ -32,7 +35,9 @@ export async function loadRecords(refs: RecordRef[]): Promise<Map<string, unknow
       ? prisma().registration.findMany({ where: { id: { in: ids("registration") } }, include: REGISTRATION_INCLUDE })
       : [],
     ids("exhibitor").length ? prisma().exhibitor.findMany({ where: { id: { in: ids("exhibitor") } }, include: EXHIBITOR_INCLUDE }) : [],
-    ids("standBooking").length ? prisma().standBooking.findMany({ where: { id: { in: ids("standBooking") } }, include: BOOKING_INCLUDE }) : [],
+    ids("standBooking").length
+      ? prisma().standBooking.findMany({ where: { id: { in: ids("standBooking") } }, include: BOOKING_INCLUDE })
+      : [],
   ]);
   put("organization", orgs);
   put("person", people);

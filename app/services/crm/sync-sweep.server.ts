@@ -76,7 +76,8 @@ export class Sweep implements SyncContext {
   async run(primary: RecordRef): Promise<void> {
     const primaryKey = refKey(primary);
     const taken = new Map<string, TakenJob>();
-    for (const t of await takeDueJobs(SWEEP_SIZE - 1, crmJobKey(primary.entity, primary.id))) if (refKey(t.ref) !== primaryKey) taken.set(refKey(t.ref), t);
+    for (const t of await takeDueJobs(SWEEP_SIZE - 1, crmJobKey(primary.entity, primary.id)))
+      if (refKey(t.ref) !== primaryKey) taken.set(refKey(t.ref), t);
     try {
       await this.claim([primary, ...[...taken.values()].map((t) => t.ref)]);
     } catch (e) {
@@ -241,7 +242,8 @@ export class Sweep implements SyncContext {
     const key = refKey(ref);
     const eventId = this.eventIds.get(key);
     if (eventId && data.eventId === undefined) data = { ...data, eventId };
-    if (!(await writeState(ref, this.owner, data, !!opts.release))) logger().warn({ record: key }, "CRM sync: state row not updated (lease lost?)");
+    if (!(await writeState(ref, this.owner, data, !!opts.release)))
+      logger().warn({ record: key }, "CRM sync: state row not updated (lease lost?)");
     if (opts.release) this.held.delete(key);
     const s = this.states.get(key);
     if (s) Object.assign(s, data);
@@ -282,7 +284,17 @@ export class Sweep implements SyncContext {
     const before = this.states.get(refKey(ref))?.status;
     await this.saveState(
       ref,
-      { status: "synced", crmId, dataHash: hash, lastError: null, lastErrorCode: null, attempts: 0, createStartedAt: null, syncedAt: new Date(), ...extra },
+      {
+        status: "synced",
+        crmId,
+        dataHash: hash,
+        lastError: null,
+        lastErrorCode: null,
+        attempts: 0,
+        createStartedAt: null,
+        syncedAt: new Date(),
+        ...extra,
+      },
       { release: true },
     );
     if (before === "failed") await enqueueDependents(ref);
