@@ -3,11 +3,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { call, createToken } from "../registration/helpers";
-import { diagnostics, drained, startWorld, waitFor, type World } from "./helpers";
+import { diagnostics, drained, startFastWorld, waitFor, type World } from "./helpers";
 
 let w: World;
 beforeAll(async () => {
-  w = await startWorld({ emulator: { drainPerSecond: 20, bucketLimit: 50 }, env: { BITRIX24_RATE_LIMIT: "20" } });
+  w = await startFastWorld();
 });
 afterAll(() => w?.stop());
 
@@ -43,12 +43,16 @@ test("a registration from the site is a deal awaiting the visit; the kiosk check
     body: JSON.stringify({ code, clientId: randomUUID(), scannedAt: scannedAt.toISOString() }),
   });
   expect((await res.json()).result).toBe("checked_in");
-  await waitFor("the deal in the visited stage", async () => w.emu.state.record("deal", dealId)!.STAGE_ID === "WON", 30_000).catch(async (e) => {
+  // The stage moves in one request, the visit note follows in a later one: wait for both.
+  const comment = await waitFor(
+    "the deal in the visited stage, with its visit note",
+    async () => w.emu.state.record("deal", dealId)!.STAGE_ID === "WON" && w.emu.state.comments.find((c) => c.ENTITY_ID === dealId),
+    30_000,
+  ).catch(async (e) => {
     throw new Error(`${e}\n${await diagnostics(w)}`);
   });
-  const comment = w.emu.state.comments.find((c) => c.ENTITY_ID === dealId);
-  expect(comment?.COMMENT).toContain("Вход Б");
+  expect(comment.COMMENT).toContain("Вход Б");
   const hhmm = new Intl.DateTimeFormat("ru-RU", { timeStyle: "short", timeZone: "Europe/Moscow" }).format(scannedAt);
-  expect(comment?.COMMENT).toContain(hhmm);
+  expect(comment.COMMENT).toContain(hhmm);
   expect(w.emu.state.count("deal")).toBe(1);
 });

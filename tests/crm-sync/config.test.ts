@@ -9,6 +9,7 @@ import {
   drained,
   enqueueSync,
   refsOf,
+  seededRefs,
   seedEvent,
   startWorld,
   states,
@@ -41,11 +42,13 @@ describe("configuration", () => {
   test("without BITRIX24_WEBHOOK_URL jobs wait (status waiting_config) and flow once it is set", async () => {
     const off = await world({ webhook: false });
     const s = await seedEvent(off.db, { orgs: 1, perOrg: 3, tag: "wait" });
-    const refs = [...refsOf("organization", s.orgIds), ...refsOf("person", s.personIds), ...refsOf("registration", s.regIds)];
+    const refs = seededRefs(s);
     await enqueueSync(off.db, refs);
     // A record is marked before its job is put back for later: wait until the last job is back too.
     const jobsNow = () =>
-      off.db.query(`SELECT attempts, run_at > now() AS later, locked_at IS NOT NULL AS locked FROM graphile_worker.jobs WHERE task_identifier = 'crm-sync'`);
+      off.db.query(
+        `SELECT attempts, run_at > now() AS later, locked_at IS NOT NULL AS locked FROM graphile_worker.jobs WHERE task_identifier = 'crm-sync'`,
+      );
     const waiting = await waitFor("records waiting for configuration", async () => {
       const rows = await states(off.db);
       const settled = (await jobsNow()).rows.every((j) => !j.locked);
@@ -61,7 +64,7 @@ describe("configuration", () => {
     await stop(off);
 
     const on = await world({ databaseUrl });
-    await drained(on, 30_000).catch(async (e: Error) => Promise.reject(new Error(`${e.message}\n${await diagnostics(on)}`)));
+    await drained(on, 30_000);
     expect((await states(on.db)).every((r) => r.status === "synced")).toBe(true);
     expect(emu.state.count("contact")).toBe(3);
     expect(emu.state.count("deal")).toBe(3);

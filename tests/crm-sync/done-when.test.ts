@@ -3,7 +3,7 @@
 // linked, and the checked-in ones in the "visited" stage. At the portal's real default rate
 // (2 requests/s, burst 50), on the emulator, through the real server's worker.
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { crmJobs, diagnostics, enqueueSync, refsOf, seedEvent, startWorld, states, waitFor, type World } from "./helpers";
+import { crmJobs, diagnostics, enqueueSync, seededRefs, seedEvent, startWorld, states, waitFor, type World } from "./helpers";
 
 const ORGS = 100;
 const PER_ORG = 20;
@@ -34,7 +34,7 @@ test("2,000 registrations through 30 % 503s and a 60 s outage: exactly 2,000 con
       .catch(() => {});
   }, 15_000);
   try {
-    await enqueueSync(w.db, [...refsOf("organization", s.orgIds), ...refsOf("person", s.personIds), ...refsOf("registration", s.regIds)]);
+    await enqueueSync(w.db, seededRefs(s));
 
     // The outage starts once about half the deals exist, and lasts a full minute.
     await waitFor("half of the deals", async () => w.emu.state.count("deal") >= N / 2, 300_000, 100);

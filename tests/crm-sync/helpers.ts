@@ -4,7 +4,7 @@ import { waitFor as waitForCondition } from "../setup/wait";
 import pg from "pg";
 import { startApp, type RunningApp } from "../setup/app";
 import { startBitrix24Emulator, type Bitrix24Emulator, type Bitrix24EmulatorOptions } from "../emulators/bitrix24";
-import { sessionCookie } from "../setup/http";
+import { getPageText, postPageForm, sessionCookie } from "../setup/http";
 
 export type World = { emu: Bitrix24Emulator; app: RunningApp; db: pg.Pool; stop: () => Promise<void> };
 
@@ -41,6 +41,10 @@ export async function startWorld(
     },
   };
 }
+
+/** The usual world: the emulator drains 20 requests/s (bucket 50), the client is set to match. */
+export const startFastWorld = (opts: { emulator?: Bitrix24EmulatorOptions; env?: Record<string, string> } = {}) =>
+  startWorld({ emulator: { drainPerSecond: 20, bucketLimit: 50, ...opts.emulator }, env: { BITRIX24_RATE_LIMIT: "20", ...opts.env } });
 
 export type Seeded = { eventId: string; kioskId: string; orgIds: string[]; personIds: string[]; regIds: string[]; checkedIn: Set<string> };
 
@@ -115,6 +119,13 @@ export async function enqueueSync(db: pg.Pool, refs: Ref[]): Promise<void> {
 
 export const refsOf = (entity: Ref["entity"], ids: string[]): Ref[] => ids.map((id) => ({ entity, id }));
 
+/** Every organization, person and registration of a seed. */
+export const seededRefs = (s: Seeded): Ref[] => [
+  ...refsOf("organization", s.orgIds),
+  ...refsOf("person", s.personIds),
+  ...refsOf("registration", s.regIds),
+];
+
 export async function crmJobs(db: pg.Pool): Promise<number> {
   const r = await db.query(`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier IN ('crm-sync', 'crm-inbound')`);
   return r.rows[0].n;
@@ -143,9 +154,11 @@ export async function stateOf(db: pg.Pool, ref: Ref) {
 export const waitFor = <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, everyMs = 250): Promise<T> =>
   waitForCondition(what, fn, { timeoutMs, everyMs });
 
-/** Waits until no crm job is left. */
+/** Waits until no crm job is left; the error says what the queue and the server were doing. */
 export const drained = (w: World, timeoutMs = 60_000) =>
-  waitFor("the CRM queue to drain", async () => (await crmJobs(w.db)) === 0, timeoutMs, 200);
+  waitFor("the CRM queue to drain", async () => (await crmJobs(w.db)) === 0, timeoutMs, 200).catch(async (e: Error) =>
+    Promise.reject(new Error(`${e.message}\n${await diagnostics(w)}`)),
+  );
 
 /** Queue, lease and status details for a failure message. */
 export async function diagnostics(w: World): Promise<string> {
@@ -163,23 +176,8 @@ export async function diagnostics(w: World): Promise<string> {
 /** Logs in through the real form and returns the session cookie. */
 export const login = (w: World, email: string, password: string) => sessionCookie(w.app.url, email, password);
 
-/** A page form posted as a browser would (same origin, session cookie); returns the HTML. */
-export async function postForm(
-  w: World,
-  path: string,
-  cookie: string,
-  fields: Record<string, string>,
-): Promise<{ status: number; text: string }> {
-  const res = await fetch(w.app.url + path, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: w.app.url, cookie: `${cookie}; lang=en` },
-    body: new URLSearchParams(fields),
-  });
-  return { status: res.status, text: await res.text() };
-}
+/** A page form posted as a browser would (same origin, session cookie, English); returns the HTML. */
+export const postForm = (w: World, path: string, cookie: string, fields: Record<string, string>) =>
+  postPageForm(w.app.url, path, `${cookie}; lang=en`, fields);
 
-export async function getPage(w: World, path: string, cookie: string): Promise<{ status: number; text: string }> {
-  const res = await fetch(w.app.url + path, { redirect: "manual", headers: { cookie: `${cookie}; lang=en` } });
-  return { status: res.status, text: await res.text() };
-}
+export const getPage = (w: World, path: string, cookie: string) => getPageText(w.app.url, path, `${cookie}; lang=en`);

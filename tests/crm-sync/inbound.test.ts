@@ -7,8 +7,9 @@ import {
   drained,
   enqueueSync,
   refsOf,
+  seededRefs,
   seedEvent,
-  startWorld,
+  startFastWorld,
   stateOf,
   waitFor,
   type Seeded,
@@ -19,10 +20,10 @@ let w: World;
 let s: Seeded;
 let handler: string;
 beforeAll(async () => {
-  w = await startWorld({ emulator: { drainPerSecond: 20, eventEncoding: "form" }, env: { BITRIX24_RATE_LIMIT: "20" } });
+  w = await startFastWorld({ emulator: { eventEncoding: "form" } });
   handler = `${w.app.url}/api/bitrix24/events`;
   s = await seedEvent(w.db, { orgs: 1, perOrg: 2, tag: "inbound" });
-  await enqueueSync(w.db, [...refsOf("organization", s.orgIds), ...refsOf("person", s.personIds), ...refsOf("registration", s.regIds)]);
+  await enqueueSync(w.db, seededRefs(s));
   await drained(w);
   w.emu.state.bindEvent("ONCRMCOMPANYUPDATE", handler);
   w.emu.state.bindEvent("ONCRMDEALUPDATE", handler);

@@ -10,7 +10,7 @@ import {
   postForm,
   refsOf,
   seedEvent,
-  startWorld,
+  startFastWorld,
   stateOf,
   waitFor,
   type Seeded,
@@ -23,7 +23,7 @@ let s: Seeded;
 const PASSWORD = "crm-page-test-password-1";
 
 beforeAll(async () => {
-  w = await startWorld({ emulator: { drainPerSecond: 20 }, env: { BITRIX24_RATE_LIMIT: "20" } });
+  w = await startFastWorld();
   const made = await runAdmin(
     ["create-user", "--email", "crm.manager@example.com", "--role", "manager", "--password-stdin"],
     { DATABASE_URL: w.app.databaseUrl },

@@ -3,13 +3,19 @@
 // another address never takes that contact, and neither the sync nor a contact edited in the
 // portal changes another registration's local data.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { crmJobs, drained, startWorld, waitFor, type World } from "./helpers";
+import { crmJobs, drained, startFastWorld, waitFor, type World } from "./helpers";
 import { call } from "../registration/helpers";
 
 let w: World;
 const tokens: Record<string, string> = {};
 const ids: Record<string, string> = {};
-const ALICE = { lastName: "Сотрудникова", firstName: "Алиса", email: "alice@alpha.example", phone: "+79161234567", position: "Менеджер стенда" };
+const ALICE = {
+  lastName: "Сотрудникова",
+  firstName: "Алиса",
+  email: "alice@alpha.example",
+  phone: "+79161234567",
+  position: "Менеджер стенда",
+};
 
 async function token(role: "manager" | "site" | "exhibitor", exhibitorId?: string) {
   process.env.DATABASE_URL = w.app.databaseUrl;
@@ -38,12 +44,16 @@ const personOf = async (registrationId: string) =>
   ).rows[0];
 
 beforeAll(async () => {
-  w = await startWorld({ emulator: { drainPerSecond: 20 }, env: { BITRIX24_RATE_LIMIT: "20", RATE_LIMIT_PER_IP: "1000" } });
+  w = await startFastWorld({ env: { RATE_LIMIT_PER_IP: "1000" } });
   tokens.manager = await token("manager");
   tokens.site = await token("site");
   ids.e1 = await event("Событие 1");
   ids.e2 = await event("Событие 2");
-  const a = await call(w.app, `/api/v1/events/${ids.e1}/exhibitors`, "POST", tokens.manager, { company: { name: "Альфа" }, stand: "A1", staffQuota: 5 });
+  const a = await call(w.app, `/api/v1/events/${ids.e1}/exhibitors`, "POST", tokens.manager, {
+    company: { name: "Альфа" },
+    stand: "A1",
+    staffQuota: 5,
+  });
   ids.a = a.body.id;
   tokens.a = await token("exhibitor", ids.a);
   const alice = await call(w.app, `/api/v1/exhibitors/${ids.a}/staff`, "POST", tokens.a, ALICE);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { BITRIX24_SEED } from "../emulators/bitrix24";
 import { runAdmin } from "../setup/app";
 import { call, createToken } from "../registration/helpers";
-import { diagnostics, drained, getPage, login, postForm, startWorld, stateOf, waitFor, type World } from "./helpers";
+import { drained, getPage, login, postForm, startFastWorld, stateOf, waitFor, type World } from "./helpers";
 
 let w: World;
 let eventId: string;
@@ -14,13 +14,17 @@ let cookie: string;
 const PASSWORD = "stand-booking-test-2026";
 
 beforeAll(async () => {
-  w = await startWorld({ emulator: { drainPerSecond: 20, bucketLimit: 50 }, env: { BITRIX24_RATE_LIMIT: "20" } });
+  w = await startFastWorld();
   const ev = await w.db.query<{ id: string }>(
     `INSERT INTO "Event" (name, venue, timezone, "startsAt", "endsAt") VALUES ('СтройЭкспо', 'Крокус', 'Europe/Moscow', now() + interval '10 days', now() + interval '12 days') RETURNING id`,
   );
   eventId = ev.rows[0].id;
   site = await createToken(w.app, "site");
-  const made = await runAdmin(["create-user", "--email", "sales@expo.test", "--role", "manager", "--password-stdin"], { DATABASE_URL: w.app.databaseUrl }, PASSWORD);
+  const made = await runAdmin(
+    ["create-user", "--email", "sales@expo.test", "--role", "manager", "--password-stdin"],
+    { DATABASE_URL: w.app.databaseUrl },
+    PASSWORD,
+  );
   expect(made.code, made.stderr).toBe(0);
   cookie = await login(w, "sales@expo.test", PASSWORD);
 });
@@ -28,7 +32,13 @@ afterAll(() => w?.stop());
 
 const booking = (n: number, extra: Record<string, unknown> = {}) => ({
   company: { name: `СтанкоМаш-${n}`, city: "Челябинск", website: `stankomash${n}.example` },
-  contact: { lastName: "Орлов", firstName: "Пётр", position: "Коммерческий директор", email: `orlov${n}@stankomash.example`, phone: `+7 351 200-00-0${n}` },
+  contact: {
+    lastName: "Орлов",
+    firstName: "Пётр",
+    position: "Коммерческий директор",
+    email: `orlov${n}@stankomash.example`,
+    phone: `+7 351 200-00-0${n}`,
+  },
   areaM2: 24.5,
   comment: "Угловой стенд",
   ...extra,
@@ -47,13 +57,16 @@ describe("stand bookings in the CRM", () => {
     const r = await call(w.app, `/api/v1/events/${eventId}/stand-bookings`, "POST", site, booking(1));
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     const id = r.body.id as string;
-    await drained(w).catch(async (e) => {
-      throw new Error(`${e}\n${await diagnostics(w)}`);
-    });
+    await drained(w);
     const row = (await w.db.query(`SELECT "crmDealId", "crmCompanyId", "crmContactId" FROM "StandBooking" WHERE id = $1`, [id])).rows[0];
     const st = w.emu.state;
     const deal = st.record("deal", row.crmDealId)!;
-    expect(deal).toMatchObject({ CATEGORY_ID: String(services), ASSIGNED_BY_ID: "7", COMMENTS: "Угловой стенд", ORIGIN_ID: `standBooking:${id}` });
+    expect(deal).toMatchObject({
+      CATEGORY_ID: String(services),
+      ASSIGNED_BY_ID: "7",
+      COMMENTS: "Угловой стенд",
+      ORIGIN_ID: `standBooking:${id}`,
+    });
     expect(deal.TITLE).toBe("СтройЭкспо: заявка на стенд — СтанкоМаш-1, 24.5 м²");
     expect(deal.STAGE_ID).toBe(`C${services}:NEW`); // the pipeline's first process stage
     expect(deal.CONTACT_IDS).toEqual([row.crmContactId]);
@@ -72,11 +85,25 @@ describe("stand bookings in the CRM", () => {
     // participation deal is the booking's deal, not a second one.
     const deals = st.count("deal");
     const companies = st.count("company");
-    const done = await postForm(w, `/manage/events/${eventId}/stand-bookings`, cookie, { intent: "convert", bookingId: id, stand: "D-12", staffQuota: "4" });
+    const done = await postForm(w, `/manage/events/${eventId}/stand-bookings`, cookie, {
+      intent: "convert",
+      bookingId: id,
+      stand: "D-12",
+      staffQuota: "4",
+    });
     expect(done.status).toBeLessThan(400);
-    const ex = await waitFor("the exhibitor", async () => (await w.db.query(`SELECT "exhibitorId" FROM "StandBooking" WHERE id = $1 AND status = 'converted'`, [id])).rows[0]?.exhibitorId);
+    const ex = await waitFor(
+      "the exhibitor",
+      async () =>
+        (await w.db.query(`SELECT "exhibitorId" FROM "StandBooking" WHERE id = $1 AND status = 'converted'`, [id])).rows[0]?.exhibitorId,
+    );
     await drained(w);
-    const exRow = (await w.db.query(`SELECT e."crmDealId", o."crmCompanyId" FROM "Exhibitor" e JOIN "Organization" o ON o.id = e."organizationId" WHERE e.id = $1`, [ex])).rows[0];
+    const exRow = (
+      await w.db.query(
+        `SELECT e."crmDealId", o."crmCompanyId" FROM "Exhibitor" e JOIN "Organization" o ON o.id = e."organizationId" WHERE e.id = $1`,
+        [ex],
+      )
+    ).rows[0];
     expect(exRow.crmDealId).toBe(row.crmDealId);
     expect(exRow.crmCompanyId).toBe(row.crmCompanyId);
     expect(st.count("deal")).toBe(deals);
@@ -88,10 +115,16 @@ describe("stand bookings in the CRM", () => {
 
   test("a CRM refusal fails only that request, with the CRM's text and a retry on the page", async () => {
     w.emu.state.rejectField({ entity: "deal", field: "TITLE", value: /Отказ/, message: "Поле «Название» содержит запрещённое слово" });
-    const bad = await call(w.app, `/api/v1/events/${eventId}/stand-bookings`, "POST", site, booking(2, { company: { name: "Отказ", city: "Омск" } }));
+    const bad = await call(
+      w.app,
+      `/api/v1/events/${eventId}/stand-bookings`,
+      "POST",
+      site,
+      booking(2, { company: { name: "Отказ", city: "Омск" } }),
+    );
     const good = await call(w.app, `/api/v1/events/${eventId}/stand-bookings`, "POST", site, booking(3));
     await drained(w);
-    expect((await stateOf(w.db, { entity: "standBooking", id: bad.body.id }))).toMatchObject({
+    expect(await stateOf(w.db, { entity: "standBooking", id: bad.body.id })).toMatchObject({
       status: "failed",
       lastError: "Поле «Название» содержит запрещённое слово",
     });

@@ -1,10 +1,10 @@
 // The crm-sync job through the real server and worker against the Bitrix24 emulator.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { drained, enqueueSync, refsOf, seedEvent, startWorld, states, type World } from "./helpers";
+import { drained, enqueueSync, refsOf, seedEvent, startFastWorld, states, type World } from "./helpers";
 
 let w: World;
 beforeAll(async () => {
-  w = await startWorld({ emulator: { drainPerSecond: 20, bucketLimit: 50 }, env: { BITRIX24_RATE_LIMIT: "20" } });
+  w = await startFastWorld();
 });
 afterAll(() => w?.stop());
 

@@ -1,6 +1,8 @@
 // Raw HTTP access to the emulator, so protocol tests see exactly what a client would.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach, beforeEach } from "vitest";
+import { startBitrix24Emulator, type Bitrix24Emulator } from "../emulators/bitrix24";
 
 export type RawTime = {
   start: number;
@@ -62,3 +64,30 @@ export async function startEventSink() {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A fresh emulator with a fast drain (the rate limit itself is not under test) for every test
+ * of the file: `const t = emulatorPerTest()`, then `t.emu` inside the tests.
+ */
+export function emulatorPerTest() {
+  const t = {
+    emu: null as unknown as Bitrix24Emulator,
+    addContacts: (n: number, make?: (i: number) => Record<string, unknown>) => addContactsTo(t.emu.baseUrl, n, make),
+  };
+  beforeEach(async () => {
+    t.emu = await startBitrix24Emulator({ drainPerSecond: 1000, seed: 7 });
+  });
+  afterEach(() => t.emu.close());
+  return t;
+}
+
+/** `n` contacts added one by one; returns their ids. */
+async function addContactsTo(
+  baseUrl: string,
+  n: number,
+  make: (i: number) => Record<string, unknown> = (i) => ({ NAME: `N${i}` }),
+): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++) ids.push((await rest(baseUrl, "crm.contact.add", { fields: make(i) })).body.result);
+  return ids;
+}

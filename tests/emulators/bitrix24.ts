@@ -11,7 +11,8 @@ import { METHODS } from "./bitrix24-lib/methods";
 import { parsePhpQuery, normalizeLists, type Params } from "./bitrix24-lib/php-query";
 import { PortalBucket } from "./bitrix24-lib/portal-bucket";
 import { Bitrix24EmulatorState, type RequestLogEntry } from "./bitrix24-lib/state";
-import { CrmStore, type CrmRecord, type EntityType, type RejectRule, type StoreOptions, type TimelineComment } from "./bitrix24-lib/store";
+import type { EntityType } from "./bitrix24-lib/fields";
+import { CrmStore, type CrmRecord, type RejectRule, type StoreOptions, type TimelineComment } from "./bitrix24-lib/store";
 
 export { BITRIX24_SEED } from "./bitrix24-lib/seed";
 export { Bitrix24EmulatorState };

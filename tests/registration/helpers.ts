@@ -2,7 +2,7 @@ import { waitFor } from "../setup/wait";
 import { request as httpRequest } from "node:http";
 import pg from "pg";
 import type { RunningApp } from "../setup/app";
-import { sessionCookie } from "../setup/http";
+import { postPageForm, sessionCookie } from "../setup/http";
 
 // Shared helpers of the registration tests: JSON calls (optionally from another loopback
 // source address, for the per-IP limit), tokens, a database client, polling, page forms.
@@ -66,20 +66,8 @@ export const waitUntil = <T>(what: string, probe: () => Promise<T | null | undef
 export const login = (app: RunningApp, email: string, password: string) => sessionCookie(app.url, email, password);
 
 /** Posts a page form as a browser without JavaScript would (same origin, with the session cookie). */
-export async function postForm(
-  app: RunningApp,
-  path: string,
-  cookie: string,
-  fields: Record<string, string>,
-): Promise<{ status: number; text: string }> {
-  const res = await fetch(app.url + path, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: app.url, cookie },
-    body: new URLSearchParams(fields),
-  });
-  return { status: res.status, text: await res.text() };
-}
+export const postForm = (app: RunningApp, path: string, cookie: string, fields: Record<string, string>) =>
+  postPageForm(app.url, path, cookie, fields);
 
 export const visitor = (n: number | string, extra: Record<string, unknown> = {}) => ({
   category: "visitor",

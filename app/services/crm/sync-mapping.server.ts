@@ -174,9 +174,7 @@ export function registrationDealPayload(
     ORIGIN_ID: originId({ entity: "registration", id: r.id }),
     ...(r.origin ? dealSourceFields(r.origin) : {}),
   };
-  if (deps.companyId) scalars.COMPANY_ID = String(deps.companyId);
-  if (mapping.attendanceResponsibleId) scalars.ASSIGNED_BY_ID = String(mapping.attendanceResponsibleId);
-  return { scalars, contactId: deps.contactId };
+  return linkedDeal(scalars, deps, mapping.attendanceResponsibleId);
 }
 
 export type ExhibitorData = { id: string; eventName: string; orgName: string; stand: string | null; areaM2: string | null };
@@ -191,9 +189,7 @@ export function exhibitorDealPayload(
     ORIGINATOR_ID,
     ORIGIN_ID: originId({ entity: "exhibitor", id: ex.id }),
   };
-  if (deps.companyId) scalars.COMPANY_ID = String(deps.companyId);
-  if (mapping.servicesResponsibleId) scalars.ASSIGNED_BY_ID = String(mapping.servicesResponsibleId);
-  return { scalars, contactId: null };
+  return linkedDeal(scalars, { ...deps, contactId: null }, mapping.servicesResponsibleId);
 }
 
 export type StandBookingData = {
@@ -275,8 +271,17 @@ export function bookingDealPayload(
     ORIGIN_ID: originId({ entity: "standBooking", id: b.id }),
     ...(b.origin ? dealSourceFields(b.origin) : {}),
   };
+  return linkedDeal(scalars, deps, mapping.servicesResponsibleId);
+}
+
+/** A deal's links: its company and responsible user when known (never cleared), its contact. */
+function linkedDeal(
+  scalars: Record<string, string>,
+  deps: { contactId: number | null; companyId: number | null },
+  responsibleId: number | null,
+): DealPayload {
   if (deps.companyId) scalars.COMPANY_ID = String(deps.companyId);
-  if (mapping.servicesResponsibleId) scalars.ASSIGNED_BY_ID = String(mapping.servicesResponsibleId);
+  if (responsibleId) scalars.ASSIGNED_BY_ID = String(responsibleId);
   return { scalars, contactId: deps.contactId };
 }
 

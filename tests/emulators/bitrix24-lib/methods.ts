@@ -3,7 +3,8 @@
 import { methodError, RestError } from "./errors";
 import { filterRows, paginate, sortRows } from "./list-query";
 import { asList, asRecord, pick, type Params } from "./php-query";
-import type { CrmStore, EntityType } from "./store";
+import type { EntityType } from "./fields";
+import type { CrmStore } from "./store";
 import type { CommandOutcome } from "./batch";
 
 export type MethodContext = { store: CrmStore; userId: number };

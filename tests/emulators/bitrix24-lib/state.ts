@@ -3,7 +3,8 @@
 import type { EventDelivery, EventHub } from "./events";
 import { normalizeLists, type Params } from "./php-query";
 import type { PortalBucket } from "./portal-bucket";
-import type { CrmRecord, CrmStore, EntityType, RejectRule, TimelineComment } from "./store";
+import type { EntityType } from "./fields";
+import type { CrmRecord, CrmStore, RejectRule, TimelineComment } from "./store";
 
 export type RequestLogEntry = {
   at: number;

@@ -1,12 +1,11 @@
 // In-memory CRM: companies, contacts, deals with the legacy crm.* field semantics.
+import { resolveStageOnAdd, resolveStageOnUpdate, stagesOf } from "./deal-stages";
 import { methodError, RestError } from "./errors";
+import { coerce, ENTITY_TYPES, FIRST_ID, idList, isoNow, positiveId, SCALARS, SYSTEM, type EntityType } from "./fields";
 import { filterFields, filterRows, paginate, sortRows, type Page } from "./list-query";
 import { MULTI_TYPES, MultiFieldTable, type MultiType, type MultiView, type Owner } from "./multifields";
 import { asList, asRecord, type Params } from "./php-query";
 import { seedCategories, seedStages, seedUsers, type Category, type Stage, type User } from "./seed";
-
-export type EntityType = "company" | "contact" | "deal";
-export const ENTITY_TYPES: EntityType[] = ["company", "contact", "deal"];
 
 /** A record as tests see it: what `get` returns plus the link lists. */
 export type CrmRecord = Record<string, unknown> & { ID: string; COMPANY_IDS?: number[]; CONTACT_IDS?: number[] };
@@ -18,91 +17,7 @@ export type RejectRule = { entity?: EntityType; field: string; value?: string | 
 
 export type ChangeListener = (type: EntityType, id: number, kind: "ADD" | "UPDATE", byUserId: number) => void;
 
-const COMMON = [
-  "ASSIGNED_BY_ID",
-  "OPENED",
-  "COMMENTS",
-  "SOURCE_ID",
-  "SOURCE_DESCRIPTION",
-  "ORIGINATOR_ID",
-  "ORIGIN_ID",
-  "ORIGIN_VERSION",
-  "UTM_SOURCE",
-  "UTM_MEDIUM",
-  "UTM_CAMPAIGN",
-  "UTM_CONTENT",
-  "UTM_TERM",
-];
-const ADDRESS = [
-  "ADDRESS",
-  "ADDRESS_2",
-  "ADDRESS_CITY",
-  "ADDRESS_POSTAL_CODE",
-  "ADDRESS_REGION",
-  "ADDRESS_PROVINCE",
-  "ADDRESS_COUNTRY",
-  "ADDRESS_COUNTRY_CODE",
-];
-
-// Writable scalar fields; anything else in `fields` is ignored silently, as documented.
-const SCALARS: Record<EntityType, string[]> = {
-  company: [
-    "TITLE",
-    "COMPANY_TYPE",
-    "INDUSTRY",
-    "EMPLOYEES",
-    "REVENUE",
-    "CURRENCY_ID",
-    "BANKING_DETAILS",
-    "IS_MY_COMPANY",
-    ...ADDRESS,
-    ...COMMON,
-  ],
-  contact: ["HONORIFIC", "NAME", "SECOND_NAME", "LAST_NAME", "POST", "TYPE_ID", "BIRTHDATE", "EXPORT", ...ADDRESS, ...COMMON],
-  deal: [
-    "TITLE",
-    "TYPE_ID",
-    "CATEGORY_ID",
-    "STAGE_ID",
-    "PROBABILITY",
-    "CURRENCY_ID",
-    "OPPORTUNITY",
-    "IS_MANUAL_OPPORTUNITY",
-    "TAX_VALUE",
-    "COMPANY_ID",
-    "BEGINDATE",
-    "CLOSEDATE",
-    "ADDITIONAL_INFO",
-    ...COMMON,
-  ],
-};
-const SYSTEM: Record<EntityType, string[]> = {
-  company: ["ID", "DATE_CREATE", "DATE_MODIFY", "CREATED_BY_ID", "MODIFY_BY_ID", "HAS_PHONE", "HAS_EMAIL", "HAS_IMOL"],
-  contact: ["ID", "COMPANY_ID", "DATE_CREATE", "DATE_MODIFY", "CREATED_BY_ID", "MODIFY_BY_ID", "HAS_PHONE", "HAS_EMAIL", "HAS_IMOL"],
-  deal: ["ID", "CONTACT_ID", "CLOSED", "STAGE_SEMANTIC_ID", "IS_NEW", "DATE_CREATE", "DATE_MODIFY", "CREATED_BY_ID", "MODIFY_BY_ID"],
-};
-// Distinct id ranges so a contact id used as a company id fails instead of silently matching.
-const FIRST_ID: Record<EntityType, number> = { company: 101, contact: 2001, deal: 30001 };
-
 type Stored = { id: number; fields: Record<string, unknown> };
-
-const isoNow = () => new Date().toISOString().replace(/\.\d{3}Z$/, "+00:00");
-
-function coerce(value: unknown): unknown {
-  if (typeof value === "number") return String(value);
-  if (typeof value === "boolean") return value ? "Y" : "N";
-  return value;
-}
-
-function idList(value: unknown): number[] {
-  const ids = (asList(value) ?? []).map(Number).filter((n) => Number.isInteger(n) && n > 0);
-  return [...new Set(ids)];
-}
-
-function positiveId(value: unknown): number | null {
-  const n = Number(value);
-  return Number.isInteger(n) && n > 0 ? n : null;
-}
 
 export type StoreOptions = { userFields?: Partial<Record<EntityType, string[]>> };
 
@@ -141,7 +56,7 @@ export class CrmStore {
     if (by.enforceRules) this.checkRules(type, fields);
     const ops = this.hasMulti(type) ? this.multi.plan(fields, type as Owner, null) : [];
     const scalars = this.scalars(type, fields);
-    if (type === "deal") this.resolveStageOnAdd(scalars);
+    if (type === "deal") resolveStageOnAdd(this.categories, this.stages, scalars);
 
     const id = this.nextId[type]++;
     const now = isoNow();
@@ -181,7 +96,7 @@ export class CrmStore {
     if (by.enforceRules) this.checkRules(type, fields);
     const ops = this.hasMulti(type) ? this.multi.plan(fields, type as Owner, id) : [];
     const scalars = this.scalars(type, fields);
-    if (type === "deal") this.resolveStageOnUpdate(stored, scalars);
+    if (type === "deal") resolveStageOnUpdate(this.stages, Number(stored.fields.CATEGORY_ID), scalars);
 
     Object.assign(stored.fields, scalars, { DATE_MODIFY: isoNow(), MODIFY_BY_ID: String(by.userId) });
     if (type === "deal") {
@@ -305,8 +220,7 @@ export class CrmStore {
   }
 
   stagesOf(categoryId: number): Stage[] {
-    const entity = categoryId === 0 ? "DEAL_STAGE" : `DEAL_STAGE_${categoryId}`;
-    return this.stages.filter((s) => s.ENTITY_ID === entity).sort((a, b) => Number(a.SORT) - Number(b.SORT));
+    return stagesOf(this.stages, categoryId);
   }
 
   // ---- internals ----------------------------------------------------------------------------
@@ -369,42 +283,6 @@ export class CrmStore {
     }
     links.forEach((l) => (l.IS_PRIMARY = l.COMPANY_ID === primaryId));
     if (!links.some((l) => l.COMPANY_ID === primaryId)) links.unshift({ COMPANY_ID: primaryId, SORT: 10, IS_PRIMARY: true });
-  }
-
-  private stageCategory(stageId: string): number {
-    const m = /^C(\d+):/.exec(stageId);
-    return m ? Number(m[1]) : 0;
-  }
-
-  private applyStage(fields: Record<string, unknown>, stage: Stage): void {
-    fields.STAGE_ID = stage.STATUS_ID;
-    fields.STAGE_SEMANTIC_ID = stage.SEMANTICS ?? "P";
-    fields.CLOSED = stage.SEMANTICS ? "Y" : "N";
-    // Closing a deal stamps its close date unless one is given with the move.
-    if (stage.SEMANTICS && !fields.CLOSEDATE) fields.CLOSEDATE = isoNow().slice(0, 10) + "T03:00:00+03:00";
-  }
-
-  private resolveStageOnAdd(fields: Record<string, unknown>): void {
-    const stageId = fields.STAGE_ID ? String(fields.STAGE_ID) : undefined;
-    const rawCat = fields.CATEGORY_ID;
-    // Like the portal, a stage id such as C3:NEW implies its pipeline when CATEGORY_ID is absent.
-    const categoryId =
-      rawCat !== undefined && rawCat !== null && rawCat !== "" ? Number(rawCat) : stageId ? this.stageCategory(stageId) : 0;
-    if (!this.categories.some((c) => c.id === categoryId)) throw methodError(`Pipeline with ID ${String(rawCat)} is not found.`);
-    const stages = this.stagesOf(categoryId);
-    const stage = stageId ? stages.find((s) => s.STATUS_ID === stageId) : stages[0];
-    if (!stage) throw methodError(`Stage "${stageId}" does not belong to pipeline ${categoryId}.`);
-    fields.CATEGORY_ID = String(categoryId);
-    this.applyStage(fields, stage);
-  }
-
-  private resolveStageOnUpdate(stored: Stored, fields: Record<string, unknown>): void {
-    delete fields.CATEGORY_ID; // crm.deal.update cannot move a deal to another pipeline: ignored
-    if (fields.STAGE_ID === undefined) return;
-    const categoryId = Number(stored.fields.CATEGORY_ID);
-    const stage = this.stagesOf(categoryId).find((s) => s.STATUS_ID === String(fields.STAGE_ID));
-    if (!stage) throw methodError(`Stage "${String(fields.STAGE_ID)}" does not belong to pipeline ${categoryId}.`);
-    this.applyStage(fields, stage);
   }
 
   private partialView(type: EntityType, id: number, fields: Set<string>): Record<string, unknown> {
