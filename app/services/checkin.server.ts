@@ -6,22 +6,10 @@ import { forbidden, HttpError } from "~/utils/errors.server";
 import { canSeeEvent, isManager, type Actor } from "~/utils/permissions.server";
 import { singleton } from "~/utils/singleton.server";
 import { eventPublicKeys } from "./codes.server";
-import {
-  COMPANY_SQL,
-  createPrintJob,
-  displayName,
-  formatForDriver,
-  loadPrinter,
-  loadPrintJob,
-  notFoundPrintJob,
-  PRINT_FALLBACK_DELAY_MS,
-  printerStatus,
-  REGISTRATION_JOINS,
-  sendPrintJobSoon,
-  type DbPrinterDriver,
-  type PrintJobView,
-  type PrinterStatus,
-} from "./print.server";
+import { COMPANY_SQL, displayName, REGISTRATION_JOINS } from "./print/badge.server";
+import { createPrintJob, loadPrintJob, notFoundPrintJob, PRINT_FALLBACK_DELAY_MS, type PrintJobView } from "./print/jobs.server";
+import { formatForDriver, loadPrinter, type DbPrinterDriver } from "./print/printers.server";
+import { printerStatus, sendPrintJobSoon, type PrinterStatus } from "./print/worker.server";
 import { crmSyncJobSpecSql, printBadgeJobSpecSql } from "./outbox.server";
 import { verifyTicketCode, type TicketVerifyResult } from "./ticket-codes.server";
 import { insideNow } from "./kiosk-exits.server";

@@ -1,6 +1,6 @@
 import { pool } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
-import { COMPANY_SQL, displayName, REGISTRATION_JOINS } from "./print.server";
+import { COMPANY_SQL, displayName, REGISTRATION_JOINS } from "./print/badge.server";
 import { eventDayOf, verifyScannedCode, type KioskContext } from "./checkin.server";
 
 // Exit scans (issue #6, optional): for events that count people inside, kiosks in exit mode
