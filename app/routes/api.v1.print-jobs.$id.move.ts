@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
 import { MovePrintJobInput } from "~/api/schemas/print";
 import { printJobForActor } from "~/services/kiosk/print-access.server";
-import { movePrintJob } from "~/services/print-move.server";
+import { movePrintJob } from "~/services/print/move.server";
 
 // POST /api/v1/print-jobs/{id}/move { printerId }: a queued or failed job starts over on another printer.
 const methods: Methods = {

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, type Methods } from "~/api/http.server";
 import { printJobForActor } from "~/services/kiosk/print-access.server";
-import { printJobPdf } from "~/services/print.server";
+import { printJobPdf } from "~/services/print/browser.server";
 
 // GET /api/v1/print-jobs/{id}/pdf: the badge as PDF (the kiosk prints the PNG: see .../png);
 // fetching it with a kiosk token marks such a queued job sent (the kiosk reports printed later).

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, type Methods } from "~/api/http.server";
 import { printJobForActor } from "~/services/kiosk/print-access.server";
-import { printJobPng } from "~/services/print.server";
+import { printJobPng } from "~/services/print/browser.server";
 
 // GET /api/v1/print-jobs/{id}/png: the badge as a 300 dpi PNG with its page size in mm
 // (X-Page-Width-Mm, X-Page-Height-Mm). The kiosk prints it from an HTML frame: printing a PDF in

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
 import { ReprintInput } from "~/api/schemas/print";
 import { printJobForActor } from "~/services/kiosk/print-access.server";
-import { reprint } from "~/services/print.server";
+import { reprint } from "~/services/print/move.server";
 
 // POST /api/v1/print-jobs/{id}/reprint { reason, printerId? }: a new job for the same badge.
 const methods: Methods = {

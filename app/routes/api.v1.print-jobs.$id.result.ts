@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
 import { PrintResultInput } from "~/api/schemas/print";
 import { printJobForActor } from "~/services/kiosk/print-access.server";
-import { reportBrowserPrint } from "~/services/print.server";
+import { reportBrowserPrint } from "~/services/print/browser.server";
 
 // POST /api/v1/print-jobs/{id}/result { status: printed | failed, error? }: the kiosk reports what
 // its browser did with a badge of a browser printer (issue #12).

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { handleApi, json, type Methods } from "~/api/http.server";
 import { printJobsEventForActor } from "~/services/kiosk/print-access.server";
-import { listPrintJobs, type PrintJobStatus } from "~/services/print.server";
+import { listPrintJobs, type PrintJobStatus } from "~/services/print/jobs.server";
 import { HttpError } from "~/utils/errors.server";
 import { isUuid } from "~/utils/ids";
 

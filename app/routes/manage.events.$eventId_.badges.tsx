@@ -13,8 +13,8 @@ import {
   tuningOf,
   validateTuning,
   type Tuning,
-} from "~/services/badge-templates.server";
-import { isCategory, previewCandidates } from "~/services/badge-preview.server";
+} from "~/services/print/templates.server";
+import { isCategory, previewCandidates } from "~/services/print/preview.server";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
 import { pageError, pageLocale, tFor, type PageResult } from "~/services/registrations/forms.server";
 import { CATEGORIES, TEMPLATES, parseTemplate } from "../../printing/template";

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useRef, useState } from "react";
 import { useT } from "~/i18n/react";
-import { bulkCounts, bulkScope, exhibitorChoices } from "~/services/badge-bulk.server";
+import { bulkCounts, bulkScope, exhibitorChoices } from "~/services/print/bulk.server";
 import { HttpError } from "~/utils/errors.server";
 import { actorOf, isManager } from "~/utils/permissions.server";
 import { requireUser } from "~/utils/session.server";

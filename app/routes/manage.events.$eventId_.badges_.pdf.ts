@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { bulkBadgesPdf, bulkFileName, bulkScope } from "~/services/badge-bulk.server";
+import { bulkBadgesPdf, bulkFileName, bulkScope } from "~/services/print/bulk.server";
 import { HttpError } from "~/utils/errors.server";
 import { actorOf } from "~/utils/permissions.server";
 import { requireUser } from "~/utils/session.server";

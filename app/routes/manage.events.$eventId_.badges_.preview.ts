@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { renderPreview } from "~/services/badge-preview.server";
+import { renderPreview } from "~/services/print/preview.server";
 import { requireManagerPage } from "~/utils/permissions.server";
 import { idParam } from "~/utils/ids";
 

@@ -107,7 +107,7 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
     case "render-badge":
     case "print-test": {
       // Loaded only here: the badge renderer (pdfkit, fonts) is not needed by other commands.
-      const { CliInputError, createKioskCommand, createPrinterCommand, printTestCommand, renderBadgeCommand } = await import("../services/print-cli.server");
+      const { CliInputError, createKioskCommand, createPrinterCommand, printTestCommand, renderBadgeCommand } = await import("../services/print/cli.server");
       try {
         if (command === "create-printer") process.stdout.write(`${await createPrinterCommand(values)}\n`);
         else if (command === "create-kiosk") {

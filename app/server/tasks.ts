@@ -1,7 +1,7 @@
 import { registerDealTasks } from "../services/analytics/crm-deals.server";
 import { registerMailTasks } from "../services/mail/send-mail.server";
 import { registerCrmTasks } from "../services/crm/sync-job.server";
-import { registerPrintTasks } from "../services/print.server";
+import { registerPrintTasks } from "../services/print/worker.server";
 import { registerReminderTasks } from "../services/reminders.server";
 
 /** Registers every job handler; each feature adds its own here. */

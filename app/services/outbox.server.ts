@@ -67,7 +67,7 @@ export async function enqueueCrmSyncMany(refs: RecordRef[], db: SqlTarget = pool
   }
 }
 
-// --- print-badge: the queued send of a print job (print.server.ts) ---------------------------
+// --- print-badge: the queued send of a print job (print/worker.server.ts) ---------------------------
 // run_at is computed by the database (its clock, like the rest of the print job's times).
 
 const PRINT_ATTEMPTS = 5;

@@ -2,7 +2,7 @@
 // died mid-print) fails after BROWSER_PRINT_REPORT_MS with the "kiosk did not report" code, through
 // a durable graphile-worker job added with the fetch; it is then reprinted like any failure.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { BROWSER_DEADLINE_TASK, BROWSER_PRINT_REPORT_MS } from "../../app/services/print-deadline.server";
+import { BROWSER_DEADLINE_TASK, BROWSER_PRINT_REPORT_MS } from "../../app/services/print/deadline.server";
 import { KIOSK_NO_REPORT } from "../../printing/reasons";
 import { createKiosk, createPrinter, register, scan, setup, waitFor, type Ctx } from "./helpers";
 

@@ -1,7 +1,7 @@
 // Event + category templates without a server: what the form turns into, and how a printer's
 // stock and the event's template combine (the printer decides the size, the event the content).
 import { describe, expect, test } from "vitest";
-import { buildTemplate, combineTemplates, defaultTuning, tuningOf, validateTuning } from "../../app/services/badge-templates.server";
+import { buildTemplate, combineTemplates, defaultTuning, tuningOf, validateTuning } from "../../app/services/print/templates.server";
 import { layoutBadgePdf } from "../../printing/pdf";
 import { getTemplate } from "../../printing/template";
 import { badge } from "./helpers";

@@ -7,6 +7,7 @@ import { startApp, type RunningApp } from "../setup/app";
 import { launchBrowser } from "../setup/browser";
 import { fakeZebra } from "../checkin/helpers";
 import { readPdf, squash } from "./helpers";
+import { addNumberedStaff } from "./manager-setup";
 
 let app: RunningApp;
 let browser: Browser;
@@ -21,14 +22,7 @@ beforeAll(async () => {
   pool = (await import("../../app/utils/db.server")).pool;
   const ex = await pool().query(`SELECT x."id", x."eventId" FROM "Exhibitor" x JOIN "Organization" o ON o."id" = x."organizationId" WHERE o."name" = 'СтройМаш'`);
   [stroymash, eventId] = [ex.rows[0].id, ex.rows[0].eventId];
-  await pool().query(
-    `WITH p AS (
-       INSERT INTO "Person" ("lastName", "firstName", "email")
-       SELECT 'Сотрудник' || lpad(i::text, 3, '0'), 'Иван', 'ui' || i || '@stroymash.example' FROM generate_series(1, 200) i RETURNING "id")
-     INSERT INTO "Registration" ("eventId", "personId", "exhibitorId", "category", "status", "codeSecret")
-     SELECT $1, p."id", $2, 'exhibitor_staff', 'confirmed', gen_random_uuid()::text FROM p`,
-    [eventId, stroymash],
-  );
+  await addNumberedStaff(pool, eventId, stroymash, "ui");
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

@@ -3,7 +3,7 @@ import { eventDays } from "~/utils/event-days";
 import { matchScore } from "~/utils/people-search";
 import { attendance, type Attendance } from "../kiosk/attendance.server";
 import { eventDayOf } from "../kiosk/scan.server";
-import { COMPANY_SQL, displayName, REGISTRATION_JOINS } from "../print.server";
+import { COMPANY_SQL, displayName, REGISTRATION_JOINS } from "../print/badge.server";
 
 // The manager's plan-vs-fact dashboard (issue #6): which days an event has, the figures of one
 // day (or of all days), and the no-shows: confirmed registrations not checked in that day.

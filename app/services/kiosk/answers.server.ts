@@ -1,6 +1,7 @@
 import { inTransaction, pool } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
-import { COMPANY_SQL, displayName, loadPrintJob, REGISTRATION_JOINS, type PrintJobView } from "../print.server";
+import { COMPANY_SQL, displayName, REGISTRATION_JOINS } from "../print/badge.server";
+import { loadPrintJob, type PrintJobView } from "../print/jobs.server";
 import type { KioskContext } from "./context.server";
 
 // The answers a scan gets, and the stored rows they are read from: the registration, the day's

@@ -1,5 +1,5 @@
 import { pool } from "~/utils/db.server";
-import { displayName } from "../print.server";
+import { displayName } from "../print/badge.server";
 import { insideNow } from "./exits.server";
 
 // Attendance (plan vs fact) for managers

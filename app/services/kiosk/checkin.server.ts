@@ -1,16 +1,9 @@
 import { pool } from "~/utils/db.server";
 import { isUuid } from "~/utils/ids";
-import {
-  COMPANY_SQL,
-  createPrintJob,
-  formatForDriver,
-  loadPrinter,
-  loadPrintJob,
-  PRINT_FALLBACK_DELAY_MS,
-  REGISTRATION_JOINS,
-  sendPrintJobSoon,
-  type PrintJobView,
-} from "../print.server";
+import { COMPANY_SQL, REGISTRATION_JOINS } from "../print/badge.server";
+import { createPrintJob, loadPrintJob, PRINT_FALLBACK_DELAY_MS, type PrintJobView } from "../print/jobs.server";
+import { formatForDriver, loadPrinter } from "../print/printers.server";
+import { sendPrintJobSoon } from "../print/worker.server";
 import { crmSyncJobSpecSql, printBadgeJobSpecSql } from "../outbox.server";
 import {
   answer,

@@ -3,7 +3,7 @@ import { pool } from "~/utils/db.server";
 import { forbidden, HttpError } from "~/utils/errors.server";
 import { isKioskToken, type Actor } from "~/utils/permissions.server";
 import { singleton } from "~/utils/singleton.server";
-import type { DbPrinterDriver } from "../print.server";
+import type { DbPrinterDriver } from "../print/printers.server";
 
 // The kiosk a bearer token is paired with: its event, categories and printer (cached briefly,
 // every scan needs it).

@@ -1,7 +1,7 @@
 import { pool } from "~/utils/db.server";
 import { HttpError } from "~/utils/errors.server";
 import { isUuid } from "~/utils/ids";
-import { COMPANY_SQL, displayName, REGISTRATION_JOINS } from "../print.server";
+import { COMPANY_SQL, displayName, REGISTRATION_JOINS } from "../print/badge.server";
 import type { KioskContext } from "./context.server";
 import { eventDayOf, verifyScannedCode } from "./scan.server";
 

@@ -1,7 +1,7 @@
 import { forbidden, HttpError } from "~/utils/errors.server";
 import { isUuid } from "~/utils/ids";
 import { canSeeEvent, isKioskToken, isManager, type Actor } from "~/utils/permissions.server";
-import { loadPrintJob, notFoundPrintJob } from "../print.server";
+import { loadPrintJob, notFoundPrintJob } from "../print/jobs.server";
 import { kioskForActor } from "./context.server";
 
 // Who may see and reprint a print job: managers (of the event), and kiosks of the same event.

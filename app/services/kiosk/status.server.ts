@@ -1,5 +1,6 @@
 import { pool } from "~/utils/db.server";
-import { loadPrinter, printerStatus, type PrinterStatus } from "../print.server";
+import { loadPrinter } from "../print/printers.server";
+import { printerStatus, type PrinterStatus } from "../print/worker.server";
 import type { KioskContext } from "./context.server";
 import { eventDayOf } from "./scan.server";
 

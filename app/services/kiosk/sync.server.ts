@@ -1,7 +1,7 @@
 import { pool } from "~/utils/db.server";
 import { isUuid } from "~/utils/ids";
 import type { SyncPage, SyncRegistration } from "~/shared/kiosk-sync";
-import { COMPANY_SQL, displayName } from "../print.server";
+import { COMPANY_SQL, displayName } from "../print/badge.server";
 import type { KioskContext } from "./context.server";
 import { keysFor } from "./scan.server";
 

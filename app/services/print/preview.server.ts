@@ -1,9 +1,9 @@
 import { pool } from "~/utils/db.server";
-import { renderBadgePng, renderZplPng } from "../../printing/preview";
-import { CATEGORIES, type BadgeData, type Category } from "../../printing/template";
-import { renderBadgeZpl } from "../../printing/zpl";
-import { buildTemplate, validateTuning } from "./badge-templates.server";
-import { badgeDataFor, loadBadgeSource, logoFile } from "./print.server";
+import { renderBadgePng, renderZplPng } from "../../../printing/preview";
+import { CATEGORIES, type BadgeData, type Category } from "../../../printing/template";
+import { renderBadgeZpl } from "../../../printing/zpl";
+import { buildTemplate, validateTuning } from "./templates.server";
+import { badgeDataFor, loadBadgeSource, logoFile } from "./badge.server";
 
 // The live preview of the template form: the same renderers that print (PDF -> PNG via pdftoppm,
 // ZPL -> PNG via zpl-renderer-js), with a sample badge or a real registration of the event.

@@ -2,10 +2,10 @@ import { Readable } from "node:stream";
 import { pool } from "~/utils/db.server";
 import { notFound } from "~/utils/errors.server";
 import { isManager, ownExhibitorId, type Actor } from "~/utils/permissions.server";
-import { renderBadgesPdf } from "../../printing/pdf";
-import { CATEGORIES, getTemplate, type BadgeData, type BadgeTemplate, type Category } from "../../printing/template";
-import { listEventTemplates, pickEventTemplate } from "./badge-templates.server";
-import { BADGE_SOURCE_COLUMNS, REGISTRATION_JOINS, badgeDataFor, type BadgeSource } from "./print.server";
+import { renderBadgesPdf } from "../../../printing/pdf";
+import { CATEGORIES, getTemplate, type BadgeData, type BadgeTemplate, type Category } from "../../../printing/template";
+import { listEventTemplates, pickEventTemplate } from "./templates.server";
+import { BADGE_SOURCE_COLUMNS, REGISTRATION_JOINS, badgeDataFor, type BadgeSource } from "./badge.server";
 
 // All badges of an event, or of one exhibitor's staff, as ONE PDF streamed while it is drawn
 // (issue #7). Registrations are read in pages of BATCH, so memory stays flat for any event size.

@@ -10,7 +10,7 @@ import {
   type BadgeTemplate,
   type BadgeTemplateInput,
   type Category,
-} from "../../printing/template";
+} from "../../../printing/template";
 
 // Badge templates per event and category (issue #7). A BadgeTemplate row with eventId set and
 // category set (or null: all categories) holds a full template definition: a built-in stock

@@ -1,16 +1,21 @@
 import { writeFileSync } from "node:fs";
 import { createApiToken } from "~/utils/api-tokens.server";
 import { prisma } from "~/utils/db.server";
-import { parseHostPort } from "../../printing/drivers/raw-tcp";
-import { pdfToPng } from "../../printing/preview";
-import { getTemplate, TEMPLATES, CATEGORIES, type BadgeTemplate } from "../../printing/template";
-import { combineTemplates, eventTemplateFor, printerStockTemplate } from "./badge-templates.server";
-import { badgeDataFor, loadBadgeSource, loadPrinter, printTestBadge, renderBadge, type DbPrinterDriver } from "./print.server";
+import { parseHostPort } from "../../../printing/drivers/raw-tcp";
+import { pdfToPng } from "../../../printing/preview";
+import { getTemplate, TEMPLATES, CATEGORIES, type BadgeTemplate } from "../../../printing/template";
+import { combineTemplates, eventTemplateFor, printerStockTemplate } from "./templates.server";
+import { badgeDataFor, loadBadgeSource, renderBadge } from "./badge.server";
+import { loadPrinter, PRINTER_DRIVERS } from "./printers.server";
+import { printTestBadge } from "./worker.server";
 
 // The admin CLI's printing and kiosk commands (app/server/admin.ts parses the flags).
 // A CliInputError is a wrong call (exit code 2); anything else is a failure (exit code 1).
 
 export class CliInputError extends Error {}
+
+/** A command's flags as the parser hands them over: any may be missing. */
+type Flags<K extends string> = Partial<Record<K, string>>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -21,12 +26,7 @@ function requireId(flag: string, v: string | undefined): string {
 }
 
 /** render-badge: writes one badge to a file; returns a line for stderr. */
-export async function renderBadgeCommand(opts: {
-  registration?: string;
-  format?: string;
-  out?: string;
-  template?: string;
-}): Promise<string> {
+export async function renderBadgeCommand(opts: Flags<"registration" | "format" | "out" | "template">): Promise<string> {
   const id = requireId("--registration", opts.registration);
   const format = opts.format ?? "pdf";
   if (!["pdf", "zpl", "png"].includes(format)) throw new CliInputError("--format must be pdf, zpl or png");
@@ -37,7 +37,11 @@ export async function renderBadgeCommand(opts: {
   // An explicit --template wins; otherwise the event's template for the category, as printing does.
   const template: BadgeTemplate = opts.template
     ? getTemplate(opts.template)
-    : combineTemplates(null, await eventTemplateFor(src.eventId, src.category), getTemplate(format === "zpl" ? "zebra-4x3" : "brother-62x100"));
+    : combineTemplates(
+        null,
+        await eventTemplateFor(src.eventId, src.category),
+        getTemplate(format === "zpl" ? "zebra-4x3" : "brother-62x100"),
+      );
   const data = await badgeDataFor(src);
   const out = await renderBadge(data, template, format === "zpl" ? "zpl" : "pdf");
   const bytes = format === "zpl" ? Buffer.from(out.zpl!, "utf8") : format === "png" ? await pdfToPng(out.pdf!, { dpi: 300 }) : out.pdf!;
@@ -46,7 +50,7 @@ export async function renderBadgeCommand(opts: {
 }
 
 /** print-test: health, then a sample badge straight to the printer; throws if it does not print. */
-export async function printTestCommand(opts: { printer?: string }): Promise<string[]> {
+export async function printTestCommand(opts: Flags<"printer">): Promise<string[]> {
   const id = requireId("--printer", opts.printer);
   const printer = await loadPrinter(id);
   if (!printer) throw new CliInputError(`No printer ${id}`);
@@ -58,19 +62,11 @@ export async function printTestCommand(opts: { printer?: string }): Promise<stri
   return lines;
 }
 
-const DRIVERS: Record<string, DbPrinterDriver> = { ipp: "ipp", "raw-tcp": "raw_tcp", raw_tcp: "raw_tcp", browser: "browser" };
-
 /** create-printer: returns the new printer's id. */
-export async function createPrinterCommand(opts: {
-  event?: string;
-  name?: string;
-  driver?: string;
-  address?: string;
-  template?: string;
-}): Promise<string> {
+export async function createPrinterCommand(opts: Flags<"event" | "name" | "driver" | "address" | "template">): Promise<string> {
   const eventId = requireId("--event", opts.event);
   if (!opts.name?.trim()) throw new CliInputError("--name N is required");
-  const driver = DRIVERS[opts.driver ?? ""];
+  const driver = PRINTER_DRIVERS[opts.driver ?? ""];
   if (!driver) throw new CliInputError("--driver must be ipp, raw-tcp or browser");
   const address = opts.address?.trim() ?? (driver === "browser" ? "browser" : "");
   if (driver === "ipp" && !/^(https?|ipps?):\/\/[^/\s]+\/\S*$/i.test(address))
@@ -93,13 +89,9 @@ export async function createPrinterCommand(opts: {
 }
 
 /** create-kiosk: returns the kiosk id and its token (shown once). */
-export async function createKioskCommand(opts: {
-  event?: string;
-  name?: string;
-  printer?: string;
-  categories?: string;
-  location?: string;
-}): Promise<{ id: string; token: string }> {
+export async function createKioskCommand(
+  opts: Flags<"event" | "name" | "printer" | "categories" | "location">,
+): Promise<{ id: string; token: string }> {
   const eventId = requireId("--event", opts.event);
   if (!opts.name?.trim()) throw new CliInputError("--name N is required");
   const printerId = opts.printer === undefined ? null : requireId("--printer", opts.printer);

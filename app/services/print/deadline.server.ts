@@ -1,12 +1,12 @@
 import type pg from "pg";
 import { pool } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
-import { KIOSK_NO_REPORT } from "../../printing/reasons";
+import { KIOSK_NO_REPORT } from "../../../printing/reasons";
 
 // A browser printer's job is `sent` once the kiosk fetched the badge, until the kiosk reports it
 // printed or failed (issue #12). A kiosk that dies mid-print never reports: the job would stay
 // `sent` for ever and nobody would reprint it. Fetching adds a durable graphile-worker job due
-// BROWSER_PRINT_REPORT_MS later (print.server.ts, printJobDocument); it fails what is still sent.
+// BROWSER_PRINT_REPORT_MS later (browser.server.ts, printJobDocument); it fails what is still sent.
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, "query">;
 
