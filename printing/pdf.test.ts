@@ -1,11 +1,11 @@
 import { Readable } from "node:stream";
 import QRCode from "qrcode";
 import { describe, expect, test } from "vitest";
-import type { TextBlock } from "../../printing/layout";
-import { layoutBadgePdf, missingGlyphs, PT_PER_MM, renderBadgePdf, renderBadgesPdf } from "../../printing/pdf";
-import { getTemplate, TEMPLATES, type BadgeData } from "../../printing/template";
-import { badge, decodeQr, pdfToGray, readPdf, squash } from "./helpers";
-import { inkBounds } from "./png";
+import type { TextBlock } from "./layout";
+import { layoutBadgePdf, missingGlyphs, PT_PER_MM, renderBadgePdf, renderBadgesPdf } from "./pdf";
+import { getTemplate, TEMPLATES, type BadgeData } from "./template";
+import { badge, decodeQr, pdfToGray, readPdf, squash } from "../tests/printing/helpers";
+import { inkBounds } from "../tests/printing/png";
 
 const DPI = 200;
 const PX = DPI / 72; // pixels per point
