@@ -5,10 +5,9 @@ import { prisma } from "~/utils/db.server";
 import { audit } from "~/utils/audit.server";
 import { env } from "~/utils/env.server";
 import { HttpError } from "~/utils/errors.server";
-import type { BulkJob } from "~/utils/jobs.server";
 import type { Actor } from "~/utils/permissions.server";
 import { loadExhibitor, quotaUse, requireEditable } from "./cabinet.server";
-import { crmSyncJob, enqueueJobs, mailJob } from "./outbox.server";
+import { enqueueJobs, importJobsFanout } from "./outbox.server";
 import { findDuplicates, groupDuplicates, guessMapping, mapRows, parseStaffFile, type ColumnMapping, type DuplicateReport, type StaffImportItem } from "./staff-import";
 
 // Staff import: upload -> preview (mapping, row errors, duplicates) -> commit. The parsed sheet
@@ -136,22 +135,12 @@ export async function commitImport(
               ex.eventId,
               ex.id,
             );
-      // The jobs commit with the rows (transactional outbox).
-      await enqueueJobs(importJobs(created, update.map((u) => u.personId)), tx);
+      // The jobs commit with the rows (transactional outbox); the worker expands them.
+      await enqueueJobs(importJobsFanout(created, update.map((u) => u.personId)), tx);
       await audit(actor, { action: "staff.import", entityType: "Exhibitor", entityId: ex.id, eventId: ex.eventId, exhibitorId: ex.id, after: { file: preview.filename, created: created.length, updated: update.length, skipped, errors: preview.errors.length }, ip }, tx);
       return created;
     },
     { timeout: 300_000, maxWait: 30_000 },
   );
   return { created: created.length, updated: update.length, skipped, errors: new Set(preview.errors.map((e) => e.rowNumber)).size };
-}
-
-function importJobs(created: Array<{ id: string; personId: string }>, updatedPeople: string[]): BulkJob[] {
-  const jobs: BulkJob[] = [];
-  for (const r of created) {
-    jobs.push(mailJob({ kind: "invitation", registrationId: r.id }));
-    jobs.push(crmSyncJob("person", r.personId), crmSyncJob("registration", r.id));
-  }
-  for (const id of updatedPeople) jobs.push(crmSyncJob("person", id));
-  return jobs;
 }
