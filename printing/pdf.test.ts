@@ -29,6 +29,18 @@ describe("PDF badge", () => {
     expect(page.height).toBeCloseTo(t.heightMm * PT_PER_MM, 2);
   });
 
+  test("a badge drawn after others (words shaped once, shared between documents) is the same PDF as drawn first", async () => {
+    const t = getTemplate("brother-62x100");
+    // The creation date, and the file ID made from it, are the only parts that may differ.
+    const undated = (pdf: Buffer) => pdf.toString("latin1").replace(/\(D:\d+Z\)/, "").replace(/\/ID \[<\w+> <\w+>\]/, "");
+    const data = badge({ fullName: "Ёлкина-Щукина Ярослава", company: "АО «Щука и Ёрш»" });
+    const first = undated(await renderBadgePdf(data, t));
+    for (let i = 0; i < 40; i++) {
+      await renderBadgePdf(badge({ fullName: `Щукина Ярослава ${i}`, company: i % 2 ? "АО «Щука и Ёрш»" : "Ёрш" }), t);
+    }
+    expect(undated(await renderBadgePdf(data, t))).toBe(first);
+  });
+
   test("a4-sheet: one badge on an A4 page", async () => {
     const [page] = await readPdf(await renderBadgePdf(badge(), getTemplate("a4-sheet")));
     expect(page.width).toBeCloseTo(595.28, 1);
