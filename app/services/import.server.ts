@@ -120,17 +120,23 @@ export async function commitImport(
         create.length === 0
           ? []
           : await tx.$queryRawUnsafe<Array<{ id: string; personId: string }>>(
-              // One statement for all rows: 20,000 Prisma creates would take minutes.
-              `WITH input AS (
-                 SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(last_name text, first_name text, middle_name text, position text, email text, phone text)
-               ), people AS (
+              // One statement for all rows: 20,000 Prisma creates would take minutes. Column
+              // arrays (unnest) parse faster than one JSON document (measured, docs/performance.md).
+              `WITH people AS (
                  INSERT INTO "Person" ("lastName", "firstName", "middleName", "position", "email", "phone", "organizationId")
-                 SELECT last_name, first_name, middle_name, position, email, phone, $2::uuid FROM input RETURNING id
+                 SELECT last_name, first_name, middle_name, position, email, phone, $7::uuid
+                 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(last_name, first_name, middle_name, position, email, phone)
+                 RETURNING id
                )
                INSERT INTO "Registration" ("eventId", "personId", "exhibitorId", "category", "status", "codeSecret", "source")
-               SELECT $3::uuid, id, $4::uuid, 'exhibitor_staff', 'confirmed', encode(gen_random_bytes(16), 'hex'), 'import' FROM people
+               SELECT $8::uuid, id, $9::uuid, 'exhibitor_staff', 'confirmed', encode(gen_random_bytes(16), 'hex'), 'import' FROM people
                RETURNING id::text, "personId"::text`,
-              JSON.stringify(create.map((i) => ({ last_name: i.lastName, first_name: i.firstName, middle_name: i.middleName ?? null, position: i.position ?? null, email: i.email ?? null, phone: i.phones[0] ?? null }))),
+              create.map((i) => i.lastName),
+              create.map((i) => i.firstName),
+              create.map((i) => i.middleName ?? null),
+              create.map((i) => i.position ?? null),
+              create.map((i) => i.email ?? null),
+              create.map((i) => i.phones[0] ?? null),
               ex.organizationId,
               ex.eventId,
               ex.id,
