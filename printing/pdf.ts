@@ -40,9 +40,30 @@ function newDoc(title: string): Doc {
   return doc;
 }
 
+// pdfkit shapes each word with fontkit once per document and caches the result on that
+// document's font object. Badges repeat most words (event, company, category), and every
+// document embeds the same parsed fonts (fonts.ts), so one cache per face serves them all.
+// Started afresh every 1,000 documents, so a day of unique names does not grow it without bound.
+type LayoutCache = Record<string, unknown>;
+const LAYOUT_CACHE_DOCS = 1000;
+const layoutCaches: Partial<Record<FontFace, { cache: LayoutCache; docs: number }>> = {};
+
+function useFont(doc: Doc, face: FontFace): Doc {
+  doc.font(face);
+  // pdfkit keeps the cache on its (undocumented) _font.layoutCache; without it nothing is shared.
+  const font = (doc as unknown as { _font?: { layoutCache?: LayoutCache } })._font;
+  if (!font?.layoutCache) return doc;
+  const shared = (layoutCaches[face] ??= { cache: font.layoutCache, docs: 0 });
+  if (font.layoutCache !== shared.cache) {
+    if (++shared.docs > LAYOUT_CACHE_DOCS) layoutCaches[face] = { cache: font.layoutCache, docs: 0 };
+    else font.layoutCache = shared.cache;
+  }
+  return doc;
+}
+
 function metricsFor(doc: Doc): RenderMetrics {
   return {
-    measure: (text: string, font: FontFace) => doc.font(font).fontSize(1).widthOfString(text),
+    measure: (text: string, font: FontFace) => useFont(doc, font).fontSize(1).widthOfString(text),
     unitsPerMm: PT_PER_MM,
     sizePerPt: 1,
     lineHeight: PDF_LINE_HEIGHT,
@@ -103,7 +124,7 @@ function drawBadge(doc: Doc, layout: BadgeLayout, ox: number, oy: number, opts: 
         doc.rect(b.box.x, b.box.y, b.box.w, b.box.h).fillColor(b.color).fill();
         break;
       case "text":
-        doc.font(b.font).fontSize(b.size).fillColor(b.color);
+        useFont(doc, b.font).fontSize(b.size).fillColor(b.color);
         for (const l of b.lines) {
           // pdfkit puts the baseline at y + ascent; centre the glyphs in the line box.
           const lead = (b.lineAdvance - b.size * DEJAVU_EM_HEIGHT) / 2;

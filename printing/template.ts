@@ -2,6 +2,7 @@
 // The zod schema is the single source of truth so a manager-edited JSON template is
 // checked the same way as the built-in ones.
 import { z } from "zod";
+import builtInTemplates from "./templates.json";
 
 export const CATEGORIES = ["visitor", "exhibitor_staff", "media", "speaker", "organizer", "vip"] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -182,92 +183,10 @@ export function categoryStyle(template: BadgeTemplate, category: Category, local
   };
 }
 
-const text = (box: Box, o: Partial<Omit<z.input<typeof textElementSchema>, "box">> & { maxSize: number }) => ({ box, ...o });
-
-// Ready templates for common stocks. Sizes in mm; font sizes in pt.
-const builtIn: BadgeTemplateInput[] = [
-  {
-    id: "brother-62x100",
-    name: "Brother QL 62 x 100 mm",
-    widthMm: 62,
-    heightMm: 100,
-    orientation: "portrait",
-    elements: {
-      event: text({ x: 3, y: 3, w: 56, h: 9 }, { maxSize: 9, minSize: 5, maxLines: 2 }),
-      fullName: text({ x: 3, y: 13, w: 56, h: 25 }, { maxSize: 30, minSize: 8, maxLines: 2, font: "bold" }),
-      company: text({ x: 3, y: 39, w: 56, h: 10 }, { maxSize: 14, minSize: 6, maxLines: 2 }),
-      position: text({ x: 3, y: 49.5, w: 56, h: 6 }, { maxSize: 10, minSize: 5 }),
-      qr: { box: { x: 16, y: 56.5, w: 30, h: 30 } },
-      categoryBand: { box: { x: 0, y: 88, w: 62, h: 12 }, maxSize: 18, minSize: 6 },
-    },
-  },
-  {
-    id: "zebra-4x3",
-    name: "Zebra 4 x 3 in",
-    widthMm: 101.6,
-    heightMm: 76.2,
-    orientation: "landscape",
-    elements: {
-      event: text({ x: 4, y: 3, w: 93.6, h: 7 }, { maxSize: 10, minSize: 5, align: "left" }),
-      fullName: text({ x: 4, y: 11, w: 61, h: 25 }, { maxSize: 32, minSize: 8, maxLines: 2, font: "bold", align: "left" }),
-      company: text({ x: 4, y: 37, w: 61, h: 11 }, { maxSize: 16, minSize: 6, maxLines: 2, align: "left" }),
-      position: text({ x: 4, y: 48.5, w: 61, h: 7 }, { maxSize: 11, minSize: 5, align: "left" }),
-      qr: { box: { x: 68, y: 14, w: 30, h: 30 } },
-      categoryBand: { box: { x: 0, y: 61, w: 101.6, h: 15.2 }, maxSize: 22, minSize: 6 },
-    },
-  },
-  {
-    id: "zebra-4x6",
-    name: "Zebra 4 x 6 in",
-    widthMm: 101.6,
-    heightMm: 152.4,
-    orientation: "portrait",
-    elements: {
-      logo: { box: { x: 4, y: 4, w: 28, h: 14 } },
-      event: text({ x: 34, y: 4, w: 63.6, h: 14 }, { maxSize: 12, minSize: 6, maxLines: 3, align: "right" }),
-      fullName: text({ x: 4, y: 21, w: 93.6, h: 36 }, { maxSize: 44, minSize: 10, maxLines: 2, font: "bold" }),
-      company: text({ x: 4, y: 59, w: 93.6, h: 14 }, { maxSize: 20, minSize: 7, maxLines: 2 }),
-      position: text({ x: 4, y: 73.5, w: 93.6, h: 9 }, { maxSize: 14, minSize: 6 }),
-      qr: { box: { x: 30.8, y: 85, w: 40, h: 40 } },
-      categoryBand: { box: { x: 0, y: 130, w: 101.6, h: 22.4 }, maxSize: 30, minSize: 8 },
-    },
-  },
-  {
-    id: "a6",
-    name: "A6 (105 x 148 mm)",
-    widthMm: 105,
-    heightMm: 148,
-    orientation: "portrait",
-    elements: {
-      logo: { box: { x: 6, y: 6, w: 30, h: 15 } },
-      event: text({ x: 38, y: 6, w: 61, h: 15 }, { maxSize: 12, minSize: 6, maxLines: 3, align: "right" }),
-      fullName: text({ x: 6, y: 24, w: 93, h: 34 }, { maxSize: 42, minSize: 10, maxLines: 2, font: "bold" }),
-      company: text({ x: 6, y: 60, w: 93, h: 14 }, { maxSize: 20, minSize: 7, maxLines: 2 }),
-      position: text({ x: 6, y: 74.5, w: 93, h: 9 }, { maxSize: 14, minSize: 6 }),
-      qr: { box: { x: 32.5, y: 85, w: 40, h: 40 } },
-      categoryBand: { box: { x: 0, y: 128, w: 105, h: 20 }, maxSize: 28, minSize: 8 },
-    },
-  },
-  {
-    id: "a4-sheet",
-    name: "A4 sheet, 8 badges 95 x 67 mm",
-    widthMm: 95,
-    heightMm: 67,
-    orientation: "landscape",
-    elements: {
-      event: text({ x: 4, y: 3, w: 87, h: 6 }, { maxSize: 9, minSize: 5, align: "left" }),
-      fullName: text({ x: 4, y: 10, w: 57, h: 22 }, { maxSize: 28, minSize: 8, maxLines: 2, font: "bold", align: "left" }),
-      company: text({ x: 4, y: 33, w: 57, h: 10 }, { maxSize: 14, minSize: 6, maxLines: 2, align: "left" }),
-      position: text({ x: 4, y: 43.5, w: 57, h: 6 }, { maxSize: 10, minSize: 5, align: "left" }),
-      qr: { box: { x: 64, y: 12, w: 28, h: 28 } },
-      categoryBand: { box: { x: 0, y: 53, w: 95, h: 14 }, maxSize: 20, minSize: 6 },
-    },
-    sheet: { pageWidthMm: 210, pageHeightMm: 297, columns: 2, rows: 4, marginXMm: 10, marginYMm: 14.5 },
-  },
-];
-
+// Ready templates for common stocks (sizes in mm, font sizes in pt) are data: printing/templates.json,
+// checked by the same schema as a manager's JSON template when this module loads.
 export const TEMPLATES: Readonly<Record<string, BadgeTemplate>> = Object.freeze(
-  Object.fromEntries(builtIn.map((t) => [t.id, parseTemplate(t)])),
+  Object.fromEntries((builtInTemplates as unknown[]).map((json) => parseTemplate(json)).map((t) => [t.id, t])),
 );
 export type BuiltInTemplateId = "brother-62x100" | "zebra-4x3" | "zebra-4x6" | "a6" | "a4-sheet";
 

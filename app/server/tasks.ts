@@ -1,6 +1,7 @@
 import { registerDealTasks } from "../services/analytics/crm-deals.server";
 import { registerMailTasks } from "../services/mail/send-mail.server";
 import { registerCrmTasks } from "../services/crm/sync-job.server";
+import { registerOutboxTasks } from "../services/outbox.server";
 import { registerPrintTasks } from "../services/print/worker.server";
 import { registerReminderTasks } from "../services/reminders.server";
 
@@ -11,4 +12,5 @@ export function registerAllTasks(): void {
   registerReminderTasks();
   registerPrintTasks();
   registerDealTasks();
+  registerOutboxTasks();
 }

@@ -1,8 +1,8 @@
 import type ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import { ImportFileError, parseStaffFile } from "../../app/services/staff-import";
-import { cellText } from "../../app/services/staff-import/xlsx";
-import { encodeCp1251, makeStaffXlsx, makeXlsx } from "./fixtures";
+import { ImportFileError, parseStaffFile } from "./index";
+import { cellText } from "./xlsx";
+import { encodeCp1251, makeStaffXlsx, makeXlsx } from "../../../tests/import/fixtures";
 
 /** Tab order in the saved workbook; exceljs has the property but does not declare it. */
 function setSheetOrder(sheet: ExcelJS.Worksheet, order: number) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emptyMapping, guessMapping, missingRequiredFields } from "../../app/services/staff-import";
+import { emptyMapping, guessMapping, missingRequiredFields } from "./index";
 
 describe("guessMapping", () => {
   it("recognises the usual Russian headers, whatever the case", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { emptyMapping, guessMapping, mapRows, parseStaffFile, splitFullName, type ColumnMapping } from "../../app/services/staff-import";
-import { makeXlsx } from "./fixtures";
+import { emptyMapping, guessMapping, mapRows, parseStaffFile, splitFullName, type ColumnMapping } from "./index";
+import { makeXlsx } from "../../../tests/import/fixtures";
 
 const separate: ColumnMapping = { ...emptyMapping(), lastName: 0, firstName: 1, middleName: 2, position: 3, email: 4, phone: 5 };
 

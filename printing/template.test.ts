@@ -7,7 +7,7 @@ import {
   getTemplate,
   parseTemplate,
   type BadgeTemplateInput,
-} from "../../printing/template";
+} from "./template";
 
 /** The loosely typed shape a manager's JSON editor produces. */
 type RawTemplate = {

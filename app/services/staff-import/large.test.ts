@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { findDuplicates, guessMapping, mapRows, parseStaffFile, type ExistingPerson } from "../../app/services/staff-import";
-import { makeXlsx } from "./fixtures";
+import { findDuplicates, guessMapping, mapRows, parseStaffFile, type ExistingPerson } from "./index";
+import { makeXlsx } from "../../../tests/import/fixtures";
 
 // 20,000 rows is the target. Counts are asserted; times are printed for the lead.
 

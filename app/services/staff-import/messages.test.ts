@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ImportFileError, duplicateMessage, fileErrorMessage, messages, rowErrorMessage } from "../../app/services/staff-import";
+import { ImportFileError, duplicateMessage, fileErrorMessage, messages, rowErrorMessage } from "./index";
 
 function shape(value: unknown, path = ""): Record<string, string[]> {
   // key path -> placeholders, so both catalogues must have the same keys and the same {params}

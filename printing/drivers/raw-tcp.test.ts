@@ -8,10 +8,10 @@ import {
   sendRaw,
   sendToPrinter,
   zebraStatus,
-} from "../../printing/drivers/index";
-import { getTemplate } from "../../printing/template";
-import { renderBadgeZpl } from "../../printing/zpl";
-import { badge } from "./helpers";
+} from "./index";
+import { getTemplate } from "../template";
+import { renderBadgeZpl } from "../zpl";
+import { badge } from "../../tests/printing/helpers";
 
 const servers: net.Server[] = [];
 const sockets: net.Socket[] = [];

@@ -1,11 +1,11 @@
 import { Readable } from "node:stream";
 import QRCode from "qrcode";
 import { describe, expect, test } from "vitest";
-import type { TextBlock } from "../../printing/layout";
-import { layoutBadgePdf, missingGlyphs, PT_PER_MM, renderBadgePdf, renderBadgesPdf } from "../../printing/pdf";
-import { getTemplate, TEMPLATES, type BadgeData } from "../../printing/template";
-import { badge, decodeQr, pdfToGray, readPdf, squash } from "./helpers";
-import { inkBounds } from "./png";
+import type { TextBlock } from "./layout";
+import { layoutBadgePdf, missingGlyphs, PT_PER_MM, renderBadgePdf, renderBadgesPdf } from "./pdf";
+import { getTemplate, TEMPLATES, type BadgeData } from "./template";
+import { badge, decodeQr, pdfToGray, readPdf, squash } from "../tests/printing/helpers";
+import { inkBounds } from "../tests/printing/png";
 
 const DPI = 200;
 const PX = DPI / 72; // pixels per point
@@ -27,6 +27,18 @@ describe("PDF badge", () => {
     expect(rest).toHaveLength(0);
     expect(page.width).toBeCloseTo(t.widthMm * PT_PER_MM, 2);
     expect(page.height).toBeCloseTo(t.heightMm * PT_PER_MM, 2);
+  });
+
+  test("a badge drawn after others (words shaped once, shared between documents) is the same PDF as drawn first", async () => {
+    const t = getTemplate("brother-62x100");
+    // The creation date, and the file ID made from it, are the only parts that may differ.
+    const undated = (pdf: Buffer) => pdf.toString("latin1").replace(/\(D:\d+Z\)/, "").replace(/\/ID \[<\w+> <\w+>\]/, "");
+    const data = badge({ fullName: "Ёлкина-Щукина Ярослава", company: "АО «Щука и Ёрш»" });
+    const first = undated(await renderBadgePdf(data, t));
+    for (let i = 0; i < 40; i++) {
+      await renderBadgePdf(badge({ fullName: `Щукина Ярослава ${i}`, company: i % 2 ? "АО «Щука и Ёрш»" : "Ёрш" }), t);
+    }
+    expect(undated(await renderBadgePdf(data, t))).toBe(first);
   });
 
   test("a4-sheet: one badge on an A4 page", async () => {

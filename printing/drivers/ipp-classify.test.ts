@@ -4,7 +4,7 @@
 import http from "node:http";
 import ipp from "ipp";
 import { afterEach, describe, expect, test } from "vitest";
-import { classifyReasons, ippHealth, printPdfIpp, PrinterError } from "../../printing/drivers/index";
+import { classifyReasons, ippHealth, printPdfIpp, PrinterError } from "./index";
 
 type Msg = { operation: string; "operation-attributes-tag": Record<string, unknown>; data?: unknown };
 type Reply = Record<string, unknown>;

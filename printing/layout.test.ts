@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
-import { cleanText, fitParagraphs, splitPieces, type FitOptions } from "../../printing/layout";
-import { layoutBadgePdf } from "../../printing/pdf";
-import { getTemplate } from "../../printing/template";
-import { badge } from "./helpers";
+import { cleanText, fitParagraphs, splitPieces, type FitOptions } from "./layout";
+import { layoutBadgePdf } from "./pdf";
+import { getTemplate } from "./template";
+import { badge } from "../tests/printing/helpers";
 
 // A monospace "font": every character is 0.5 units wide at size 1. Easy to reason about.
 const mono = (s: string) => s.length * 0.5;

@@ -1,8 +1,8 @@
 // Issue #11 item 7: an XLSX zip bomb is refused early, in bounded time and memory, with a
 // translated message; the row caps hold for XLSX and CSV too.
 import { describe, expect, it } from "vitest";
-import { fileErrorMessage, parseStaffFile, type ImportFileError } from "../../app/services/staff-import";
-import { makeStaffXlsx, makeXlsxBomb } from "./fixtures";
+import { fileErrorMessage, parseStaffFile, type ImportFileError } from "./index";
+import { makeStaffXlsx, makeXlsxBomb } from "../../../tests/import/fixtures";
 
 async function refusal(promise: Promise<unknown>): Promise<ImportFileError> {
   const err = await promise.then(

@@ -1,10 +1,10 @@
 import { describe, expect, test } from "vitest";
-import type { TextBlock } from "../../printing/layout";
-import { renderZplPng } from "../../printing/preview";
-import { getTemplate } from "../../printing/template";
-import { escapeZplText, layoutBadgeZpl, renderBadgeZpl } from "../../printing/zpl";
-import { badge, decodeQr } from "./helpers";
-import { decodePng, inkBounds } from "./png";
+import type { TextBlock } from "./layout";
+import { renderZplPng } from "./preview";
+import { getTemplate } from "./template";
+import { escapeZplText, layoutBadgeZpl, renderBadgeZpl } from "./zpl";
+import { badge, decodeQr } from "../tests/printing/helpers";
+import { decodePng, inkBounds } from "../tests/printing/png";
 
 /** Field data of every ^FD...^FS in order. */
 const fields = (zpl: string) => [...zpl.matchAll(/\^FD([\s\S]*?)\^FS/g)].map((m) => m[1]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findDuplicates, type DuplicateCandidate, type ExistingPerson } from "../../app/services/staff-import";
+import { findDuplicates, type DuplicateCandidate, type ExistingPerson } from "./index";
 
 describe("findDuplicates", () => {
   it("finds rows repeating an earlier row by e-mail or phone, pointing at the first one", () => {
