@@ -1,9 +1,11 @@
 import { printJobInBrowser } from "./browser-print";
 import type { SyncPage } from "~/shared/kiosk-sync";
-import type { QueuedScan } from "./store";
 
 // The kiosk's calls to /api/v1/kiosk with its bearer token. Every call has a short timeout:
 // at the door a hanging request is worse than going offline.
+
+/** A scan as the kiosk sends it (and keeps it queued while offline). */
+export type QueuedScan = { clientId: string; code?: string; registrationId?: string; scannedAt: string; print: boolean };
 
 export type CheckInAnswer = {
   clientId: string;

@@ -10,6 +10,7 @@ import {
   type ExitInfo,
   type KioskStatusView,
   type PrinterState,
+  type QueuedScan,
   type WalkInForm,
 } from "./api";
 import { CameraScanner } from "./camera";
@@ -19,7 +20,7 @@ import { Reprint } from "./reprint";
 import { checkInOutcome, checkOutOutcome, dateWarning, errorOutcome, foreignOutcome, todayOf } from "./outcomes";
 import { searchPeople } from "./search";
 import { setSoundEnabled, soundEnabled } from "./sound";
-import { store, type LocalRegistration, type Meta, type QueuedScan } from "./store";
+import { store, type LocalRegistration, type Meta } from "./store";
 import { useOutcome, VerdictScreen, type ScanRequest } from "./verdict";
 import { parseTicketCode, verifyTicketCode } from "~/shared/ticket-code";
 import { ALL_CATEGORIES, WalkIn, walkInErrors } from "./walk-in";

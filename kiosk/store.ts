@@ -1,10 +1,9 @@
 // The kiosk's offline store in IndexedDB: the registrations it may admit (from delta sync),
 // sync metadata, the queue of scans waiting for the server, and its own offline check-ins.
 
-import type { WalkInForm } from "./api";
+import type { QueuedScan, WalkInForm } from "./api";
 
 export type LocalRegistration = { id: string; name: string; company: string | null; category: string; status: string; phone?: string | null };
-export type QueuedScan = { clientId: string; code?: string; registrationId?: string; scannedAt: string; print: boolean };
 /** A walk-in registered while the server could not be reached; sent when it answers again. */
 export type QueuedWalkIn = WalkInForm & { scannedAt: string };
 /** An exit scan made while the server could not be reached. */
