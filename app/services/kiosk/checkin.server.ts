@@ -4,7 +4,7 @@ import { COMPANY_SQL, REGISTRATION_JOINS } from "../print/badge.server";
 import { createPrintJob, loadPrintJob, PRINT_FALLBACK_DELAY_MS, type PrintJobView } from "../print/jobs.server";
 import { formatForDriver, loadPrinter } from "../print/printers.server";
 import { sendPrintJobSoon } from "../print/worker.server";
-import { crmSyncJobSpecSql, printBadgeJobSpecSql } from "../outbox.server";
+import { printBadgeJobSpecSql } from "../outbox.server";
 import {
   answer,
   clientIdReused,
@@ -20,6 +20,7 @@ import {
   type RegInfo,
 } from "./answers.server";
 import type { KioskContext } from "./context.server";
+import { wakeCheckInOutboxDrainer } from "./crm-outbox.server";
 import { eventDayOf, verifyScannedCode } from "./scan.server";
 
 // Kiosk check-in (issue #6), pretix-style: every scan carries a device-generated clientId and
@@ -69,20 +70,19 @@ const SCAN_SQL = `WITH prior_ci AS (
   ), pj AS (
     INSERT INTO "PrintJob" ("registrationId", "printerId", "format", "source")
     SELECT $2::uuid, $7::uuid, $8::"PrintFormat", 'checkin' FROM ci WHERE $7::uuid IS NOT NULL RETURNING "id"
+  ), crm AS (
+    -- crm-sync (the deal moves to "visited"): a marker row that commits with the check-in; the
+    -- drainer turns markers into jobs in batches (crm-outbox.server.ts, decision 0016).
+    INSERT INTO "CheckInOutbox" ("registrationId") SELECT $2::uuid FROM ci RETURNING "id"
   ), jobs AS (
-    -- One add_jobs call for both jobs (each add_job costs ~3 ms in the database: docs/performance.md).
-    -- crm-sync: the deal moves to "visited" (transactional outbox: the job commits with the check-in);
-    -- print-badge: the fallback send, run_at after the in-process attempt.
-    SELECT graphile_worker.add_jobs(ARRAY(
-      SELECT ${crmSyncJobSpecSql("'registration'", "$2::text")} FROM ci
-      UNION ALL
-      SELECT ${printBadgeJobSpecSql('pj."id"', "$10")} FROM pj WHERE $9::boolean
-    )) AS j
-    FROM ci
+    -- print-badge: the fallback send, run_at after the in-process attempt. Added here, not by
+    -- the drainer, so a printing check-in's job exists as soon as it commits.
+    SELECT graphile_worker.add_jobs(ARRAY(SELECT ${printBadgeJobSpecSql('pj."id"', "$10")} FROM pj)) AS j
+    FROM pj WHERE $9::boolean
   )
   SELECT (SELECT row_to_json(x) FROM prior_ci x) AS "priorCheckIn", (SELECT row_to_json(x) FROM prior_scan x) AS "priorScan",
          (SELECT row_to_json(x) FROM reg x) AS "reg", (SELECT row_to_json(x) FROM ci x) AS "inserted",
-         (SELECT "id" FROM pj) AS "printJobId", (SELECT count(*) FROM jobs) AS "queued"`;
+         (SELECT "id" FROM pj) AS "printJobId", (SELECT count(*) FROM jobs) + (SELECT count(*) FROM crm) AS "queued"`;
 
 class Retry extends Error {}
 
@@ -145,6 +145,7 @@ async function checkInOnce(kiosk: KioskContext, input: ScanInput, opts: { offlin
   let { reg } = look.rows[0];
 
   if (inserted && reg) {
+    wakeCheckInOutboxDrainer();
     const a = answer(clientId, "checked_in", reg, { checkedInAt: inserted.scannedAt, kiosk: { id: kiosk.id, name: kiosk.name } });
     if (input.print) a.printJob = printJobId ? await startPrint(printJobId) : null;
     return a;
