@@ -20,6 +20,7 @@ export function PostButton({
   values,
   label,
   className = "link",
+  style,
   disabled,
   confirm: question,
   testId,
@@ -30,6 +31,7 @@ export function PostButton({
   values?: Record<string, string>;
   label: React.ReactNode;
   className?: string;
+  style?: React.CSSProperties;
   disabled?: boolean;
   /** Asked before posting; "cancel" keeps the page as it is. */
   confirm?: string;
@@ -47,7 +49,7 @@ export function PostButton({
     >
       {children}
       <HiddenFields intent={intent} values={values} />
-      <button type="submit" className={className} disabled={disabled}>
+      <button type="submit" className={className} style={style} disabled={disabled}>
         {label}
       </button>
     </Form>

@@ -1,5 +1,6 @@
 import { formatDateTime, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
+import { DataTable } from "../data-table";
 import { PostButton } from "../post-button";
 
 // Records the CRM refused, with the CRM's own text, a retry each and a retry for all.
@@ -12,37 +13,26 @@ export function CrmFailures({ failures, busy }: { failures: Failure[]; busy: boo
   return (
     <section className="card">
       <h2>{t("crm.failures")}</h2>
-      {failures.length === 0 ? (
-        <p className="empty">{t("crm.noFailures")}</p>
-      ) : (
-        <>
-          <table data-testid="crm-failures">
-            <thead>
-              <tr>
-                <th>{t("crm.col.record")}</th>
-                <th>{t("crm.col.error")}</th>
-                <th>{t("crm.col.when")}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {failures.map((f) => (
-                <tr key={`${f.entity}:${f.id}`}>
-                  <td>
-                    <span className="badge locked">{t(`crm.entity.${f.entity}` as MessageKey)}</span> {f.label}
-                  </td>
-                  <td>{f.error}</td>
-                  <td className="small">{formatDateTime(locale, new Date(f.at), "Europe/Moscow")}</td>
-                  <td>
-                    <PostButton intent="retry" values={{ entity: f.entity, id: f.id }} disabled={busy} label={t("crm.retry")} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <PostButton intent="retry-failed" disabled={busy} label={t("crm.retryAll")} />
-        </>
-      )}
+      <DataTable
+        rows={failures}
+        empty={t("crm.noFailures")}
+        testId="crm-failures"
+        head={[t("crm.col.record"), t("crm.col.error"), t("crm.col.when"), null]}
+      >
+        {(f) => (
+          <tr key={`${f.entity}:${f.id}`}>
+            <td>
+              <span className="badge locked">{t(`crm.entity.${f.entity}` as MessageKey)}</span> {f.label}
+            </td>
+            <td>{f.error}</td>
+            <td className="small">{formatDateTime(locale, new Date(f.at), "Europe/Moscow")}</td>
+            <td>
+              <PostButton intent="retry" values={{ entity: f.entity, id: f.id }} disabled={busy} label={t("crm.retry")} />
+            </td>
+          </tr>
+        )}
+      </DataTable>
+      {failures.length > 0 && <PostButton intent="retry-failed" disabled={busy} label={t("crm.retryAll")} />}
     </section>
   );
 }
