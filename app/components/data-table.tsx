@@ -8,25 +8,29 @@ export function DataTable<T>({
   emptyClass = "empty",
   emptyTestId,
   testId,
+  className,
+  style,
   children,
 }: {
   rows: readonly T[];
   head?: React.ReactNode[];
-  /** Shown instead of the table when there are no rows; without it, nothing is shown. */
+  /** Shown instead of the table when there are no rows (null: nothing); without it, an empty table. */
   empty?: React.ReactNode;
   emptyClass?: string;
   emptyTestId?: string;
   testId?: string;
-  children: (row: T) => React.ReactNode;
+  className?: string;
+  style?: React.CSSProperties;
+  children: (row: T, index: number) => React.ReactNode;
 }) {
-  if (rows.length === 0)
-    return empty === undefined ? null : (
+  if (rows.length === 0 && empty !== undefined)
+    return empty === null ? null : (
       <p className={emptyClass} data-testid={emptyTestId}>
         {empty}
       </p>
     );
   return (
-    <table data-testid={testId}>
+    <table data-testid={testId} className={className} style={style}>
       {head && (
         <thead>
           <tr>

@@ -10,7 +10,8 @@ import { HttpError } from "~/utils/errors.server";
 import { unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, MaxPartSizeExceededError } from "@remix-run/node";
 import { formString, runFormAction, type FormResult } from "~/utils/forms.server";
 import { actorOf, requireUser } from "~/utils/session.server";
-import { AddStaffForm, CompanyCardForm, Field, StaffTable, StateBanner } from "~/components/cabinet";
+import { AddStaffForm, CompanyCardForm, StaffTable, StateBanner } from "~/components/cabinet";
+import { Field } from "~/components/field";
 import { QuotaSharesView } from "~/components/quota-shares";
 import { quotaShares } from "~/services/quota-shares.server";
 

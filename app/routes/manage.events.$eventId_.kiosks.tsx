@@ -4,7 +4,7 @@ import { DataTable, StatusBadge } from "~/components/data-table";
 import { PostButton } from "~/components/post-button";
 import { useEffect } from "react";
 import QRCode from "qrcode";
-import { Field } from "~/components/cabinet";
+import { Field, FieldBox, FieldError } from "~/components/field";
 import { formatDateTime, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { insideNow } from "~/services/kiosk-exits.server";
@@ -180,8 +180,7 @@ export default function Kiosks() {
           {editing && <input type="hidden" name="kioskId" value={editing.id} />}
           <Field name="name" label={t("kiosks.name")} error={fields.name} defaultValue={editing?.name} required />
           <Field name="location" label={t("kiosks.location")} error={fields.location} defaultValue={editing?.location ?? ""} />
-          <div className="field">
-            <label htmlFor="f-printerId">{t("kiosks.printer")}</label>
+          <FieldBox htmlFor="f-printerId" label={t("kiosks.printer")} error={fields.printerId}>
             <select id="f-printerId" name="printerId" defaultValue={editing?.printerId ?? ""} aria-invalid={!!fields.printerId}>
               <option value="">{t("kiosks.noPrinter")}</option>
               {printers.map((p) => (
@@ -190,8 +189,7 @@ export default function Kiosks() {
                 </option>
               ))}
             </select>
-            {fields.printerId && <p className="field-error">{fields.printerId}</p>}
-          </div>
+          </FieldBox>
           <div className="field">
             <label htmlFor="f-mode">{t("kiosks.mode")}</label>
             <select id="f-mode" name="mode" defaultValue={editing?.mode ?? "entry"}>
@@ -209,7 +207,7 @@ export default function Kiosks() {
                 {t(`category.${c}` as MessageKey)}
               </label>
             ))}
-            {fields.categories && <p className="field-error">{fields.categories}</p>}
+            <FieldError message={fields.categories} />
           </fieldset>
           <div className="row">
             <button type="submit" className="primary" disabled={busy}>

@@ -91,7 +91,7 @@ export default function Reminders() {
           .map(([status, n]) => `${status}: ${n}`)
           .join(" · ") || t("sms.none")}
       </p>
-      <DataTable rows={rows} testId="sms-rows" head={[t("pub.person"), t("staff.phone"), t("manage.state"), t("sms.sentAt"), t("common.actions")]}>
+      <DataTable rows={rows} empty={null} testId="sms-rows" head={[t("pub.person"), t("staff.phone"), t("manage.state"), t("sms.sentAt"), t("common.actions")]}>
         {(r) => (
           <tr key={r.id} data-testid="sms-row">
             <td>{r.name}</td>

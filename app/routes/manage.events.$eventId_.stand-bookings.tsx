@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { DataTable, StatusBadge } from "~/components/data-table";
 import { HiddenFields, PostButton } from "~/components/post-button";
-import { Field } from "~/components/cabinet";
+import { Field } from "~/components/field";
 import { CrmStatus } from "~/components/crm-status";
 import { formatDateTime, formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";

@@ -2,6 +2,7 @@ import { Form } from "@remix-run/react";
 import { useState } from "react";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/react";
+import { FieldBox } from "../field";
 
 // The CRM mapping: the INN field, then per deal kind (attendance, services) a pipeline, its
 // stages and a responsible user, chosen from the portal's lists or typed when it cannot be read.
@@ -51,8 +52,7 @@ export function CrmMappingForm(p: {
       <Form method="post" data-testid="crm-settings">
         <input type="hidden" name="intent" value="settings" />
         <div className="grid">
-          <div className="field">
-            <label htmlFor="innField">{t("crm.innField")}</label>
+          <FieldBox htmlFor="innField" label={t("crm.innField")} error={fields.innField}>
             <input
               id="innField"
               name="innField"
@@ -61,8 +61,7 @@ export function CrmMappingForm(p: {
               placeholder="UF_CRM_INN"
               aria-invalid={!!fields.innField}
             />
-            {fields.innField && <p className="field-error">{fields.innField}</p>}
-          </div>
+          </FieldBox>
         </div>
         <PipelineGroup
           {...group}
@@ -105,8 +104,7 @@ function PipelineGroup(p: {
     <>
       <h3>{t(p.title)}</h3>
       <div className="grid">
-        <div className="field">
-          <label htmlFor={p.pipeline}>{t("crm.pipeline")}</label>
+        <FieldBox htmlFor={p.pipeline} label={t("crm.pipeline")}>
           {p.options ? (
             <select id={p.pipeline} name={p.pipeline} value={cat} onChange={(e) => setCat(e.target.value)}>
               {p.options.categories.map((c) => (
@@ -118,7 +116,7 @@ function PipelineGroup(p: {
           ) : (
             <input id={p.pipeline} name={p.pipeline} type="number" min={0} defaultValue={fallback ?? ""} />
           )}
-        </div>
+        </FieldBox>
         {p.stages.map(([name, label]) => (
           <StageField
             key={name}
@@ -131,10 +129,9 @@ function PipelineGroup(p: {
             error={p.fields[name]}
           />
         ))}
-        <div className="field">
-          <label htmlFor={userId}>{t(userLabel)}</label>
+        <FieldBox htmlFor={userId} label={t(userLabel)}>
           <UserSelect id={userId} options={p.options} value={p.settings[userId]} none={t("crm.byDefault")} />
-        </div>
+        </FieldBox>
       </div>
     </>
   );
@@ -151,8 +148,7 @@ function StageField(p: {
   error?: string;
 }) {
   return (
-    <div className="field">
-      <label htmlFor={p.id}>{p.label}</label>
+    <FieldBox htmlFor={p.id} label={p.label} error={p.error}>
       {p.stages ? (
         <select id={p.id} name={p.id} defaultValue={p.value} key={p.pipeline} aria-invalid={!!p.error}>
           <option value="">{p.none}</option>
@@ -165,8 +161,7 @@ function StageField(p: {
       ) : (
         <input id={p.id} name={p.id} type="text" defaultValue={p.value} />
       )}
-      {p.error && <p className="field-error">{p.error}</p>}
-    </div>
+    </FieldBox>
   );
 }
 
