@@ -2,30 +2,8 @@ import { Form } from "@remix-run/react";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { CrmStatus, type CrmBadgeView } from "./crm-status";
-
-type FieldProps = { name: string; label: string; error?: string; defaultValue?: string | null; type?: string; required?: boolean; disabled?: boolean; textarea?: boolean };
-
-export function Field({ name, label, error, defaultValue, type = "text", required, disabled, textarea }: FieldProps) {
-  const id = `f-${name}`;
-  return (
-    <div className="field">
-      <label htmlFor={id}>
-        {label}
-        {required && " *"}
-      </label>
-      {textarea ? (
-        <textarea id={id} name={name} defaultValue={defaultValue ?? ""} disabled={disabled} aria-invalid={!!error} rows={3} />
-      ) : (
-        <input id={id} name={name} type={type} defaultValue={defaultValue ?? ""} disabled={disabled} aria-invalid={!!error} aria-describedby={error ? `${id}-error` : undefined} />
-      )}
-      {error && (
-        <p className="field-error" id={`${id}-error`} data-testid={`error-${name}`}>
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
+import { Field, type FieldProps } from "./field";
+import { HiddenFields, PostButton } from "./post-button";
 
 export function StateBanner({
   reason,
@@ -145,8 +123,7 @@ export function StaffTable({
                   <details open={Object.keys(errors).length > 0 || undefined}>
                     <summary>{t("common.edit")}</summary>
                     <Form method="post" noValidate data-testid="edit-staff">
-                      <input type="hidden" name="intent" value="edit-staff" />
-                      <input type="hidden" name="staffId" value={s.id} />
+                      <HiddenFields intent="edit-staff" values={{ staffId: s.id }} />
                       <Field name="lastName" label={t("staff.lastName")} defaultValue={s.lastName} error={errors.lastName} />
                       <Field name="firstName" label={t("staff.firstName")} defaultValue={s.firstName} error={errors.firstName} />
                       <Field name="middleName" label={t("staff.middleName")} defaultValue={s.middleName} error={errors.middleName} />
@@ -158,22 +135,14 @@ export function StaffTable({
                       </button>
                     </Form>
                   </details>
-                  <Form method="post" onSubmit={(e) => !confirm(t("common.confirmRemove", { name })) && e.preventDefault()}>
-                    <input type="hidden" name="intent" value="remove-staff" />
-                    <input type="hidden" name="staffId" value={s.id} />
-                    <button type="submit" className="link danger">
-                      {t("common.remove")}
-                    </button>
-                  </Form>
-                  {resend && s.email && (
-                    <Form method="post" data-testid="resend-invite">
-                      <input type="hidden" name="intent" value="resend-invite" />
-                      <input type="hidden" name="staffId" value={s.id} />
-                      <button type="submit" className="link">
-                        {t("exedit.resend")}
-                      </button>
-                    </Form>
-                  )}
+                  <PostButton
+                    intent="remove-staff"
+                    values={{ staffId: s.id }}
+                    className="link danger"
+                    confirm={t("common.confirmRemove", { name })}
+                    label={t("common.remove")}
+                  />
+                  {resend && s.email && <PostButton intent="resend-invite" values={{ staffId: s.id }} testId="resend-invite" label={t("exedit.resend")} />}
                 </td>
               )}
             </tr>

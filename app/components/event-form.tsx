@@ -1,6 +1,6 @@
 import { Form } from "@remix-run/react";
 import { useT } from "~/i18n/react";
-import { Field } from "./cabinet";
+import { Field } from "./field";
 
 export const EVENT_FORMATS = ["exhibition", "conference", "forum", "seminar", "other"] as const;
 

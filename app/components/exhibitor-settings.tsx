@@ -1,6 +1,6 @@
 import { Form } from "@remix-run/react";
 import { useT } from "~/i18n/react";
-import { Field } from "./cabinet";
+import { Field } from "./field";
 
 type Values = { stand: string | null; areaM2: number | null; quota: number; parentExhibitorId: string | null };
 

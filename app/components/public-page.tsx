@@ -1,5 +1,5 @@
 import { useLocation } from "@remix-run/react";
-import { Field } from "~/components/cabinet";
+import { Field } from "~/components/field";
 import { translate, type Locale, type MessageKey } from "~/i18n";
 
 // The frame shared by the public pages (registration, stand booking): no staff header, a

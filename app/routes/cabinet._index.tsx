@@ -11,7 +11,8 @@ import { unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, Ma
 import { formString, runFormAction, type FormResult } from "~/utils/forms.server";
 import { actorOf } from "~/utils/permissions.server";
 import { requireUser } from "~/utils/session.server";
-import { AddStaffForm, CompanyCardForm, Field, StaffTable, StateBanner } from "~/components/cabinet";
+import { AddStaffForm, CompanyCardForm, StaffTable, StateBanner } from "~/components/cabinet";
+import { Field } from "~/components/field";
 import { QuotaSharesView } from "~/components/quota-shares";
 import { quotaShares } from "~/services/exhibitors/quota-shares.server";
 

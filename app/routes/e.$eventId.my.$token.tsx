@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { isLocale, translate, type Locale, type MessageKey } from "~/i18n";
-import { Field } from "~/components/cabinet";
+import { Field } from "~/components/field";
 import { ticketCode } from "~/services/codes.server";
 import { eventPlace, formatEventDates, fullName } from "~/services/mail/format";
 import { ticketQrPng } from "~/services/mail/templates.server";

@@ -7,6 +7,7 @@ import { runFormAction } from "~/utils/forms.server";
 import { formatDateRange, formatDateTime, formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { requireManagerPage } from "~/utils/permissions.server";
+import { DataTable } from "~/components/data-table";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireManagerPage(request);
@@ -36,39 +37,28 @@ export default function ManageEvents() {
       <p>
         <Link to="/manage/crm">{t("crm.link")}</Link> · <Link to="/manage/calendar">{t("cal.link")}</Link>
       </p>
-      {events.length === 0 ? (
-        <p className="empty">{t("manage.empty")}</p>
-      ) : (
-        <table data-testid="events">
-          <thead>
-            <tr>
-              <th>{t("manage.col.name")}</th>
-              <th>{t("manage.col.dates")}</th>
-              <th>{t("manage.col.exhibitors")}</th>
-              <th>{t("manage.col.registered")}</th>
-              <th>{t("manage.col.checkedIn")}</th>
-              <th>{t("manage.col.deadline")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <tr key={e.id}>
-                <td>
-                  <strong>
-                    <Link to={`/manage/events/${e.id}`}>{e.name}</Link>
-                  </strong>
-                  <div className="muted">{e.venue}</div>
-                </td>
-                <td>{formatDateRange(locale, new Date(e.startsAt), new Date(e.endsAt), e.timezone)}</td>
-                <td>{formatNumber(locale, e.exhibitors)}</td>
-                <td>{formatNumber(locale, e.registered)}</td>
-                <td>{formatNumber(locale, e.checkedIn)}</td>
-                <td>{e.editDeadline ? formatDateTime(locale, new Date(e.editDeadline), e.timezone) : "—"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        rows={events}
+        empty={t("manage.empty")}
+        testId="events"
+        head={[t("manage.col.name"), t("manage.col.dates"), t("manage.col.exhibitors"), t("manage.col.registered"), t("manage.col.checkedIn"), t("manage.col.deadline")]}
+      >
+        {(e) => (
+          <tr key={e.id}>
+            <td>
+              <strong>
+                <Link to={`/manage/events/${e.id}`}>{e.name}</Link>
+              </strong>
+              <div className="muted">{e.venue}</div>
+            </td>
+            <td>{formatDateRange(locale, new Date(e.startsAt), new Date(e.endsAt), e.timezone)}</td>
+            <td>{formatNumber(locale, e.exhibitors)}</td>
+            <td>{formatNumber(locale, e.registered)}</td>
+            <td>{formatNumber(locale, e.checkedIn)}</td>
+            <td>{e.editDeadline ? formatDateTime(locale, new Date(e.editDeadline), e.timezone) : "—"}</td>
+          </tr>
+        )}
+      </DataTable>
       <section className="card">
         <h2>{t("event.create")}</h2>
         {result?.formError && <p className="form-error" role="alert">{result.formError}</p>}

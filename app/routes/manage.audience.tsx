@@ -1,5 +1,6 @@
 import { MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { DataTable } from "~/components/data-table";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { importContacts, importsOverview } from "~/services/audience/contact-import.server";
@@ -101,21 +102,19 @@ export default function AudiencePage() {
       {imports.length > 0 && (
         <>
           <h2>{t("aud.recent")}</h2>
-          <table data-testid="audience-imports">
-            <tbody>
-              {imports.map((i) => (
-                <tr key={i.id}>
-                  <td className="small muted">{formatDateTime(locale, new Date(i.createdAt), "Europe/Moscow")}</td>
-                  <td>
-                    <a href={`/manage/audience?import=${i.id}`}>{i.fileName}</a>
-                  </td>
-                  <td className="small">
-                    {t("aud.c.created")}: {i.counts.created} · {t("aud.c.rows")}: {i.counts.rows}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable rows={imports} testId="audience-imports">
+            {(i) => (
+              <tr key={i.id}>
+                <td className="small muted">{formatDateTime(locale, new Date(i.createdAt), "Europe/Moscow")}</td>
+                <td>
+                  <a href={`/manage/audience?import=${i.id}`}>{i.fileName}</a>
+                </td>
+                <td className="small">
+                  {t("aud.c.created")}: {i.counts.created} · {t("aud.c.rows")}: {i.counts.rows}
+                </td>
+              </tr>
+            )}
+          </DataTable>
         </>
       )}
     </>

@@ -17,7 +17,7 @@ import { HttpError } from "~/utils/errors.server";
 import { formString, optional, requiredReason, runFormAction, type FormResult } from "~/utils/forms.server";
 import { serverT } from "~/utils/i18n.server";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
-import { Field } from "~/components/cabinet";
+import { Field } from "~/components/field";
 import { idParam } from "~/utils/ids";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -1,5 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useRevalidator, useSubmit } from "@remix-run/react";
+import { DataTable } from "~/components/data-table";
+import { FieldBox } from "~/components/field";
 import { useEffect, useRef, useState } from "react";
 import { Columns, Legend, PlanFactBars } from "~/components/charts";
 import type { MessageKey } from "~/i18n";
@@ -90,8 +92,7 @@ export default function Attendance() {
       <h1>{t("att.title")}</h1>
       <div className="row">
         <Form method="get" className="row" onChange={(e) => submit(e.currentTarget, { replace: true })}>
-          <div className="field">
-            <label htmlFor="att-day">{t("att.day")}</label>
+          <FieldBox htmlFor="att-day" label={t("att.day")} error={data.dayError && t(data.dayError)} errorId="att-day-error">
             <select id="att-day" name="day" defaultValue={dayParam} aria-invalid={data.dayError ? true : undefined} aria-describedby={data.dayError ? "att-day-error" : undefined}>
               {event.days.map((d) => (
                 <option key={d} value={d}>
@@ -100,12 +101,7 @@ export default function Attendance() {
               ))}
               <option value="all">{t("att.allDays")}</option>
             </select>
-            {data.dayError && (
-              <p className="field-error" id="att-day-error">
-                {t(data.dayError)}
-              </p>
-            )}
-          </div>
+          </FieldBox>
           <noscript>
             <button type="submit">{t("att.show")}</button>
           </noscript>
@@ -282,23 +278,14 @@ function Stat({ label, value, testId, extra }: { label: string; value: number; t
 
 function FigureTable({ head, rows, testId }: { head: string[]; rows: Array<Array<string | number>>; testId: string }) {
   return (
-    <table data-testid={testId} className="small" style={{ marginTop: ".75rem" }}>
-      <thead>
-        <tr>
-          {head.map((h) => (
-            <th key={h}>{h}</th>
+    <DataTable rows={rows} head={head} testId={testId} className="small" style={{ marginTop: ".75rem" }}>
+      {(r, i) => (
+        <tr key={i}>
+          {r.map((c, j) => (
+            <td key={j}>{c}</td>
           ))}
         </tr>
-      </thead>
-      <tbody>
-        {rows.map((r, i) => (
-          <tr key={i}>
-            {r.map((c, j) => (
-              <td key={j}>{c}</td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      )}
+    </DataTable>
   );
 }

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Field, FieldBox } from "~/components/field";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { formatNumber, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
@@ -173,8 +174,7 @@ export default function Badges() {
           data-testid="badge-form"
         >
           <input type="hidden" name="category" value={category ?? ""} />
-          <div className="field">
-            <label htmlFor="f-stock">{t("badges.stock")}</label>
+          <FieldBox htmlFor="f-stock" label={t("badges.stock")} error={fields.stock}>
             <select
               id="f-stock"
               name="stock"
@@ -192,8 +192,7 @@ export default function Badges() {
               {t("badges.size", { w: formatNumber(locale, stockInfo.w), h: formatNumber(locale, stockInfo.h) })} · {t(`badges.orientation.${stockInfo.orientation}` as MessageKey)}
               {stockInfo.sheet ? ` · ${t("badges.sheet")}` : ""}
             </p>
-            {fields.stock && <p className="field-error">{fields.stock}</p>}
-          </div>
+          </FieldBox>
           <fieldset style={FIELDSET}>
             <legend>{t("badges.elements")}</legend>
             {(["showEvent", "showCompany", "showPosition", "showBand", "showLogo"] as const).map((k) => (
@@ -209,32 +208,16 @@ export default function Badges() {
               <option value="first-last">{t("badges.nameMode.firstLast")}</option>
             </select>
           </div>
-          <NumberField name="nameMaxSize" label={t("badges.nameMaxSize")} value={tuning.nameMaxSize} error={fields.nameMaxSize} />
-          <NumberField
-            name="companyMaxSize"
-            label={t("badges.companyMaxSize")}
-            value={tuning.companyMaxSize}
-            error={fields.companyMaxSize}
-          />
+          {(["nameMaxSize", "companyMaxSize"] as const).map((k) => (
+            <Field key={k} name={k} label={t(`badges.${k}`)} inputMode="decimal" defaultValue={String(tuning[k])} error={fields[k]} />
+          ))}
           <fieldset style={FIELDSET}>
             <legend>{t("badges.band")}</legend>
             <p className="small muted">{t("badges.bandHint")}</p>
-            <TextField
-              name="bandColor"
-              label={t("badges.bandColor")}
-              value={tuning.bandColor}
-              error={fields.bandColor}
-              placeholder="#1E6FD9"
-            />
-            <TextField
-              name="bandTextColor"
-              label={t("badges.bandTextColor")}
-              value={tuning.bandTextColor}
-              error={fields.bandTextColor}
-              placeholder="#FFFFFF"
-            />
-            <TextField name="labelRu" label={t("badges.labelRu")} value={tuning.labelRu} error={fields.labelRu} />
-            <TextField name="labelEn" label={t("badges.labelEn")} value={tuning.labelEn} error={fields.labelEn} />
+            <Field name="bandColor" label={t("badges.bandColor")} defaultValue={tuning.bandColor} error={fields.bandColor} placeholder="#1E6FD9" />
+            <Field name="bandTextColor" label={t("badges.bandTextColor")} defaultValue={tuning.bandTextColor} error={fields.bandTextColor} placeholder="#FFFFFF" />
+            <Field name="labelRu" label={t("badges.labelRu")} defaultValue={tuning.labelRu} error={fields.labelRu} />
+            <Field name="labelEn" label={t("badges.labelEn")} defaultValue={tuning.labelEn} error={fields.labelEn} />
           </fieldset>
           <div className="row">
             <button type="submit" name="intent" value="save" className="primary" disabled={busy}>
@@ -304,43 +287,3 @@ export default function Badges() {
 
 const CHECK = { display: "flex", alignItems: "center", gap: ".5rem", fontWeight: 400, marginTop: ".4rem" } as const;
 const FIELDSET = { border: "1px solid var(--line)", borderRadius: 6, marginTop: "1rem" } as const;
-
-function NumberField({ name, label, value, error }: { name: string; label: string; value: number; error?: string }) {
-  return (
-    <div className="field">
-      <label htmlFor={`f-${name}`}>{label}</label>
-      <input id={`f-${name}`} name={name} type="text" inputMode="decimal" defaultValue={String(value)} aria-invalid={!!error} />
-      {error && (
-        <p className="field-error" data-testid={`error-${name}`}>
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
-
-function TextField({
-  name,
-  label,
-  value,
-  error,
-  placeholder,
-}: {
-  name: string;
-  label: string;
-  value: string;
-  error?: string;
-  placeholder?: string;
-}) {
-  return (
-    <div className="field">
-      <label htmlFor={`f-${name}`}>{label}</label>
-      <input id={`f-${name}`} name={name} type="text" defaultValue={value} placeholder={placeholder} aria-invalid={!!error} />
-      {error && (
-        <p className="field-error" data-testid={`error-${name}`}>
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}

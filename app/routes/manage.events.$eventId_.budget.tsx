@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { FieldBox, FieldError } from "~/components/field";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
 import type { MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
@@ -103,8 +104,7 @@ export default function Budget() {
       <section className="card">
         <Form method="post" className="row" data-testid="budget-days">
           <input type="hidden" name="intent" value="days" />
-          <div className="field">
-            <label htmlFor="budget-days">{t("budget.days")}</label>
+          <FieldBox htmlFor="budget-days" label={t("budget.days")} error={daysErr?.fields.days} errorId="budget-days-error">
             <input
               id="budget-days"
               name="days"
@@ -113,12 +113,7 @@ export default function Budget() {
               aria-invalid={daysErr?.fields.days ? true : undefined}
               aria-describedby={daysErr?.fields.days ? "budget-days-error" : undefined}
             />
-            {daysErr?.fields.days && (
-              <p className="field-error" id="budget-days-error">
-                {daysErr.fields.days}
-              </p>
-            )}
-          </div>
+          </FieldBox>
           <button type="submit">{t("budget.save")}</button>
         </Form>
       </section>
@@ -177,11 +172,7 @@ function LineRow({
         aria-invalid={failed?.fields[name] ? true : undefined}
         {...extra}
       />
-      {failed?.fields[name] && (
-        <p className="field-error" data-testid={`error-${name}`}>
-          {failed.fields[name]}
-        </p>
-      )}
+      <FieldError message={failed?.fields[name]} testId={`error-${name}`} />
     </td>
   );
   return (
@@ -195,11 +186,7 @@ function LineRow({
             </option>
           ))}
         </select>
-        {failed?.fields.kind && (
-          <p className="field-error" data-testid="error-kind">
-            {failed.fields.kind}
-          </p>
-        )}
+        <FieldError message={failed?.fields.kind} testId="error-kind" />
       </td>
       {field("channel", line?.channel ?? "", t("budget.channel"), { maxLength: 100 })}
       {field("note", line?.note ?? "", t("budget.note"), { maxLength: 200 })}

@@ -1,5 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { DataTable } from "~/components/data-table";
+import { FieldBox } from "~/components/field";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
 import { Legend, PlanFactBars } from "~/components/charts";
 import { formatDateTime, type MessageKey } from "~/i18n";
@@ -74,12 +76,7 @@ export default function Funnel() {
   const exportHref = (format: string) =>
     `/manage/events/${d.event.id}/funnel/export?${new URLSearchParams([...new URLSearchParams(d.exportQuery)].filter(([k]) => k !== "format").concat([["format", format]]))}`;
   const top = Math.max(1, Number(stages.rows[0]?.[1] ?? 0));
-  const err = (k: keyof typeof d.errors) =>
-    d.errors[k] ? (
-      <p className="field-error" id={`fun-${k}-error`}>
-        {t(d.errors[k] as MessageKey)}
-      </p>
-    ) : null;
+  const msg = (k: keyof typeof d.errors) => (d.errors[k] ? t(d.errors[k] as MessageKey) : null);
 
   return (
     <>
@@ -89,8 +86,7 @@ export default function Funnel() {
         <Link to={`/manage/events/${d.event.id}/budget`}>{t("fun.budgetLink")}</Link>
       </p>
       <Form method="get" className="row" data-testid="fun-filters">
-        <div className="field">
-          <label htmlFor="fun-by">{t("fun.by")}</label>
+        <FieldBox htmlFor="fun-by" label={t("fun.by")} error={msg("dim")} errorId="fun-dim-error">
           <select id="fun-by" name="by" defaultValue={d.query.by}>
             {DIMENSIONS.map((x) => (
               <option key={x} value={x}>
@@ -98,10 +94,8 @@ export default function Funnel() {
               </option>
             ))}
           </select>
-          {err("dim")}
-        </div>
-        <div className="field">
-          <label htmlFor="fun-category">{t("fun.filterCategory")}</label>
+        </FieldBox>
+        <FieldBox htmlFor="fun-category" label={t("fun.filterCategory")} error={msg("category")} errorId="fun-category-error">
           <select id="fun-category" name="category" defaultValue={d.query.category}>
             <option value="">{t("fun.all")}</option>
             {CATEGORIES.map((c) => (
@@ -110,10 +104,8 @@ export default function Funnel() {
               </option>
             ))}
           </select>
-          {err("category")}
-        </div>
-        <div className="field">
-          <label htmlFor="fun-channel">{t("fun.filterChannel")}</label>
+        </FieldBox>
+        <FieldBox htmlFor="fun-channel" label={t("fun.filterChannel")} error={msg("channel")} errorId="fun-channel-error">
           <input
             id="fun-channel"
             name="channel"
@@ -121,10 +113,8 @@ export default function Funnel() {
             maxLength={100}
             aria-invalid={d.errors.channel ? true : undefined}
           />
-          {err("channel")}
-        </div>
-        <div className="field">
-          <label htmlFor="fun-from">{t("fun.from")}</label>
+        </FieldBox>
+        <FieldBox htmlFor="fun-from" label={t("fun.from")} error={msg("from")} errorId="fun-from-error">
           <input
             id="fun-from"
             name="from"
@@ -133,10 +123,8 @@ export default function Funnel() {
             aria-invalid={d.errors.from ? true : undefined}
             aria-describedby={d.errors.from ? "fun-from-error" : undefined}
           />
-          {err("from")}
-        </div>
-        <div className="field">
-          <label htmlFor="fun-to">{t("fun.to")}</label>
+        </FieldBox>
+        <FieldBox htmlFor="fun-to" label={t("fun.to")} error={msg("to")} errorId="fun-to-error">
           <input
             id="fun-to"
             name="to"
@@ -145,8 +133,7 @@ export default function Funnel() {
             aria-invalid={d.errors.to ? true : undefined}
             aria-describedby={d.errors.to ? "fun-to-error" : undefined}
           />
-          {err("to")}
-        </div>
+        </FieldBox>
         <button type="submit" className="primary" data-testid="fun-show">
           {t("fun.show")}
         </button>
@@ -188,7 +175,7 @@ export default function Funnel() {
           titleOf={(r) => t("fun.barTitle", { stage: r.label, count: r.fact, pct: `${Math.round((r.fact / top) * 100)}%` })}
           rows={stages.rows.map((r) => ({ key: String(r[0]), label: String(r[0]), plan: top, fact: Number(r[1]) }))}
         />
-        <DataTable testId="fun-stages" head={stages.header} rows={stages.rows} num={num} />
+        <FigureTable testId="fun-stages" head={stages.header} rows={stages.rows} num={num} />
       </section>
 
       <section className="card">
@@ -196,13 +183,13 @@ export default function Funnel() {
         {d.report.rows === 0 ? (
           <p className="empty">{t("fun.empty")}</p>
         ) : (
-          <DataTable testId="fun-groups" head={groups.header} rows={groups.rows} num={num} />
+          <FigureTable testId="fun-groups" head={groups.header} rows={groups.rows} num={num} />
         )}
       </section>
 
       <section className="card">
         <h2>{roi.name}</h2>
-        <DataTable testId="fun-roi" head={roi.header} rows={roi.rows} num={num} />
+        <FigureTable testId="fun-roi" head={roi.header} rows={roi.rows} num={num} />
         <p className="small muted" data-testid="fun-rule">
           {t("fun.rule", { days: d.days, until: d.until })}
         </p>
@@ -210,13 +197,13 @@ export default function Funnel() {
 
       <section className="card">
         <h2>{stands.name}</h2>
-        <DataTable testId="fun-stands" head={stands.header} rows={stands.rows} num={num} />
+        <FigureTable testId="fun-stands" head={stands.header} rows={stands.rows} num={num} />
       </section>
     </>
   );
 }
 
-function DataTable({
+function FigureTable({
   head,
   rows,
   testId,
@@ -228,25 +215,16 @@ function DataTable({
   num: (v: string | number) => string | number;
 }) {
   return (
-    <table data-testid={testId} className="small" style={{ marginTop: ".75rem" }}>
-      <thead>
-        <tr>
-          {head.map((h, i) => (
-            <th key={i}>{h}</th>
+    <DataTable rows={rows} head={head} testId={testId} className="small" style={{ marginTop: ".75rem" }}>
+      {(r, i) => (
+        <tr key={i}>
+          {r.map((c, j) => (
+            <td key={j} data-value={String(c)}>
+              {num(c)}
+            </td>
           ))}
         </tr>
-      </thead>
-      <tbody>
-        {rows.map((r, i) => (
-          <tr key={i}>
-            {r.map((c, j) => (
-              <td key={j} data-value={String(c)}>
-                {num(c)}
-              </td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      )}
+    </DataTable>
   );
 }

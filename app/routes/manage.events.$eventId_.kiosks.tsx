@@ -1,8 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import { DataTable, StatusBadge } from "~/components/data-table";
+import { PostButton } from "~/components/post-button";
 import { useEffect } from "react";
 import QRCode from "qrcode";
-import { Field } from "~/components/cabinet";
+import { Field, FieldBox, FieldError } from "~/components/field";
 import { formatDateTime, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { insideNow } from "~/services/kiosk/exits.server";
@@ -127,70 +129,50 @@ export default function Kiosks() {
           </span>
         )}
       </Form>
-      {kiosks.length === 0 ? (
-        <p className="muted" data-testid="kiosks-empty">
-          {t("kiosks.empty")}
-        </p>
-      ) : (
-        <table data-testid="kiosks">
-          <thead>
-            <tr>
-              <th>{t("kiosks.name")}</th>
-              <th>{t("kiosks.printer")}</th>
-              <th>{t("kiosks.categories")}</th>
-              <th>{t("kiosks.lastSeen")}</th>
-              <th>{t("common.actions")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {kiosks.map((k) => (
-              <tr key={k.id} data-testid="kiosk-row" data-kiosk={k.id}>
-                <td>
-                  <strong>{k.name}</strong>
-                  {k.mode === "exit" && <span className="badge"> {t("kiosks.modeExit")}</span>}
-                  {k.location && <div className="small muted">{k.location}</div>}
-                </td>
-                <td>{k.printerName ?? <span className="muted">{t("kiosks.noPrinter")}</span>}</td>
-                <td className="small">{k.categories.length ? k.categories.map((c) => t(`category.${c}` as MessageKey)).join(", ") : t("kiosks.allCategories")}</td>
-                <td>
-                  <span className={k.online ? "badge" : "badge locked"} data-testid="kiosk-state">
-                    {k.online ? t("kiosks.online") : t("kiosks.offline")}
-                  </span>
-                  <div className="small muted">
-                    {k.lastSeenAt ? formatDateTime(locale, new Date(k.lastSeenAt), event.timezone) : t("kiosks.never")}
-                    {" · "}
-                    {t("kiosks.devices", { count: k.devices })}
-                  </div>
-                </td>
-                <td>
-                  <div className="row">
-                    <Link to={`?edit=${k.id}`}>{t("common.edit")}</Link>
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="pair" />
-                      <input type="hidden" name="kioskId" value={k.id} />
-                      <button type="submit" className="link" disabled={busy}>
-                        {t("kiosks.pair")}
-                      </button>
-                    </Form>
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="revoke" />
-                      <input type="hidden" name="kioskId" value={k.id} />
-                      <button
-                        type="submit"
-                        className="link danger"
-                        disabled={busy || k.devices === 0}
-                        onClick={(e) => !confirm(t("kiosks.revokeConfirm", { name: k.name, count: k.devices })) && e.preventDefault()}
-                      >
-                        {t("kiosks.revoke")}
-                      </button>
-                    </Form>
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        rows={kiosks}
+        empty={t("kiosks.empty")}
+        emptyClass="muted"
+        emptyTestId="kiosks-empty"
+        testId="kiosks"
+        head={[t("kiosks.name"), t("kiosks.printer"), t("kiosks.categories"), t("kiosks.lastSeen"), t("common.actions")]}
+      >
+        {(k) => (
+          <tr key={k.id} data-testid="kiosk-row" data-kiosk={k.id}>
+            <td>
+              <strong>{k.name}</strong>
+              {k.mode === "exit" && <span className="badge"> {t("kiosks.modeExit")}</span>}
+              {k.location && <div className="small muted">{k.location}</div>}
+            </td>
+            <td>{k.printerName ?? <span className="muted">{t("kiosks.noPrinter")}</span>}</td>
+            <td className="small">{k.categories.length ? k.categories.map((c) => t(`category.${c}` as MessageKey)).join(", ") : t("kiosks.allCategories")}</td>
+            <td>
+              <StatusBadge bad={!k.online} testId="kiosk-state">
+                {k.online ? t("kiosks.online") : t("kiosks.offline")}
+              </StatusBadge>
+              <div className="small muted">
+                {k.lastSeenAt ? formatDateTime(locale, new Date(k.lastSeenAt), event.timezone) : t("kiosks.never")}
+                {" · "}
+                {t("kiosks.devices", { count: k.devices })}
+              </div>
+            </td>
+            <td>
+              <div className="row">
+                <Link to={`?edit=${k.id}`}>{t("common.edit")}</Link>
+                <PostButton intent="pair" values={{ kioskId: k.id }} disabled={busy} label={t("kiosks.pair")} />
+                <PostButton
+                  intent="revoke"
+                  values={{ kioskId: k.id }}
+                  className="link danger"
+                  disabled={busy || k.devices === 0}
+                  confirm={t("kiosks.revokeConfirm", { name: k.name, count: k.devices })}
+                  label={t("kiosks.revoke")}
+                />
+              </div>
+            </td>
+          </tr>
+        )}
+      </DataTable>
       <section className="card">
         <h2>{editing ? t("kiosks.editTitle", { name: editing.name }) : t("kiosks.addTitle")}</h2>
         <Form method="post" className="grid" data-testid="kiosk-form" key={editing?.id ?? `new-${kiosks.length}`} noValidate>
@@ -198,8 +180,7 @@ export default function Kiosks() {
           {editing && <input type="hidden" name="kioskId" value={editing.id} />}
           <Field name="name" label={t("kiosks.name")} error={fields.name} defaultValue={editing?.name} required />
           <Field name="location" label={t("kiosks.location")} error={fields.location} defaultValue={editing?.location ?? ""} />
-          <div className="field">
-            <label htmlFor="f-printerId">{t("kiosks.printer")}</label>
+          <FieldBox htmlFor="f-printerId" label={t("kiosks.printer")} error={fields.printerId}>
             <select id="f-printerId" name="printerId" defaultValue={editing?.printerId ?? ""} aria-invalid={!!fields.printerId}>
               <option value="">{t("kiosks.noPrinter")}</option>
               {printers.map((p) => (
@@ -208,8 +189,7 @@ export default function Kiosks() {
                 </option>
               ))}
             </select>
-            {fields.printerId && <p className="field-error">{fields.printerId}</p>}
-          </div>
+          </FieldBox>
           <div className="field">
             <label htmlFor="f-mode">{t("kiosks.mode")}</label>
             <select id="f-mode" name="mode" defaultValue={editing?.mode ?? "entry"}>
@@ -227,7 +207,7 @@ export default function Kiosks() {
                 {t(`category.${c}` as MessageKey)}
               </label>
             ))}
-            {fields.categories && <p className="field-error">{fields.categories}</p>}
+            <FieldError message={fields.categories} />
           </fieldset>
           <div className="row">
             <button type="submit" className="primary" disabled={busy}>

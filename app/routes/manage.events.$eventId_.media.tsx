@@ -1,6 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { CrmStatus } from "~/components/crm-status";
+import { DataTable, StatusBadge } from "~/components/data-table";
+import { HiddenFields, PostButton } from "~/components/post-button";
+import { CrmStatus, type CrmBadgeView } from "~/components/crm-status";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { crmBadges } from "~/services/crm/crm-admin.server";
@@ -53,9 +55,10 @@ export async function action({ request, context }: ActionFunctionArgs): Promise<
 
 type Row = Awaited<ReturnType<typeof loader>>["pending"][number];
 
-function Person({ r }: { r: Row }) {
+/** The person, their CRM state and the manager's source label: the first cell of both tables. */
+function PersonCell({ r, crm, busy }: { r: Row; crm: Record<string, CrmBadgeView>; busy: boolean }) {
   return (
-    <>
+    <td>
       <strong>{[r.person.lastName, r.person.firstName, r.person.middleName].filter(Boolean).join(" ")}</strong>
       <div className="small muted">
         {[r.person.position, r.company?.name].filter(Boolean).join(", ")}
@@ -63,7 +66,11 @@ function Person({ r }: { r: Row }) {
         {r.person.email}
         {r.person.phone ? ` · ${r.person.phone}` : ""}
       </div>
-    </>
+      <div>
+        <CrmStatus badge={crm[r.id]} />
+      </div>
+      <SourceForm r={r} busy={busy} />
+    </td>
   );
 }
 
@@ -81,108 +88,74 @@ export default function MediaQueue() {
       <h2>
         {t("mgr.mediaPending")} ({pending.length})
       </h2>
-      {pending.length === 0 ? (
-        <p className="empty">{t("mgr.mediaNone")}</p>
-      ) : (
-        <table data-testid="media-pending">
-          <thead>
-            <tr>
-              <th>{t("pub.person")}</th>
-              <th>{t("pub.outlet")}</th>
-              <th>{t("pub.proofUrl")}</th>
-              <th>{t("mgr.received")}</th>
-              <th>{t("common.actions")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {pending.map((r) => (
-              <tr key={r.id} data-testid="media-row">
-                <td>
-                  <Person r={r} />
-                  <div>
-                    <CrmStatus badge={crm[r.id]} />
-                  </div>
-                  <SourceForm r={r} busy={busy} />
-                </td>
-                <td>
-                  {r.media?.outlet}
-                  {r.media?.role && <div className="small muted">{r.media.role}</div>}
-                </td>
-                <td className="small">
-                  {r.media?.proofUrl && (
-                    <a href={r.media.proofUrl} target="_blank" rel="noopener noreferrer">
-                      {r.media.proofUrl}
-                    </a>
-                  )}
-                  {r.media?.proofFile && (
-                    <div>
-                      <a href={`/manage/media-proof/${r.id}`} target="_blank" rel="noreferrer">
-                        {t("mgr.proofFile")}
-                      </a>
-                    </div>
-                  )}
-                </td>
-                <td className="small muted">{formatDateTime(locale, new Date(r.createdAt), event.timezone)}</td>
-                <td>
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="approve" />
-                    <input type="hidden" name="registrationId" value={r.id} />
-                    <button type="submit" className="primary" style={{ marginTop: 0 }} disabled={busy}>
-                      {t("mgr.approve")}
-                    </button>
-                  </Form>
-                  <details>
-                    <summary>{t("mgr.reject")}</summary>
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="reject" />
-                      <input type="hidden" name="registrationId" value={r.id} />
-                      <label htmlFor={`reason-${r.id}`}>{t("mgr.reason")}</label>
-                      <textarea id={`reason-${r.id}`} name="reason" rows={2} maxLength={1000} />
-                      <button type="submit" className="link danger" disabled={busy}>
-                        {t("mgr.rejectSend")}
-                      </button>
-                    </Form>
-                  </details>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        rows={pending}
+        empty={t("mgr.mediaNone")}
+        testId="media-pending"
+        head={[t("pub.person"), t("pub.outlet"), t("pub.proofUrl"), t("mgr.received"), t("common.actions")]}
+      >
+        {(r) => (
+          <tr key={r.id} data-testid="media-row">
+            <PersonCell r={r} crm={crm} busy={busy} />
+            <td>
+              {r.media?.outlet}
+              {r.media?.role && <div className="small muted">{r.media.role}</div>}
+            </td>
+            <td className="small">
+              {r.media?.proofUrl && (
+                <a href={r.media.proofUrl} target="_blank" rel="noopener noreferrer">
+                  {r.media.proofUrl}
+                </a>
+              )}
+              {r.media?.proofFile && (
+                <div>
+                  <a href={`/manage/media-proof/${r.id}`} target="_blank" rel="noreferrer">
+                    {t("mgr.proofFile")}
+                  </a>
+                </div>
+              )}
+            </td>
+            <td className="small muted">{formatDateTime(locale, new Date(r.createdAt), event.timezone)}</td>
+            <td>
+              <PostButton
+                intent="approve"
+                values={{ registrationId: r.id }}
+                className="primary"
+                style={{ marginTop: 0 }}
+                disabled={busy}
+                label={t("mgr.approve")}
+              />
+              <details>
+                <summary>{t("mgr.reject")}</summary>
+                <Form method="post">
+                  <HiddenFields intent="reject" values={{ registrationId: r.id }} />
+                  <label htmlFor={`reason-${r.id}`}>{t("mgr.reason")}</label>
+                  <textarea id={`reason-${r.id}`} name="reason" rows={2} maxLength={1000} />
+                  <button type="submit" className="link danger" disabled={busy}>
+                    {t("mgr.rejectSend")}
+                  </button>
+                </Form>
+              </details>
+            </td>
+          </tr>
+        )}
+      </DataTable>
       <h2>{t("mgr.mediaDecided")}</h2>
-      {decided.length === 0 ? (
-        <p className="muted">—</p>
-      ) : (
-        <table data-testid="media-decided">
-          <tbody>
-            {decided.map((r) => (
-              <tr key={r.id}>
-                <td>
-                  <Person r={r} />
-                  <div>
-                    <CrmStatus badge={crm[r.id]} />
-                  </div>
-                  <SourceForm r={r} busy={busy} />
-                </td>
-                <td>{r.media?.outlet}</td>
-                <td>
-                  <span className={r.status === "confirmed" ? "badge" : "badge locked"}>
-                    {t(
-                      r.status === "confirmed"
-                        ? "my.statusConfirmed"
-                        : r.status === "rejected"
-                          ? "my.statusRejected"
-                          : "my.statusCancelled",
-                    )}
-                  </span>
-                  {r.rejectionReason && <div className="small muted">{r.rejectionReason}</div>}
-                  {r.inviteError && <div className="small danger">{t("staff.inviteFailed", { error: r.inviteError })}</div>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable rows={decided} empty="—" emptyClass="muted" testId="media-decided">
+        {(r) => (
+          <tr key={r.id}>
+            <PersonCell r={r} crm={crm} busy={busy} />
+            <td>{r.media?.outlet}</td>
+            <td>
+              <StatusBadge bad={r.status !== "confirmed"}>
+                {t(r.status === "confirmed" ? "my.statusConfirmed" : r.status === "rejected" ? "my.statusRejected" : "my.statusCancelled")}
+              </StatusBadge>
+              {r.rejectionReason && <div className="small muted">{r.rejectionReason}</div>}
+              {r.inviteError && <div className="small danger">{t("staff.inviteFailed", { error: r.inviteError })}</div>}
+            </td>
+          </tr>
+        )}
+      </DataTable>
     </>
   );
 }

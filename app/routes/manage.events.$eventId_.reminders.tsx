@@ -8,6 +8,8 @@ import { pageError, pageLocale, tFor, text, type PageResult } from "~/services/r
 import { listReminders, reminderDueAt, resendReminder, runRemindersNow, smsConfigured, confirmedWithPhone } from "~/services/reminders.server";
 import { env } from "~/utils/env.server";
 import { BackToEvent, FormOutcome } from "~/components/manage-page";
+import { DataTable, StatusBadge } from "~/components/data-table";
+import { PostButton } from "~/components/post-button";
 
 // SMS reminders of one event: when they go out, each message's delivery state, and resend.
 
@@ -89,53 +91,33 @@ export default function Reminders() {
           .map(([status, n]) => `${status}: ${n}`)
           .join(" · ") || t("sms.none")}
       </p>
-      {rows.length > 0 && (
-        <table data-testid="sms-rows">
-          <thead>
-            <tr>
-              <th>{t("pub.person")}</th>
-              <th>{t("staff.phone")}</th>
-              <th>{t("manage.state")}</th>
-              <th>{t("sms.sentAt")}</th>
-              <th>{t("common.actions")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.id} data-testid="sms-row">
-                <td>{r.name}</td>
-                <td>{r.phone}</td>
-                <td>
-                  <span className={r.status === "failed" || r.status === "skipped" ? "badge locked" : "badge"} data-testid="sms-status">
-                    {r.status}
-                  </span>
-                  {r.error && <div className="small danger">{r.error}</div>}
-                  {(r.attempts > 1 || r.resends > 0) && (
-                    <div className="small muted">{t("sms.attempts", { attempts: r.attempts, resends: r.resends })}</div>
-                  )}
-                </td>
-                <td className="small muted">{r.sentAt ? formatDateTime(locale, new Date(r.sentAt), event.timezone) : "—"}</td>
-                <td>
-                  {!["pending", "submitting", "retrying"].includes(r.status) && (
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="resend" />
-                      <input type="hidden" name="reminderId" value={r.id} />
-                      <button
-                        type="submit"
-                        className="link"
-                        disabled={busy}
-                        onClick={(e) => !confirm(t("sms.resendConfirm", { phone: r.phone })) && e.preventDefault()}
-                      >
-                        {t("sms.resend")}
-                      </button>
-                    </Form>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable rows={rows} empty={null} testId="sms-rows" head={[t("pub.person"), t("staff.phone"), t("manage.state"), t("sms.sentAt"), t("common.actions")]}>
+        {(r) => (
+          <tr key={r.id} data-testid="sms-row">
+            <td>{r.name}</td>
+            <td>{r.phone}</td>
+            <td>
+              <StatusBadge bad={r.status === "failed" || r.status === "skipped"} testId="sms-status">
+                {r.status}
+              </StatusBadge>
+              {r.error && <div className="small danger">{r.error}</div>}
+              {(r.attempts > 1 || r.resends > 0) && <div className="small muted">{t("sms.attempts", { attempts: r.attempts, resends: r.resends })}</div>}
+            </td>
+            <td className="small muted">{r.sentAt ? formatDateTime(locale, new Date(r.sentAt), event.timezone) : "—"}</td>
+            <td>
+              {!["pending", "submitting", "retrying"].includes(r.status) && (
+                <PostButton
+                  intent="resend"
+                  values={{ reminderId: r.id }}
+                  disabled={busy}
+                  confirm={t("sms.resendConfirm", { phone: r.phone })}
+                  label={t("sms.resend")}
+                />
+              )}
+            </td>
+          </tr>
+        )}
+      </DataTable>
     </>
   );
 }

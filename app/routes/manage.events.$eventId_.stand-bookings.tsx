@@ -1,6 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Field } from "~/components/cabinet";
+import { DataTable, StatusBadge } from "~/components/data-table";
+import { HiddenFields, PostButton } from "~/components/post-button";
+import { Field } from "~/components/field";
 import { CrmStatus } from "~/components/crm-status";
 import { formatDateTime, formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
@@ -83,102 +85,78 @@ export default function StandBookings() {
       <FormOutcome result={result}>
         {result?.exhibitorId && <Link to={`/manage/exhibitors/${result.exhibitorId}`}>{t("mgr.openExhibitor")}</Link>}
       </FormOutcome>
-      {bookings.length === 0 ? (
-        <p className="empty">{t("mgr.standNone")}</p>
-      ) : (
-        <table data-testid="stand-bookings">
-          <thead>
-            <tr>
-              <th>{t("company.name")}</th>
-              <th>{t("pub.contact")}</th>
-              <th>{t("manage.area")}</th>
-              <th>{t("manage.state")}</th>
-              <th>{t("common.actions")}</th>
+      <DataTable
+        rows={bookings}
+        empty={t("mgr.standNone")}
+        testId="stand-bookings"
+        head={[t("company.name"), t("pub.contact"), t("manage.area"), t("manage.state"), t("common.actions")]}
+      >
+        {(b) => {
+          const fields = result && !result.ok && result.bookingId === b.id ? result.fields : {};
+          return (
+            <tr key={b.id} data-testid="booking-row">
+              <td>
+                <strong>{b.company.name}</strong>
+                <div className="small muted">
+                  {[b.company.inn && `${t("company.inn")} ${b.company.inn}`, b.company.city, b.company.country, b.company.website]
+                    .filter(Boolean)
+                    .join(" · ")}
+                </div>
+                {b.comment && <div className="small">{b.comment}</div>}
+                <div className="small muted">{formatDateTime(locale, new Date(b.createdAt), event.timezone)}</div>
+              </td>
+              <td>
+                {[b.contact.lastName, b.contact.firstName, b.contact.middleName].filter(Boolean).join(" ")}
+                <div className="small muted">{[b.contact.position, b.contact.email, b.contact.phone].filter(Boolean).join(" · ")}</div>
+              </td>
+              <td>{formatNumber(locale, b.areaM2)}</td>
+              <td>
+                <StatusBadge bad={b.status === "declined"}>
+                  {t(b.status === "converted" ? "mgr.statusConverted" : b.status === "declined" ? "mgr.statusDeclined" : "mgr.statusNew")}
+                </StatusBadge>
+                <div>
+                  <CrmStatus badge={crm[b.id]} />
+                </div>
+                {b.exhibitorId && (
+                  <div className="small">
+                    <Link to={`/manage/exhibitors/${b.exhibitorId}`}>{t("mgr.openExhibitor")}</Link>
+                  </div>
+                )}
+              </td>
+              <td>
+                {b.status === "new" && (
+                  <>
+                    <details open={Object.keys(fields).length > 0}>
+                      <summary>{t("mgr.convert")}</summary>
+                      <Form method="post" noValidate data-testid="convert-form">
+                        <HiddenFields intent="convert" values={{ bookingId: b.id }} />
+                        <Field name="stand" label={t("manage.stand")} error={fields.stand} required />
+                        <Field name="staffQuota" label={t("manage.quota")} type="number" defaultValue="5" error={fields.staffQuota} required />
+                        <Field name="areaM2" label={t("manage.area")} defaultValue={String(b.areaM2)} error={fields.areaM2} />
+                        <label style={{ fontWeight: 400 }}>
+                          <input type="checkbox" name="createAccount" defaultChecked />{" "}
+                          {t("mgr.createAccount", { email: b.contact.email })}
+                        </label>
+                        <button type="submit" className="primary" disabled={busy}>
+                          {t("mgr.convertSubmit")}
+                        </button>
+                      </Form>
+                    </details>
+                    <PostButton
+                      intent="decline"
+                      values={{ bookingId: b.id }}
+                      className="link danger"
+                      disabled={busy}
+                      confirm={t("mgr.declineConfirm")}
+                      label={t("mgr.decline")}
+                    />
+                  </>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {bookings.map((b) => {
-              const fields = result && !result.ok && result.bookingId === b.id ? result.fields : {};
-              return (
-                <tr key={b.id} data-testid="booking-row">
-                  <td>
-                    <strong>{b.company.name}</strong>
-                    <div className="small muted">
-                      {[b.company.inn && `${t("company.inn")} ${b.company.inn}`, b.company.city, b.company.country, b.company.website]
-                        .filter(Boolean)
-                        .join(" · ")}
-                    </div>
-                    {b.comment && <div className="small">{b.comment}</div>}
-                    <div className="small muted">{formatDateTime(locale, new Date(b.createdAt), event.timezone)}</div>
-                  </td>
-                  <td>
-                    {[b.contact.lastName, b.contact.firstName, b.contact.middleName].filter(Boolean).join(" ")}
-                    <div className="small muted">{[b.contact.position, b.contact.email, b.contact.phone].filter(Boolean).join(" · ")}</div>
-                  </td>
-                  <td>{formatNumber(locale, b.areaM2)}</td>
-                  <td>
-                    <span className={b.status === "declined" ? "badge locked" : "badge"}>
-                      {t(
-                        b.status === "converted" ? "mgr.statusConverted" : b.status === "declined" ? "mgr.statusDeclined" : "mgr.statusNew",
-                      )}
-                    </span>
-                    <div>
-                      <CrmStatus badge={crm[b.id]} />
-                    </div>
-                    {b.exhibitorId && (
-                      <div className="small">
-                        <Link to={`/manage/exhibitors/${b.exhibitorId}`}>{t("mgr.openExhibitor")}</Link>
-                      </div>
-                    )}
-                  </td>
-                  <td>
-                    {b.status === "new" && (
-                      <>
-                        <details open={Object.keys(fields).length > 0}>
-                          <summary>{t("mgr.convert")}</summary>
-                          <Form method="post" noValidate data-testid="convert-form">
-                            <input type="hidden" name="intent" value="convert" />
-                            <input type="hidden" name="bookingId" value={b.id} />
-                            <Field name="stand" label={t("manage.stand")} error={fields.stand} required />
-                            <Field
-                              name="staffQuota"
-                              label={t("manage.quota")}
-                              type="number"
-                              defaultValue="5"
-                              error={fields.staffQuota}
-                              required
-                            />
-                            <Field name="areaM2" label={t("manage.area")} defaultValue={String(b.areaM2)} error={fields.areaM2} />
-                            <label style={{ fontWeight: 400 }}>
-                              <input type="checkbox" name="createAccount" defaultChecked />{" "}
-                              {t("mgr.createAccount", { email: b.contact.email })}
-                            </label>
-                            <button type="submit" className="primary" disabled={busy}>
-                              {t("mgr.convertSubmit")}
-                            </button>
-                          </Form>
-                        </details>
-                        <Form method="post">
-                          <input type="hidden" name="intent" value="decline" />
-                          <input type="hidden" name="bookingId" value={b.id} />
-                          <button
-                            type="submit"
-                            className="link danger"
-                            disabled={busy}
-                            onClick={(e) => !confirm(t("mgr.declineConfirm")) && e.preventDefault()}
-                          >
-                            {t("mgr.decline")}
-                          </button>
-                        </Form>
-                      </>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
+          );
+        }}
+      </DataTable>
     </>
   );
 }

@@ -1,5 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { DataTable } from "~/components/data-table";
+import { FormOutcome } from "~/components/manage-page";
+import { PostButton } from "~/components/post-button";
 import { localeFromRequest } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { createCabinetAccount, deactivateAccount, resendPasswordLink, cabinetLogins } from "~/services/accounts.server";
@@ -11,7 +14,8 @@ import { quotaShares } from "~/services/exhibitors/quota-shares.server";
 import { HttpError } from "~/utils/errors.server";
 import { formString, optional, requiredReason, runFormAction, type FormResult } from "~/utils/forms.server";
 import { requireManagerPage } from "~/utils/permissions.server";
-import { AddStaffForm, CompanyCardForm, Field, StaffTable, StateBanner } from "~/components/cabinet";
+import { AddStaffForm, CompanyCardForm, StaffTable, StateBanner } from "~/components/cabinet";
+import { Field } from "~/components/field";
 import { ExhibitorSettingsForm } from "~/components/exhibitor-settings";
 import { QuotaSharesView } from "~/components/quota-shares";
 import { CrmStatus } from "~/components/crm-status";
@@ -134,17 +138,11 @@ export default function ManageExhibitor() {
         <CrmStatus badge={crm.exhibitor} />
       </p>
       <StateBanner reason={ex.reason} lockReason={ex.lockReason} deadline={ex.deadline} timezone={ex.timezone} viewer="manager" />
-      {result?.formError && <p className="form-error" role="alert">{result.formError}</p>}
-      {result?.ok && <p className="notice" role="status" data-testid="notice">{result.notice}</p>}
+      <FormOutcome result={result} />
 
       <section className="card">
         {ex.locked ? (
-          <Form method="post">
-            <input type="hidden" name="intent" value="unlock" />
-            <button type="submit" className="primary" disabled={busy}>
-              {t("manage.unlock")}
-            </button>
-          </Form>
+          <PostButton intent="unlock" className="primary" disabled={busy} label={t("manage.unlock")} />
         ) : (
           <Form method="post" className="row">
             <input type="hidden" name="intent" value="lock" />
@@ -175,42 +173,30 @@ export default function ManageExhibitor() {
 
       <section className="card">
         <h2>{t("manage.accounts")}</h2>
-        {users.length === 0 ? (
-          <p className="muted">{t("manage.noAccounts")}</p>
-        ) : (
-          <table data-testid="accounts">
-            <tbody>
-              {users.map((u) => (
-                <tr key={u.id}>
-                  <td>
-                    {u.name} {!u.active && <span className="badge locked">{t("manage.inactive")}</span>}
-                  </td>
-                  <td>{u.email}</td>
-                  <td>
-                    {u.active && (
-                      <div className="row">
-                        <Form method="post">
-                          <input type="hidden" name="intent" value="resend" />
-                          <input type="hidden" name="userId" value={u.id} />
-                          <button type="submit" className="link">
-                            {t("manage.resend")}
-                          </button>
-                        </Form>
-                        <Form method="post" onSubmit={(e) => !confirm(`${t("manage.deactivate")} ${u.email}?`) && e.preventDefault()}>
-                          <input type="hidden" name="intent" value="deactivate" />
-                          <input type="hidden" name="userId" value={u.id} />
-                          <button type="submit" className="link danger">
-                            {t("manage.deactivate")}
-                          </button>
-                        </Form>
-                      </div>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <DataTable rows={users} empty={t("manage.noAccounts")} emptyClass="muted" testId="accounts">
+          {(u) => (
+            <tr key={u.id}>
+              <td>
+                {u.name} {!u.active && <span className="badge locked">{t("manage.inactive")}</span>}
+              </td>
+              <td>{u.email}</td>
+              <td>
+                {u.active && (
+                  <div className="row">
+                    <PostButton intent="resend" values={{ userId: u.id }} label={t("manage.resend")} />
+                    <PostButton
+                      intent="deactivate"
+                      values={{ userId: u.id }}
+                      className="link danger"
+                      confirm={`${t("manage.deactivate")} ${u.email}?`}
+                      label={t("manage.deactivate")}
+                    />
+                  </div>
+                )}
+              </td>
+            </tr>
+          )}
+        </DataTable>
         <Form method="post" className="grid" data-testid="create-account" noValidate>
           <input type="hidden" name="intent" value="create-account" />
           <Field name="accountName" label={t("manage.accountName")} error={accountFields.name} required />

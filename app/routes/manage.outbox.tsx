@@ -7,6 +7,7 @@ import { outboxDir } from "~/services/mail/send-mail.server";
 import { requireManagerPage } from "~/utils/permissions.server";
 import { listOutbox } from "~/services/registrations/outbox-files.server";
 import { env } from "~/utils/env.server";
+import { DataTable } from "~/components/data-table";
 
 // Mail that "was sent" without SMTP_URL: the .eml files of DATA_DIR/mail, newest first.
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -27,35 +28,20 @@ export default function Outbox() {
       </p>
       <h1>{t("outbox.title")}</h1>
       <p className="muted">{smtp ? t("outbox.smtp") : t("outbox.offline", { dir })}</p>
-      {entries.length === 0 ? (
-        <p className="empty">{t("outbox.empty")}</p>
-      ) : (
-        <>
-          {total > entries.length && <p className="small muted">{t("outbox.shown", { shown: entries.length, total })}</p>}
-          <table data-testid="outbox">
-            <thead>
-              <tr>
-                <th>{t("outbox.date")}</th>
-                <th>{t("outbox.to")}</th>
-                <th>{t("outbox.subject")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr key={e.file} data-testid="outbox-row">
-                  <td className="small muted" data-testid="outbox-date">
-                    {e.at ? formatDateTime(locale, new Date(e.at), zone) : e.date}
-                  </td>
-                  <td>{e.to}</td>
-                  <td>
-                    <Link to={`/manage/outbox/${encodeURIComponent(e.file)}`}>{e.subject || e.file}</Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      )}
+      {entries.length > 0 && total > entries.length && <p className="small muted">{t("outbox.shown", { shown: entries.length, total })}</p>}
+      <DataTable rows={entries} empty={t("outbox.empty")} testId="outbox" head={[t("outbox.date"), t("outbox.to"), t("outbox.subject")]}>
+        {(e) => (
+          <tr key={e.file} data-testid="outbox-row">
+            <td className="small muted" data-testid="outbox-date">
+              {e.at ? formatDateTime(locale, new Date(e.at), zone) : e.date}
+            </td>
+            <td>{e.to}</td>
+            <td>
+              <Link to={`/manage/outbox/${encodeURIComponent(e.file)}`}>{e.subject || e.file}</Link>
+            </td>
+          </tr>
+        )}
+      </DataTable>
     </>
   );
 }

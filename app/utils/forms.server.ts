@@ -5,12 +5,16 @@ import { serverT } from "./i18n.server";
 import { logger } from "./logger.server";
 
 // Page actions call the same services as the API; this turns their errors into translated
-// messages next to the fields (never a stack trace or a 500 page).
+// messages next to the fields (never a stack trace or a 500 page). One table for every page form:
+// the services' English field messages -> translation keys.
 
 /** `code`: the refusal's error code (e.g. already_exhibiting), for a page that says more about it. */
 export type FormResult = { ok: boolean; intent: string; formError: string | null; fields: Record<string, string>; notice: string | null; code?: string };
 
-const FIELD_MESSAGES: Array<[RegExp, MessageKey]> = [
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+/** [message pattern, key, only for this field]: the first match wins. */
+const FIELD_MESSAGES: Array<[RegExp, MessageKey, string?]> = [
   [/^Required$/, "field.required"],
   [/NUL or unpaired surrogate/, "field.badChars"],
   [/email/i, "field.email"],
@@ -20,12 +24,16 @@ const FIELD_MESSAGES: Array<[RegExp, MessageKey]> = [
   [/Already registered/, "staff.alreadyRegistered"],
   [/^logo_too_large$/, "company.logoTooLarge"],
   [/^logo_wrong_type$/, "company.logoWrongType"],
-  [/expected number|Invalid input: expected number/i, "field.number"],
+  [/File too large/, "pub.fileTooLarge"],
+  [/PDF, JPEG/, "pub.fileType"],
+  [/expected number|greater than 0|Too small/i, "pub.areaInvalid", "areaM2"],
+  [/expected number/i, "field.number"],
   [/IANA time zone/, "field.timezone"],
   [/ISO 8601|date-time/, "field.datetime"],
   [/Must not be before/, "field.endBeforeStart"],
   [/a time HH:MM/, "field.time"],
   [/close after they open/, "event.doorsOrder"],
+  [/Too big|too long|<=/i, "pub.tooLong"],
 ];
 
 const CODE_MESSAGES: Record<string, MessageKey> = {
@@ -35,30 +43,69 @@ const CODE_MESSAGES: Record<string, MessageKey> = {
   already_registered: "staff.alreadyRegistered",
   forbidden: "error.forbidden",
   not_found: "error.notFound",
+  rate_limited: "pub.rateLimited",
+  registration_closed: "pub.closed",
+  payload_too_large: "pub.tooLarge",
+  invalid_state: "mgr.invalidState",
+  already_exhibiting: "mgr.alreadyExhibiting",
 };
+
+/** A public form's field is the last part of the API's path (person.email -> email), but for these. */
+const PUBLIC_FIELD_NAMES: Record<string, string> = { "company.name": "companyName" };
+
+export type FieldNaming = "manager" | "public";
+
+/** A manager form drops the card's "company." prefix; a public form keeps the last part of the path. */
+function fieldName(path: string, naming: FieldNaming): string {
+  if (naming === "manager") return path.replace(/^company\./, "");
+  return PUBLIC_FIELD_NAMES[path] ?? path.split(".").pop() ?? path;
+}
+
+/** API field paths and English messages -> the form's field names with translated messages. */
+export function fieldMessages(t: Translate, fields: Record<string, string>, naming: FieldNaming = "manager"): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [path, message] of Object.entries(fields)) {
+    const name = fieldName(path, naming);
+    const key = FIELD_MESSAGES.find(([re, , only]) => re.test(message) && (!only || only === name))?.[1] ?? "field.invalid";
+    out[name] ??= t(key);
+  }
+  return out;
+}
+
+/**
+ * What a service threw, as a form's answer. `fixFields`: a form-level "check the marked fields"
+ * line when only fields are wrong (the public pages, whose forms are long).
+ */
+export function formFailure(t: Translate, err: unknown, opts: { intent?: string; naming?: FieldNaming; fixFields?: boolean } = {}): FormResult {
+  const intent = opts.intent ?? "";
+  if (!(err instanceof HttpError)) {
+    logger().error({ err }, "form action failed");
+    return { ok: false, intent, formError: t("error.server"), fields: {}, notice: null };
+  }
+  const fields = fieldMessages(t, err.fields ?? {}, opts.naming);
+  if (err instanceof FieldRefusal) for (const [name, m] of Object.entries(err.fieldMessages)) fields[name] = t(m.key, m.params);
+  const codeKey = err.messageKey ?? CODE_MESSAGES[err.code];
+  const onlyFields = Object.keys(fields).length ? (opts.fixFields ? t("pub.fixFields") : null) : err.message;
+  return { ok: false, intent, formError: codeKey ? t(codeKey) : onlyFields, fields, notice: null, code: err.code };
+}
+
+/** NUL and unpaired surrogates: a message next to the field, never a query that fails. */
+export function badTextResult(t: Translate, form: FormData, opts: { intent?: string; naming?: FieldNaming; fixFields?: boolean } = {}): FormResult | null {
+  const bad = badTextFields(form);
+  if (!bad.length) return null;
+  const fields = Object.fromEntries(bad.map((name) => [opts.naming === "public" ? name : name.replace(/^company\./, ""), t("field.badChars")]));
+  return { ok: false, intent: opts.intent ?? "", formError: opts.fixFields ? t("pub.fixFields") : null, fields, notice: null };
+}
 
 export async function runFormAction(request: Request, intent: string, fn: () => Promise<string | null | void>, form?: FormData): Promise<FormResult> {
   const { t } = serverT(request);
-  // NUL and unpaired surrogates: a message next to the field, never a query that fails.
-  const bad = form ? badTextFields(form) : [];
-  if (bad.length) return { ok: false, intent, formError: null, fields: Object.fromEntries(bad.map((name) => [name.replace(/^company\./, ""), t("field.badChars")])), notice: null };
+  const bad = form ? badTextResult(t, form, { intent }) : null;
+  if (bad) return bad;
   try {
     const notice = await fn();
     return { ok: true, intent, formError: null, fields: {}, notice: notice ?? t("common.saved") };
   } catch (err) {
-    if (!(err instanceof HttpError)) {
-      logger().error({ err }, "form action failed");
-      return { ok: false, intent, formError: t("error.server"), fields: {}, notice: null };
-    }
-    const fields: Record<string, string> = {};
-    for (const [name, message] of Object.entries(err.fields ?? {})) {
-      const key = FIELD_MESSAGES.find(([re]) => re.test(message))?.[1] ?? "field.invalid";
-      fields[name.replace(/^company\./, "")] = t(key);
-    }
-    if (err instanceof FieldRefusal) for (const [name, m] of Object.entries(err.fieldMessages)) fields[name] = t(m.key, m.params);
-    const codeKey = err.messageKey ?? CODE_MESSAGES[err.code];
-    const formError = codeKey ? t(codeKey) : Object.keys(fields).length ? null : err.message;
-    return { ok: false, intent, formError, fields, notice: null, code: err.code };
+    return formFailure(t, err, { intent });
   }
 }
 

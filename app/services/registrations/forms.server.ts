@@ -1,7 +1,7 @@
 import { isLocale, localeFromRequest, translate, type Locale, type MessageKey } from "~/i18n";
 import { HttpError } from "~/utils/errors.server";
-import { badTextFields, cleanText } from "~/utils/ids";
-import { logger } from "~/utils/logger.server";
+import { badTextResult, fieldMessages, formFailure, type FormResult } from "~/utils/forms.server";
+import { cleanText } from "~/utils/ids";
 
 // Helpers for the public pages (/e/...) and the manager pages of issue #5: the page language
 // (?lang= first: cookies do not reach an iframe on another site), bodies read with a size
@@ -34,12 +34,8 @@ export async function readPublicForm(request: Request, ip: string, maxBytes: num
   }
   locale = pageLocale(request, form);
   const values = echo(form);
-  const bad = badTextFields(form);
-  if (bad.length) {
-    const t = tFor(locale);
-    const fields = Object.fromEntries(bad.map((name) => [name, t("field.badChars")]));
-    return { ok: false, error: { ok: false, formError: t("pub.fixFields"), fields, notice: null }, values };
-  }
+  const bad = badTextResult(tFor(locale), form, { naming: "public", fixFields: true });
+  if (bad) return { ok: false, error: bad, values };
   try {
     await limit(ip);
   } catch (err) {
@@ -91,76 +87,17 @@ export function echo(form: FormData, skip: string[] = ["hp"]): Record<string, st
   return out;
 }
 
-const FIELD_NAMES: Record<string, string> = {
-  "person.lastName": "lastName",
-  "person.firstName": "firstName",
-  "person.middleName": "middleName",
-  "person.email": "email",
-  "person.phone": "phone",
-  "person.position": "position",
-  "contact.lastName": "lastName",
-  "contact.firstName": "firstName",
-  "contact.middleName": "middleName",
-  "contact.email": "email",
-  "contact.phone": "phone",
-  "contact.position": "position",
-  "company.name": "companyName",
-  "company.inn": "inn",
-  "company.city": "city",
-  "company.country": "country",
-  "company.website": "website",
-  "media.outlet": "outlet",
-  "media.role": "role",
-  "media.proofUrl": "proofUrl",
-  "media.proofFile": "proofFile",
-};
-
-const MESSAGES: Array<[RegExp, MessageKey]> = [
-  [/^Required$/, "field.required"],
-  [/NUL or unpaired surrogate/, "field.badChars"],
-  [/email/i, "field.email"],
-  [/INN|10 or 12 digits/, "field.inn"],
-  [/phone/i, "field.phone"],
-  [/URL/, "field.url"],
-  [/File too large/, "pub.fileTooLarge"],
-  [/PDF, JPEG/, "pub.fileType"],
-  [/expected number|greater than 0|Too small/i, "pub.areaInvalid"],
-  [/Too big|too long|<=/i, "pub.tooLong"],
-];
+// The field-message table and the error translation live in ~/utils/forms.server (one helper for
+// every page form). These two bind it to a locale and the public forms' field names.
 
 /** API field paths and messages -> the form's field names with translated messages. */
 export function translateFields(locale: Locale, fields: Record<string, string>): Record<string, string> {
-  const t = tFor(locale);
-  const out: Record<string, string> = {};
-  for (const [path, message] of Object.entries(fields)) {
-    const name = FIELD_NAMES[path] ?? path.split(".").pop() ?? path;
-    const key = MESSAGES.find(([re]) => re.test(message))?.[1] ?? "field.invalid";
-    out[name] ??= t(key);
-  }
-  return out;
+  return fieldMessages(tFor(locale), fields, "public");
 }
 
-const CODES: Record<string, MessageKey> = {
-  rate_limited: "pub.rateLimited",
-  registration_closed: "pub.closed",
-  payload_too_large: "pub.tooLarge",
-  not_found: "error.notFound",
-  forbidden: "error.forbidden",
-  invalid_state: "mgr.invalidState",
-  already_exhibiting: "mgr.alreadyExhibiting",
-};
-
-export type PageResult = { ok: boolean; formError: string | null; fields: Record<string, string>; notice: string | null };
+export type PageResult = Omit<FormResult, "intent" | "code">;
 
 /** Translates what a service threw for a page (never a stack trace). */
 export function pageError(locale: Locale, err: unknown): PageResult {
-  const t = tFor(locale);
-  if (!(err instanceof HttpError)) {
-    logger().error({ err }, "page action failed");
-    return { ok: false, formError: t("error.server"), fields: {}, notice: null };
-  }
-  const fields = translateFields(locale, err.fields ?? {});
-  const key = CODES[err.code];
-  const formError = key ? t(key) : Object.keys(fields).length ? t("pub.fixFields") : err.message;
-  return { ok: false, formError, fields, notice: null };
+  return formFailure(tFor(locale), err, { naming: "public", fixFields: true });
 }
