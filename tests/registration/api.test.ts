@@ -5,6 +5,7 @@ import { verifyTicketCode } from "../../app/services/ticket-codes.server";
 import { startSmtpServer, type ReceivedMail, type SmtpTestServer } from "../emulators/smtp";
 import { decodeQrPng } from "../messaging/qr";
 import { startApp, type RunningApp } from "../setup/app";
+import { queueIdle } from "../setup/queue";
 import { call, createToken, dbClient, login, postForm, postPage, visitor, waitUntil } from "./helpers";
 
 let app: RunningApp;
@@ -109,7 +110,7 @@ describe("registration API", () => {
     expect(third.status).toBe(200);
     expect(third.body).toEqual({ id: first.body.id, status: "confirmed", duplicate: true, invitationResent: false });
     await waitUntil("the re-sent invitation", async () => mailsTo("guest2@expo-test.example").length >= 2);
-    await new Promise((r) => setTimeout(r, 1500));
+    await queueIdle(db); // every mail the three calls enqueued has been sent: no third one is coming
     expect(mailsTo("guest2@expo-test.example")).toHaveLength(2);
     const rows = await db.query(
       `SELECT r.id, p."lastName" FROM "Registration" r JOIN "Person" p ON p.id = r."personId" WHERE p.email = 'guest2@expo-test.example'`,
@@ -166,7 +167,7 @@ describe("registration API", () => {
     });
     expect(r.status).toBe(202);
     expect(r.body).toEqual({ id: null, status: "discarded" });
-    await new Promise((res) => setTimeout(res, 1000));
+    await queueIdle(db); // a mail would have been enqueued with the write: none is left to come
     const n = await db.query(`SELECT count(*)::int AS n FROM "Person" WHERE email = 'bot@spam.example'`);
     expect(n.rows[0].n).toBe(0);
     expect(mailsTo("bot@spam.example")).toHaveLength(0);
@@ -215,7 +216,7 @@ describe("registration API", () => {
     expect((await call(app, `/api/v1/registrations/${r.body.id}`, "GET", site)).status).toBe(403);
     expect((await call(app, `/api/v1/registrations/${r.body.id}/approve`, "POST", site)).status).toBe(403);
     expect((await call(app, `/api/v1/registrations/${r.body.id}/approve`, "POST")).status).toBe(401);
-    await new Promise((res) => setTimeout(res, 1000));
+    await queueIdle(db); // whatever the application enqueued has run: still no mail
     expect(mailsTo("olga@press.example")).toHaveLength(0);
 
     const ok = await call(app, `/api/v1/registrations/${r.body.id}/approve`, "POST", manager);
