@@ -8,6 +8,8 @@ import type { Browser, Page } from "playwright-core";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { launchBrowser } from "../setup/browser";
+import { syncRounds } from "../setup/kiosk-page";
+import { waitFor } from "../setup/wait";
 import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
 import { writeQrVideo } from "./fake-camera";
@@ -115,6 +117,7 @@ describe("kiosk camera mode with Chromium's fake camera", () => {
       };
     });
     const page = await context.newPage();
+    const rounds = syncRounds(page);
     await page.goto(app.url + "/kiosk");
     await pairWithToken(page);
     await page.click("text=Камера");
@@ -125,7 +128,10 @@ describe("kiosk camera mode with Chromium's fake camera", () => {
         return { calls: w.__gum, live: w.__tracks.filter((t) => t.readyState === "live").length, videos: document.querySelectorAll("video").length };
       });
     const first = await probe();
-    await page.waitForTimeout(7_000); // two or more sync rounds
+    // Two whole sync rounds with their re-renders: the third status call after this point starts
+    // only once the second round's render is committed.
+    const from = rounds();
+    await waitFor("three more sync rounds", () => rounds() >= from + 3, { timeoutMs: 30_000 });
     const later = await probe();
     expect(later).toEqual(first);
     expect(later.live).toBe(1);

@@ -4,6 +4,7 @@
 import type { Browser, Page } from "playwright-core";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { RESULT_MS } from "../../kiosk/verdict";
 import { DEMO_USERS } from "../../prisma/seed";
 import { fakeZebra, type FakeZebra } from "../checkin/helpers";
 import { launchBrowser } from "../setup/browser";
@@ -126,11 +127,14 @@ describe("kiosk devices in Chromium", () => {
   });
 
   test("yellow screen: Reprint asks for a reason and prints a new job on the kiosk's printer", async () => {
+    // The page's clock is Playwright's from here (it keeps running): the result screen's own
+    // timer can be run out at once instead of waiting for it.
+    await kiosk.clock.install();
     const yellow = await scan(codes[0].code);
     expect(yellow.kind).toBe("yellow");
     await kiosk.click("[data-testid=reprint]");
     await kiosk.waitForSelector("[data-testid=reprint-form]");
-    await kiosk.waitForTimeout(4500); // longer than the result screen lasts: it must stay while the form is open
+    await kiosk.clock.runFor(RESULT_MS.yellow + 1000); // past the screen's time: it must stay while the form is open
     await kiosk.click("[data-testid=reprint-form] button.primary");
     await expect(kiosk.textContent("[data-testid=reprint-error]")).resolves.toBe("Заполните это поле.");
     await kiosk.click("text=Бейдж испорчен");
