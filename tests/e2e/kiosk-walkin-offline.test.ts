@@ -8,6 +8,7 @@ import { launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
 import { waitFor } from "../setup/wait";
+import { pairWithToken } from "../setup/kiosk-page";
 
 let app: RunningApp;
 let browser: Browser;
@@ -23,11 +24,7 @@ beforeAll(async () => {
   const kiosk = await prisma().kiosk.create({ data: { eventId: event.id, name: "Стойка у входа", categories: ["visitor", "vip"] } });
   const { token } = await createApiToken({ role: "kiosk", name: "walk-in offline", kioskId: kiosk.id, eventId: event.id });
   page = await (await browser.newContext({ locale: "ru-RU" })).newPage();
-  await page.goto(app.url + "/kiosk");
-  await page.click("text=Дополнительно: вставить токен киоска");
-  await page.fill("#kiosk-token", token);
-  await page.press("#kiosk-token", "Enter");
-  await page.waitForFunction(() => document.querySelector("[data-testid=kiosk-online]")?.textContent === "В сети");
+  await pairWithToken(page, app.url, token);
 });
 afterAll(async () => {
   await browser?.close();
