@@ -207,10 +207,15 @@ describe("bulk PDF", () => {
     let done = 0;
     const stream = renderBadgesPdf(people(2000), getTemplate("brother-62x100"), (d) => (done = d));
     await new Promise<void>((resolve) => stream.once("data", () => resolve()));
-    stream.destroy();
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((resolve) => stream.once("close", resolve).destroy());
+    // The renderer yields to the event loop after every label and checks for a destroyed stream
+    // before the next one: a few turns let it reach that check, many more must add nothing.
+    const turns = async (n: number) => {
+      for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+    };
+    await turns(3);
     const stoppedAt = done;
-    await new Promise((r) => setTimeout(r, 200));
+    await turns(50);
     expect(done).toBe(stoppedAt);
     expect(done).toBeLessThan(2000);
   });

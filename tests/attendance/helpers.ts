@@ -3,6 +3,7 @@
 import type { RunningApp } from "../setup/app";
 import type { Ctx } from "../checkin/helpers";
 import { jsonCaller, sessionCookie } from "../setup/http";
+import { waitFor } from "../setup/wait";
 
 export const DEMO = {
   manager: { email: "manager@expodesk.local", password: "demo-manager-2026" },
@@ -57,17 +58,15 @@ export async function sse(url: string, cookie: string): Promise<SseClient> {
     comments: 0,
     ended: false,
     next: (pred, timeoutMs = 10_000, from = 0) =>
-      new Promise((resolve, reject) => {
-        const until = Date.now() + timeoutMs;
-        const poll = () => {
+      waitFor(
+        "a matching server-sent event",
+        () => {
           const hit = c.events.slice(from).find(pred);
-          if (hit) return resolve(hit);
-          if (c.ended) return reject(new Error(`stream ended; events: ${JSON.stringify(c.events.map((e) => e.event))}`));
-          if (Date.now() > until) return reject(new Error(`no matching event in ${timeoutMs} ms; got ${c.events.length}`));
-          setTimeout(poll, 20);
-        };
-        poll();
-      }),
+          if (!hit && c.ended) throw new Error(`stream ended; events: ${JSON.stringify(c.events.map((e) => e.event))}`);
+          return hit;
+        },
+        { timeoutMs, everyMs: 20 },
+      ),
     close: () => ac.abort(),
   };
   if (!res.body || !c.contentType.startsWith("text/event-stream")) {

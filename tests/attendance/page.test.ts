@@ -10,6 +10,7 @@ import { launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { createKiosk, register, scan, type Ctx } from "../checkin/helpers";
 import { createEvent, DEMO, login, makeCtx } from "./helpers";
+import { loginAs, newPage } from "../setup/pages";
 
 let app: RunningApp;
 let browser: Browser;
@@ -225,11 +226,8 @@ describe("in Chromium", () => {
   let page: Page;
 
   test("the numbers change live after a check-in, without a reload; the no-show list follows", async () => {
-    page = await (await browser.newContext({ locale: "ru-RU" })).newPage();
-    await page.goto(app.url + "/login");
-    await page.fill("#email", DEMO.manager.email);
-    await page.fill("#password", DEMO.manager.password);
-    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("button[type=submit].primary")]);
+    page = await newPage(browser);
+    await loginAs(page, app.url, DEMO.manager);
     await page.goto(`${app.url}/manage/events/${liveId}/attendance`);
     await page.waitForSelector("[data-testid=att-live][data-state=live]", { timeout: 10_000 });
     await expect(page.textContent("[data-testid=att-live]")).resolves.toBe("Онлайн");

@@ -102,8 +102,10 @@ describe("POST /api/bitrix24/events", () => {
     expect(echoes[0].status).toBe(200);
     const updates = w.emu.state.calls("crm.company.update");
     expect(updates.filter((c) => (c.params?.fields as Record<string, unknown>)?.WEB)).toHaveLength(1);
-    // ...and settled: no further update, no pull changed anything.
-    await new Promise((r) => setTimeout(r, 1500));
+    // ...and settled: no further update, no pull changed anything. One more round of the same
+    // positive signals: an echo of a further update would be delivered and worked off by now.
+    await w.emu.state.settleEvents();
+    await inboundDone();
     expect(await crmJobs(w.db)).toBe(0);
     expect(w.emu.state.calls("crm.company.update")).toHaveLength(updates.length);
     expect(await org()).toMatchObject({ name: "ООО «Новое имя»", website: "https://renamed.example" });

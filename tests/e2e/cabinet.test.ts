@@ -8,6 +8,7 @@ import { makeStaffXlsx } from "../import/fixtures";
 import { writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { startApp, type RunningApp } from "../setup/app";
+import { hydrated, loginAs } from "../setup/pages";
 
 let app: RunningApp;
 let browser: Browser;
@@ -30,15 +31,7 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-async function login(page: Page, email: string, password: string) {
-  await page.goto(app.url + "/login");
-  await page.fill("#email", email);
-  await page.fill("#password", password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("button[type=submit].primary")]);
-}
 
-/** Remix has hydrated the page (forms then submit through the router, not as documents). */
-const hydrated = (page: Page) => page.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
 
 async function submit(page: Page, formTestId: string) {
   await submitAndSettle(page, () => page.locator(`[data-testid=${formTestId}] button[type=submit]`).click());
@@ -58,7 +51,7 @@ async function addStaff(page: Page, last: string, first: string, email: string) 
 
 describe("exhibitor cabinet, end to end in Chromium", () => {
   test("the manager creates an exhibitor and its cabinet account; the exhibitor sets a password from the email", async () => {
-    await login(manager, DEMO_USERS[1].email, DEMO_USERS[1].password);
+    await loginAs(manager, app.url, { email: DEMO_USERS[1].email, password: DEMO_USERS[1].password });
     await manager.click("text=ЭкспоСтрой 2026");
     await manager.fill("[data-testid=create-exhibitor] [name=name]", "Гамма");
     await manager.fill("[data-testid=create-exhibitor] [name=inn]", "7707083894");
@@ -81,7 +74,7 @@ describe("exhibitor cabinet, end to end in Chromium", () => {
     await exhibitor.fill("#password", PASSWORD);
     await exhibitor.fill("#confirm", PASSWORD);
     await Promise.all([exhibitor.waitForURL(/\/login/), exhibitor.click("button[type=submit].primary")]);
-    await login(exhibitor, EXHIBITOR_EMAIL, PASSWORD);
+    await loginAs(exhibitor, app.url, { email: EXHIBITOR_EMAIL, password: PASSWORD });
     expect(new URL(exhibitor.url()).pathname).toBe("/cabinet");
   });
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_USERS } from "../../prisma/seed";
 import { launchBrowser } from "../setup/browser";
 import { runAdmin, startApp, type RunningApp } from "../setup/app";
+import { hydrated, loginAs } from "../setup/pages";
 
 // The change log in words (issue #13 item 2): real changes by three kinds of author, read back
 // in Russian and English with local times, then paging, filters and who may open it.
@@ -36,14 +37,7 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function login(page: Page, email: string, password: string) {
-  await page.goto(app.url + "/login");
-  await page.fill("#email", email);
-  await page.fill("#password", password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("button[type=submit].primary")]);
-}
 
-const hydrated = (page: Page) => page.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
 
 async function submit(page: Page, form: string) {
   await submitAndSettle(page, () => page.locator(`${form} button[type=submit]`).click());
@@ -78,7 +72,7 @@ const moscow = (locale: string, iso: string) =>
 
 describe("the change log, in words, in Chromium", () => {
   test("a manager, the API and an exhibitor make changes; the log says who did what, in Russian, at Moscow time", async () => {
-    await login(ru, MANAGER.email, MANAGER.password);
+    await loginAs(ru, app.url, { email: MANAGER.email, password: MANAGER.password });
     await ru.goto(`${app.url}/manage/events/${eventId}`);
     await ru.fill("[data-testid=create-exhibitor] [name=name]", "Гамма-Лог");
     await ru.fill("[data-testid=create-exhibitor] [name=inn]", "7736050003");
@@ -97,7 +91,7 @@ describe("the change log, in words, in Chromium", () => {
 
     // The exhibitor edits its own card in the cabinet.
     const exhibitor = await (await browser.newContext({ locale: "ru-RU" })).newPage();
-    await login(exhibitor, EXHIBITOR.email, EXHIBITOR.password);
+    await loginAs(exhibitor, app.url, { email: EXHIBITOR.email, password: EXHIBITOR.password });
     await exhibitor.fill("[data-testid=company-card] [name=city]", "Тула");
     await submit(exhibitor, "[data-testid=company-card]");
     await exhibitor.context().close();
@@ -131,7 +125,7 @@ describe("the change log, in words, in Chromium", () => {
   });
 
   test("the same entries read in English", async () => {
-    await login(en, MANAGER.email, MANAGER.password);
+    await loginAs(en, app.url, { email: MANAGER.email, password: MANAGER.password });
     await en.goto(`${app.url}/manage/events/${eventId}/changes`);
     const log = await rows(en);
     const lock = log.find((r) => r.what.startsWith("Cabinet locked"))!;
@@ -194,7 +188,7 @@ describe("the change log, in words, in Chromium", () => {
 
   test("an exhibitor account cannot open the event's or an exhibitor's change log", async () => {
     const page = await (await browser.newContext({ locale: "ru-RU" })).newPage();
-    await login(page, EXHIBITOR.email, EXHIBITOR.password);
+    await loginAs(page, app.url, { email: EXHIBITOR.email, password: EXHIBITOR.password });
     expect((await page.goto(`${app.url}/manage/events/${eventId}/changes`))!.status()).toBe(403);
     expect((await page.goto(`${app.url}/manage/exhibitors/${gammaId}`))!.status()).toBe(403);
     expect(await page.getByTestId("log-entry").count()).toBe(0);

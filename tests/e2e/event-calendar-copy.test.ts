@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_USERS } from "../../prisma/seed";
 import { launchBrowser } from "../setup/browser";
 import { runAdmin, startApp, type RunningApp } from "../setup/app";
+import { hydrated, loginAs, newPage } from "../setup/pages";
 
 // Events over time (issue #14 item 4): a new event as a copy of a past one, with its settings,
 // badge template, printer and kiosk, independent of the original; the calendar shows both in
@@ -73,19 +74,12 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function login(page: Page) {
-  await page.goto(app.url + "/login");
-  await page.fill("#email", MANAGER.email);
-  await page.fill("#password", MANAGER.password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("button[type=submit].primary")]);
-}
 
-const hydrated = (page: Page) => page.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
 const localDay = (d: Date) => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Moscow" }).format(d);
 
 describe("events over time, in Chromium", () => {
   test("a manager makes a new event as a copy: settings, template, printer and kiosk come along, the kiosk unpaired", async () => {
-    await login(ru);
+    await loginAs(ru, app.url, MANAGER);
     await ru.goto(`${app.url}/manage/events/${sourceId}`);
     await hydrated(ru);
     await ru.click("[data-testid=event-copy] summary");
@@ -199,7 +193,7 @@ describe("events over time, in Chromium", () => {
   ] as const) {
     test(`the calendar shows both events by format in month and week views (${lang})`, async () => {
       const p = page();
-      if (lang === "en") await login(p);
+      if (lang === "en") await loginAs(p, app.url, MANAGER);
       const events = await q(`SELECT id, name, "startsAt", format FROM "Event" WHERE id = ANY($1) ORDER BY "startsAt"`, [
         [sourceId, copyId],
       ]);
@@ -267,11 +261,8 @@ describe("events over time, in Chromium", () => {
   });
 
   test("an exhibitor account cannot open the calendar or copy an event", async () => {
-    const p = await (await browser.newContext({ locale: "ru-RU" })).newPage();
-    await p.goto(app.url + "/login");
-    await p.fill("#email", DEMO_USERS[2].email);
-    await p.fill("#password", DEMO_USERS[2].password);
-    await Promise.all([p.waitForURL((u) => !u.pathname.startsWith("/login")), p.click("button[type=submit].primary")]);
+    const p = await newPage(browser);
+    await loginAs(p, app.url, DEMO_USERS[2]);
     expect((await p.goto(`${app.url}/manage/calendar`))!.status()).toBe(403);
     const res = await p.request.post(`${app.url}/manage/events/${sourceId}`, {
       form: { intent: "copy", name: "x", venue: "x", timezone: "Europe/Moscow", startsAt: "2030-01-01T10:00", endsAt: "2030-01-02T10:00" },

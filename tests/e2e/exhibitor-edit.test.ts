@@ -5,6 +5,7 @@ import { DEMO_USERS } from "../../prisma/seed";
 import { launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
+import { hydrated, loginAs } from "../setup/pages";
 
 // Issue #13 items 1 and 9 in Chromium: the manager (RU, and EN for the refusal) changes an
 // exhibitor from its page and several at once from the event page; the exhibitor (EN) and the
@@ -26,23 +27,17 @@ beforeAll(async () => {
   }
   const page = async (locale: string) => (await browser.newContext({ locale })).newPage();
   [manager, managerEn, parent, sub] = await Promise.all([page("ru-RU"), page("en-US"), page("en-US"), page("ru-RU")]);
-  await Promise.all([login(manager, DEMO_USERS[1]), login(managerEn, DEMO_USERS[1]), login(parent, DEMO_USERS[2]), login(sub, DEMO_USERS[3])]);
+  await Promise.all([loginAs(manager, app.url, DEMO_USERS[1]), loginAs(managerEn, app.url, DEMO_USERS[1]), loginAs(parent, app.url, DEMO_USERS[2]), loginAs(sub, app.url, DEMO_USERS[3])]);
 });
 afterAll(async () => {
   await browser?.close();
   await app?.stop();
 });
 
-async function login(page: Page, user: { email: string; password: string }) {
-  await page.goto(app.url + "/login");
-  await page.fill("#email", user.email);
-  await page.fill("#password", user.password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("button[type=submit].primary")]);
-}
 
 async function open(page: Page, path: string) {
   await page.goto(app.url + path);
-  await page.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
+  await hydrated(page);
 }
 
 /** Submits a form and waits until the action's result and the revalidated loaders are rendered. */

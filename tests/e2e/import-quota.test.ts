@@ -6,6 +6,7 @@ import { makeStaffXlsx } from "../import/fixtures";
 import { startApp, type RunningApp } from "../setup/app";
 import { launchBrowser } from "../setup/browser";
 import { queryDb } from "../setup/db";
+import { hydrated, loginAs } from "../setup/pages";
 
 // Issue #13 item 7: the exhibitor sees the column mapping in words, one decision per duplicate
 // row, and the quota before the commit, and can import the first N or chosen rows (RU and EN).
@@ -46,18 +47,11 @@ const emailsIn = async (emails: string[]) =>
     await queryDb<{ email: string }>(app.databaseUrl, `SELECT email FROM "Person" WHERE email = ANY($1::text[]) ORDER BY email`, [emails])
   ).map((r) => r.email);
 
-async function login(page: Page, who: { email: string; password: string }) {
-  await page.goto(app.url + "/login");
-  await page.fill("#email", who.email);
-  await page.fill("#password", who.password);
-  await Promise.all([page.waitForURL((u) => u.pathname === "/cabinet"), page.click("button[type=submit].primary")]);
-}
 
-const hydrated = (page: Page) => page.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
 
 async function openImport(locale: string, headers: string[], rows: string[][], who = EXHIBITOR, reuse?: Page): Promise<Page> {
   const page = reuse ?? (await (await browser.newContext({ locale })).newPage());
-  if (!reuse) await login(page, who);
+  if (!reuse) await loginAs(page, app.url, who);
   mkdirSync("tests/.tmp", { recursive: true });
   const file = path.resolve("tests/.tmp", `quota-${locale}-${Date.now()}.xlsx`);
   writeFileSync(file, await makeStaffXlsx(rows, headers));

@@ -17,6 +17,7 @@ import { CHROMIUM_ARGS } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
 import { startXvfb, type Xvfb } from "../setup/xvfb";
+import { pairWithToken } from "../setup/kiosk-page";
 
 let app: RunningApp;
 let xvfb: Xvfb;
@@ -95,11 +96,7 @@ async function scan(search: string) {
 }
 
 test("a browser-printer badge prints silently in headed Chromium, the page lives on, the kiosk reports printed", async () => {
-  await page.goto(app.url + "/kiosk");
-  await page.click("text=Дополнительно: вставить токен киоска");
-  await page.fill("#kiosk-token", token);
-  await page.press("#kiosk-token", "Enter");
-  await page.waitForFunction(() => /Пришли: \d+ из [1-9]/.test(document.querySelector("[data-testid=kiosk-arrived]")?.textContent ?? ""));
+  await pairWithToken(page, app.url, token);
 
   await scan("kuznetsova");
   // Sent to the kiosk's browser, then printed: as the kiosk reports it (afterprint).

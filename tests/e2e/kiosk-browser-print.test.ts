@@ -12,6 +12,7 @@ import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
 import { jsonCaller } from "../setup/http";
 import { eventRunsToday } from "./event-today";
+import { pairWithToken } from "../setup/kiosk-page";
 
 let app: RunningApp;
 let browser: Browser;
@@ -57,11 +58,7 @@ beforeAll(async () => {
   page.on("response", (r) => {
     if (/\/api\/v1\/print-jobs\/[^/]+\/(pdf|png)$/.test(r.url()) && r.status() === 200) images.push(r.headers()["content-type"] ?? "");
   });
-  await page.goto(app.url + "/kiosk");
-  await page.click("text=Дополнительно: вставить токен киоска");
-  await page.fill("#kiosk-token", token);
-  await page.press("#kiosk-token", "Enter");
-  await page.waitForFunction(() => /Пришли: \d+ из [1-9]/.test(document.querySelector("[data-testid=kiosk-arrived]")?.textContent ?? ""));
+  await pairWithToken(page, app.url, token);
 });
 afterAll(async () => {
   await browser?.close();

@@ -4,10 +4,12 @@
 // shown to the camera is red and checks nobody in.
 import { readFileSync, rmSync } from "node:fs";
 import jsQR from "jsqr";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { launchBrowser } from "../setup/browser";
+import { cameraState, countCameraTracks, pairWithToken, syncRounds } from "../setup/kiosk-page";
+import { waitFor } from "../setup/wait";
 import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
 import { writeQrVideo } from "./fake-camera";
@@ -49,22 +51,13 @@ afterAll(async () => {
   for (const f of videos) rmSync(f, { force: true });
 });
 
-/** Pairs the kiosk page with the raw token (the "advanced" fallback of the pairing screen). */
-async function pairWithToken(page: Page) {
-  await page.click("text=Дополнительно: вставить токен киоска");
-  await page.fill("#kiosk-token", token);
-  await page.press("#kiosk-token", "Enter");
-  await page.waitForSelector("[data-testid=kiosk-online]");
-}
-
 /** Chromium whose only camera plays `video`; a kiosk paired in it, camera switched on. */
 async function kioskWithCamera(video: string) {
   const browser = await launchBrowser(["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${video}`]);
   browsers.push(browser);
   const context = await browser.newContext({ locale: "ru-RU", permissions: ["camera"] });
   const page = await context.newPage();
-  await page.goto(app.url + "/kiosk");
-  await pairWithToken(page);
+  await pairWithToken(page, app.url, token);
   await page.click("text=Камера");
   return page;
 }
@@ -102,30 +95,18 @@ describe("kiosk camera mode with Chromium's fake camera", () => {
     const browser = await launchBrowser(["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]);
     browsers.push(browser);
     const context = await browser.newContext({ locale: "ru-RU", permissions: ["camera"] });
-    await context.addInitScript(() => {
-      const w = window as unknown as { __gum: number; __tracks: MediaStreamTrack[] };
-      w.__gum = 0;
-      w.__tracks = [];
-      const orig = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-      navigator.mediaDevices.getUserMedia = async (c) => {
-        w.__gum++;
-        const stream = await orig(c);
-        w.__tracks.push(...stream.getVideoTracks());
-        return stream;
-      };
-    });
+    await countCameraTracks(context);
     const page = await context.newPage();
-    await page.goto(app.url + "/kiosk");
-    await pairWithToken(page);
+    const rounds = syncRounds(page);
+    await pairWithToken(page, app.url, token);
     await page.click("text=Камера");
     await page.waitForSelector("#kiosk-camera video", { timeout: 15_000 });
-    const probe = () =>
-      page.evaluate(() => {
-        const w = window as unknown as { __gum: number; __tracks: MediaStreamTrack[] };
-        return { calls: w.__gum, live: w.__tracks.filter((t) => t.readyState === "live").length, videos: document.querySelectorAll("video").length };
-      });
+    const probe = () => cameraState(page);
     const first = await probe();
-    await page.waitForTimeout(7_000); // two or more sync rounds
+    // Two whole sync rounds with their re-renders: the third status call after this point starts
+    // only once the second round's render is committed.
+    const from = rounds();
+    await waitFor("three more sync rounds", () => rounds() >= from + 3, { timeoutMs: 30_000 });
     const later = await probe();
     expect(later).toEqual(first);
     expect(later.live).toBe(1);

@@ -17,6 +17,22 @@ import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
 import { eventRunsToday } from "./event-today";
 import { writeQrVideo } from "./fake-camera";
+import {
+  cameraState,
+  clearResult,
+  countCameraTracks,
+  ean,
+  forge,
+  pairWithToken,
+  queueText,
+  RESULT,
+  scanKind,
+  searchAndCheckIn,
+  typeScan,
+  uniqueNames,
+  waitSel,
+  walkIn,
+} from "../setup/kiosk-page";
 
 let app: RunningApp;
 let eventId: string;
@@ -25,7 +41,6 @@ const videos: string[] = [];
 const browsers: Browser[] = [];
 
 const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDb<T>(app.databaseUrl, sql, params);
-const RESULT = "[data-testid=kiosk-result]";
 const SHOTS = process.env.KIOSK_SCREENSHOTS;
 /** The JS heap may grow this much over 12 hours of kiosk time (after a forced GC at both ends). */
 const HEAP_BOUND_MB = 4;
@@ -76,132 +91,13 @@ async function kioskPage(
     deviceScaleFactor: 0.5,
     permissions: ["camera"],
   });
-  if (opts.countTracks)
-    await context.addInitScript(() => {
-      const w = window as unknown as { __gum: number; __tracks: MediaStreamTrack[] };
-      w.__gum = 0;
-      w.__tracks = [];
-      const orig = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-      navigator.mediaDevices.getUserMedia = async (c) => {
-        w.__gum++;
-        const stream = await orig(c);
-        w.__tracks.push(...stream.getVideoTracks());
-        return stream;
-      };
-    });
+  if (opts.countTracks) await countCameraTracks(context);
   const page = await context.newPage();
   // Time flows naturally until the test jumps it ahead (fastForward fires the timers due).
   await page.clock.install();
-  await page.goto(app.url + "/kiosk");
-  await page.click("text=Дополнительно: вставить токен киоска");
-  await page.fill("#kiosk-token", token);
-  await page.press("#kiosk-token", "Enter");
+  await pairWithToken(page, app.url, token);
   await waitSel(page, ".kiosk[data-event-day]");
-  await page.waitForFunction(() => document.querySelector("[data-testid=kiosk-online]")?.textContent === "В сети");
   return { context, page };
-}
-
-/** A USB scanner's burst, dispatched inside the page (as in kiosk-door.test.ts). */
-async function typeScan(page: Page, text: string) {
-  await page.evaluate((s) => {
-    const keyOf: Record<string, [string, boolean]> = {
-      ":": ["Semicolon", true],
-      "/": ["Slash", false],
-      ".": ["Period", false],
-      "?": ["Slash", true],
-      "=": ["Equal", false],
-      "&": ["Digit7", true],
-    };
-    for (const ch of s) {
-      const [code, shiftKey] = /[a-z]/i.test(ch)
-        ? [`Key${ch.toUpperCase()}`, /[A-Z]/.test(ch)]
-        : /\d/.test(ch)
-          ? [`Digit${ch}`, false]
-          : ch === "-" || ch === "_"
-            ? ["Minus", ch === "_"]
-            : keyOf[ch];
-      document.body.dispatchEvent(new KeyboardEvent("keydown", { key: ch, code, shiftKey, bubbles: true }));
-    }
-    document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", code: "Enter", bubbles: true }));
-  }, text);
-}
-
-/**
- * Waits for a selector without keeping an ElementHandle (page.waitForSelector returns one, which
- * holds the node and, once it is removed, its detached subtree: that was counted as a leak).
- */
-const waitSel = (page: Page, selector: string, opts?: { state?: "attached" | "detached" | "visible" | "hidden"; timeout?: number }) =>
-  page.locator(selector).first().waitFor(opts);
-
-/** Taps the result away (if one is shown) so the next answer is a new element to wait for. */
-async function clearResult(page: Page) {
-  if ((await page.locator(RESULT).count()) > 0) {
-    await page.click("[data-testid=kiosk-verdict]");
-    await waitSel(page, RESULT, { state: "detached" });
-  }
-}
-
-/** Scans `text` from the wedge and returns the kind of the answer shown. */
-async function scan(page: Page, text: string): Promise<string> {
-  await clearResult(page);
-  await typeScan(page, text);
-  await waitSel(page, RESULT);
-  return (await page.getAttribute(RESULT, "data-kind"))!;
-}
-
-const queueText = (page: Page) => page.textContent("[data-testid=kiosk-queue]");
-const forge = (code: string) => {
-  const at = code.length - 10; // inside the signature
-  return code.slice(0, at) + (code[at] === "A" ? "B" : "A") + code.slice(at + 1);
-};
-const ean = (i: number) => {
-  const d = `460${String(1_000_000 + i * 7919).padStart(9, "0")}`.slice(0, 12);
-  const sum = [...d].reduce((s, c, k) => s + Number(c) * (k % 2 ? 3 : 1), 0);
-  return d + ((10 - (sum % 10)) % 10);
-};
-
-/** Registrations in the kiosk's offline copy whose name is in no other one's (so a search row is theirs). */
-async function uniqueNames(page: Page): Promise<Array<{ id: string; name: string }>> {
-  return page.evaluate(
-    () =>
-      new Promise<Array<{ id: string; name: string }>>((resolve, reject) => {
-        const req = indexedDB.open("expodesk-kiosk");
-        req.onsuccess = () => {
-          const all = req.result.transaction("registrations").objectStore("registrations").getAll();
-          all.onsuccess = () => {
-            const rows = all.result as Array<{ id: string; name: string; status: string }>;
-            const n = new Map<string, number>();
-            for (const r of rows) n.set(r.name, (n.get(r.name) ?? 0) + 1);
-            // Nobody else's name contains it either ("Гость1" is in "Гость10"): the row found is theirs.
-            const alone = (r: { name: string }) => n.get(r.name) === 1 && !rows.some((o) => o !== r && o.name.includes(r.name));
-            resolve(rows.filter((r) => r.status === "confirmed" && alone(r)).map((r) => ({ id: r.id, name: r.name })));
-            req.result.close();
-          };
-        };
-        req.onerror = () => reject(req.error);
-      }),
-  );
-}
-
-async function searchAndCheckIn(page: Page, name: string): Promise<string> {
-  await clearResult(page);
-  await page.fill(".kiosk-search", name);
-  const row = page.locator(".kiosk-results li", { hasText: name }).first();
-  await row.locator("button").click();
-  await waitSel(page, RESULT);
-  return (await page.getAttribute(RESULT, "data-kind"))!;
-}
-
-async function walkIn(page: Page, n: number): Promise<{ email: string; kind: string }> {
-  await clearResult(page);
-  const email = `door.walkin.${n}@example.com`;
-  await page.click("[data-testid=walkin]");
-  await page.fill("#walkin-lastName", "Проходова");
-  await page.fill("#walkin-firstName", `Гостья${n}`);
-  await page.fill("#walkin-email", email);
-  await page.click("[data-testid=walkin-form] button[type=submit]");
-  await waitSel(page, RESULT);
-  return { email, kind: (await page.getAttribute(RESULT, "data-kind"))! };
 }
 
 describe("a day at the door, Chromium 1080x1920", () => {
@@ -248,23 +144,23 @@ describe("a day at the door, Chromium 1080x1920", () => {
     const fresh = () => pool[next++];
     const round = async (online: boolean, i: number) => {
       const v = fresh();
-      const k1 = await scan(page, v.code);
+      const k1 = await scanKind(page, v.code);
       expect(k1).toBe("green");
       expected.add(v.id);
       note("valid");
       if (i === 0 && online && SHOTS) await page.screenshot({ path: `${SHOTS}/kiosk-green.png` });
-      const k2 = await scan(page, v.code); // the same ticket again (this kiosk remembers it offline too)
+      const k2 = await scanKind(page, v.code); // the same ticket again (this kiosk remembers it offline too)
       expect(k2).toBe("yellow");
       note("repeat");
       if (i === 0 && online && SHOTS) await page.screenshot({ path: `${SHOTS}/kiosk-yellow.png` });
       const old = pool[1 + ((i * 7) % Math.max(1, next - 2))];
-      const k3 = await scan(page, old.code); // someone from earlier: yellow online; offline the server decides later
+      const k3 = await scanKind(page, old.code); // someone from earlier: yellow online; offline the server decides later
       if (online) expect(k3).toBe("yellow");
       note("repeat");
-      expect(await scan(page, forge(pool[next].code))).toBe("red"); // forged: never checked in
+      expect(await scanKind(page, forge(pool[next].code))).toBe("red"); // forged: never checked in
       note("forged");
       if (i === 0 && online && SHOTS) await page.screenshot({ path: `${SHOTS}/kiosk-red.png` });
-      expect(await scan(page, i % 2 ? ean(i) : `https://tickets.example.org/t/?code=X${i}&e=2026`)).toBe("red");
+      expect(await scanKind(page, i % 2 ? ean(i) : `https://tickets.example.org/t/?code=X${i}&e=2026`)).toBe("red");
       note(i % 2 ? "ean" : "url");
     };
 
@@ -316,12 +212,12 @@ describe("a day at the door, Chromium 1080x1920", () => {
       await round(true, i++);
     }
     while (sent < 300) {
-      expect(await scan(page, ean(i++))).toBe("red");
+      expect(await scanKind(page, ean(i++))).toBe("red");
       note("ean");
     }
 
     // The page is still alive: it answers a scan and searches its copy.
-    expect(await scan(page, pool[1].code)).toBe("yellow");
+    expect(await scanKind(page, pool[1].code)).toBe("yellow");
     await clearResult(page);
     const rows = await query<{ registrationId: string; n: number }>(
       `SELECT "registrationId", count(*)::int AS n FROM "CheckIn" WHERE "eventId" = $1 GROUP BY "registrationId"`,
@@ -357,14 +253,7 @@ describe("a day at the door, Chromium 1080x1920", () => {
         await cdp.send("HeapProfiler.collectGarbage");
         const heap = await cdp.send("Runtime.getHeapUsage");
         const dom = await cdp.send("Memory.getDOMCounters");
-        const cam = await page.evaluate(() => {
-          const w = window as unknown as { __gum: number; __tracks: MediaStreamTrack[] };
-          return {
-            gum: w.__gum,
-            live: w.__tracks.filter((t) => t.readyState === "live").length,
-            videos: document.querySelectorAll("video").length,
-          };
-        });
+        const cam = await cameraState(page);
         return { heapMB: +(heap.usedSize / 2 ** 20).toFixed(2), nodes: dom.nodes, listeners: dom.jsEventListeners, ...cam };
       };
       // One sync round: the clock jumps ten minutes (the 3-second timer fires), the round ends with
@@ -384,7 +273,7 @@ describe("a day at the door, Chromium 1080x1920", () => {
       const checkedIn: string[] = [];
       const checkIn = async (online = true) => {
         const r = people[checkedIn.length];
-        expect(await scan(page, r.code)).toBe("green");
+        expect(await scanKind(page, r.code)).toBe("green");
         checkedIn.push(r.id);
         if (online) await clearResult(page);
       };

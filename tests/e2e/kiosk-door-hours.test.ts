@@ -13,6 +13,8 @@ import { launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
 import { eventRunsToday } from "./event-today";
+import { loginAs } from "../setup/pages";
+import { typeScan } from "../setup/kiosk-page";
 
 let app: RunningApp;
 let browser: Browser;
@@ -57,15 +59,6 @@ async function newPage(locale: "ru-RU" | "en-GB"): Promise<Page> {
   return context.newPage();
 }
 
-async function typeScan(page: Page, text: string) {
-  await page.evaluate((s) => {
-    for (const ch of s) {
-      const code = /[a-z]/i.test(ch) ? `Key${ch.toUpperCase()}` : /\d/.test(ch) ? `Digit${ch}` : "Minus";
-      document.body.dispatchEvent(new KeyboardEvent("keydown", { key: ch, code, shiftKey: /[A-Z_]/.test(ch), bubbles: true }));
-    }
-    document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", code: "Enter", bubbles: true }));
-  }, text);
-}
 
 async function settings(page: Page, open: string, close: string) {
   if ((await page.getAttribute("[data-testid=event-settings]", "open")) === null) await page.click("[data-testid=event-settings] summary");
@@ -81,10 +74,7 @@ describe("opening hours", () => {
       ["ru-RU", "Двери должны закрываться позже, чем открываются"],
     ] as const) {
       const page = await newPage(locale);
-      await page.goto(app.url + "/login");
-      await page.fill("#email", DEMO_USERS[1].email);
-      await page.fill("#password", DEMO_USERS[1].password);
-      await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("button[type=submit].primary")]);
+      await loginAs(page, app.url, DEMO_USERS[1]);
       await page.goto(`${app.url}/manage/events/${eventId}`);
       expect(await page.getAttribute("html", "lang")).toBe(locale.slice(0, 2));
       await settings(page, "19:00", "09:00");
@@ -93,10 +83,7 @@ describe("opening hours", () => {
       expect(row[0].doorsOpen).toBeNull();
     }
     const page = await newPage("ru-RU");
-    await page.goto(app.url + "/login");
-    await page.fill("#email", DEMO_USERS[1].email);
-    await page.fill("#password", DEMO_USERS[1].password);
-    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("button[type=submit].primary")]);
+    await loginAs(page, app.url, DEMO_USERS[1]);
     await page.goto(`${app.url}/manage/events/${eventId}`);
     await settings(page, "09:00", "18:00");
     expect(await page.locator("#f-doorsClose-error").count()).toBe(0);

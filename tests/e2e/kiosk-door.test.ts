@@ -5,6 +5,7 @@ import { launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
 import { eventRunsToday } from "./event-today";
+import { pairWithToken, typeScan } from "../setup/kiosk-page";
 
 // Issue #12, the door, in Chromium at a portrait 1080x1920 kiosk screen: every scan gets an
 // answer, the verdict is legible at two metres, results go back to idle by themselves, a
@@ -53,28 +54,13 @@ beforeAll(async () => {
     };
   });
   page = await context.newPage();
-  await page.goto(app.url + "/kiosk");
-  await page.click("text=Дополнительно: вставить токен киоска");
-  await page.fill("#kiosk-token", token);
-  await page.press("#kiosk-token", "Enter");
+  await pairWithToken(page, app.url, token);
   await page.waitForSelector(".kiosk[data-event-day='2/3']");
 });
 afterAll(async () => {
   await browser?.close();
   await app?.stop();
 });
-
-/** A USB scanner's burst (see kiosk.test.ts), any printable ASCII: punctuation by its US-layout key. */
-async function typeScan(text: string) {
-  await page.evaluate((s) => {
-    const keyOf: Record<string, [string, boolean]> = { ":": ["Semicolon", true], "/": ["Slash", false], ".": ["Period", false], "?": ["Slash", true], "=": ["Equal", false], "&": ["Digit7", true], "<": ["Comma", true], ">": ["Period", true], " ": ["Space", false], '"': ["Quote", true] };
-    for (const ch of s) {
-      const [code, shiftKey] = /[a-z]/i.test(ch) ? [`Key${ch.toUpperCase()}`, /[A-Z]/.test(ch)] : /\d/.test(ch) ? [`Digit${ch}`, false] : ch === "-" || ch === "_" ? ["Minus", ch === "_"] : keyOf[ch];
-      document.body.dispatchEvent(new KeyboardEvent("keydown", { key: ch, code, shiftKey, bubbles: true }));
-    }
-    document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", code: "Enter", bubbles: true }));
-  }, text);
-}
 
 const result = async () => ({
   kind: await page.getAttribute("[data-testid=kiosk-result]", "data-kind"),
@@ -95,7 +81,7 @@ describe("the door in Chromium, portrait 1080x1920", () => {
       ["A-10234", "Считано (текст): «A-10234»"],
       ['<b id="inj">x</b>', 'Считано (текст): «<b id="inj">x</b>»'],
     ]) {
-      await typeScan(scan);
+      await typeScan(page, scan);
       await page.waitForSelector("[data-testid=kiosk-result][data-kind=red]");
       await expect(page.textContent("[data-testid=kiosk-name]")).resolves.toBe(shown);
       await expect(page.textContent("[data-testid=kiosk-verdict]")).resolves.toBe("Не билет этого мероприятия");
@@ -105,7 +91,7 @@ describe("the door in Chromium, portrait 1080x1920", () => {
   });
 
   test("legible at two metres: the verdict is the largest text, the bar at least 24px, the walk-in link 4.5:1", async () => {
-    await typeScan(codes[0].code);
+    await typeScan(page, codes[0].code);
     await page.waitForSelector("[data-testid=kiosk-result][data-kind=green]");
     const r = await result();
     expect(r.text).toContain("Добро пожаловать");
@@ -154,7 +140,7 @@ describe("the door in Chromium, portrait 1080x1920", () => {
   });
 
   test("yellow: ALREADY CHECKED IN at a time and place; the reprint sits right under the message", async () => {
-    await typeScan(codes[0].code);
+    await typeScan(page, codes[0].code);
     await page.waitForSelector("[data-testid=kiosk-result][data-kind=yellow]");
     const r = await result();
     expect(r.verdict).toBe("Уже отмечен(а)");
@@ -170,16 +156,16 @@ describe("the door in Chromium, portrait 1080x1920", () => {
   });
 
   test("results go back to the scan prompt by themselves; a new scan replaces a result at once", async () => {
-    await typeScan(codes[1].code);
+    await typeScan(page, codes[1].code);
     await page.waitForSelector("[data-testid=kiosk-result][data-kind=green]");
     // Green lasts 5 s; nobody taps.
     await page.waitForSelector("[data-testid=kiosk-result]", { state: "detached", timeout: 9_000 });
     await page.waitForSelector(".kiosk-idle");
 
-    await typeScan("1111111111116");
+    await typeScan(page, "1111111111116");
     await page.waitForSelector("[data-testid=kiosk-result][data-kind=red]");
     const t0 = Date.now();
-    await typeScan(codes[2].code);
+    await typeScan(page, codes[2].code);
     await page.waitForSelector("[data-testid=kiosk-result][data-kind=green]", { timeout: 4_000 }); // red would stay 10 s
     expect(Date.now() - t0).toBeLessThan(4_000);
     await dismiss();
@@ -191,7 +177,7 @@ describe("the door in Chromium, portrait 1080x1920", () => {
     expect(await beeps()).toBe(0); // every result so far was silent
     await page.click("[data-testid=kiosk-sound]");
     await expect(page.textContent("[data-testid=kiosk-sound]")).resolves.toBe("Звук: вкл.");
-    await typeScan("9999999999994");
+    await typeScan(page, "9999999999994");
     await page.waitForSelector("[data-testid=kiosk-result][data-kind=red]");
     await expect.poll(beeps).toBeGreaterThan(0);
     await dismiss();
@@ -208,7 +194,7 @@ describe("the door in Chromium, portrait 1080x1920", () => {
     await prisma().event.update({ where: { id: eventId }, data: { startsAt: new Date(Date.now() + 2 * day), endsAt: new Date(Date.now() + 4 * day) } });
     await page.waitForSelector(".kiosk[data-event-day=none]", { timeout: 15_000 });
 
-    await typeScan(codes[3].code);
+    await typeScan(page, codes[3].code);
     await page.waitForSelector("[data-testid=kiosk-result][data-kind=warn]");
     await expect(page.textContent("[data-testid=kiosk-verdict]")).resolves.toBe("Не день мероприятия");
     await expect(page.textContent("[data-testid=kiosk-detail]")).resolves.toContain("Мероприятие начнётся");
@@ -216,7 +202,7 @@ describe("the door in Chromium, portrait 1080x1920", () => {
     await page.waitForSelector("[data-testid=kiosk-result]", { state: "detached" });
     expect(await checkIns(codes[3].id)).toBe(0);
 
-    await typeScan(codes[3].code);
+    await typeScan(page, codes[3].code);
     await page.waitForSelector("[data-testid=kiosk-result][data-kind=warn]");
     await page.click("[data-testid=kiosk-confirm]");
     await page.waitForSelector("[data-testid=kiosk-result][data-kind=green]");

@@ -4,12 +4,15 @@
 import type { Browser, Page } from "playwright-core";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { RESULT_MS } from "../../kiosk/verdict";
 import { DEMO_USERS } from "../../prisma/seed";
 import { fakeZebra, type FakeZebra } from "../checkin/helpers";
 import { launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
 import { eventRunsToday } from "./event-today";
+import { loginAs, newPage } from "../setup/pages";
+import { typeScan } from "../setup/kiosk-page";
 
 let app: RunningApp;
 let browser: Browser;
@@ -36,12 +39,9 @@ beforeAll(async () => {
   for (const r of regs) codes.push({ id: r.id, code: await ticketCode(r) });
 
   const user = DEMO_USERS.find((u) => u.role === "manager")!;
-  manager = await (await browser.newContext({ locale: "ru-RU" })).newPage();
-  await manager.goto(app.url + "/login");
-  await manager.fill("#email", user.email);
-  await manager.fill("#password", user.password);
-  await Promise.all([manager.waitForURL(app.url + "/manage"), manager.click("button[type=submit].primary")]);
-  kiosk = await (await browser.newContext({ locale: "ru-RU" })).newPage();
+  manager = await newPage(browser);
+  await loginAs(manager, app.url, user);
+  kiosk = await newPage(browser);
 });
 afterAll(async () => {
   await browser?.close();
@@ -49,13 +49,9 @@ afterAll(async () => {
   await zebra?.close();
 });
 
-/** A USB scanner's burst of keys, dispatched inside the page (see kiosk.test.ts). */
+/** Scans like a USB scanner (typeScan) and returns the answer shown. */
 async function scan(code: string) {
-  await kiosk.evaluate((text) => {
-    const codeOf = (ch: string) => (/[a-z]/i.test(ch) ? `Key${ch.toUpperCase()}` : /\d/.test(ch) ? `Digit${ch}` : "Minus");
-    for (const ch of text) document.body.dispatchEvent(new KeyboardEvent("keydown", { key: ch, code: codeOf(ch), shiftKey: /[A-Z_]/.test(ch), bubbles: true }));
-    document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", code: "Enter", bubbles: true }));
-  }, code);
+  await typeScan(kiosk, code);
   await kiosk.waitForSelector("[data-testid=kiosk-result]");
   return { kind: await kiosk.getAttribute("[data-testid=kiosk-result]", "data-kind"), text: await kiosk.textContent("[data-testid=kiosk-result]") };
 }
@@ -97,11 +93,8 @@ describe("kiosk devices in Chromium", () => {
 
   test("an exhibitor gets 403 on the kiosks page", async () => {
     const ex = DEMO_USERS.find((u) => u.role === "exhibitor")!;
-    const page = await (await browser.newContext({ locale: "ru-RU" })).newPage();
-    await page.goto(app.url + "/login");
-    await page.fill("#email", ex.email);
-    await page.fill("#password", ex.password);
-    await Promise.all([page.waitForURL(app.url + "/cabinet"), page.click("button[type=submit].primary")]);
+    const page = await newPage(browser);
+    await loginAs(page, app.url, ex);
     const r = await page.goto(`${app.url}/manage/events/${eventId}/kiosks`);
     expect(r?.status()).toBe(403);
     await page.context().close();
@@ -126,11 +119,14 @@ describe("kiosk devices in Chromium", () => {
   });
 
   test("yellow screen: Reprint asks for a reason and prints a new job on the kiosk's printer", async () => {
+    // The page's clock is Playwright's from here (it keeps running): the result screen's own
+    // timer can be run out at once instead of waiting for it.
+    await kiosk.clock.install();
     const yellow = await scan(codes[0].code);
     expect(yellow.kind).toBe("yellow");
     await kiosk.click("[data-testid=reprint]");
     await kiosk.waitForSelector("[data-testid=reprint-form]");
-    await kiosk.waitForTimeout(4500); // longer than the result screen lasts: it must stay while the form is open
+    await kiosk.clock.runFor(RESULT_MS.yellow + 1000); // past the screen's time: it must stay while the form is open
     await kiosk.click("[data-testid=reprint-form] button.primary");
     await expect(kiosk.textContent("[data-testid=reprint-error]")).resolves.toBe("Заполните это поле.");
     await kiosk.click("text=Бейдж испорчен");

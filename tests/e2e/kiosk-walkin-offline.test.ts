@@ -7,6 +7,8 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
+import { waitFor } from "../setup/wait";
+import { pairWithToken } from "../setup/kiosk-page";
 
 let app: RunningApp;
 let browser: Browser;
@@ -22,11 +24,7 @@ beforeAll(async () => {
   const kiosk = await prisma().kiosk.create({ data: { eventId: event.id, name: "Стойка у входа", categories: ["visitor", "vip"] } });
   const { token } = await createApiToken({ role: "kiosk", name: "walk-in offline", kioskId: kiosk.id, eventId: event.id });
   page = await (await browser.newContext({ locale: "ru-RU" })).newPage();
-  await page.goto(app.url + "/kiosk");
-  await page.click("text=Дополнительно: вставить токен киоска");
-  await page.fill("#kiosk-token", token);
-  await page.press("#kiosk-token", "Enter");
-  await page.waitForFunction(() => document.querySelector("[data-testid=kiosk-online]")?.textContent === "В сети");
+  await pairWithToken(page, app.url, token);
 });
 afterAll(async () => {
   await browser?.close();
@@ -34,7 +32,11 @@ afterAll(async () => {
 });
 
 test("offline walk-in: checked by the kiosk, queued, green; registered and checked in once when the server is back", async () => {
-  await page.route("**/api/v1/**", (r) => r.abort("internetdisconnected"));
+  let refusedSyncs = 0;
+  await page.route("**/api/v1/**", (r) => {
+    if (new URL(r.request().url()).pathname === "/api/v1/kiosk/registrations") refusedSyncs++;
+    return r.abort("internetdisconnected");
+  });
   await page.click("[data-testid=walkin]");
   // The kiosk's own checks, translated, next to the fields (the server cannot be asked).
   await page.fill("#walkin-lastName", "Офлайнова");
@@ -53,7 +55,10 @@ test("offline walk-in: checked by the kiosk, queued, green; registered and check
   await page.waitForFunction(() => document.querySelector("[data-testid=kiosk-queue]")?.textContent === "В очереди: 1");
   expect(await query(`SELECT 1 FROM "Person" WHERE email = 'vera.offline@example.com'`)).toHaveLength(0);
 
-  await new Promise((r) => setTimeout(r, 3000)); // the check-in time must be the walk-in's, not the upload's
+  // The check-in time must be the walk-in's, not the upload's: let the kiosk fail two sync
+  // rounds (3 s apart) with the walk-in queued, so the two times are clearly apart.
+  const refusedBefore = refusedSyncs;
+  await waitFor("two refused sync rounds", () => refusedSyncs >= refusedBefore + 2);
   const backAt = Date.now();
   await page.unroute("**/api/v1/**");
   await page.waitForFunction(() => document.querySelector("[data-testid=kiosk-queue]")?.textContent === "В очереди: 0", undefined, { timeout: 20_000 });

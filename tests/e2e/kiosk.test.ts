@@ -6,6 +6,7 @@ import { launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
 import { eventRunsToday } from "./event-today";
+import { pairWithToken, typeScan } from "../setup/kiosk-page";
 
 let app: RunningApp;
 let browser: Browser;
@@ -40,11 +41,7 @@ beforeAll(async () => {
   for (const r of regs) codes.push({ id: r.id, code: await ticketCode(r) });
 
   page = await (await browser.newContext({ locale: "ru-RU" })).newPage();
-  await page.goto(app.url + "/kiosk");
-  await page.click("text=Дополнительно: вставить токен киоска"); // the raw-token fallback
-  await page.fill("#kiosk-token", token);
-  await page.press("#kiosk-token", "Enter");
-  await page.waitForFunction(() => /Пришли: \d+ из [1-9]/.test(document.querySelector("[data-testid=kiosk-arrived]")?.textContent ?? ""));
+  await pairWithToken(page, app.url, token);
 });
 afterAll(async () => {
   await browser?.close();
@@ -52,19 +49,9 @@ afterAll(async () => {
   zebra?.close();
 });
 
-/**
- * Types like a USB scanner: keydown events with `key` and `code` in one fast burst on the page,
- * then Enter. Dispatched inside the page, so a loaded test machine cannot stretch the gaps
- * between keys the way CDP-driven typing does.
- */
+/** Scans like a USB scanner (typeScan) and returns the answer shown. */
 async function scan(code: string) {
-  await page.evaluate((text) => {
-    const codeOf = (ch: string) => (/[a-z]/i.test(ch) ? `Key${ch.toUpperCase()}` : /\d/.test(ch) ? `Digit${ch}` : "Minus");
-    for (const ch of text) {
-      document.body.dispatchEvent(new KeyboardEvent("keydown", { key: ch, code: codeOf(ch), shiftKey: /[A-Z_]/.test(ch), bubbles: true }));
-    }
-    document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", code: "Enter", bubbles: true }));
-  }, code);
+  await typeScan(page, code);
   await page.waitForSelector("[data-testid=kiosk-result]");
   const kind = await page.getAttribute("[data-testid=kiosk-result]", "data-kind");
   const text = await page.textContent("[data-testid=kiosk-result]");

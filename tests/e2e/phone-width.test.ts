@@ -7,6 +7,7 @@ import { makeStaffXlsx } from "../import/fixtures";
 import { startApp, type RunningApp } from "../setup/app";
 import { launchBrowser } from "../setup/browser";
 import { queryDb } from "../setup/db";
+import { hydrated, loginAs } from "../setup/pages";
 
 // Issue #13 item 6: at a 390 px wide phone the pages never scroll sideways (wide tables scroll
 // inside their own box). Each page is opened in Russian at 390x844; the screenshots go to
@@ -40,10 +41,7 @@ afterAll(async () => {
 async function loggedIn(who: { email: string; password: string }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ locale: "ru-RU", viewport: PHONE });
   const page = await context.newPage();
-  await page.goto(app.url + "/login");
-  await page.fill("#email", who.email);
-  await page.fill("#password", who.password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("button[type=submit].primary")]);
+  await loginAs(page, app.url, who);
   return { context, page };
 }
 
@@ -62,7 +60,7 @@ async function overflow(page: Page) {
 
 async function check(page: Page, url: string, shot: string) {
   await page.goto(app.url + url);
-  await page.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
+  await hydrated(page);
   const o = await overflow(page);
   if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `phone-${shot}.png`), fullPage: true });
   return { url, ...o };

@@ -1,11 +1,13 @@
 // Printer trouble is seen before the queue grows (issue #12): a CUPS queue paused with a reason
 // (cupsdisable -r, IPP printer-state-reasons "paused") shows in words on the kiosk bar and on the
 // managers' printers page, in the UI language. Private CUPS (tests/printing/cups.ts), real Chromium.
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { printCupsDiagnosticsOnFailure, startCups, type CupsServer } from "../printing/cups";
+import { loginAs, newPage } from "../setup/pages";
+import { pairWithToken } from "../setup/kiosk-page";
 
 let app: RunningApp;
 let browser: Browser;
@@ -33,19 +35,10 @@ afterAll(async () => {
   await cups?.stop();
 });
 
-async function login(page: Page) {
-  await page.goto(app.url + "/login");
-  await page.fill("#email", "manager@expodesk.local");
-  await page.fill("#password", "demo-manager-2026");
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("button[type=submit].primary")]);
-}
 
 test("a paused CUPS queue: the kiosk bar and the printers page say so in Russian and English; a sent browser job too", async () => {
-  const kioskPage = await (await browser.newContext({ locale: "ru-RU" })).newPage();
-  await kioskPage.goto(app.url + "/kiosk");
-  await kioskPage.click("text=Дополнительно: вставить токен киоска");
-  await kioskPage.fill("#kiosk-token", token);
-  await kioskPage.press("#kiosk-token", "Enter");
+  const kioskPage = await newPage(browser);
+  await pairWithToken(kioskPage, app.url, token, { firstSync: false });
   await kioskPage.waitForSelector("[data-testid=kiosk-printer][data-ok='1']", { timeout: 30_000 });
 
   await cups.tool("cupsdisable", ["-r", "нет этикеток", "DOOR"]);
@@ -57,7 +50,7 @@ test("a paused CUPS queue: the kiosk bar and the printers page say so in Russian
     ["en-US", "problem: printer paused"],
   ] as const) {
     const page = await (await browser.newContext({ locale })).newPage();
-    await login(page);
+    await loginAs(page, app.url, { email: "manager@expodesk.local", password: "demo-manager-2026" });
     await page.goto(`${app.url}/manage/events/${eventId}/printers`);
     expect(await page.textContent(`[data-printer-id="${printerId}"] [data-testid=printer-health]`)).toContain(want);
     await page.context().close();
@@ -83,7 +76,7 @@ test("a paused CUPS queue: the kiosk bar and the printers page say so in Russian
     ["en-US", "sent to the kiosk browser"],
   ] as const) {
     const page = await (await browser.newContext({ locale })).newPage();
-    await login(page);
+    await loginAs(page, app.url, { email: "manager@expodesk.local", password: "demo-manager-2026" });
     await page.goto(`${app.url}/manage/events/${eventId}/printers`);
     expect(await page.textContent(`[data-job-id="${sent}"] [data-testid=job-status]`)).toBe(want);
     await page.context().close();

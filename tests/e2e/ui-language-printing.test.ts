@@ -11,6 +11,7 @@ import { DEMO_USERS } from "../../prisma/seed";
 import { formatDateTime } from "../../app/i18n";
 import { launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
+import { loginAs, newPage } from "../setup/pages";
 
 let app: RunningApp;
 let browser: Browser;
@@ -55,11 +56,8 @@ afterAll(async () => {
 });
 
 async function managerPage(locale: "ru-RU" | "en-GB"): Promise<Page> {
-  const page = await (await browser.newContext({ locale })).newPage();
-  await page.goto(app.url + "/login");
-  await page.fill("#email", DEMO_USERS[1].email);
-  await page.fill("#password", DEMO_USERS[1].password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("button[type=submit].primary")]);
+  const page = await newPage(browser, locale);
+  await loginAs(page, app.url, DEMO_USERS[1]);
   return page;
 }
 

@@ -18,6 +18,7 @@ import { DEMO, login } from "../attendance/helpers";
 import { launchBrowser } from "../setup/browser";
 import { startApp } from "../setup/app";
 import { seedDeals, seedFunnelEvent, type FunnelSeed } from "./helpers";
+import { hydrated, loginAs } from "../setup/pages";
 
 let w: World;
 let browser: Browser;
@@ -223,14 +224,11 @@ describe("the funnel page in Chromium", () => {
       const context = await browser.newContext({ locale: lang === "ru" ? "ru-RU" : "en-GB" });
       await context.addCookies([{ name: "lang", value: lang, url: w.app.url }]);
       const page = await context.newPage();
-      await page.goto(w.app.url + "/login");
-      await page.fill("#email", DEMO.manager.email);
-      await page.fill("#password", DEMO.manager.password);
-      await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("button[type=submit].primary")]);
+      await loginAs(page, w.app.url, DEMO.manager);
       await page.goto(`${w.app.url}/manage/events/${s.eventId}`);
       await page.click(`[data-testid=event-links] a[href$="/funnel"]`);
       await page.waitForURL(/\/funnel$/);
-      await page.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
+      await hydrated(page);
       expect(await cells(page, "fun-groups")).toEqual(str([...CHANNEL_ROWS, [totalLabel, ...TOTAL]]));
       expect((await cells(page, "fun-stages")).map((r) => r.slice(1))).toEqual(str(STAGES));
       expect((await cells(page, "fun-roi")).map((r) => r[1])).toEqual(str([ROI]).flat());

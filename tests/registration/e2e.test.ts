@@ -96,11 +96,13 @@ describe("public registration in Chromium", () => {
     await page.goto(organiserUrl);
     const frame = await registrationFrame(page);
     expect(await frame.textContent("h2")).toBe("Регистрация");
-    // The staff login refuses to be framed: only /e/... pages may be embedded.
-    await page.waitForTimeout(300);
-    const staff = page.frames().find((f) => f !== page.mainFrame() && f !== frame);
-    expect(staff).toBeTruthy();
-    expect(await staff!.$("#email").catch(() => null)).toBeNull();
+    // The staff login refuses to be framed: only /e/... pages may be embedded. Its frame has
+    // finished loading (Chromium's error page when refused) before we look inside.
+    const staff = await waitUntil("the staff frame to navigate", async () =>
+      page.frames().find((f) => f !== page.mainFrame() && f !== frame && f.url() !== "" && f.url() !== "about:blank"),
+    );
+    await staff.waitForLoadState("load");
+    expect(await staff.$("#email").catch(() => null)).toBeNull();
 
     // Media fields appear only for a media application (CSS, so it works without scripts too).
     expect(await frame.isVisible("[data-testid=media-fields]")).toBe(false);

@@ -1,7 +1,8 @@
 import { waitFor } from "../setup/wait";
 import { request as httpRequest } from "node:http";
 import pg from "pg";
-import type { RunningApp } from "../setup/app";
+import { startSmtpServer, type SmtpTestServer } from "../emulators/smtp";
+import { startApp, type RunningApp } from "../setup/app";
 import { postPageForm, sessionCookie } from "../setup/http";
 
 // Shared helpers of the registration tests: JSON calls (optionally from another loopback
@@ -111,4 +112,37 @@ export function postPage(
     req.on("error", reject);
     req.end(payload);
   });
+}
+
+export type RegistrationWorld = { app: RunningApp; smtp: SmtpTestServer; db: pg.Client; manager: string; site: string; eventId: string };
+
+/**
+ * The server with a loopback SMTP server, a tight per-IP limit (5 per 10 min), manager and site
+ * tokens, and one event ten days ahead (Asia/Yekaterinburg) named `eventName`.
+ */
+export async function startRegistrationWorld(eventName: string): Promise<RegistrationWorld> {
+  const smtp = await startSmtpServer();
+  const app = await startApp({
+    env: { SMTP_URL: smtp.url, RATE_LIMIT_PER_IP: "5", RATE_LIMIT_WINDOW_SECONDS: "600", INVITE_RESEND_MINUTES: "10" },
+  });
+  const db = await dbClient(app);
+  const manager = await createToken(app, "manager");
+  const site = await createToken(app, "site");
+  const starts = new Date(Date.now() + 10 * 86_400_000);
+  const ev = await call(app, "/api/v1/events", "POST", manager, {
+    name: eventName,
+    venue: "Екатеринбург-ЭКСПО",
+    address: "Екатеринбург, Экспо-бульвар, 2",
+    timezone: "Asia/Yekaterinburg",
+    startsAt: starts.toISOString(),
+    endsAt: new Date(starts.getTime() + 3 * 86_400_000).toISOString(),
+  });
+  if (ev.status !== 201) throw new Error(`event: ${ev.status} ${JSON.stringify(ev.body)}`);
+  return { app, smtp, db, manager, site, eventId: ev.body.id };
+}
+
+export async function stopRegistrationWorld(w: RegistrationWorld | undefined): Promise<void> {
+  await w?.db.end();
+  await w?.app.stop();
+  await w?.smtp.close();
 }

@@ -48,10 +48,18 @@ async function schedulerIdle() {
   });
 }
 
+/** The tick asked for now has run: it planned its next run for later (and then nothing is due). */
+async function schedulerRan() {
+  await waitUntil("the scheduler to run and plan its next run", async () => {
+    const r = await db.query(`SELECT run_at > now() AND locked_at IS NULL AS later FROM graphile_worker.jobs WHERE key = 'sms-reminders'`);
+    return r.rows[0]?.later === true;
+  });
+  await schedulerIdle();
+}
+
 async function runScheduler() {
   await db.query(`SELECT graphile_worker.add_job('sms-reminders', '{}'::json, job_key => 'sms-reminders', run_at => now())`);
-  await new Promise((r) => setTimeout(r, 300));
-  await schedulerIdle();
+  await schedulerRan();
 }
 
 async function reminders() {
@@ -160,9 +168,7 @@ describe("SMS reminder job against the SMS.RU emulator", () => {
     const cookie = await login(app, DEMO_USERS[1].email, DEMO_USERS[1].password);
     const page = await postForm(app, `/manage/events/${ids.soon}/reminders`, cookie, { intent: "run" });
     expect(page.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 300));
-    await schedulerIdle();
-    await new Promise((r) => setTimeout(r, 500));
+    await schedulerRan(); // the page's run happened and every send it planned is done
     expect(sms.sent).toHaveLength(2);
     expect(await reminders()).toHaveLength(3);
     const later = await db.query(`SELECT count(*)::int AS n FROM "SmsReminder" WHERE "registrationId" = $1`, [ids.laterGuest]);

@@ -23,3 +23,12 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/**
+ * A short hold to check that something does NOT happen. Call it only after waiting for a positive
+ * signal that the system has taken in what it would react to (the caller's comment says which):
+ * the hold then covers the system's own known delay (a coalescing window, a timer), not a hope.
+ */
+export function quietPeriod(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
