@@ -37,7 +37,10 @@ export async function run(ctx?: { databaseUrl: string; dataDir: string }): Promi
   try {
     await seed(db);
     worker = await startWorker(ctx, emu.baseUrl);
+    const xacts = () => db.query(`SELECT xact_commit::bigint AS n FROM pg_stat_database WHERE datname = current_database()`);
+    const xactsBefore = Number((await xacts()).rows[0].n);
     const started = performance.now();
+    const startedAt = Date.now();
     await db.query(
       `SELECT count(*) FROM graphile_worker.add_jobs(ARRAY(
          SELECT ROW('crm-sync', json_build_object('entity', e, 'id', id), 'crm:' || e || ':' || id, NULL, 25, 'crm:' || e || ':' || id, 0, NULL)::graphile_worker.job_spec
@@ -67,6 +70,12 @@ export async function run(ctx?: { databaseUrl: string; dataDir: string }): Promi
     process.stderr.write(
       `crm: ${N} registrations in ${seconds.toFixed(1)} s, ${requests} requests, ${commands} commands (${(commands / requests).toFixed(1)} per request, ${perRecord.toFixed(2)} per registration)\n`,
     );
+    process.stderr.write(`crm: ${whereTimeWent(calls, startedAt, startedAt + seconds * 1000)}\n`);
+    // Database transactions (each statement outside BEGIN is one), the worker's and ours; the
+    // statistics lag a little behind, so this is approximate.
+    await new Promise((res) => setTimeout(res, 1500));
+    const xactsRun = Number((await xacts()).rows[0].n) - xactsBefore;
+    process.stderr.write(`crm: ~${xactsRun} database transactions (${(xactsRun / N).toFixed(1)} per registration)\n`);
     return [
       {
         name: "crm-sync",
@@ -92,6 +101,35 @@ export async function run(ctx?: { databaseUrl: string; dataDir: string }): Promi
     await emu.close();
     await db.end();
   }
+}
+
+/**
+ * Where the run's time went, from the emulator's request log: before the first request, after
+ * the last, idle gaps between requests beyond the rate's spacing, and how full batches were.
+ */
+function whereTimeWent(calls: { at: number; batchKey?: string }[], start: number, end: number): string {
+  const reqs = calls.filter((c) => !c.batchKey).map((c) => c.at);
+  if (!reqs.length) return "no requests";
+  const spacing = 1000 / RATE;
+  let idle = 0;
+  const gaps: string[] = [];
+  for (let i = 1; i < reqs.length; i++) {
+    idle += Math.max(0, reqs[i] - reqs[i - 1] - spacing);
+    if (reqs[i] - reqs[i - 1] > 3 * spacing) gaps.push(`${((reqs[i - 1] - start) / 1000).toFixed(1)}+${reqs[i] - reqs[i - 1]}`);
+  }
+  if (process.env.CRM_TRACE) process.stderr.write(`gaps (s+ms): ${gaps.join(" ")}\n`);
+  const sizes: number[] = [];
+  let n = 0;
+  for (const c of calls) {
+    if (c.batchKey) n++;
+    else {
+      sizes.push(n || 1);
+      n = 0;
+    }
+  }
+  const under = sizes.filter((x) => x < COMMANDS_PER_BATCH).length;
+  const ms = (x: number) => `${(x / 1000).toFixed(2)} s`;
+  return `first request after ${ms(reqs[0] - start)}, idle between requests ${ms(idle)}, after the last ${ms(end - reqs[reqs.length - 1])}; ${under} of ${sizes.length} requests under ${COMMANDS_PER_BATCH} commands`;
 }
 
 /** N registrations: ORGS companies with PER_ORG people each; every fourth one checked in. */
@@ -125,7 +163,7 @@ async function seed(db: pg.Pool): Promise<void> {
 }
 
 function startWorker(ctx: { databaseUrl: string; dataDir: string }, webhookUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "app/server/worker-main.ts"], {
+  const child = spawn(process.execPath, [...(process.env.CRM_PROF ? ["--cpu-prof", "--cpu-prof-dir=/tmp/crm/prof"] : []), "--import", "tsx", "app/server/worker-main.ts"], {
     cwd: root,
     env: {
       ...process.env,

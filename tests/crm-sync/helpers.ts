@@ -2,7 +2,7 @@
 // and data written straight into its database, with the crm-sync jobs the services would add.
 import { waitFor as waitForCondition } from "../setup/wait";
 import pg from "pg";
-import { startApp, type RunningApp } from "../setup/app";
+import { runAdmin, startApp, type RunningApp } from "../setup/app";
 import { startBitrix24Emulator, type Bitrix24Emulator, type Bitrix24EmulatorOptions } from "../emulators/bitrix24";
 import { getPageText, postPageForm, sessionCookie } from "../setup/http";
 
@@ -175,6 +175,17 @@ export async function diagnostics(w: World): Promise<string> {
 
 /** Logs in through the real form and returns the session cookie. */
 export const login = (w: World, email: string, password: string) => sessionCookie(w.app.url, email, password);
+
+/** A manager made with the admin CLI, logged in: the session cookie. */
+export async function managerSession(w: World, email: string, password: string): Promise<string> {
+  const made = await runAdmin(
+    ["create-user", "--email", email, "--role", "manager", "--password-stdin"],
+    { DATABASE_URL: w.app.databaseUrl },
+    password,
+  );
+  if (made.code !== 0) throw new Error(`create-user failed (${made.code}): ${made.stderr}`);
+  return login(w, email, password);
+}
 
 /** A page form posted as a browser would (same origin, session cookie, English); returns the HTML. */
 export const postForm = (w: World, path: string, cookie: string, fields: Record<string, string>) =>

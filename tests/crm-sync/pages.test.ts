@@ -1,12 +1,11 @@
 // /manage/crm over real HTTP: status, failures with the CRM's text and a retry button, the
 // mapping loaded from the portal, "resync this event" with its progress, the paused alert.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { runAdmin } from "../setup/app";
 import {
   drained,
   enqueueSync,
   getPage,
-  login,
+  managerSession,
   postForm,
   refsOf,
   seedEvent,
@@ -24,13 +23,7 @@ const PASSWORD = "crm-page-test-password-1";
 
 beforeAll(async () => {
   w = await startFastWorld();
-  const made = await runAdmin(
-    ["create-user", "--email", "crm.manager@example.com", "--role", "manager", "--password-stdin"],
-    { DATABASE_URL: w.app.databaseUrl },
-    PASSWORD,
-  );
-  expect(made.code, made.stderr).toBe(0);
-  cookie = await login(w, "crm.manager@example.com", PASSWORD);
+  cookie = await managerSession(w, "crm.manager@example.com", PASSWORD);
   s = await seedEvent(w.db, { orgs: 1, perOrg: 3, tag: "pages" });
   await w.db.query(`UPDATE "Person" SET email = 'broken@@example' WHERE id = $1`, [s.personIds[0]]);
   await enqueueSync(w.db, [...refsOf("person", s.personIds), ...refsOf("registration", s.regIds)]);

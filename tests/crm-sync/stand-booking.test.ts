@@ -3,9 +3,8 @@
 // reuses the company. Through the real API, page, worker and the Bitrix24 emulator.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { BITRIX24_SEED } from "../emulators/bitrix24";
-import { runAdmin } from "../setup/app";
 import { call, createToken } from "../registration/helpers";
-import { drained, getPage, login, postForm, startFastWorld, stateOf, waitFor, type World } from "./helpers";
+import { drained, getPage, managerSession, postForm, startFastWorld, stateOf, waitFor, type World } from "./helpers";
 
 let w: World;
 let eventId: string;
@@ -20,13 +19,7 @@ beforeAll(async () => {
   );
   eventId = ev.rows[0].id;
   site = await createToken(w.app, "site");
-  const made = await runAdmin(
-    ["create-user", "--email", "sales@expo.test", "--role", "manager", "--password-stdin"],
-    { DATABASE_URL: w.app.databaseUrl },
-    PASSWORD,
-  );
-  expect(made.code, made.stderr).toBe(0);
-  cookie = await login(w, "sales@expo.test", PASSWORD);
+  cookie = await managerSession(w, "sales@expo.test", PASSWORD);
 });
 afterAll(() => w?.stop());
 

@@ -185,7 +185,7 @@ describe("fault switches", () => {
   });
 
   it("an outage can also answer 503, and slowMs delays answers", async () => {
-    b24.emu.setFaults({ outage: { fromMs: 0, toMs: 300 }, outageMode: "503" });
+    b24.emu.setFaults({ outage: { fromMs: 0, toMs: 5000 }, outageMode: "503" }); // wide: a loaded machine is slow to send
     expect((await rest(b24.emu.baseUrl, "crm.contact.list")).status).toBe(503);
     b24.emu.setFaults({ outage: null, slowMs: 150 });
     const t = performance.now();

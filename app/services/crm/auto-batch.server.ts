@@ -3,8 +3,9 @@
 // different records share one HTTP request of up to 50 commands, so the portal's request-rate
 // limit (a batch counts as one request) allows up to 50x the throughput of single calls.
 //
-// While a batch is waiting for the client's leaky bucket, new calls queue up behind it, so
-// batches fill up exactly when the rate limit is what holds us back.
+// A batch takes its commands when the client's leaky bucket lets it go, not before: calls made
+// while it waits for the rate limit ride along in it, so batches fill up exactly when the rate
+// limit is what holds us back (docs/decisions/0017).
 import { BITRIX24_MAX_BATCH, Bitrix24Error, type BatchCommand, type Bitrix24Client, type Params } from "./bitrix24-client.server";
 
 export type AutoBatchOptions = {
@@ -80,6 +81,14 @@ export class AutoBatcher {
 
   private flush(): void {
     if (this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
+    const wait = this.queue.length < this.maxBatch ? this.client.readyInMs() : 0;
+    if (wait > 0) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.flush();
+      }, Math.ceil(wait));
+      return;
+    }
     const taken = this.queue.splice(0, this.maxBatch);
     this.inFlight++;
     this.counters.requests++;

@@ -105,6 +105,8 @@ export type Bitrix24Client = {
   /** Every row of a list method that only supports `start`/`next` (user.get, crm.status.list). */
   listPaged<T = Record<string, unknown>>(method: string, params?: Params): Promise<T[]>;
   stats(): Bitrix24ClientStats;
+  /** How long until the client-side rate limit lets one more request go (0: now). */
+  readyInMs(): number;
 };
 
 const METHOD_RE = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/i;
@@ -368,5 +370,6 @@ export function createBitrix24Client(options: Bitrix24ClientOptions): Bitrix24Cl
     listAll,
     listPaged,
     stats: () => ({ ...stats }),
+    readyInMs: () => bucket.readyInMs(),
   };
 }

@@ -37,6 +37,12 @@ export class LeakyBucket {
     this.level = Math.max(this.level, this.capacity);
   }
 
+  /** How long until one more request would go without waiting (0: now), counting those already waiting. */
+  readyInMs(): number {
+    this.drain();
+    return Math.max(0, ((this.level + 1 + this.waiting.length - this.capacity) / this.ratePerSecond) * 1000);
+  }
+
   current(): number {
     this.drain();
     return this.level;

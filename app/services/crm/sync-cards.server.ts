@@ -4,7 +4,6 @@ import type { CardKind } from "./sync-engine.server";
 import type { Outcome, SyncContext } from "./sync-context.server";
 import { loadOne, type OrganizationRow, type PersonRow } from "./sync-load.server";
 import { companyPayload, contactPayload, dataHash, originId, type CardPayload, type RecordRef } from "./sync-mapping.server";
-import { storeCrmId } from "./sync-state.server";
 
 export async function syncOrganization(ctx: SyncContext, ref: RecordRef): Promise<Outcome> {
   const org = ctx.preloaded<OrganizationRow>(ref) ?? (await loadOne.organization(ref.id));
@@ -80,6 +79,5 @@ async function pushOwnCard(
     taken: card.taken,
     beforeCreate: ctx.beforeCreate(ref),
   });
-  if (r.crmId !== card.crmId) await storeCrmId(card.column, ref.id, r.crmId);
-  return ctx.finish(ref, r.crmId, hash);
+  return ctx.finish(ref, r.crmId, hash, {}, r.crmId !== card.crmId ? { column: card.column, id: ref.id, crmId: r.crmId } : undefined);
 }

@@ -1,7 +1,7 @@
 // What the per-entity syncs (sync-cards, sync-deals) get from the sweep that runs them.
 import type { SyncEngine } from "./sync-engine.server";
 import type { RecordRef, SyncMapping } from "./sync-mapping.server";
-import type { StatePatch, StateRow } from "./sync-state.server";
+import type { StatePatch, StateRow, StoreId } from "./sync-state.server";
 
 export type Outcome =
   | { kind: "synced" | "unchanged"; crmId: number | null }
@@ -31,8 +31,9 @@ export interface SyncContext {
   /** CRM id of a record this one links to: synced first if it has none yet; null if it cannot be. */
   dependency(ref: RecordRef, currentCrmId: number | null): Promise<number | null>;
   beforeCreate(ref: RecordRef): () => Promise<void>;
-  saveState(ref: RecordRef, data: StatePatch): Promise<void>;
+  saveState(ref: RecordRef, data: StatePatch, opts?: { store?: StoreId }): Promise<void>;
   /** The local record no longer exists. */
   gone(ref: RecordRef): Promise<Outcome>;
-  finish(ref: RecordRef, crmId: number, hash: string, extra?: FinishExtra): Promise<Outcome>;
+  /** Marks the record synced (and stores its new CRM id on its row, in the same statement). */
+  finish(ref: RecordRef, crmId: number, hash: string, extra?: FinishExtra, store?: StoreId): Promise<Outcome>;
 }

@@ -21,7 +21,7 @@ import {
   type SyncMapping,
 } from "./sync-mapping.server";
 import { pipelineStages } from "./sync-settings.server";
-import { storeCrmId } from "./sync-state.server";
+import { storeCrmId, type StoreId } from "./sync-state.server";
 
 type DealColumn = ["Registration" | "Exhibitor" | "StandBooking", "crmDealId"];
 
@@ -63,13 +63,16 @@ export async function syncRegistration(ctx: SyncContext, ref: RecordRef): Promis
     stageFor: async (cat) =>
       pickStage(await pipelineStages(cat), role, cat === mapping.attendanceCategoryId ? mapping.attendanceStages[role] : null),
   });
-  if (r.crmId !== reg.crmDealId) await ctx.saveState(ref, { crmId: r.crmId, createStartedAt: null });
   let commented = ctx.state(ref)?.visitCommentFor ?? null;
+  let store = r.store;
   if (role === "visited" && data.checkIn && commented !== data.checkIn.id) {
+    // A new deal is recorded before its visit note is sent (a failed note must not lose it).
+    if (store) await ctx.saveState(ref, { crmId: r.crmId, createStartedAt: null }, { store });
+    store = undefined;
     await ctx.engine.addDealComment(r.crmId, visitComment(data.checkIn, data.timezone));
     commented = data.checkIn.id;
   }
-  return ctx.finish(ref, r.crmId, hash, { crmCategoryId: r.categoryId, crmStageId: r.stageId, visitCommentFor: commented });
+  return ctx.finish(ref, r.crmId, hash, { crmCategoryId: r.categoryId, crmStageId: r.stageId, visitCommentFor: commented }, store);
 }
 
 export async function syncExhibitor(ctx: SyncContext, ref: RecordRef): Promise<Outcome> {
@@ -106,7 +109,7 @@ export async function syncExhibitor(ctx: SyncContext, ref: RecordRef): Promise<O
     payload,
     stageFor: newStageOnly(ctx.mapping),
   });
-  return ctx.finish(ref, r.crmId, hash, { crmCategoryId: r.categoryId, crmStageId: r.stageId });
+  return ctx.finish(ref, r.crmId, hash, { crmCategoryId: r.categoryId, crmStageId: r.stageId }, r.store);
 }
 
 /**
@@ -160,10 +163,10 @@ export async function syncStandBooking(ctx: SyncContext, ref: RecordRef): Promis
     payload: bookingDealPayload(data, { companyId: company.crmId, contactId: contact.crmId }, ctx.mapping),
     stageFor: newStageOnly(ctx.mapping),
   });
-  return ctx.finish(ref, r.crmId, hash, { crmCategoryId: r.categoryId, crmStageId: r.stageId });
+  return ctx.finish(ref, r.crmId, hash, { crmCategoryId: r.categoryId, crmStageId: r.stageId }, r.store);
 }
 
-/** The record's own deal: created or updated, its CRM id stored on its row when it changed. */
+/** The record's own deal, created or updated; `store` when its CRM id on the row must change. */
 async function pushOwnDeal(
   ctx: SyncContext,
   ref: RecordRef,
@@ -186,8 +189,8 @@ async function pushOwnDeal(
     stageFor: deal.stageFor,
     beforeCreate: ctx.beforeCreate(ref),
   });
-  if (r.crmId !== deal.stored) await storeCrmId(deal.column, ref.id, r.crmId);
-  return r;
+  const store: StoreId | undefined = r.crmId !== deal.stored ? { column: deal.column, id: ref.id, crmId: r.crmId } : undefined;
+  return { ...r, store };
 }
 
 /** Stage "new" on creation; afterwards the sales team moves the deal, not us. */

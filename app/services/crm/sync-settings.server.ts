@@ -50,7 +50,9 @@ export function existingCrmClient(): Bitrix24Client | null {
 
 export function crmEngine(): SyncEngine {
   return singleton("crm:engine", () => {
-    const batcher = new AutoBatcher(crmClient(), { maxInFlight: 2 });
+    // Four in flight: under load a portal (or the emulator) may take longer to answer a full
+    // batch than the rate limit's spacing, and the bucket, not the answers, should set the pace.
+    const batcher = new AutoBatcher(crmClient(), { maxInFlight: 4 });
     return new SyncEngine(batcher, new DuplicateFinder(batcher));
   });
 }

@@ -59,15 +59,25 @@ export async function releaseLease(ref: RecordRef, owner: string): Promise<void>
   );
 }
 
-/** Updates the row if `owner` holds its lease (or nobody does); false when it was not updated. */
-export async function writeState(ref: RecordRef, owner: string, data: StatePatch, release: boolean): Promise<boolean> {
+/**
+ * Updates the row if `owner` holds its lease (or nobody does); false when it was not updated.
+ * `store`: the record's new CRM id, written by the same statement (one round trip, not two).
+ */
+export async function writeState(ref: RecordRef, owner: string, data: StatePatch, release: boolean, store?: StoreId): Promise<boolean> {
   const cols = Object.entries(data).filter(([, v]) => v !== undefined) as [keyof StatePatch, unknown][];
   const sets = cols.map(([c], i) => `"${c}" = $${i + 4}${CASTS[c] ?? ""}`);
   if (release) sets.push(`"leaseOwner" = NULL`, `"leaseUntil" = NULL`);
   sets.push(`"updatedAt" = now()`);
+  const params = [ref.entity, ref.id, owner, ...cols.map(([, v]) => v)];
+  let storing = "";
+  if (store) {
+    const [table, column] = store.column;
+    storing = `WITH stored AS (UPDATE "${table}" SET "${column}" = $${params.length + 1} WHERE id = $${params.length + 2}::uuid) `;
+    params.push(store.crmId, store.id);
+  }
   const r = await pool().query(
-    `UPDATE "CrmSyncState" SET ${sets.join(", ")} WHERE "entityType" = $1::"CrmEntity" AND "localId" = $2::uuid AND ("leaseOwner" = $3 OR "leaseOwner" IS NULL)`,
-    [ref.entity, ref.id, owner, ...cols.map(([, v]) => v)],
+    `${storing}UPDATE "CrmSyncState" SET ${sets.join(", ")} WHERE "entityType" = $1::"CrmEntity" AND "localId" = $2::uuid AND ("leaseOwner" = $3 OR "leaseOwner" IS NULL)`,
+    params,
   );
   return r.rowCount !== 0;
 }
@@ -84,11 +94,14 @@ export async function markWaiting(ref: RecordRef, status: "waiting_config" | "pe
   );
 }
 
-type CrmIdColumn =
+export type CrmIdColumn =
   | ["Organization", "crmCompanyId"]
   | ["Person", "crmContactId"]
   | ["Registration" | "Exhibitor", "crmDealId"]
   | ["StandBooking", "crmCompanyId" | "crmContactId" | "crmDealId"];
+
+/** A record's new CRM id, to store on its row. */
+export type StoreId = { column: CrmIdColumn; id: string; crmId: number };
 
 /** Raw SQL: storing the CRM id is not an edit of the record (updatedAt stays). */
 export async function storeCrmId([table, column]: CrmIdColumn, id: string, crmId: number): Promise<void> {

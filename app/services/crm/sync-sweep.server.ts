@@ -28,6 +28,7 @@ import {
   writeState,
   type StatePatch,
   type StateRow,
+  type StoreId,
 } from "./sync-state.server";
 
 export const SWEEP_SIZE = 200;
@@ -238,11 +239,11 @@ export class Sweep implements SyncContext {
     this.eventIds.set(refKey(ref), eventId);
   }
 
-  async saveState(ref: RecordRef, data: StatePatch, opts: { release?: boolean } = {}): Promise<void> {
+  async saveState(ref: RecordRef, data: StatePatch, opts: { release?: boolean; store?: StoreId } = {}): Promise<void> {
     const key = refKey(ref);
     const eventId = this.eventIds.get(key);
     if (eventId && data.eventId === undefined) data = { ...data, eventId };
-    if (!(await writeState(ref, this.owner, data, !!opts.release)))
+    if (!(await writeState(ref, this.owner, data, !!opts.release, opts.store)))
       logger().warn({ record: key }, "CRM sync: state row not updated (lease lost?)");
     if (opts.release) this.held.delete(key);
     const s = this.states.get(key);
@@ -280,7 +281,7 @@ export class Sweep implements SyncContext {
     return { kind: "gone", crmId: null };
   }
 
-  async finish(ref: RecordRef, crmId: number, hash: string, extra: FinishExtra = {}): Promise<Outcome> {
+  async finish(ref: RecordRef, crmId: number, hash: string, extra: FinishExtra = {}, store?: StoreId): Promise<Outcome> {
     const before = this.states.get(refKey(ref))?.status;
     await this.saveState(
       ref,
@@ -295,7 +296,7 @@ export class Sweep implements SyncContext {
         syncedAt: new Date(),
         ...extra,
       },
-      { release: true },
+      { release: true, store },
     );
     if (before === "failed") await enqueueDependents(ref);
     return { kind: "synced", crmId };
