@@ -382,7 +382,7 @@ async function checkInOnce(kiosk: KioskContext, input: ScanInput, opts: { offlin
 
   if (inserted && reg) {
     const a = answer(clientId, "checked_in", reg, { checkedInAt: inserted.scannedAt, kiosk: { id: kiosk.id, name: kiosk.name } });
-    if (input.print) a.printJob = printJobId ? await startPrint(printJobId) : null;
+    if (input.print) a.printJob = printJobId ? await startPrint(printJobId, printer?.driver) : null;
     return a;
   }
 
@@ -488,9 +488,10 @@ async function supersede(
   });
 }
 
-async function startPrint(printJobId: string): Promise<PrintJobView | null> {
+async function startPrint(printJobId: string, driver: DbPrinterDriver | undefined): Promise<PrintJobView | null> {
+  // The label does not wait for the answer's read of the job (a round trip less to the printer).
+  if (driver && driver !== "browser") sendPrintJobSoon(printJobId);
   const job = await loadPrintJob(printJobId);
-  if (job && job.printerDriver !== "browser") sendPrintJobSoon(printJobId);
   return job?.view ?? null;
 }
 
