@@ -140,19 +140,9 @@ describe("printers and moving jobs", () => {
     expect(live.jobs[0].data.toString("utf8")).toContain("Test Print");
 
     const job = await w.ctx.db.prisma().printJob.findFirstOrThrow({ where: { status: "done" }, orderBy: { createdAt: "desc" } });
-    const noReason = await onPrintersPage({
-      intent: "reprint",
-      jobId: job.id,
-      reason: " ",
-      toPrinterId: printer.id,
-    });
+    const noReason = await onPrintersPage({ intent: "reprint", jobId: job.id, reason: " ", toPrinterId: printer.id });
     expect(noReason.text).toContain('data-testid="error-reason"');
-    const reprinted = await onPrintersPage({
-      intent: "reprint",
-      jobId: job.id,
-      reason: "Порвался",
-      toPrinterId: printer.id,
-    });
+    const reprinted = await onPrintersPage({ intent: "reprint", jobId: job.id, reason: "Порвался", toPrinterId: printer.id });
     expect(reprinted.text).toContain("The badge was sent to print again.");
     await waitFor("the reprint", async () => live.jobs.length > 1);
     const rep = await w.ctx.db.prisma().printJob.findFirstOrThrow({ where: { reprintOfId: job.id } });

@@ -2,7 +2,7 @@ import { pool } from "~/utils/db.server";
 import { isUuid } from "~/utils/ids";
 import { COMPANY_SQL, REGISTRATION_JOINS } from "../print/badge.server";
 import { createPrintJob, loadPrintJob, PRINT_FALLBACK_DELAY_MS, type PrintJobView } from "../print/jobs.server";
-import { formatForDriver, loadPrinter } from "../print/printers.server";
+import { formatForDriver, loadPrinter, type DbPrinterDriver } from "../print/printers.server";
 import { sendPrintJobSoon } from "../print/worker.server";
 import { printBadgeJobSpecSql } from "../outbox.server";
 import {
@@ -147,7 +147,7 @@ async function checkInOnce(kiosk: KioskContext, input: ScanInput, opts: { offlin
   if (inserted && reg) {
     wakeCheckInOutboxDrainer();
     const a = answer(clientId, "checked_in", reg, { checkedInAt: inserted.scannedAt, kiosk: { id: kiosk.id, name: kiosk.name } });
-    if (input.print) a.printJob = printJobId ? await startPrint(printJobId) : null;
+    if (input.print) a.printJob = printJobId ? await startPrint(printJobId, printer?.driver) : null;
     return a;
   }
 
@@ -223,9 +223,10 @@ async function checkInOnce(kiosk: KioskContext, input: ScanInput, opts: { offlin
   return dup;
 }
 
-async function startPrint(printJobId: string): Promise<PrintJobView | null> {
+async function startPrint(printJobId: string, driver: DbPrinterDriver | undefined): Promise<PrintJobView | null> {
+  // The label does not wait for the answer's read of the job (a round trip less to the printer).
+  if (driver && driver !== "browser") sendPrintJobSoon(printJobId);
   const job = await loadPrintJob(printJobId);
-  if (job && job.printerDriver !== "browser") sendPrintJobSoon(printJobId);
   return job?.view ?? null;
 }
 

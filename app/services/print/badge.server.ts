@@ -7,6 +7,7 @@ import { renderBadgePdf } from "../../../printing/pdf";
 import { getTemplate, parseTemplate, TEMPLATES, type BadgeData, type BadgeTemplate, type Category } from "../../../printing/template";
 import { renderBadgeZpl } from "../../../printing/zpl";
 import { ticketCode } from "../codes.server";
+import { signTicketCode } from "../ticket-codes.server";
 import type { PrintFormat, PrinterRow } from "./printers.server";
 import { combineTemplates, eventTemplateFor } from "./templates.server";
 
@@ -44,7 +45,14 @@ export async function badgeTemplateFor(
   printer: Pick<PrinterRow, "driver" | "templateStock" | "templateDefinition"> | null,
   badge: { eventId: string; category: Category },
 ): Promise<BadgeTemplate> {
-  const eventTpl = await eventTemplateFor(badge.eventId, badge.category);
+  return templateWith(printer, await eventTemplateFor(badge.eventId, badge.category));
+}
+
+/** badgeTemplateFor with the event template already known. */
+export function templateWith(
+  printer: Pick<PrinterRow, "driver" | "templateStock" | "templateDefinition"> | null,
+  eventTpl: BadgeTemplate | null,
+): BadgeTemplate {
   return combineTemplates(printer ? printerOwnTemplate(printer) : null, eventTpl, templateForPrinter(printer));
 }
 
@@ -107,7 +115,8 @@ export function badgeName(p: { lastName: string; firstName: string; locale?: str
     .join(" ");
 }
 
-export async function badgeDataFor(src: BadgeSource): Promise<BadgeData> {
+/** `privateKey`: the event's active signing key when the caller has it already (one query less). */
+export async function badgeDataFor(src: BadgeSource, privateKey?: string | null): Promise<BadgeData> {
   const locale = src.locale === "en" ? "en" : "ru";
   const dates = new Intl.DateTimeFormat(locale, { timeZone: src.timezone, day: "numeric", month: "long", year: "numeric" });
   return {
@@ -117,7 +126,7 @@ export async function badgeDataFor(src: BadgeSource): Promise<BadgeData> {
     company: src.company ?? undefined,
     position: src.position ?? undefined,
     category: src.category,
-    code: await ticketCode({ id: src.id, eventId: src.eventId }),
+    code: privateKey ? signTicketCode(src.id, { privateKey }) : await ticketCode({ id: src.id, eventId: src.eventId }),
     eventName: src.eventName,
     eventDates: dates.formatRange(src.startsAt, src.endsAt),
     locale,

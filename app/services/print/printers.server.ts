@@ -33,9 +33,10 @@ export const driverTarget = (p: Pick<PrinterRow, "driver" | "address">): Printer
   address: p.address,
 });
 
-const PRINTER_COLUMNS = `pr."id", pr."name", pr."eventId", pr."driver"::text AS "driver", pr."address", pr."templateId",
+/** The columns of a PrinterRow over PRINTER_FROM. */
+export const PRINTER_COLUMNS = `pr."id", pr."name", pr."eventId", pr."driver"::text AS "driver", pr."address", pr."templateId",
   bt."stock" AS "templateStock", bt."definition" AS "templateDefinition"`;
-const PRINTER_FROM = `"Printer" pr LEFT JOIN "BadgeTemplate" bt ON bt."id" = pr."templateId"`;
+export const PRINTER_FROM = `"Printer" pr LEFT JOIN "BadgeTemplate" bt ON bt."id" = pr."templateId"`;
 
 export async function loadPrinter(id: string, db: Queryable = pool()): Promise<PrinterRow | null> {
   const r = await db.query<PrinterRow>(`SELECT ${PRINTER_COLUMNS} FROM ${PRINTER_FROM} WHERE pr."id" = $1`, [id]);

@@ -162,12 +162,13 @@ export interface EventTemplateRow {
   updatedAt: Date;
 }
 
+/** The event's own templates (not printers' stocks) as EventTemplateRows; `eventId` is an SQL expression. */
+export const eventTemplatesSql = (eventId: string) =>
+  `SELECT bt."id", bt."category"::text AS "category", bt."stock", bt."definition", bt."updatedAt" FROM "BadgeTemplate" bt
+   WHERE bt."eventId" = ${eventId} AND NOT EXISTS (SELECT 1 FROM "Printer" pr WHERE pr."templateId" = bt."id")`;
+
 export async function listEventTemplates(eventId: string, db: Queryable = pool()): Promise<EventTemplateRow[]> {
-  const r = await db.query<EventTemplateRow>(
-    `SELECT bt."id", bt."category"::text AS "category", bt."stock", bt."definition", bt."updatedAt" FROM "BadgeTemplate" bt
-     WHERE bt."eventId" = $1 AND NOT EXISTS (SELECT 1 FROM "Printer" pr WHERE pr."templateId" = bt."id")`,
-    [eventId],
-  );
+  const r = await db.query<EventTemplateRow>(eventTemplatesSql("$1"), [eventId]);
   return r.rows;
 }
 

@@ -11,10 +11,12 @@ import {
 } from "../../../printing/drivers/index";
 import type { BadgeData, BadgeTemplate } from "../../../printing/template";
 import { enqueuePrintBadge, removePrintBadgeSql } from "../outbox.server";
-import { badgeDataFor, badgeTemplateFor, loadBadgeSource, renderBadge, templateForPrinter } from "./badge.server";
+import { badgeDataFor, badgeTemplateFor, renderBadge, templateForPrinter, templateWith } from "./badge.server";
+import { claimPrintJob, PRINT_LEASE_MS } from "./claim.server";
 import { BROWSER_DEADLINE_TASK, failUnreportedBrowserPrints } from "./deadline.server";
 import type { PrintJobStatus } from "./jobs.server";
-import { driverTarget, formatForDriver, loadPrinter, type DbPrinterDriver, type PrinterRow, type PrintFormat } from "./printers.server";
+import { pickEventTemplate } from "./templates.server";
+import { driverTarget, formatForDriver, type DbPrinterDriver, type PrinterRow } from "./printers.server";
 
 // The badge print queue (issue #7). A print job is a PrintJob row. Whoever creates one also adds
 // a `print-badge` job a few seconds ahead (in the same transaction) and then, right after the
@@ -27,8 +29,6 @@ import { driverTarget, formatForDriver, loadPrinter, type DbPrinterDriver, type 
 // reschedule `print-badge` with backoff; after PRINT_MAX_ATTEMPTS, or on a non-retryable error,
 // the job is failed with the printer's message.
 
-/** A "printing" claim older than this is considered abandoned (IPP waits up to 30 s for completion). */
-export const PRINT_LEASE_MS = 90_000;
 export const PRINT_MAX_ATTEMPTS = 12;
 /** Delay before attempt n+1 after n failures: 1, 2, 4, ... 60 s; twelve attempts span about six minutes. */
 export const printBackoffMs = (failures: number) => Math.min(60_000, 1000 * 2 ** Math.max(0, failures - 1));
@@ -46,14 +46,7 @@ export type ProcessOutcome = "done" | "failed" | "retry" | "busy" | "skipped";
  */
 export async function processPrintJob(printJobId: string, via: "direct" | "worker"): Promise<ProcessOutcome> {
   const db = pool();
-  const claimed = await db.query<{ registrationId: string; printerId: string | null; format: PrintFormat; attempts: number }>(
-    `UPDATE "PrintJob" SET "status" = 'printing', "startedAt" = now(), "attempts" = "attempts" + 1
-     WHERE "id" = $1 AND ("status" = 'queued' OR ("status" = 'printing' AND "startedAt" < now() - $2::int * interval '1 millisecond'))
-       AND NOT EXISTS (SELECT 1 FROM "Printer" pr WHERE pr."id" = "PrintJob"."printerId" AND pr."driver" = 'browser')
-     RETURNING "registrationId", "printerId", "format"::text AS "format", "attempts"`,
-    [printJobId, PRINT_LEASE_MS],
-  );
-  const job = claimed.rows[0];
+  const job = await claimPrintJob(printJobId, db);
   if (!job) {
     const cur = await db.query<{ status: PrintJobStatus; startedAt: Date | null }>(
       `SELECT "status"::text AS "status", "startedAt" FROM "PrintJob" WHERE "id" = $1`,
@@ -79,16 +72,16 @@ export async function processPrintJob(printJobId: string, via: "direct" | "worke
     return "failed";
   };
 
-  const printer = job.printerId ? await loadPrinter(job.printerId) : null;
+  const printer = job.printer;
   if (!printer) return fail("The printer of this job no longer exists; reprint it on another printer.");
 
   let payload: { pdf?: Buffer; zpl?: string };
   let template: BadgeTemplate;
   try {
-    const src = await loadBadgeSource(job.registrationId);
+    const src = job.source;
     if (!src) return fail("The registration no longer exists.");
-    template = await badgeTemplateFor(printer, src);
-    const data = await badgeDataFor(src);
+    template = templateWith(printer, pickEventTemplate(job.eventTemplates, src.category));
+    const data = await badgeDataFor(src, job.privateKey);
     // The printer may have been edited (another driver) since the job was queued: its format wins.
     const format = formatForDriver(printer.driver);
     if (format !== job.format) await db.query(`UPDATE "PrintJob" SET "format" = $2::"PrintFormat" WHERE "id" = $1`, [printJobId, format]);
