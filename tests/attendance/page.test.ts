@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import ExcelJS from "exceljs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser } from "../setup/browser";
+import { closeBrowser, launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { createKiosk, register, scan, type Ctx } from "../checkin/helpers";
 import { createEvent, DEMO, login, makeCtx } from "./helpers";
@@ -64,7 +64,7 @@ beforeAll(async () => {
   emptyId = await createEvent(base, { name: "Пустое", startsAt: new Date(now).toISOString(), endsAt: new Date(now + 86_400_000).toISOString() });
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
   await app?.stop();
 });
 

@@ -3,7 +3,7 @@ import { submitAndSettle } from "../setup/submit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_USERS } from "../../prisma/seed";
 import { startSmtpServer, type SmtpTestServer } from "../emulators/smtp";
-import { launchBrowser } from "../setup/browser";
+import { closeBrowser, launchBrowser } from "../setup/browser";
 import { makeStaffXlsx } from "../import/fixtures";
 import { writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
@@ -26,7 +26,7 @@ beforeAll(async () => {
   exhibitor = await (await browser.newContext({ locale: "ru-RU" })).newPage();
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
   await app?.stop();
   await smtp?.close();
 });

@@ -3,7 +3,7 @@ import { submitAndSettle } from "../setup/submit";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_USERS } from "../../prisma/seed";
-import { launchBrowser } from "../setup/browser";
+import { closeBrowser, launchBrowser } from "../setup/browser";
 import { runAdmin, startApp, type RunningApp } from "../setup/app";
 import { hydrated, loginAs } from "../setup/pages";
 
@@ -33,7 +33,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await db?.end();
-  await browser?.close();
+  await closeBrowser(browser);
   await app?.stop();
 });
 

@@ -2,7 +2,7 @@ import pg from "pg";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_USERS } from "../../prisma/seed";
-import { launchBrowser } from "../setup/browser";
+import { closeBrowser, launchBrowser } from "../setup/browser";
 import { runAdmin, startApp, type RunningApp } from "../setup/app";
 import { hydrated, loginAs, newPage } from "../setup/pages";
 
@@ -70,7 +70,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await db?.end();
-  await browser?.close();
+  await closeBrowser(browser);
   await app?.stop();
 });
 

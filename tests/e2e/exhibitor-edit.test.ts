@@ -2,7 +2,7 @@ import type { Browser, Locator, Page } from "playwright-core";
 import { submitAndSettle } from "../setup/submit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_USERS } from "../../prisma/seed";
-import { launchBrowser } from "../setup/browser";
+import { closeBrowser, launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
 import { hydrated, loginAs } from "../setup/pages";
@@ -30,7 +30,7 @@ beforeAll(async () => {
   await Promise.all([loginAs(manager, app.url, DEMO_USERS[1]), loginAs(managerEn, app.url, DEMO_USERS[1]), loginAs(parent, app.url, DEMO_USERS[2]), loginAs(sub, app.url, DEMO_USERS[3])]);
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
   await app?.stop();
 });
 

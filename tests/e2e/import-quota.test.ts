@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { makeStaffXlsx } from "../import/fixtures";
 import { startApp, type RunningApp } from "../setup/app";
-import { launchBrowser } from "../setup/browser";
+import { closeBrowser, launchBrowser } from "../setup/browser";
 import { queryDb } from "../setup/db";
 import { hydrated, loginAs } from "../setup/pages";
 
@@ -26,7 +26,7 @@ beforeAll(async () => {
   exhibitorId = row!.id;
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
   await app?.stop();
 });
 

@@ -7,7 +7,7 @@ import type { Browser, Page } from "playwright-core";
 import type pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { waitFor } from "../checkin/helpers";
-import { launchBrowser } from "../setup/browser";
+import { closeBrowser, launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
 import { jsonCaller } from "../setup/http";
@@ -61,7 +61,7 @@ beforeAll(async () => {
   await pairWithToken(page, app.url, token);
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
   await app?.stop();
 });
 

@@ -12,7 +12,7 @@ import { rmSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser } from "../setup/browser";
+import { closeBrowser, launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
 import { eventRunsToday } from "./event-today";
@@ -236,7 +236,7 @@ describe("a day at the door, Chromium 1080x1920", () => {
     console.log(
       `[door hour] ${sent} scans ${JSON.stringify(kinds)}; ${expected.size} check-ins (${walkIns.length} walk-ins); wall time ${((Date.now() - t0) / 1000).toFixed(1)} s`,
     );
-    await browser.close();
+    await closeBrowser(browser);
   });
 
   test(
@@ -344,7 +344,7 @@ describe("a day at the door, Chromium 1080x1920", () => {
       expect(end.gum - start.gum).toBe(2 * restarts); // per switch-on: the camera list, then the camera; none per result
       expect(end.listeners - start.listeners).toBeLessThan(50);
       expect(end.nodes - start.nodes).toBeLessThan(100);
-      await browser.close();
+      await closeBrowser(browser);
     },
   );
 
@@ -395,6 +395,6 @@ describe("a day at the door, Chromium 1080x1920", () => {
     expect(await checkIns(first.id)).toBe(1);
     expect(await checkIns(second.id)).toBe(1);
     expect(await page.locator("#kiosk-camera video").count()).toBe(1);
-    await browser.close();
+    await closeBrowser(browser);
   });
 });

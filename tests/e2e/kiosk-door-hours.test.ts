@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_USERS } from "../../prisma/seed";
 import { localDay } from "../../app/utils/event-days";
 import { zonedToUtc } from "../../app/utils/time";
-import { launchBrowser } from "../setup/browser";
+import { closeBrowser, launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
 import { eventRunsToday } from "./event-today";
@@ -46,7 +46,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
+  await closeBrowser(browser);
   await app?.stop();
 });
 

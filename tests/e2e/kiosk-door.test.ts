@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser } from "../setup/browser";
+import { closeBrowser, launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
 import { eventRunsToday } from "./event-today";
@@ -58,7 +58,7 @@ beforeAll(async () => {
   await page.waitForSelector(".kiosk[data-event-day='2/3']");
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
   await app?.stop();
 });
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { RESULT_MS } from "../../kiosk/verdict";
 import { DEMO_USERS } from "../../prisma/seed";
 import { fakeZebra, type FakeZebra } from "../checkin/helpers";
-import { launchBrowser } from "../setup/browser";
+import { closeBrowser, launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
 import { eventRunsToday } from "./event-today";
@@ -44,7 +44,7 @@ beforeAll(async () => {
   kiosk = await newPage(browser);
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
   await app?.stop();
   await zebra?.close();
 });

@@ -5,7 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import type pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { fakeZebra, ZEBRA_PAPER_OUT_PAUSED, ZEBRA_READY, type FakeZebra } from "../checkin/helpers";
-import { launchBrowser } from "../setup/browser";
+import { closeBrowser, launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { queryDb } from "../setup/db";
 
@@ -42,7 +42,7 @@ beforeAll(async () => {
   await page.press("#kiosk-token", "Enter");
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
   await app?.stop();
   await zebra?.close().catch(() => {});
 });

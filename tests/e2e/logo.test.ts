@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_USERS } from "../../prisma/seed";
-import { launchBrowser } from "../setup/browser";
+import { closeBrowser, launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 
 let app: RunningApp;
@@ -21,7 +21,7 @@ beforeAll(async () => {
   expect(cookie).toMatch(/^expodesk_session=/);
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
   await app?.stop();
 });
 

@@ -3,7 +3,7 @@
 // managers' printers page, in the UI language. Private CUPS (tests/printing/cups.ts), real Chromium.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { launchBrowser } from "../setup/browser";
+import { closeBrowser, launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { printCupsDiagnosticsOnFailure, startCups, type CupsServer } from "../printing/cups";
 import { loginAs, newPage } from "../setup/pages";
@@ -30,7 +30,7 @@ beforeAll(async () => {
   token = (await createApiToken({ role: "kiosk", name: "trouble", kioskId: kiosk.id, eventId })).token;
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
   await app?.stop();
   await cups?.stop();
 });

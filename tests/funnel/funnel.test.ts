@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startBitrix24Emulator } from "../emulators/bitrix24";
 import { APP_TOKEN, postForm, waitFor, type World } from "../crm-sync/helpers";
 import { DEMO, login } from "../attendance/helpers";
-import { launchBrowser } from "../setup/browser";
+import { closeBrowser, launchBrowser } from "../setup/browser";
 import { startApp } from "../setup/app";
 import { seedDeals, seedFunnelEvent, type FunnelSeed } from "./helpers";
 import { hydrated, loginAs } from "../setup/pages";
@@ -39,7 +39,7 @@ beforeAll(async () => {
   d3 = (await seedDeals(w, s)).d3;
 }, 180_000);
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
   await w?.stop();
 });
 

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startApp, type RunningApp } from "../setup/app";
-import { launchBrowser } from "../setup/browser";
+import { closeBrowser, launchBrowser } from "../setup/browser";
 import { fakeZebra } from "../checkin/helpers";
 import { readPdf, squash } from "./helpers";
 import { addNumberedStaff } from "./manager-setup";
@@ -25,7 +25,7 @@ beforeAll(async () => {
   await addNumberedStaff(pool, eventId, stroymash, "ui");
 }, 120_000);
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
   await app?.stop();
 });
 

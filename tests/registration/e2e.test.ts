@@ -7,7 +7,7 @@ import { verifyTicketCode as verifyOffline } from "../../app/shared/ticket-code"
 import { verifyTicketCode } from "../../app/services/ticket-codes.server";
 import { startSmtpServer, type SmtpTestServer } from "../emulators/smtp";
 import { decodeQrPng } from "../messaging/qr";
-import { launchBrowser } from "../setup/browser";
+import { closeBrowser, launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { call, createToken, dbClient, waitUntil } from "./helpers";
 
@@ -62,7 +62,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
   await app?.stop();
   await smtp?.close();
   await db?.end();

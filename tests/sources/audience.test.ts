@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startSmtpServer, type SmtpTestServer } from "../emulators/smtp";
 import { makeStaffXlsx } from "../import/fixtures";
 import { waitUntil } from "../registration/helpers";
-import { launchBrowser } from "../setup/browser";
+import { closeBrowser, launchBrowser } from "../setup/browser";
 import { runAdmin, startApp, type RunningApp } from "../setup/app";
 import { sessionCookie } from "../setup/http";
 
@@ -76,7 +76,7 @@ beforeAll(async () => {
     await db.query(`INSERT INTO "Registration" ("eventId", "personId", category, status, "codeSecret", source) VALUES ($1, $2::uuid, 'visitor', 'confirmed', md5($2::text), 'site')`, [eventId, p.id]);
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
   await app?.stop();
   await smtp?.close();
   await db?.end();

@@ -6,7 +6,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, Frame } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser } from "../setup/browser";
+import { closeBrowser, launchBrowser } from "../setup/browser";
 import { runAdmin } from "../setup/app";
 import { call, createToken } from "../registration/helpers";
 import { diagnostics, drained, getPage, login, postForm, startWorld, waitFor, type World } from "../crm-sync/helpers";
@@ -43,7 +43,7 @@ beforeAll(async () => {
   organiserUrl = `http://localhost:${(organiser.address() as AddressInfo).port}/`;
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
   await w?.stop();
   await new Promise((r) => (organiser ? organiser.close(r) : r(null)));
 });
