@@ -42,10 +42,15 @@ export async function run(ctx?: { databaseUrl: string; dataDir: string }): Promi
   db.on("error", (err) => process.stderr.write(`bench pool: ${err.message}\n`));
   const zebra = await fakeZebra();
   const servers: Server[] = [];
+  const workers: Server[] = [];
   const agent = new http.Agent({ keepAlive: true, maxSockets: 2 * KIOSKS + 5 });
   try {
     const setup = await seed(db, zebra.address);
-    servers.push(await startServer(ctx.databaseUrl, ctx.dataDir, true));
+    // CHECKIN_WORKER=separate: the measured instance runs without the job worker, and another
+    // process (no kiosk traffic) runs it, as a web + worker deployment would.
+    const separate = process.env.CHECKIN_WORKER === "separate";
+    servers.push(await startServer(ctx.databaseUrl, ctx.dataDir, !separate));
+    if (separate) workers.push(await startServer(ctx.databaseUrl, ctx.dataDir, true));
     const one = [servers[0].url];
 
     // Every scan is a new person and must be answered checked_in for that person; the total is
@@ -72,9 +77,11 @@ export async function run(ctx?: { databaseUrl: string; dataDir: string }): Promi
     const door = await doorLoad(servers[0].url, setup.kioskTokens, scan);
 
     // 50 kiosks, each scanning as fast as the server answers, for MEASURE_MS.
-    const cpu = await cpuDuring(db, servers, () => flatOut(one, setup.kioskTokens, scan, { ms: MEASURE_MS }));
+    const cpu = await cpuDuring(db, [...servers, ...workers], () => flatOut(one, setup.kioskTokens, scan, { ms: MEASURE_MS }));
     const single = cpu.result;
     const perScan = (ms: number) => ms / single.latencies.length;
+    const share = (ms: number) => `${perScan(ms).toFixed(2)} ms/scan, ${((100 * ms) / cpu.wallMs).toFixed(0)}% of a core`;
+    process.stderr.write(`flat out, CPU: app ${share(cpu.appMs)}; PostgreSQL ${share(cpu.dbMs)}; this bench client ${share(cpu.benchMs)}\n`);
 
     // Scan to bytes at the printer: one kiosk, one scan after another.
     const printLatencies: number[] = [];
@@ -161,7 +168,7 @@ export async function run(ctx?: { databaseUrl: string; dataDir: string }): Promi
     ];
   } finally {
     agent.destroy();
-    for (const x of servers) await x.stop();
+    for (const x of [...servers, ...workers]) await x.stop();
     await zebra.close();
     await db.end();
   }
@@ -201,13 +208,22 @@ async function postgresPids(db: pg.Pool): Promise<number[]> {
 }
 
 /** CPU ms used by the app instances and by PostgreSQL while `fn` runs. */
-async function cpuDuring<T>(db: pg.Pool, servers: Server[], fn: () => Promise<T>): Promise<{ result: T; appMs: number; dbMs: number }> {
+async function cpuDuring<T>(db: pg.Pool, servers: Server[], fn: () => Promise<T>): Promise<{ result: T; appMs: number; dbMs: number; benchMs: number; wallMs: number }> {
   const pgPids = await postgresPids(db);
+  const bench0 = process.cpuUsage();
+  const wall0 = performance.now();
   const sum = (pids: number[]) => pids.reduce((a, p) => a + cpuMs(p), 0);
   const app0 = sum(servers.map((x) => x.pid));
   const db0 = sum(pgPids);
   const result = await fn();
-  return { result, appMs: sum(servers.map((x) => x.pid)) - app0, dbMs: sum(pgPids) - db0 };
+  const bench = process.cpuUsage(bench0);
+  return {
+    result,
+    appMs: sum(servers.map((x) => x.pid)) - app0,
+    dbMs: sum(pgPids) - db0,
+    benchMs: (bench.user + bench.system) / 1000,
+    wallMs: performance.now() - wall0,
+  };
 }
 
 /** Every kiosk scans as fast as it is answered, for `ms` or until `scans` scans in all; kiosk k talks to bases[k % n]. */
