@@ -1,18 +1,21 @@
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { submitAndSettle } from "../setup/submit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_USERS } from "../../prisma/seed";
 import { startSmtpServer, type SmtpTestServer } from "../emulators/smtp";
-import { closeBrowser, launchBrowser } from "../setup/browser";
 import { makeStaffXlsx } from "../import/fixtures";
 import { writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { startApp, type RunningApp } from "../setup/app";
-import { hydrated, loginAs } from "../setup/pages";
+import { useAppAndBrowser } from "../setup/e2e-app";
+import { hydrated, loginAs, newPage } from "../setup/pages";
 
-let app: RunningApp;
-let browser: Browser;
 let smtp: SmtpTestServer;
+const e2e = useAppAndBrowser({
+  app: async () => {
+    smtp = await startSmtpServer();
+    return { env: { SMTP_URL: smtp.url } };
+  },
+});
 let manager: Page;
 let exhibitor: Page;
 
@@ -20,14 +23,10 @@ const EXHIBITOR_EMAIL = "anna@gamma.example";
 const PASSWORD = "gamma-secret-2026";
 
 beforeAll(async () => {
-  smtp = await startSmtpServer();
-  [app, browser] = await Promise.all([startApp({ env: { SMTP_URL: smtp.url } }), launchBrowser()]);
-  manager = await (await browser.newContext({ locale: "ru-RU" })).newPage();
-  exhibitor = await (await browser.newContext({ locale: "ru-RU" })).newPage();
+  manager = await newPage(e2e.browser);
+  exhibitor = await newPage(e2e.browser);
 });
 afterAll(async () => {
-  await closeBrowser(browser);
-  await app?.stop();
   await smtp?.close();
 });
 
@@ -51,7 +50,7 @@ async function addStaff(page: Page, last: string, first: string, email: string) 
 
 describe("exhibitor cabinet, end to end in Chromium", () => {
   test("the manager creates an exhibitor and its cabinet account; the exhibitor sets a password from the email", async () => {
-    await loginAs(manager, app.url, { email: DEMO_USERS[1].email, password: DEMO_USERS[1].password });
+    await loginAs(manager, e2e.app.url, { email: DEMO_USERS[1].email, password: DEMO_USERS[1].password });
     await manager.click("text=ЭкспоСтрой 2026");
     await manager.fill("[data-testid=create-exhibitor] [name=name]", "Гамма");
     await manager.fill("[data-testid=create-exhibitor] [name=inn]", "7707083894");
@@ -74,7 +73,7 @@ describe("exhibitor cabinet, end to end in Chromium", () => {
     await exhibitor.fill("#password", PASSWORD);
     await exhibitor.fill("#confirm", PASSWORD);
     await Promise.all([exhibitor.waitForURL(/\/login/), exhibitor.click("button[type=submit].primary")]);
-    await loginAs(exhibitor, app.url, { email: EXHIBITOR_EMAIL, password: PASSWORD });
+    await loginAs(exhibitor, e2e.app.url, { email: EXHIBITOR_EMAIL, password: PASSWORD });
     expect(new URL(exhibitor.url()).pathname).toBe("/cabinet");
   });
 
@@ -139,7 +138,7 @@ describe("exhibitor cabinet, end to end in Chromium", () => {
     await expect(exhibitor.locator("[data-testid=company-card] [name=city]").isDisabled()).resolves.toBe(true);
 
     // A hand-made POST from the logged-in browser is refused by the server too.
-    const direct = await exhibitor.request.post(app.url + "/cabinet?index", { form: { intent: "card", name: "Взлом" }, headers: { origin: app.url } });
+    const direct = await exhibitor.request.post(e2e.app.url + "/cabinet?index", { form: { intent: "card", name: "Взлом" }, headers: { origin: e2e.app.url } });
     expect(await direct.text()).toContain("Кабинет закрыт организатором");
     await exhibitor.reload();
     await expect(exhibitor.locator("[data-testid=company-card] [name=name]").inputValue()).resolves.toBe("Гамма");
@@ -161,7 +160,7 @@ describe("exhibitor cabinet, end to end in Chromium", () => {
   });
 
   test("the manager creates an event with the cabinet deadline in the venue's time zone; bad input is reported next to the fields", async () => {
-    await manager.goto(app.url + "/manage");
+    await manager.goto(e2e.app.url + "/manage");
     await hydrated(manager);
     const form = "[data-testid=create-event]";
     await manager.fill(`${form} [name=name]`, "Иннопром 2027");
@@ -181,7 +180,7 @@ describe("exhibitor cabinet, end to end in Chromium", () => {
     await manager.waitForSelector("[data-testid=event-settings]");
     await expect(manager.locator("main").textContent()).resolves.toContain("1 июл. 2027 г., 18:00");
     const { default: pg } = await import("pg");
-    const c = new pg.Client({ connectionString: app.databaseUrl });
+    const c = new pg.Client({ connectionString: e2e.app.databaseUrl });
     await c.connect();
     const row = await c.query(`SELECT "editDeadline" FROM "Event" WHERE name = 'Иннопром 2027'`);
     await c.end();

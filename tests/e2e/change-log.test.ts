@@ -1,18 +1,16 @@
-import pg from "pg";
 import { submitAndSettle } from "../setup/submit";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, test } from "vitest";
 import { DEMO_USERS } from "../../prisma/seed";
-import { closeBrowser, launchBrowser } from "../setup/browser";
-import { runAdmin, startApp, type RunningApp } from "../setup/app";
-import { hydrated, loginAs } from "../setup/pages";
+import { runAdmin } from "../setup/app";
+import { useAppAndBrowser } from "../setup/e2e-app";
+import { hydrated, loginAs, newPage } from "../setup/pages";
 
 // The change log in words (issue #13 item 2): real changes by three kinds of author, read back
 // in Russian and English with local times, then paging, filters and who may open it.
 
-let app: RunningApp;
-let browser: Browser;
-let db: pg.Client;
+const e2e = useAppAndBrowser();
+const { query } = e2e;
 let ru: Page;
 let en: Page;
 let token: string;
@@ -23,18 +21,10 @@ const [, MANAGER, EXHIBITOR] = DEMO_USERS;
 const TOKEN_NAME = "Интеграция сайта";
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  db = new pg.Client({ connectionString: app.databaseUrl });
-  await db.connect();
-  token = (await runAdmin(["create-token", "--role", "manager", "--name", TOKEN_NAME], { DATABASE_URL: app.databaseUrl })).stdout.trim();
-  eventId = (await db.query(`SELECT id FROM "Event" WHERE name = 'ЭкспоСтрой 2026'`)).rows[0].id;
-  ru = await (await browser.newContext({ locale: "ru-RU" })).newPage();
-  en = await (await browser.newContext({ locale: "en-GB" })).newPage();
-});
-afterAll(async () => {
-  await db?.end();
-  await closeBrowser(browser);
-  await app?.stop();
+  token = (await runAdmin(["create-token", "--role", "manager", "--name", TOKEN_NAME], { DATABASE_URL: e2e.app.databaseUrl })).stdout.trim();
+  eventId = (await query(`SELECT id FROM "Event" WHERE name = 'ЭкспоСтрой 2026'`))[0].id;
+  ru = await newPage(e2e.browser);
+  en = await newPage(e2e.browser, "en-GB");
 });
 
 
@@ -44,7 +34,7 @@ async function submit(page: Page, form: string) {
 }
 
 async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(app.url + path, {
+  const res = await fetch(e2e.app.url + path, {
     method,
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     body: body ? JSON.stringify(body) : undefined,
@@ -72,31 +62,29 @@ const moscow = (locale: string, iso: string) =>
 
 describe("the change log, in words, in Chromium", () => {
   test("a manager, the API and an exhibitor make changes; the log says who did what, in Russian, at Moscow time", async () => {
-    await loginAs(ru, app.url, { email: MANAGER.email, password: MANAGER.password });
-    await ru.goto(`${app.url}/manage/events/${eventId}`);
+    await loginAs(ru, e2e.app.url, { email: MANAGER.email, password: MANAGER.password });
+    await ru.goto(`${e2e.app.url}/manage/events/${eventId}`);
     await ru.fill("[data-testid=create-exhibitor] [name=name]", "Гамма-Лог");
     await ru.fill("[data-testid=create-exhibitor] [name=inn]", "7736050003");
     await ru.fill("[data-testid=create-exhibitor] [name=stand]", "C-7");
     await ru.fill("[data-testid=create-exhibitor] [name=staffQuota]", "30");
     await submit(ru, "[data-testid=create-exhibitor]");
-    gammaId = (
-      await db.query(`SELECT e.id FROM "Exhibitor" e JOIN "Organization" o ON o.id = e."organizationId" WHERE o.name = 'Гамма-Лог'`)
-    ).rows[0].id;
+    gammaId = (await query(`SELECT e.id FROM "Exhibitor" e JOIN "Organization" o ON o.id = e."organizationId" WHERE o.name = 'Гамма-Лог'`))[0].id;
 
     // The quota and the card through the API (a manager token), the lock from the page.
     await api("PATCH", `/api/v1/exhibitors/${gammaId}`, { staffQuota: 40, company: { city: "Казань" } });
-    await ru.goto(`${app.url}/manage/exhibitors/${gammaId}`);
+    await ru.goto(`${e2e.app.url}/manage/exhibitors/${gammaId}`);
     await ru.fill("form:has([name=intent][value=lock]) [name=reason]", "Нет оплаты");
     await submit(ru, "form:has([name=intent][value=lock])");
 
     // The exhibitor edits its own card in the cabinet.
-    const exhibitor = await (await browser.newContext({ locale: "ru-RU" })).newPage();
-    await loginAs(exhibitor, app.url, { email: EXHIBITOR.email, password: EXHIBITOR.password });
+    const exhibitor = await newPage(e2e.browser);
+    await loginAs(exhibitor, e2e.app.url, { email: EXHIBITOR.email, password: EXHIBITOR.password });
     await exhibitor.fill("[data-testid=company-card] [name=city]", "Тула");
     await submit(exhibitor, "[data-testid=company-card]");
     await exhibitor.context().close();
 
-    await ru.goto(`${app.url}/manage/events/${eventId}/changes`);
+    await ru.goto(`${e2e.app.url}/manage/events/${eventId}/changes`);
     const log = await rows(ru);
     const lock = log.find((r) => r.what.startsWith("Кабинет закрыт"))!;
     expect(lock.who).toBe(`${MANAGER.name} (${MANAGER.email})`);
@@ -119,14 +107,14 @@ describe("the change log, in words, in Chromium", () => {
     for (const r of [lock, patch, created]) expect(r.time).toBe(moscow("ru-RU", r.at));
 
     // The exhibitor's page shows its own entries through the same list.
-    await ru.goto(`${app.url}/manage/exhibitors/${gammaId}`);
+    await ru.goto(`${e2e.app.url}/manage/exhibitors/${gammaId}`);
     const own = await rows(ru);
     expect(own.map((r) => r.what.split(":")[0])).toEqual(["Кабинет закрыт", "Изменён экспонент", "Добавлен экспонент"]);
   });
 
   test("the same entries read in English", async () => {
-    await loginAs(en, app.url, { email: MANAGER.email, password: MANAGER.password });
-    await en.goto(`${app.url}/manage/events/${eventId}/changes`);
+    await loginAs(en, e2e.app.url, { email: MANAGER.email, password: MANAGER.password });
+    await en.goto(`${e2e.app.url}/manage/events/${eventId}/changes`);
     const log = await rows(en);
     const lock = log.find((r) => r.what.startsWith("Cabinet locked"))!;
     expect(lock.changes).toEqual(["Locked: no → yes", "Reason: — → Нет оплаты"]);
@@ -139,9 +127,9 @@ describe("the change log, in words, in Chromium", () => {
 
   test("paging goes past the first page without gaps or repeats; a damaged cursor is a message, not a 500", async () => {
     for (let i = 1; i <= 60; i++) await api("PATCH", `/api/v1/exhibitors/${gammaId}`, { stand: `C-${100 + i}` });
-    const total = Number((await db.query(`SELECT count(*) FROM "AuditLog" WHERE "exhibitorId" = $1`, [gammaId])).rows[0].count);
+    const total = Number((await query(`SELECT count(*) FROM "AuditLog" WHERE "exhibitorId" = $1`, [gammaId]))[0].count);
     expect(total).toBe(63);
-    await ru.goto(`${app.url}/manage/exhibitors/${gammaId}`);
+    await ru.goto(`${e2e.app.url}/manage/exhibitors/${gammaId}`);
     const first = await rows(ru);
     expect(first).toHaveLength(50);
     expect(first[0].changes).toEqual(["Стенд: C-159 → C-160"]);
@@ -154,14 +142,14 @@ describe("the change log, in words, in Chromium", () => {
     const ats = [...first, ...second].map((r) => r.at + r.changes.join());
     expect(new Set(ats).size).toBe(63);
 
-    const res = await ru.goto(`${app.url}/manage/events/${eventId}/changes?cursor=abc'%20OR%201=1`);
+    const res = await ru.goto(`${e2e.app.url}/manage/events/${eventId}/changes?cursor=abc'%20OR%201=1`);
     expect(res!.status()).toBe(200);
     await expect(ru.getByTestId("log-bad-cursor").textContent()).resolves.toContain("устарела");
     expect(await ru.getByTestId("log-entry").count()).toBe(50);
   });
 
   test("filters by author, action and exhibitor", async () => {
-    await ru.goto(`${app.url}/manage/events/${eventId}/changes`);
+    await ru.goto(`${e2e.app.url}/manage/events/${eventId}/changes`);
     await hydrated(ru);
     await ru.selectOption("#log-action", { label: "Кабинет закрыт" });
     await Promise.all([ru.waitForURL(/action=cabinet.lock/), ru.click("[data-testid=log-filters] button[type=submit]")]);
@@ -169,9 +157,9 @@ describe("the change log, in words, in Chromium", () => {
     expect((await rows(ru))[0].what).toContain("Гамма-Лог");
 
     const tokenEntries = Number(
-      (await db.query(`SELECT count(*) FROM "AuditLog" WHERE "eventId" = $1 AND "actorTokenId" IS NOT NULL`, [eventId])).rows[0].count,
+      (await query(`SELECT count(*) FROM "AuditLog" WHERE "eventId" = $1 AND "actorTokenId" IS NOT NULL`, [eventId]))[0].count,
     );
-    await ru.goto(`${app.url}/manage/events/${eventId}/changes`);
+    await ru.goto(`${e2e.app.url}/manage/events/${eventId}/changes`);
     await hydrated(ru);
     await ru.selectOption("#log-author", { label: `API-токен «${TOKEN_NAME}»` });
     await ru.selectOption("#log-exhibitor", { label: "Гамма-Лог" });
@@ -187,10 +175,10 @@ describe("the change log, in words, in Chromium", () => {
   });
 
   test("an exhibitor account cannot open the event's or an exhibitor's change log", async () => {
-    const page = await (await browser.newContext({ locale: "ru-RU" })).newPage();
-    await loginAs(page, app.url, { email: EXHIBITOR.email, password: EXHIBITOR.password });
-    expect((await page.goto(`${app.url}/manage/events/${eventId}/changes`))!.status()).toBe(403);
-    expect((await page.goto(`${app.url}/manage/exhibitors/${gammaId}`))!.status()).toBe(403);
+    const page = await newPage(e2e.browser);
+    await loginAs(page, e2e.app.url, { email: EXHIBITOR.email, password: EXHIBITOR.password });
+    expect((await page.goto(`${e2e.app.url}/manage/events/${eventId}/changes`))!.status()).toBe(403);
+    expect((await page.goto(`${e2e.app.url}/manage/exhibitors/${gammaId}`))!.status()).toBe(403);
     expect(await page.getByTestId("log-entry").count()).toBe(0);
     await page.context().close();
   });

@@ -1,32 +1,26 @@
-import pg from "pg";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, test } from "vitest";
 import { DEMO_USERS } from "../../prisma/seed";
-import { closeBrowser, launchBrowser } from "../setup/browser";
-import { runAdmin, startApp, type RunningApp } from "../setup/app";
+import { runAdmin } from "../setup/app";
+import { useAppAndBrowser } from "../setup/e2e-app";
 import { hydrated, loginAs, newPage } from "../setup/pages";
 
 // Events over time (issue #14 item 4): a new event as a copy of a past one, with its settings,
 // badge template, printer and kiosk, independent of the original; the calendar shows both in
 // month and week views, in Russian and English.
 
-let app: RunningApp;
-let browser: Browser;
-let db: pg.Client;
+const e2e = useAppAndBrowser();
+const q = e2e.query;
 let ru: Page;
 let en: Page;
 let sourceId: string;
 let copyId: string;
 
 const MANAGER = DEMO_USERS[1];
-const q = async (sql: string, args: unknown[] = []) => (await db.query(sql, args)).rows;
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  db = new pg.Client({ connectionString: app.databaseUrl });
-  await db.connect();
   sourceId = (await q(`SELECT id FROM "Event" WHERE name = 'ЭкспоСтрой 2026'`))[0].id;
-  const env = { DATABASE_URL: app.databaseUrl };
+  const env = { DATABASE_URL: e2e.app.databaseUrl };
   const printer = (
     await runAdmin(
       ["create-printer", "--event", sourceId, "--name", "Zebra у входа", "--driver", "raw-tcp", "--address", "127.0.0.1:9100"],
@@ -65,13 +59,8 @@ beforeAll(async () => {
     [sourceId],
   );
   await q(`INSERT INTO "EventAnalytics" ("eventId", "attributionDays") VALUES ($1, 45)`, [sourceId]);
-  ru = await (await browser.newContext({ locale: "ru-RU" })).newPage();
-  en = await (await browser.newContext({ locale: "en-GB" })).newPage();
-});
-afterAll(async () => {
-  await db?.end();
-  await closeBrowser(browser);
-  await app?.stop();
+  ru = await newPage(e2e.browser);
+  en = await newPage(e2e.browser, "en-GB");
 });
 
 
@@ -79,8 +68,8 @@ const localDay = (d: Date) => new Intl.DateTimeFormat("en-CA", { timeZone: "Euro
 
 describe("events over time, in Chromium", () => {
   test("a manager makes a new event as a copy: settings, template, printer and kiosk come along, the kiosk unpaired", async () => {
-    await loginAs(ru, app.url, MANAGER);
-    await ru.goto(`${app.url}/manage/events/${sourceId}`);
+    await loginAs(ru, e2e.app.url, MANAGER);
+    await ru.goto(`${e2e.app.url}/manage/events/${sourceId}`);
     await hydrated(ru);
     await ru.click("[data-testid=event-copy] summary");
     const form = "[data-testid=copy-form]";
@@ -145,15 +134,15 @@ describe("events over time, in Chromium", () => {
     expect(audit.actorUserId).not.toBeNull();
 
     // The copy's pages show them.
-    await ru.goto(`${app.url}/manage/events/${copyId}/kiosks`);
+    await ru.goto(`${e2e.app.url}/manage/events/${copyId}/kiosks`);
     await expect(ru.getByTestId("kiosk-row").textContent()).resolves.toContain("Zebra у входа");
-    await ru.goto(`${app.url}/manage/events/${copyId}/printers`);
+    await ru.goto(`${e2e.app.url}/manage/events/${copyId}/printers`);
     await expect(ru.getByTestId("printer-row").textContent()).resolves.toContain("Zebra у входа");
   });
 
   test("editing the copy's kiosk and settings leaves the original as it was", async () => {
     const [kiosk] = await q(`SELECT id FROM "Kiosk" WHERE "eventId" = $1`, [copyId]);
-    await ru.goto(`${app.url}/manage/events/${copyId}/kiosks?edit=${kiosk.id}`);
+    await ru.goto(`${e2e.app.url}/manage/events/${copyId}/kiosks?edit=${kiosk.id}`);
     await hydrated(ru);
     await ru.fill("[data-testid=kiosk-form] [name=name]", "Вход Б");
     await Promise.all([
@@ -163,7 +152,7 @@ describe("events over time, in Chromium", () => {
     await ru.waitForFunction(() =>
       [...document.querySelectorAll("[data-testid=kiosk-row]")].some((r) => r.textContent!.includes("Вход Б")),
     );
-    await ru.goto(`${app.url}/manage/events/${copyId}`);
+    await ru.goto(`${e2e.app.url}/manage/events/${copyId}`);
     await hydrated(ru);
     await ru.click("[data-testid=event-settings] summary");
     await ru.fill("[data-testid=settings-form] [name=venue]", "Экспоцентр");
@@ -175,7 +164,7 @@ describe("events over time, in Chromium", () => {
 
     expect((await q(`SELECT venue FROM "Event" WHERE id = $1`, [sourceId]))[0].venue).toBe("Крокус Экспо, павильон 3");
     expect((await q(`SELECT name FROM "Kiosk" WHERE "eventId" = $1`, [sourceId])).map((r) => r.name)).toEqual(["Вход А"]);
-    await ru.goto(`${app.url}/manage/events/${sourceId}/kiosks`);
+    await ru.goto(`${e2e.app.url}/manage/events/${sourceId}/kiosks`);
     await expect(ru.getByTestId("kiosk-row").textContent()).resolves.toContain("Вход А");
   });
 
@@ -193,14 +182,14 @@ describe("events over time, in Chromium", () => {
   ] as const) {
     test(`the calendar shows both events by format in month and week views (${lang})`, async () => {
       const p = page();
-      if (lang === "en") await loginAs(p, app.url, MANAGER);
+      if (lang === "en") await loginAs(p, e2e.app.url, MANAGER);
       const events = await q(`SELECT id, name, "startsAt", format FROM "Event" WHERE id = ANY($1) ORDER BY "startsAt"`, [
         [sourceId, copyId],
       ]);
       for (const e of events) {
         const day = localDay(e.startsAt);
         const expectChip = async (view: string) => {
-          await p.goto(`${app.url}/manage/calendar?view=${view}&date=${day}`);
+          await p.goto(`${e2e.app.url}/manage/calendar?view=${view}&date=${day}`);
           const chip = p.locator(`[data-testid=cal-day][data-date="${day}"] [data-testid=cal-event]`, { hasText: e.name });
           await expect(chip.getAttribute("data-format")).resolves.toBe(e.format);
           await expect(chip.getAttribute("title")).resolves.toBe(names[e.format as "forum" | "exhibition"]);
@@ -215,7 +204,7 @@ describe("events over time, in Chromium", () => {
       await expect(p.locator("h1").textContent()).resolves.toBe(names.title);
 
       // Today is marked; moving by keyboard: focus a link and press Enter.
-      await p.goto(`${app.url}/manage/calendar`);
+      await p.goto(`${e2e.app.url}/manage/calendar`);
       await expect(
         p
           .locator("[aria-current=date]")
@@ -229,18 +218,18 @@ describe("events over time, in Chromium", () => {
       await p.waitForFunction((t) => document.querySelector("[data-testid=cal-title]")!.textContent !== t, before);
 
       // A month without events says so.
-      await p.goto(`${app.url}/manage/calendar?view=month&date=2031-02-01`);
+      await p.goto(`${e2e.app.url}/manage/calendar?view=month&date=2031-02-01`);
       await expect(p.getByTestId("cal-empty").textContent()).resolves.toBe(names.empty);
       expect(await p.getByTestId("cal-event").count()).toBe(0);
       // A bad date is today's month, not an error.
-      expect((await p.goto(`${app.url}/manage/calendar?date=2026-13-45'`))!.status()).toBe(200);
+      expect((await p.goto(`${e2e.app.url}/manage/calendar?date=2026-13-45'`))!.status()).toBe(200);
     });
   }
 
   test("the API sets and reports an event's format; an unknown one is a 422 on its field", async () => {
-    const token = (await runAdmin(["create-token", "--role", "manager", "--name", "t"], { DATABASE_URL: app.databaseUrl })).stdout.trim();
+    const token = (await runAdmin(["create-token", "--role", "manager", "--name", "t"], { DATABASE_URL: e2e.app.databaseUrl })).stdout.trim();
     const post = (format: string) =>
-      fetch(`${app.url}/api/v1/events`, {
+      fetch(`${e2e.app.url}/api/v1/events`, {
         method: "POST",
         headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
         body: JSON.stringify({
@@ -261,12 +250,12 @@ describe("events over time, in Chromium", () => {
   });
 
   test("an exhibitor account cannot open the calendar or copy an event", async () => {
-    const p = await newPage(browser);
-    await loginAs(p, app.url, DEMO_USERS[2]);
-    expect((await p.goto(`${app.url}/manage/calendar`))!.status()).toBe(403);
-    const res = await p.request.post(`${app.url}/manage/events/${sourceId}`, {
+    const p = await newPage(e2e.browser);
+    await loginAs(p, e2e.app.url, DEMO_USERS[2]);
+    expect((await p.goto(`${e2e.app.url}/manage/calendar`))!.status()).toBe(403);
+    const res = await p.request.post(`${e2e.app.url}/manage/events/${sourceId}`, {
       form: { intent: "copy", name: "x", venue: "x", timezone: "Europe/Moscow", startsAt: "2030-01-01T10:00", endsAt: "2030-01-02T10:00" },
-      headers: { origin: app.url },
+      headers: { origin: e2e.app.url },
     });
     expect(res.status()).toBe(403);
     expect(await q(`SELECT id FROM "Event" WHERE name = 'x'`)).toHaveLength(0);

@@ -1,18 +1,15 @@
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { submitAndSettle } from "../setup/submit";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { DEMO_USERS } from "../../prisma/seed";
-import { closeBrowser, launchBrowser } from "../setup/browser";
-import { startApp, type RunningApp } from "../setup/app";
-import { queryDb } from "../setup/db";
+import { useAppAndBrowser } from "../setup/e2e-app";
 import { hydrated, loginAs } from "../setup/pages";
 
 // Issue #13 items 1 and 9 in Chromium: the manager (RU, and EN for the refusal) changes an
 // exhibitor from its page and several at once from the event page; the exhibitor (EN) and the
 // sub-exhibitor (RU) see the result and the shared quota's shares.
 
-let app: RunningApp;
-let browser: Browser;
+const e2e = useAppAndBrowser({ app: () => ({ env: { WORKER: "off" } }) });
 let manager: Page;
 let managerEn: Page;
 let parent: Page;
@@ -20,23 +17,18 @@ let sub: Page;
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startApp({ env: { WORKER: "off" } }), launchBrowser()]);
-  for (const r of await queryDb<{ id: string; name: string; eventId: string }>(app.databaseUrl, `SELECT e.id, o.name, e."eventId" FROM "Exhibitor" e JOIN "Organization" o ON o.id = e."organizationId"`)) {
+  for (const r of await e2e.query<{ id: string; name: string; eventId: string }>(`SELECT e.id, o.name, e."eventId" FROM "Exhibitor" e JOIN "Organization" o ON o.id = e."organizationId"`)) {
     ids[r.name] = r.id;
     ids.event = r.eventId;
   }
-  const page = async (locale: string) => (await browser.newContext({ locale })).newPage();
+  const page = async (locale: string) => (await e2e.browser.newContext({ locale })).newPage();
   [manager, managerEn, parent, sub] = await Promise.all([page("ru-RU"), page("en-US"), page("en-US"), page("ru-RU")]);
-  await Promise.all([loginAs(manager, app.url, DEMO_USERS[1]), loginAs(managerEn, app.url, DEMO_USERS[1]), loginAs(parent, app.url, DEMO_USERS[2]), loginAs(sub, app.url, DEMO_USERS[3])]);
-});
-afterAll(async () => {
-  await closeBrowser(browser);
-  await app?.stop();
+  await Promise.all([loginAs(manager, e2e.app.url, DEMO_USERS[1]), loginAs(managerEn, e2e.app.url, DEMO_USERS[1]), loginAs(parent, e2e.app.url, DEMO_USERS[2]), loginAs(sub, e2e.app.url, DEMO_USERS[3])]);
 });
 
 
 async function open(page: Page, path: string) {
-  await page.goto(app.url + path);
+  await page.goto(e2e.app.url + path);
   await hydrated(page);
 }
 
@@ -129,7 +121,7 @@ describe("the manager changes exhibitors from the pages; the shared quota is exp
       "Лимит меньше числа уже зарегистрированных сотрудников: СтройМаш (6), ТехноПром (2). Ничего не изменено.",
     );
     await expect.poll(() => used()).toEqual(["1 / 20", "2 / 20", "6 / 20"]);
-    const quotas = await queryDb<{ q: number }>(app.databaseUrl, `SELECT DISTINCT "staffQuota" AS q FROM "Exhibitor" WHERE "eventId" = $1`, [ids.event]);
+    const quotas = await e2e.query<{ q: number }>(`SELECT DISTINCT "staffQuota" AS q FROM "Exhibitor" WHERE "eventId" = $1`, [ids.event]);
     expect(quotas).toEqual([{ q: 20 }]);
   });
 

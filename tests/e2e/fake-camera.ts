@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import QRCode from "qrcode";
+import { launchBrowser } from "../setup/browser";
 
 /** The QR code of `text` as a grey image: 0 for dark modules, 255 for light, with a 4-module quiet zone. */
 export function qrImage(text: string, scale: number): { width: number; height: number; pixels: Uint8Array } {
@@ -42,3 +43,7 @@ export function writeQrVideo(text: string, name: string): string {
   writeFileSync(file, y4m(qrImage(text, 4)));
   return file;
 }
+
+/** Chromium whose only camera plays `video` (a test pattern without one), allowed without asking. */
+export const launchWithFakeCamera = (video?: string) =>
+  launchBrowser(["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", ...(video ? [`--use-file-for-fake-video-capture=${video}`] : [])]);

@@ -1,39 +1,30 @@
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { makeStaffXlsx } from "../import/fixtures";
-import { startApp, type RunningApp } from "../setup/app";
-import { closeBrowser, launchBrowser } from "../setup/browser";
-import { queryDb } from "../setup/db";
-import { hydrated, loginAs } from "../setup/pages";
+import { useAppAndBrowser } from "../setup/e2e-app";
+import { hydrated, loginAs, newPage } from "../setup/pages";
 
 // Issue #13 item 7: the exhibitor sees the column mapping in words, one decision per duplicate
 // row, and the quota before the commit, and can import the first N or chosen rows (RU and EN).
 
 const EXHIBITOR = { email: "exhibitor@stroymash.example", password: "demo-exhibitor-2026" };
 
-let app: RunningApp;
-let browser: Browser;
+const e2e = useAppAndBrowser();
+const { query } = e2e;
 let exhibitorId: string;
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  const [row] = await queryDb<{ id: string }>(
-    app.databaseUrl,
+  const [row] = await query<{ id: string }>(
     `SELECT e.id FROM "Exhibitor" e JOIN "Organization" o ON o.id = e."organizationId" WHERE o.name = 'СтройМаш'`,
   );
   exhibitorId = row!.id;
 });
-afterAll(async () => {
-  await closeBrowser(browser);
-  await app?.stop();
-});
 
 /** Sets the quota so that exactly `left` badges remain (the exhibitor's staff and its sub-exhibitors'). */
 async function leaveBadges(left: number, id = exhibitorId) {
-  await queryDb(
-    app.databaseUrl,
+  await query(
     `UPDATE "Exhibitor" SET "staffQuota" = $2 + (SELECT count(*) FROM "Registration" r WHERE r.category::text = 'exhibitor_staff'
        AND r.status::text NOT IN ('cancelled', 'rejected')
        AND (r."exhibitorId" = $1::uuid OR r."exhibitorId" IN (SELECT id FROM "Exhibitor" WHERE "parentExhibitorId" = $1::uuid)))
@@ -44,18 +35,18 @@ async function leaveBadges(left: number, id = exhibitorId) {
 
 const emailsIn = async (emails: string[]) =>
   (
-    await queryDb<{ email: string }>(app.databaseUrl, `SELECT email FROM "Person" WHERE email = ANY($1::text[]) ORDER BY email`, [emails])
+    await query<{ email: string }>(`SELECT email FROM "Person" WHERE email = ANY($1::text[]) ORDER BY email`, [emails])
   ).map((r) => r.email);
 
 
 
 async function openImport(locale: string, headers: string[], rows: string[][], who = EXHIBITOR, reuse?: Page): Promise<Page> {
-  const page = reuse ?? (await (await browser.newContext({ locale })).newPage());
-  if (!reuse) await loginAs(page, app.url, who);
+  const page = reuse ?? (await newPage(e2e.browser, locale));
+  if (!reuse) await loginAs(page, e2e.app.url, who);
   mkdirSync("tests/.tmp", { recursive: true });
   const file = path.resolve("tests/.tmp", `quota-${locale}-${Date.now()}.xlsx`);
   writeFileSync(file, await makeStaffXlsx(rows, headers));
-  await page.goto(app.url + "/cabinet/import");
+  await page.goto(e2e.app.url + "/cabinet/import");
   await hydrated(page);
   await page.setInputFiles("#file", file);
   await Promise.all([page.waitForURL(/\/cabinet\/import\?id=/), page.click("[data-testid=upload] button[type=submit]")]);
@@ -74,6 +65,13 @@ const mappingTable = (page: Page) =>
     }),
   );
 
+/** Opens the import and expects its mapping table: each header, its value in the first row, the field chosen for it. */
+async function openImportExpecting(locale: string, headers: string[], rows: string[][], fields: string[]): Promise<Page> {
+  const page = await openImport(locale, headers, rows);
+  expect(await mappingTable(page)).toEqual(headers.map((header, i) => [header, rows[0]![i], fields[i]]));
+  return page;
+}
+
 describe("staff import within the badge quota, in Chromium", () => {
   test("RU: 26 new people and 4 badges left: the mapping in words, the quota said first, the first 4 imported", async () => {
     await leaveBadges(4);
@@ -84,15 +82,8 @@ describe("staff import within the badge quota, in Chromium", () => {
       `q${i + 1}@stroymash.example`,
       `8 917 600-${String(i + 1).padStart(4, "0")}`,
     ]);
-    const page = await openImport("ru-RU", ["Фамилия", "Имя", "Кем работает", "E-mail", "Телефон"], rows);
-
-    expect(await mappingTable(page)).toEqual([
-      ["Фамилия", "Квотов1", "Фамилия"],
-      ["Имя", "Иван", "Имя"],
-      ["Кем работает", "Монтажник", "— не загружать —"],
-      ["E-mail", "q1@stroymash.example", "Эл. почта"],
-      ["Телефон", "8 917 600-0001", "Телефон"],
-    ]);
+    const headers = ["Фамилия", "Имя", "Кем работает", "E-mail", "Телефон"];
+    const page = await openImportExpecting("ru-RU", headers, rows, ["Фамилия", "Имя", "— не загружать —", "Эл. почта", "Телефон"]);
     // The unrecognised column is given its meaning in words and the preview follows.
     await page.selectOption("[data-testid=mapping] select[name='col.2']", { label: "Должность" });
     await Promise.all([page.waitForURL(/col\.2=position/), page.click("[data-testid=mapping] button[type=submit]")]);
@@ -113,8 +104,7 @@ describe("staff import within the badge quota, in Chromium", () => {
       "q3@stroymash.example",
       "q4@stroymash.example",
     ]);
-    const [petr] = await queryDb<{ position: string }>(
-      app.databaseUrl,
+    const [petr] = await query<{ position: string }>(
       `SELECT position FROM "Person" WHERE email = 'q1@stroymash.example'`,
     );
     expect(petr!.position).toBe("Монтажник");
@@ -122,19 +112,12 @@ describe("staff import within the badge quota, in Chromium", () => {
   });
 
   test("EN: a duplicate for two reasons takes one decision; ticked rows are imported; more than the quota is refused", async () => {
-    await queryDb(app.databaseUrl, `UPDATE "Person" SET phone = '+79160000001' WHERE email = 'i.petrov@stroymash.example'`);
+    await query(`UPDATE "Person" SET phone = '+79160000001' WHERE email = 'i.petrov@stroymash.example'`);
     await leaveBadges(3);
     const rows = [["Петров", "Иван", "Head of stand", "i.petrov@stroymash.example", "+7 916 000-00-01"]];
     for (let i = 1; i <= 10; i++) rows.push([`Picker${i}`, "Anna", "Sales", `pick${i}@stroymash.example`, ""]);
-    const page = await openImport("en-US", ["Surname", "Given name", "Job title", "Work email", "Mobile"], rows);
-
-    expect(await mappingTable(page)).toEqual([
-      ["Surname", "Петров", "Last name"],
-      ["Given name", "Иван", "First name"],
-      ["Job title", "Head of stand", "Position"],
-      ["Work email", "i.petrov@stroymash.example", "Email"],
-      ["Mobile", "+7 916 000-00-01", "Phone"],
-    ]);
+    const headers = ["Surname", "Given name", "Job title", "Work email", "Mobile"];
+    const page = await openImportExpecting("en-US", headers, rows, ["Last name", "First name", "Position", "Email", "Phone"]);
     // Same e-mail and same phone as one staff member: one line, one decision.
     await expect(page.getByTestId("duplicate-row").count()).resolves.toBe(1);
     await expect(page.getByTestId("duplicate-row").textContent()).resolves.toContain(
@@ -173,8 +156,7 @@ describe("staff import within the badge quota, in Chromium", () => {
       "pick5@stroymash.example",
       "pick9@stroymash.example",
     ]);
-    const [petrov] = await queryDb<{ position: string }>(
-      app.databaseUrl,
+    const [petrov] = await query<{ position: string }>(
       `SELECT p.position FROM "Person" p JOIN "Registration" r ON r."personId" = p.id WHERE p.email = 'i.petrov@stroymash.example' AND r."exhibitorId" = $1::uuid`,
       [exhibitorId],
     );
@@ -183,7 +165,7 @@ describe("staff import within the badge quota, in Chromium", () => {
   });
 
   test("RU, sub-exhibitor: the parent's quota is the limit; with no badge left only the duplicate decisions are saved", async () => {
-    const [sub] = await queryDb<{ id: string }>(app.databaseUrl, `SELECT id FROM "Exhibitor" WHERE "parentExhibitorId" = $1::uuid`, [
+    const [sub] = await query<{ id: string }>(`SELECT id FROM "Exhibitor" WHERE "parentExhibitorId" = $1::uuid`, [
       exhibitorId,
     ]);
     await leaveBadges(5, sub!.id);
@@ -212,8 +194,7 @@ describe("staff import within the badge quota, in Chromium", () => {
     await Promise.all([page.waitForURL(/\/cabinet\?imported=/), page.getByTestId("commit-updates").click()]);
     await page.waitForSelector("[data-testid=imported]");
     await expect(page.getByTestId("imported").textContent()).resolves.toContain("добавлено 0, обновлено 1, пропущено 2");
-    const people = await queryDb<{ email: string; position: string }>(
-      app.databaseUrl,
+    const people = await query<{ email: string; position: string }>(
       `SELECT email, position FROM "Person" WHERE email LIKE 'sub%@detali.example' ORDER BY email`,
     );
     expect(people).toEqual([{ email: "sub1@detali.example", position: "Бригадир" }]);

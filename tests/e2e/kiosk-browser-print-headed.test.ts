@@ -5,29 +5,27 @@
 // print preview destination is "Save as PDF" (Preferences in the user-data-dir, see
 // printing/README.md): with --kiosk-printing Chromium then writes each printed badge as a PDF to
 // the profile's download directory, which is what this test reads.
-import { eventRunsToday } from "./event-today";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { waitFor } from "../checkin/helpers";
 import { CHROMIUM_ARGS } from "../setup/browser";
-import { startApp, type RunningApp } from "../setup/app";
-import { queryDb } from "../setup/db";
+import { useApp } from "../setup/e2e-app";
+import { browserPrintingKiosk } from "../setup/e2e-data";
 import { startXvfb, type Xvfb } from "../setup/xvfb";
 import { pairWithToken } from "../setup/kiosk-page";
 
-let app: RunningApp;
 let xvfb: Xvfb;
+const e2e = useApp({ alongside: async () => void (xvfb = await startXvfb()) });
+const { query } = e2e;
 let context: BrowserContext;
 let page: Page;
 let profile: string;
 let outDir: string;
 let token: string;
 const crashes: number[] = [];
-const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDb<T>(app.databaseUrl, sql, params);
 
 /** A Chromium profile whose print preview goes to "Save as PDF" in `outDir`, silently with --kiosk-printing. */
 export function saveAsPdfProfile(dir: string, outDir: string) {
@@ -49,17 +47,7 @@ export function saveAsPdfProfile(dir: string, outDir: string) {
 }
 
 beforeAll(async () => {
-  [app, xvfb] = await Promise.all([startApp(), startXvfb()]);
-  process.env.DATABASE_URL = app.databaseUrl;
-  const { prisma } = await import("../../app/utils/db.server");
-  const { createApiToken } = await import("../../app/utils/api-tokens.server");
-  const event = await prisma().event.findFirstOrThrow();
-  await eventRunsToday(event.id);
-  const printer = await prisma().printer.create({
-    data: { eventId: event.id, name: "Принтер стойки", driver: "browser", address: "default" },
-  });
-  const kiosk = await prisma().kiosk.create({ data: { eventId: event.id, name: "Стойка 5", defaultPrinterId: printer.id } });
-  token = (await createApiToken({ role: "kiosk", name: "headed print", kioskId: kiosk.id, eventId: event.id })).token;
+  ({ token } = await browserPrintingKiosk("Стойка 5", "headed print"));
 
   profile = mkdtempSync(path.join(os.tmpdir(), "expo-kiosk-profile-"));
   outDir = path.join(profile, "printed");
@@ -77,7 +65,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   await xvfb?.stop();
-  await app?.stop();
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
@@ -96,7 +83,7 @@ async function scan(search: string) {
 }
 
 test("a browser-printer badge prints silently in headed Chromium, the page lives on, the kiosk reports printed", async () => {
-  await pairWithToken(page, app.url, token);
+  await pairWithToken(page, e2e.app.url, token);
 
   await scan("kuznetsova");
   // Sent to the kiosk's browser, then printed: as the kiosk reports it (afterprint).

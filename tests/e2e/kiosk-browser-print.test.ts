@@ -3,48 +3,33 @@
 // HTML frame and reports back: printed (done) on afterprint, failed with why otherwise. Headless
 // Chromium prints nothing and sends no afterprint, so window.print is replaced here by a stand-in
 // that counts and fires afterprint (or throws); kiosk-browser-print-headed.test.ts prints for real.
-import type { Browser, Page } from "playwright-core";
-import type pg from "pg";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, expect, test } from "vitest";
 import { waitFor } from "../checkin/helpers";
-import { closeBrowser, launchBrowser } from "../setup/browser";
-import { startApp, type RunningApp } from "../setup/app";
-import { queryDb } from "../setup/db";
+import { useAppAndBrowser } from "../setup/e2e-app";
+import { browserPrintingKiosk } from "../setup/e2e-data";
 import { jsonCaller } from "../setup/http";
-import { eventRunsToday } from "./event-today";
 import { pairWithToken } from "../setup/kiosk-page";
 
-let app: RunningApp;
-let browser: Browser;
+const e2e = useAppAndBrowser();
+const { query } = e2e;
 let page: Page;
 let token: string;
 let managerToken: string;
 let zebraPrinterId: string;
 let otherBrowserPrinterId: string;
 const images: string[] = [];
-const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDb<T>(app.databaseUrl, sql, params);
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  process.env.DATABASE_URL = app.databaseUrl;
   const { prisma } = await import("../../app/utils/db.server");
   const { createApiToken } = await import("../../app/utils/api-tokens.server");
-  const event = await prisma().event.findFirstOrThrow();
-  await eventRunsToday(event.id);
-  const printer = await prisma().printer.create({
-    data: { eventId: event.id, name: "Принтер стойки", driver: "browser", address: "default" },
-  });
-  otherBrowserPrinterId = (
-    await prisma().printer.create({ data: { eventId: event.id, name: "Стойка рядом", driver: "browser", address: "default" } })
-  ).id;
-  zebraPrinterId = (
-    await prisma().printer.create({ data: { eventId: event.id, name: "Zebra", driver: "raw_tcp", address: "127.0.0.1:1" } })
-  ).id;
-  const kiosk = await prisma().kiosk.create({ data: { eventId: event.id, name: "Стойка 3", defaultPrinterId: printer.id } });
-  token = (await createApiToken({ role: "kiosk", name: "browser print", kioskId: kiosk.id, eventId: event.id })).token;
+  let eventId: string;
+  ({ eventId, token } = await browserPrintingKiosk("Стойка 3", "browser print"));
+  otherBrowserPrinterId = (await prisma().printer.create({ data: { eventId, name: "Стойка рядом", driver: "browser", address: "default" } })).id;
+  zebraPrinterId = (await prisma().printer.create({ data: { eventId, name: "Zebra", driver: "raw_tcp", address: "127.0.0.1:1" } })).id;
   managerToken = (await createApiToken({ role: "manager", name: "m" })).token;
 
-  const context = await browser.newContext({ locale: "ru-RU" });
+  const context = await e2e.browser.newContext({ locale: "ru-RU" });
   // The print frame is an about:srcdoc document of the kiosk's origin: the stand-in runs there too.
   await context.addInitScript(() => {
     const top = window.top as unknown as { __prints?: number; __failPrint?: boolean };
@@ -58,11 +43,7 @@ beforeAll(async () => {
   page.on("response", (r) => {
     if (/\/api\/v1\/print-jobs\/[^/]+\/(pdf|png)$/.test(r.url()) && r.status() === 200) images.push(r.headers()["content-type"] ?? "");
   });
-  await pairWithToken(page, app.url, token);
-});
-afterAll(async () => {
-  await closeBrowser(browser);
-  await app?.stop();
+  await pairWithToken(page, e2e.app.url, token);
 });
 
 const jobsOf = (lastName: string) =>
@@ -126,7 +107,7 @@ test("a failed badge moves to another printer of the event with one tap", async 
 });
 
 test("POST /print-jobs/{id}/result: only a browser printer's queued or sent job; the same report again is a no-op", async () => {
-  const call = jsonCaller(app.url);
+  const call = jsonCaller(e2e.app.url);
   const [job] = await jobsOf("Кузнецова");
   const again = await call(`/api/v1/print-jobs/${job.id}/result`, "POST", token, { status: "printed" });
   expect(again.status).toBe(200);

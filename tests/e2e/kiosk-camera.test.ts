@@ -5,17 +5,15 @@
 import { readFileSync, rmSync } from "node:fs";
 import jsQR from "jsqr";
 import type { Browser } from "playwright-core";
-import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser } from "../setup/browser";
-import { cameraState, countCameraTracks, pairWithToken, syncRounds } from "../setup/kiosk-page";
+import { useApp } from "../setup/e2e-app";
+import { demoEvent, eventRunsToday, kioskWithToken, ticketCodes } from "../setup/e2e-data";
+import { cameraState, countCameraTracks, forge, pairWithToken, syncRounds } from "../setup/kiosk-page";
 import { waitFor } from "../setup/wait";
-import { startApp, type RunningApp } from "../setup/app";
-import { queryDb } from "../setup/db";
-import { writeQrVideo } from "./fake-camera";
-import { eventRunsToday } from "./event-today";
+import { launchWithFakeCamera, writeQrVideo } from "./fake-camera";
 
-let app: RunningApp;
+const e2e = useApp();
+const { query } = e2e;
 let token: string;
 let good: { id: string; code: string };
 let forged: { id: string; code: string };
@@ -27,37 +25,26 @@ const video = (code: string, name: string) => {
   return file;
 };
 
-const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDb<T>(app.databaseUrl, sql, params);
-
 beforeAll(async () => {
-  app = await startApp();
-  process.env.DATABASE_URL = app.databaseUrl;
-  const { prisma } = await import("../../app/utils/db.server");
-  const { createApiToken } = await import("../../app/utils/api-tokens.server");
-  const { ticketCode } = await import("../../app/services/codes.server");
-  const event = await prisma().event.findFirstOrThrow();
-  await eventRunsToday(event.id);
-  const kiosk = await prisma().kiosk.create({ data: { eventId: event.id, name: "Вход с камерой" } });
-  token = (await createApiToken({ role: "kiosk", name: "camera test", kioskId: kiosk.id, eventId: event.id })).token;
-  const regs = await prisma().registration.findMany({ where: { eventId: event.id, status: "confirmed" }, orderBy: { createdAt: "asc" }, take: 2 });
-  good = { id: regs[0].id, code: await ticketCode(regs[0]) };
-  const c = await ticketCode(regs[1]);
-  const at = c.length - 10; // inside the signature
-  forged = { id: regs[1].id, code: c.slice(0, at) + (c[at] === "A" ? "B" : "A") + c.slice(at + 1) };
+  const { id: eventId } = await demoEvent();
+  await eventRunsToday(eventId);
+  ({ token } = await kioskWithToken(eventId, { name: "Вход с камерой" }, "camera test"));
+  const [first, second] = await ticketCodes(eventId, { status: "confirmed" }, 2);
+  good = first;
+  forged = { id: second.id, code: forge(second.code) };
 });
 afterAll(async () => {
   for (const b of browsers) await b.close().catch(() => {});
-  await app?.stop();
   for (const f of videos) rmSync(f, { force: true });
 });
 
 /** Chromium whose only camera plays `video`; a kiosk paired in it, camera switched on. */
 async function kioskWithCamera(video: string) {
-  const browser = await launchBrowser(["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${video}`]);
+  const browser = await launchWithFakeCamera(video);
   browsers.push(browser);
   const context = await browser.newContext({ locale: "ru-RU", permissions: ["camera"] });
   const page = await context.newPage();
-  await pairWithToken(page, app.url, token);
+  await pairWithToken(page, e2e.app.url, token);
   await page.click("text=Камера");
   return page;
 }
@@ -92,13 +79,13 @@ describe("kiosk camera mode with Chromium's fake camera", () => {
 
   test("the camera starts once: the kiosk's re-renders (sync every few seconds) do not restart it", async () => {
     // Chromium's built-in fake camera (a test pattern, no QR code), with getUserMedia counted.
-    const browser = await launchBrowser(["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]);
+    const browser = await launchWithFakeCamera();
     browsers.push(browser);
     const context = await browser.newContext({ locale: "ru-RU", permissions: ["camera"] });
     await countCameraTracks(context);
     const page = await context.newPage();
     const rounds = syncRounds(page);
-    await pairWithToken(page, app.url, token);
+    await pairWithToken(page, e2e.app.url, token);
     await page.click("text=Камера");
     await page.waitForSelector("#kiosk-camera video", { timeout: 15_000 });
     const probe = () => cameraState(page);

@@ -10,13 +10,11 @@
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { closeBrowser, launchBrowser } from "../setup/browser";
-import { startApp, type RunningApp } from "../setup/app";
-import { queryDb } from "../setup/db";
-import { eventRunsToday } from "./event-today";
-import { writeQrVideo } from "./fake-camera";
+import { closeBrowser } from "../setup/browser";
+import { useApp } from "../setup/e2e-app";
+import { demoEvent, eventRunsToday, kioskWithToken, ticketCodes } from "../setup/e2e-data";
+import { launchWithFakeCamera, writeQrVideo } from "./fake-camera";
 import {
   cameraState,
   clearResult,
@@ -34,25 +32,21 @@ import {
   walkIn,
 } from "../setup/kiosk-page";
 
-let app: RunningApp;
+const e2e = useApp();
+const { query } = e2e;
 let eventId: string;
-const regs: Array<{ id: string; code: string }> = [];
+let regs: Array<{ id: string; code: string }> = [];
 const videos: string[] = [];
 const browsers: Browser[] = [];
 
-const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDb<T>(app.databaseUrl, sql, params);
 const SHOTS = process.env.KIOSK_SCREENSHOTS;
 /** The JS heap may grow this much over 12 hours of kiosk time (after a forced GC at both ends). */
 const HEAP_BOUND_MB = 4;
 const HOURS = Number(process.env.KIOSK_HOURS ?? 12);
 
 beforeAll(async () => {
-  app = await startApp();
-  process.env.DATABASE_URL = app.databaseUrl;
   const { prisma } = await import("../../app/utils/db.server");
-  const { ticketCode } = await import("../../app/services/codes.server");
-  const event = await prisma().event.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
-  eventId = event.id;
+  ({ id: eventId } = await demoEvent());
   await eventRunsToday(eventId);
   // The demo has a few dozen visitors; the door hour needs more fresh tickets.
   for (let i = 0; i < 80; i++) {
@@ -63,21 +57,14 @@ beforeAll(async () => {
       data: { eventId, personId: person.id, category: "visitor", status: "confirmed", codeSecret: randomBytes(16).toString("base64url") },
     });
   }
-  const rows = await prisma().registration.findMany({ where: { eventId, status: "confirmed" }, orderBy: { createdAt: "asc" } });
-  for (const r of rows) regs.push({ id: r.id, code: await ticketCode(r) });
+  regs = await ticketCodes(eventId, { status: "confirmed" });
 });
 afterAll(async () => {
   for (const b of browsers) await b.close().catch(() => {});
-  await app?.stop();
   for (const f of videos) rmSync(f, { force: true });
 });
 
-async function kioskToken(name: string) {
-  const { prisma } = await import("../../app/utils/db.server");
-  const { createApiToken } = await import("../../app/utils/api-tokens.server");
-  const kiosk = await prisma().kiosk.create({ data: { eventId, name } });
-  return (await createApiToken({ role: "kiosk", name, kioskId: kiosk.id, eventId })).token;
-}
+const kioskToken = async (name: string) => (await kioskWithToken(eventId, { name })).token;
 
 /** A kiosk page at 1080x1920 (device scale 0.5 for small screenshots), Playwright's clock installed, paired with `token`. */
 async function kioskPage(
@@ -95,7 +82,7 @@ async function kioskPage(
   const page = await context.newPage();
   // Time flows naturally until the test jumps it ahead (fastForward fires the timers due).
   await page.clock.install();
-  await pairWithToken(page, app.url, token);
+  await pairWithToken(page, e2e.app.url, token);
   await waitSel(page, ".kiosk[data-event-day]");
   return { context, page };
 }
@@ -106,11 +93,7 @@ describe("a day at the door, Chromium 1080x1920", () => {
     const cameraReg = regs[0];
     const video = writeQrVideo(cameraReg.code, "door-hour-camera");
     videos.push(video);
-    const browser = await launchBrowser([
-      "--use-fake-device-for-media-stream",
-      "--use-fake-ui-for-media-stream",
-      `--use-file-for-fake-video-capture=${video}`,
-    ]);
+    const browser = await launchWithFakeCamera(video);
     browsers.push(browser);
     const { page, context } = await kioskPage(browser, await kioskToken("Вход Б"));
     const before = new Set(
@@ -164,19 +147,22 @@ describe("a day at the door, Chromium 1080x1920", () => {
       note(i % 2 ? "ean" : "url");
     };
 
+    // Someone registers at the kiosk, and someone is found by name and checked in.
+    const walkInAndSearch = async () => {
+      const w = await walkIn(page, walkIns.length);
+      expect(w.kind).toBe("green");
+      walkIns.push(w.email);
+      note("walk-in");
+      const s = searchable.shift()!;
+      expect(await searchAndCheckIn(page, s.name)).toBe("green");
+      expected.add(s.id);
+      note("search");
+    };
+
     // 20 rounds online (100 scans), a walk-in and a search every few rounds.
     for (let i = 0; i < 20; i++) {
       await round(true, i);
-      if (i % 5 === 4) {
-        const w = await walkIn(page, walkIns.length);
-        expect(w.kind).toBe("green");
-        walkIns.push(w.email);
-        note("walk-in");
-        const s = searchable.shift()!;
-        expect(await searchAndCheckIn(page, s.name)).toBe("green");
-        expected.add(s.id);
-        note("search");
-      }
+      if (i % 5 === 4) await walkInAndSearch();
     }
 
     // The network goes for two minutes of kiosk time: scans go on, checked by the kiosk and queued.
@@ -186,16 +172,7 @@ describe("a day at the door, Chromium 1080x1920", () => {
       await round(false, 100 + i);
       if (i === 0) await page.waitForFunction(() => document.querySelector("[data-testid=kiosk-online]")?.textContent !== "В сети");
       if (i % 3 === 2) await page.clock.fastForward("00:20"); // six jumps: two minutes; sync rounds fail meanwhile
-      if (i % 6 === 5) {
-        const w = await walkIn(page, walkIns.length);
-        expect(w.kind).toBe("green");
-        walkIns.push(w.email);
-        note("walk-in");
-        const s = searchable.shift()!;
-        expect(await searchAndCheckIn(page, s.name)).toBe("green");
-        expected.add(s.id);
-        note("search");
-      }
+      if (i % 6 === 5) await walkInAndSearch();
     }
     expect(await page.textContent("[data-testid=kiosk-online]")).toBe("Нет связи — работаем офлайн");
     expect(await queueText(page)).not.toBe("В очереди: 0");
@@ -244,7 +221,7 @@ describe("a day at the door, Chromium 1080x1920", () => {
     { timeout: 300_000 },
     async () => {
       const t0 = Date.now();
-      const browser = await launchBrowser(["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]); // a test pattern, no QR
+      const browser = await launchWithFakeCamera(); // a test pattern, no QR
       browsers.push(browser);
       const { page, context } = await kioskPage(browser, await kioskToken("Зал, весь день"), { countTracks: true });
       const cdp = await context.newCDPSession(page);
@@ -353,11 +330,7 @@ describe("a day at the door, Chromium 1080x1920", () => {
     const [first, second] = regs.filter((r) => !taken.has(r.id)).slice(0, 2);
     const video = writeQrVideo(second.code, "door-camera-under-result");
     videos.push(video);
-    const browser = await launchBrowser([
-      "--use-fake-device-for-media-stream",
-      "--use-fake-ui-for-media-stream",
-      `--use-file-for-fake-video-capture=${video}`,
-    ]);
+    const browser = await launchWithFakeCamera(video);
     browsers.push(browser);
     const { page } = await kioskPage(browser, await kioskToken("Вход В, камера"));
     // The second person's QR code is in front of the camera from the start: green by camera.

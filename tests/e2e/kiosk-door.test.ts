@@ -1,40 +1,28 @@
-import type { Browser, Page } from "playwright-core";
-import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { closeBrowser, launchBrowser } from "../setup/browser";
-import { startApp, type RunningApp } from "../setup/app";
-import { queryDb } from "../setup/db";
-import { eventRunsToday } from "./event-today";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, test } from "vitest";
+import { useAppAndBrowser } from "../setup/e2e-app";
+import { demoEvent, eventRunsToday, kioskWithToken, ticketCodes } from "../setup/e2e-data";
 import { pairWithToken, typeScan } from "../setup/kiosk-page";
 
 // Issue #12, the door, in Chromium at a portrait 1080x1920 kiosk screen: every scan gets an
 // answer, the verdict is legible at two metres, results go back to idle by themselves, a
 // check-in outside the event days needs a tap.
 
-let app: RunningApp;
-let browser: Browser;
+const e2e = useAppAndBrowser();
+const { query } = e2e;
 let page: Page;
 let eventId: string;
-const codes: Array<{ id: string; code: string }> = [];
+let codes: Array<{ id: string; code: string }> = [];
 
-const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDb<T>(app.databaseUrl, sql, params);
 const checkIns = async (id: string) => (await query<{ n: number }>(`SELECT count(*)::int AS n FROM "CheckIn" WHERE "registrationId" = $1`, [id]))[0].n;
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  process.env.DATABASE_URL = app.databaseUrl;
-  const { prisma } = await import("../../app/utils/db.server");
-  const { createApiToken } = await import("../../app/utils/api-tokens.server");
-  const { ticketCode } = await import("../../app/services/codes.server");
-  const event = await prisma().event.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
-  eventId = event.id;
+  ({ id: eventId } = await demoEvent());
   await eventRunsToday(eventId);
-  const kiosk = await prisma().kiosk.create({ data: { eventId, name: "Вход А" } });
-  const { token } = await createApiToken({ role: "kiosk", name: "door test", kioskId: kiosk.id, eventId });
-  const regs = await prisma().registration.findMany({ where: { eventId, status: "confirmed", category: "visitor" }, orderBy: { createdAt: "asc" }, take: 6 });
-  for (const r of regs) codes.push({ id: r.id, code: await ticketCode(r) });
+  const { token } = await kioskWithToken(eventId, { name: "Вход А" }, "door test");
+  codes = await ticketCodes(eventId, { status: "confirmed", category: "visitor" }, 6);
 
-  const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 1080, height: 1920 } });
+  const context = await e2e.browser.newContext({ locale: "ru-RU", viewport: { width: 1080, height: 1920 } });
   // Counts the oscillators the kiosk starts (its beeps), without a sound device.
   await context.addInitScript(() => {
     const w = window as unknown as { __beeps: number; AudioContext: unknown };
@@ -54,12 +42,8 @@ beforeAll(async () => {
     };
   });
   page = await context.newPage();
-  await pairWithToken(page, app.url, token);
+  await pairWithToken(page, e2e.app.url, token);
   await page.waitForSelector(".kiosk[data-event-day='2/3']");
-});
-afterAll(async () => {
-  await closeBrowser(browser);
-  await app?.stop();
 });
 
 const result = async () => ({

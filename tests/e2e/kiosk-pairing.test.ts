@@ -1,51 +1,39 @@
 // Kiosk devices end to end in Chromium (issue #6): a manager creates a kiosk and pairs a device
 // with a one-time code; the device scans, reprints from the yellow screen, registers a walk-in;
 // revocation sends it back to the pairing screen; used and expired codes are refused.
-import type { Browser, Page } from "playwright-core";
-import type pg from "pg";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { RESULT_MS } from "../../kiosk/verdict";
 import { DEMO_USERS } from "../../prisma/seed";
 import { fakeZebra, type FakeZebra } from "../checkin/helpers";
-import { closeBrowser, launchBrowser } from "../setup/browser";
-import { startApp, type RunningApp } from "../setup/app";
-import { queryDb } from "../setup/db";
-import { eventRunsToday } from "./event-today";
+import { useAppAndBrowser } from "../setup/e2e-app";
+import { demoEvent, eventRunsToday, ticketCodes } from "../setup/e2e-data";
 import { loginAs, newPage } from "../setup/pages";
-import { typeScan } from "../setup/kiosk-page";
+import { fillWalkIn, typeScan } from "../setup/kiosk-page";
 
-let app: RunningApp;
-let browser: Browser;
 let zebra: FakeZebra;
+const e2e = useAppAndBrowser({ alongside: async () => void (zebra = await fakeZebra()) });
+const { query } = e2e;
 let manager: Page;
 let kiosk: Page;
 let eventId: string;
 let kioskId: string;
 let pairCode: string;
-const codes: Array<{ id: string; code: string }> = [];
-
-const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDb<T>(app.databaseUrl, sql, params);
+let codes: Array<{ id: string; code: string }> = [];
 
 beforeAll(async () => {
-  [app, browser, zebra] = await Promise.all([startApp(), launchBrowser(), fakeZebra()]);
-  process.env.DATABASE_URL = app.databaseUrl;
   const { prisma } = await import("../../app/utils/db.server");
-  const { ticketCode } = await import("../../app/services/codes.server");
-  const event = await prisma().event.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
-  eventId = event.id;
+  ({ id: eventId } = await demoEvent());
   await eventRunsToday(eventId);
   await prisma().printer.create({ data: { eventId, name: "Zebra E2E", driver: "raw_tcp", address: zebra.address } });
-  const regs = await prisma().registration.findMany({ where: { eventId, status: "confirmed", category: "visitor" }, orderBy: { createdAt: "asc" }, take: 2 });
-  for (const r of regs) codes.push({ id: r.id, code: await ticketCode(r) });
+  codes = await ticketCodes(eventId, { status: "confirmed", category: "visitor" }, 2);
 
   const user = DEMO_USERS.find((u) => u.role === "manager")!;
-  manager = await newPage(browser);
-  await loginAs(manager, app.url, user);
-  kiosk = await newPage(browser);
+  manager = await newPage(e2e.browser);
+  await loginAs(manager, e2e.app.url, user);
+  kiosk = await newPage(e2e.browser);
 });
 afterAll(async () => {
-  await closeBrowser(browser);
-  await app?.stop();
   await zebra?.close();
 });
 
@@ -62,7 +50,7 @@ async function dismiss() {
 }
 
 async function newPairCode(): Promise<string> {
-  await manager.goto(`${app.url}/manage/events/${eventId}/kiosks`);
+  await manager.goto(`${e2e.app.url}/manage/events/${eventId}/kiosks`);
   await Promise.all([manager.waitForSelector("[data-testid=pair-code]"), manager.click(`[data-kiosk="${kioskId}"] >> text=Подключить устройство`)]);
   await expect(manager.getByTestId("pair-qr").getAttribute("src")).resolves.toMatch(/^data:image\/png;base64,/);
   return (await manager.getAttribute("[data-testid=pair-code]", "data-code"))!;
@@ -70,7 +58,7 @@ async function newPairCode(): Promise<string> {
 
 describe("kiosk devices in Chromium", () => {
   test("the manager creates a kiosk (name required, translated) from the event page", async () => {
-    await manager.goto(`${app.url}/manage/events/${eventId}`);
+    await manager.goto(`${e2e.app.url}/manage/events/${eventId}`);
     await Promise.all([manager.waitForURL(/\/kiosks$/), manager.click("text=Киоски")]);
     await manager.waitForSelector("[data-testid=kiosks-empty]");
     await manager.click("[data-testid=kiosk-form] button.primary");
@@ -93,9 +81,9 @@ describe("kiosk devices in Chromium", () => {
 
   test("an exhibitor gets 403 on the kiosks page", async () => {
     const ex = DEMO_USERS.find((u) => u.role === "exhibitor")!;
-    const page = await newPage(browser);
-    await loginAs(page, app.url, ex);
-    const r = await page.goto(`${app.url}/manage/events/${eventId}/kiosks`);
+    const page = await newPage(e2e.browser);
+    await loginAs(page, e2e.app.url, ex);
+    const r = await page.goto(`${e2e.app.url}/manage/events/${eventId}/kiosks`);
     expect(r?.status()).toBe(403);
     await page.context().close();
   });
@@ -103,7 +91,7 @@ describe("kiosk devices in Chromium", () => {
   test("a device pairs with the code from the manager page and scans; the kiosk shows online to the manager", async () => {
     pairCode = await newPairCode();
     expect(pairCode).toMatch(/^[A-Z0-9]{8}$/);
-    await kiosk.goto(app.url + "/kiosk");
+    await kiosk.goto(e2e.app.url + "/kiosk");
     await kiosk.fill("#kiosk-pair-code", `${pairCode.slice(0, 4)} ${pairCode.slice(4)}`.toLowerCase());
     await kiosk.press("#kiosk-pair-code", "Enter");
     await kiosk.waitForFunction(() => /Пришли: \d+ из [1-9]/.test(document.querySelector("[data-testid=kiosk-arrived]")?.textContent ?? ""));
@@ -149,15 +137,10 @@ describe("kiosk devices in Chromium", () => {
     await kiosk.click("[data-testid=walkin]");
     const options = await kiosk.$$eval("#walkin-category option", (os) => os.map((o) => o.textContent));
     expect(options).toEqual(["Посетитель", "VIP"]);
-    await kiosk.fill("#walkin-firstName", "Зоя");
-    await kiosk.fill("#walkin-email", "не-почта");
-    await kiosk.click("[data-testid=walkin-form] button[type=submit]");
+    await fillWalkIn(kiosk, { firstName: "Зоя", email: "не-почта" });
     await expect(kiosk.textContent("[data-testid=walkin-error-lastName]")).resolves.toBe("Заполните это поле.");
     await expect(kiosk.textContent("[data-testid=walkin-error-email]")).resolves.toContain("адрес эл. почты");
-    await kiosk.fill("#walkin-lastName", "Прохожая");
-    await kiosk.fill("#walkin-email", "");
-    await kiosk.fill("#walkin-company", "ООО «Мимо»");
-    await kiosk.click("[data-testid=walkin-form] button[type=submit]");
+    await fillWalkIn(kiosk, { lastName: "Прохожая", email: "", company: "ООО «Мимо»" });
     await kiosk.waitForSelector("[data-testid=kiosk-result][data-kind=green]");
     await expect(kiosk.textContent("[data-testid=kiosk-result]")).resolves.toContain("Прохожая Зоя");
     const [reg] = await query<{ id: string; source: string; status: string }>(
@@ -174,7 +157,7 @@ describe("kiosk devices in Chromium", () => {
   });
 
   test("revoking on the manager page sends the device back to pairing with a message; the used code is refused", async () => {
-    await manager.goto(`${app.url}/manage/events/${eventId}/kiosks`);
+    await manager.goto(`${e2e.app.url}/manage/events/${eventId}/kiosks`);
     manager.once("dialog", (d) => void d.accept());
     await Promise.all([manager.waitForSelector("[data-testid=notice]"), manager.click("text=Отключить устройства")]);
     await expect(manager.textContent("[data-testid=notice]")).resolves.toBe("Отключено устройств: 1.");
@@ -195,19 +178,19 @@ describe("kiosk devices in Chromium", () => {
 
     const fresh = await newPairCode();
     const url = await manager.getAttribute("[data-testid=pairing] a", "href");
-    expect(url).toBe(`${app.url}/kiosk?pair=${fresh}`);
+    expect(url).toBe(`${e2e.app.url}/kiosk?pair=${fresh}`);
     await kiosk.goto(url!);
     await kiosk.waitForSelector("[data-testid=kiosk-arrived]");
-    expect(kiosk.url()).toBe(`${app.url}/kiosk`);
+    expect(kiosk.url()).toBe(`${e2e.app.url}/kiosk`);
   });
 
   test("exit counting: the manager turns it on and sets the kiosk to Exit; a scan there says goodbye and inside goes down", async () => {
-    await manager.goto(`${app.url}/manage/events/${eventId}/kiosks`);
+    await manager.goto(`${e2e.app.url}/manage/events/${eventId}/kiosks`);
     await manager.check("[data-testid=exits-form] input[name=countsExits]");
     await Promise.all([manager.waitForSelector("[data-testid=inside-now]"), manager.click("[data-testid=exits-form] button")]);
     const insideBefore = Number(/\d+/.exec((await manager.textContent("[data-testid=inside-now]"))!)![0]);
     expect(insideBefore).toBeGreaterThanOrEqual(2); // the scanned guest and the walk-in
-    await manager.goto(`${app.url}/manage/events/${eventId}/kiosks?edit=${kioskId}`);
+    await manager.goto(`${e2e.app.url}/manage/events/${eventId}/kiosks?edit=${kioskId}`);
     await manager.selectOption("#f-mode", "exit");
     await Promise.all([manager.waitForSelector("[data-testid=notice]"), manager.click("[data-testid=kiosk-form] button.primary")]);
 

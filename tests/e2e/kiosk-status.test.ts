@@ -1,31 +1,26 @@
 // The kiosk's bar shows the event's arrivals today from the server (check-ins at every kiosk,
 // not only its own since the page opened) and its printer's live health, which turns red when
 // the printer stops answering. Real Chromium, a stand-in Zebra on loopback answering ~HS.
-import type { Browser, Page } from "playwright-core";
-import type pg from "pg";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { fakeZebra, ZEBRA_PAPER_OUT_PAUSED, ZEBRA_READY, type FakeZebra } from "../checkin/helpers";
-import { closeBrowser, launchBrowser } from "../setup/browser";
-import { startApp, type RunningApp } from "../setup/app";
-import { queryDb } from "../setup/db";
+import { useAppAndBrowser } from "../setup/e2e-app";
+import { demoEvent, kioskWithToken } from "../setup/e2e-data";
+import { pairWithToken } from "../setup/kiosk-page";
+import { newPage } from "../setup/pages";
 
-let app: RunningApp;
-let browser: Browser;
 let zebra: FakeZebra;
+const e2e = useAppAndBrowser({ alongside: async () => void (zebra = await fakeZebra()) });
+const { query } = e2e;
 let page: Page;
 let eventId: string;
-const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDb<T>(app.databaseUrl, sql, params);
 const arrivedText = () => page.textContent("[data-testid=kiosk-arrived]");
 
 beforeAll(async () => {
-  [app, browser, zebra] = await Promise.all([startApp(), launchBrowser(), fakeZebra()]);
-  process.env.DATABASE_URL = app.databaseUrl;
   const { prisma } = await import("../../app/utils/db.server");
-  const { createApiToken } = await import("../../app/utils/api-tokens.server");
-  const event = await prisma().event.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
-  eventId = event.id;
+  ({ id: eventId } = await demoEvent());
   const printer = await prisma().printer.create({ data: { eventId, name: "Zebra у входа", driver: "raw_tcp", address: zebra.address } });
-  const kiosk = await prisma().kiosk.create({ data: { eventId, name: "Вход Б", defaultPrinterId: printer.id } });
+  const { token } = await kioskWithToken(eventId, { name: "Вход Б", defaultPrinterId: printer.id }, "status test");
   const other = await prisma().kiosk.create({ data: { eventId, name: "Вход А" } });
   // Two guests already came in through the other kiosk today.
   await query(
@@ -34,16 +29,10 @@ beforeAll(async () => {
      FROM "Registration" r JOIN "Event" e ON e.id = r."eventId" WHERE r."eventId" = $1 AND r.status = 'confirmed' ORDER BY r."createdAt" LIMIT 2`,
     [eventId, other.id],
   );
-  const { token } = await createApiToken({ role: "kiosk", name: "status test", kioskId: kiosk.id, eventId });
-  page = await (await browser.newContext({ locale: "ru-RU" })).newPage();
-  await page.goto(app.url + "/kiosk");
-  await page.click("text=Дополнительно: вставить токен киоска");
-  await page.fill("#kiosk-token", token);
-  await page.press("#kiosk-token", "Enter");
+  page = await newPage(e2e.browser);
+  await pairWithToken(page, e2e.app.url, token, { firstSync: false });
 });
 afterAll(async () => {
-  await closeBrowser(browser);
-  await app?.stop();
   await zebra?.close().catch(() => {});
 });
 

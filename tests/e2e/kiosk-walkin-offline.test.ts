@@ -1,34 +1,23 @@
 // A walk-in at a kiosk that cannot reach the server: the kiosk checks the form by itself,
 // queues it, shows green and the queue; once the server answers, the guest is registered and
 // checked in once, at the time the walk-in happened. Real Chromium, the API blocked by routing.
-import type { Browser, Page } from "playwright-core";
-import type pg from "pg";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { closeBrowser, launchBrowser } from "../setup/browser";
-import { startApp, type RunningApp } from "../setup/app";
-import { queryDb } from "../setup/db";
+import type { Page } from "playwright-core";
+import { beforeAll, expect, test } from "vitest";
+import { useAppAndBrowser } from "../setup/e2e-app";
+import { demoEvent, kioskWithToken } from "../setup/e2e-data";
 import { waitFor } from "../setup/wait";
-import { pairWithToken } from "../setup/kiosk-page";
+import { fillWalkIn, pairWithToken } from "../setup/kiosk-page";
+import { newPage } from "../setup/pages";
 
-let app: RunningApp;
-let browser: Browser;
+const e2e = useAppAndBrowser();
+const { query } = e2e;
 let page: Page;
-const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDb<T>(app.databaseUrl, sql, params);
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  process.env.DATABASE_URL = app.databaseUrl;
-  const { prisma } = await import("../../app/utils/db.server");
-  const { createApiToken } = await import("../../app/utils/api-tokens.server");
-  const event = await prisma().event.findFirstOrThrow();
-  const kiosk = await prisma().kiosk.create({ data: { eventId: event.id, name: "Стойка у входа", categories: ["visitor", "vip"] } });
-  const { token } = await createApiToken({ role: "kiosk", name: "walk-in offline", kioskId: kiosk.id, eventId: event.id });
-  page = await (await browser.newContext({ locale: "ru-RU" })).newPage();
-  await pairWithToken(page, app.url, token);
-});
-afterAll(async () => {
-  await closeBrowser(browser);
-  await app?.stop();
+  const event = await demoEvent();
+  const { token } = await kioskWithToken(event.id, { name: "Стойка у входа", categories: ["visitor", "vip"] }, "walk-in offline");
+  page = await newPage(e2e.browser);
+  await pairWithToken(page, e2e.app.url, token);
 });
 
 test("offline walk-in: checked by the kiosk, queued, green; registered and checked in once when the server is back", async () => {
@@ -39,15 +28,11 @@ test("offline walk-in: checked by the kiosk, queued, green; registered and check
   });
   await page.click("[data-testid=walkin]");
   // The kiosk's own checks, translated, next to the fields (the server cannot be asked).
-  await page.fill("#walkin-lastName", "Офлайнова");
-  await page.fill("#walkin-email", "не-почта");
-  await page.click("[data-testid=walkin-form] button[type=submit]");
+  await fillWalkIn(page, { lastName: "Офлайнова", email: "не-почта" });
   await expect(page.textContent("[data-testid=walkin-error-firstName]")).resolves.toBe("Заполните это поле.");
   await expect(page.textContent("[data-testid=walkin-error-email]")).resolves.toContain("адрес эл. почты");
 
-  await page.fill("#walkin-firstName", "Вера");
-  await page.fill("#walkin-email", "vera.offline@example.com");
-  await page.fill("#walkin-company", "ООО «Без связи»");
+  await fillWalkIn(page, { firstName: "Вера", email: "vera.offline@example.com", company: "ООО «Без связи»" }, { submit: false });
   const queuedAt = Date.now();
   await page.click("[data-testid=walkin-form] button[type=submit]");
   await page.waitForSelector("[data-testid=kiosk-result][data-kind=green]");

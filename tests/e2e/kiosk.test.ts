@@ -1,21 +1,17 @@
 import net from "node:net";
-import type { Browser, Page } from "playwright-core";
-import type pg from "pg";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { closeBrowser, launchBrowser } from "../setup/browser";
-import { startApp, type RunningApp } from "../setup/app";
-import { queryDb } from "../setup/db";
-import { eventRunsToday } from "./event-today";
+import { useAppAndBrowser } from "../setup/e2e-app";
+import { demoEvent, eventRunsToday, kioskWithToken, ticketCodes } from "../setup/e2e-data";
 import { pairWithToken, typeScan } from "../setup/kiosk-page";
+import { newPage } from "../setup/pages";
 
-let app: RunningApp;
-let browser: Browser;
+const e2e = useAppAndBrowser();
+const { query } = e2e;
 let page: Page;
 let zebra: net.Server;
 const received: string[] = [];
 let codes: Array<{ id: string; code: string }> = [];
-
-const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDb<T>(app.databaseUrl, sql, params);
 
 beforeAll(async () => {
   zebra = net.createServer((socket) => {
@@ -26,26 +22,17 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => zebra.listen(0, "127.0.0.1", r));
   const zebraPort = (zebra.address() as net.AddressInfo).port;
-  [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  process.env.DATABASE_URL = app.databaseUrl;
   const { prisma } = await import("../../app/utils/db.server");
-  const { createApiToken } = await import("../../app/utils/api-tokens.server");
-  const { ticketCode } = await import("../../app/services/codes.server");
-  const event = await prisma().event.findFirstOrThrow();
-  await eventRunsToday(event.id);
-  const printer = await prisma().printer.create({ data: { eventId: event.id, name: "Zebra 1", driver: "raw_tcp", address: `127.0.0.1:${zebraPort}` } });
-  const kiosk = await prisma().kiosk.create({ data: { eventId: event.id, name: "Вход А", defaultPrinterId: printer.id } });
-  const { token } = await createApiToken({ role: "kiosk", name: "kiosk test", kioskId: kiosk.id, eventId: event.id });
-  const regs = await prisma().registration.findMany({ where: { eventId: event.id, status: "confirmed", person: { lastName: { not: "Кузнецова" } } }, orderBy: { createdAt: "asc" }, take: 23 });
-  codes = [];
-  for (const r of regs) codes.push({ id: r.id, code: await ticketCode(r) });
+  const { id: eventId } = await demoEvent();
+  await eventRunsToday(eventId);
+  const printer = await prisma().printer.create({ data: { eventId, name: "Zebra 1", driver: "raw_tcp", address: `127.0.0.1:${zebraPort}` } });
+  const { token } = await kioskWithToken(eventId, { name: "Вход А", defaultPrinterId: printer.id }, "kiosk test");
+  codes = await ticketCodes(eventId, { status: "confirmed", person: { lastName: { not: "Кузнецова" } } }, 23);
 
-  page = await (await browser.newContext({ locale: "ru-RU" })).newPage();
-  await pairWithToken(page, app.url, token);
+  page = await newPage(e2e.browser);
+  await pairWithToken(page, e2e.app.url, token);
 });
 afterAll(async () => {
-  await closeBrowser(browser);
-  await app?.stop();
   zebra?.close();
 });
 

@@ -1,39 +1,31 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { DEMO_USERS } from "../../prisma/seed";
-import { closeBrowser, launchBrowser } from "../setup/browser";
-import { startApp, type RunningApp } from "../setup/app";
+import { useAppAndBrowser } from "../setup/e2e-app";
 
-let app: RunningApp;
-let browser: Browser;
+const e2e = useAppAndBrowser();
 let cookie = "";
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startApp(), launchBrowser()]);
   const user = DEMO_USERS.find((u) => u.role === "exhibitor")!;
-  const r = await fetch(app.url + "/login", {
+  const r = await fetch(e2e.app.url + "/login", {
     method: "POST",
     redirect: "manual",
-    headers: { origin: app.url, "content-type": "application/x-www-form-urlencoded" },
+    headers: { origin: e2e.app.url, "content-type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ email: user.email, password: user.password }),
   });
   cookie = (r.headers.get("set-cookie") ?? "").split(";")[0];
   expect(cookie).toMatch(/^expodesk_session=/);
 });
-afterAll(async () => {
-  await closeBrowser(browser);
-  await app?.stop();
-});
 
 async function upload(name: string, type: string, data: Buffer | string) {
   const form = new FormData();
   form.append("logo", new Blob([typeof data === "string" ? data : new Uint8Array(data)], { type }), name);
-  const r = await fetch(app.url + "/cabinet?index", { method: "POST", headers: { cookie, origin: app.url, "accept-language": "ru" }, body: form });
+  const r = await fetch(e2e.app.url + "/cabinet?index", { method: "POST", headers: { cookie, origin: e2e.app.url, "accept-language": "ru" }, body: form });
   return { status: r.status, text: await r.text() };
 }
 
 async function logoUrl(): Promise<string | null> {
-  const html = await (await fetch(app.url + "/cabinet", { headers: { cookie } })).text();
+  const html = await (await fetch(e2e.app.url + "/cabinet", { headers: { cookie } })).text();
   return /src="(\/logos\/[^"]+)"/.exec(html)?.[1] ?? null;
 }
 
@@ -53,13 +45,13 @@ describe("company logo upload", () => {
     expect(r.status).toBe(200);
     const url = await logoUrl();
     expect(url).toMatch(/\/logos\/[0-9a-f-]{36}-[0-9a-f]{12}\.svg$/);
-    const res = await fetch(app.url + url!);
+    const res = await fetch(e2e.app.url + url!);
     expect(res.headers.get("content-type")).toBe("image/svg+xml");
     expect(res.headers.get("content-security-policy")).toContain("sandbox");
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
 
-    const page = await browser.newPage();
-    await page.goto(app.url + url!);
+    const page = await e2e.browser.newPage();
+    await page.goto(e2e.app.url + url!);
     expect(await page.title()).not.toBe("pwned");
     await page.close();
   });
@@ -68,6 +60,6 @@ describe("company logo upload", () => {
     const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
     await upload("logo.png", "image/png", png);
     expect(await logoUrl()).toMatch(/\.png$/);
-    expect((await fetch(app.url + "/logos/../../etc/passwd")).status).toBe(404);
+    expect((await fetch(e2e.app.url + "/logos/../../etc/passwd")).status).toBe(404);
   });
 });

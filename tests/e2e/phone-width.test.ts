@@ -1,12 +1,10 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { DEMO_USERS } from "../../prisma/seed";
 import { makeStaffXlsx } from "../import/fixtures";
-import { startApp, type RunningApp } from "../setup/app";
-import { closeBrowser, launchBrowser } from "../setup/browser";
-import { queryDb } from "../setup/db";
+import { useAppAndBrowser } from "../setup/e2e-app";
 import { hydrated, loginAs } from "../setup/pages";
 
 // Issue #13 item 6: at a 390 px wide phone the pages never scroll sideways (wide tables scroll
@@ -17,31 +15,24 @@ const PHONE = { width: 390, height: 844 };
 // Screenshots only on request (PHONE_SCREENSHOTS=1), so a test run leaves the docs as they are.
 const SHOTS = process.env.PHONE_SCREENSHOTS ? path.resolve(__dirname, "../../docs/img") : null;
 
-let app: RunningApp;
-let browser: Browser;
+const e2e = useAppAndBrowser();
 let eventId: string;
 let exhibitorId: string;
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  [{ id: eventId }] = (await queryDb<{ id: string }>(app.databaseUrl, `SELECT id FROM "Event" ORDER BY "startsAt" LIMIT 1`)) as [
+  [{ id: eventId }] = (await e2e.query<{ id: string }>(`SELECT id FROM "Event" ORDER BY "startsAt" LIMIT 1`)) as [
     { id: string },
   ];
-  [{ id: exhibitorId }] = (await queryDb<{ id: string }>(
-    app.databaseUrl,
+  [{ id: exhibitorId }] = (await e2e.query<{ id: string }>(
     `SELECT e.id FROM "Exhibitor" e JOIN "Organization" o ON o.id = e."organizationId" WHERE o.name = 'СтройМаш'`,
   )) as [{ id: string }];
   if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 });
-afterAll(async () => {
-  await closeBrowser(browser);
-  await app?.stop();
-});
 
 async function loggedIn(who: { email: string; password: string }): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ locale: "ru-RU", viewport: PHONE });
+  const context = await e2e.browser.newContext({ locale: "ru-RU", viewport: PHONE });
   const page = await context.newPage();
-  await loginAs(page, app.url, who);
+  await loginAs(page, e2e.app.url, who);
   return { context, page };
 }
 
@@ -59,7 +50,7 @@ async function overflow(page: Page) {
 }
 
 async function check(page: Page, url: string, shot: string) {
-  await page.goto(app.url + url);
+  await page.goto(e2e.app.url + url);
   await hydrated(page);
   const o = await overflow(page);
   if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `phone-${shot}.png`), fullPage: true });

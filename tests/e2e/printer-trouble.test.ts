@@ -1,60 +1,56 @@
 // Printer trouble is seen before the queue grows (issue #12): a CUPS queue paused with a reason
 // (cupsdisable -r, IPP printer-state-reasons "paused") shows in words on the kiosk bar and on the
 // managers' printers page, in the UI language. Private CUPS (tests/printing/cups.ts), real Chromium.
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { closeBrowser, launchBrowser } from "../setup/browser";
-import { startApp, type RunningApp } from "../setup/app";
+import { useAppAndBrowser } from "../setup/e2e-app";
+import { demoEvent, kioskWithToken } from "../setup/e2e-data";
 import { printCupsDiagnosticsOnFailure, startCups, type CupsServer } from "../printing/cups";
 import { loginAs, newPage } from "../setup/pages";
 import { pairWithToken } from "../setup/kiosk-page";
 
-let app: RunningApp;
-let browser: Browser;
 let cups: CupsServer;
+const e2e = useAppAndBrowser({ alongside: async () => void (cups = await startCups()) });
 let eventId: string;
 let token: string;
 let printerId: string;
 printCupsDiagnosticsOnFailure(() => cups);
 
 beforeAll(async () => {
-  [app, browser, cups] = await Promise.all([startApp(), launchBrowser(), startCups()]);
-  process.env.DATABASE_URL = app.databaseUrl;
   const { prisma } = await import("../../app/utils/db.server");
-  const { createApiToken } = await import("../../app/utils/api-tokens.server");
   const q = await cups.addPdfQueue("DOOR");
-  const event = await prisma().event.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
-  eventId = event.id;
+  ({ id: eventId } = await demoEvent());
   printerId = (await prisma().printer.create({ data: { eventId, name: "Brother у двери", driver: "ipp", address: q.url } })).id;
-  const kiosk = await prisma().kiosk.create({ data: { eventId, name: "Дверь", defaultPrinterId: printerId } });
-  token = (await createApiToken({ role: "kiosk", name: "trouble", kioskId: kiosk.id, eventId })).token;
+  ({ token } = await kioskWithToken(eventId, { name: "Дверь", defaultPrinterId: printerId }, "trouble"));
 });
 afterAll(async () => {
-  await closeBrowser(browser);
-  await app?.stop();
   await cups?.stop();
 });
 
+/** The text at `selector` on the event's printers page, as the manager sees it in Russian and in English. */
+async function printersPageText(selector: string) {
+  const text: Record<string, string | null> = {};
+  for (const locale of ["ru-RU", "en-US"]) {
+    const page = await newPage(e2e.browser, locale);
+    await loginAs(page, e2e.app.url, { email: "manager@expodesk.local", password: "demo-manager-2026" });
+    await page.goto(`${e2e.app.url}/manage/events/${eventId}/printers`);
+    text[locale] = await page.textContent(selector);
+    await page.context().close();
+  }
+  return text;
+}
 
 test("a paused CUPS queue: the kiosk bar and the printers page say so in Russian and English; a sent browser job too", async () => {
-  const kioskPage = await newPage(browser);
-  await pairWithToken(kioskPage, app.url, token, { firstSync: false });
+  const kioskPage = await newPage(e2e.browser);
+  await pairWithToken(kioskPage, e2e.app.url, token, { firstSync: false });
   await kioskPage.waitForSelector("[data-testid=kiosk-printer][data-ok='1']", { timeout: 30_000 });
 
   await cups.tool("cupsdisable", ["-r", "нет этикеток", "DOOR"]);
   await kioskPage.waitForSelector("[data-testid=kiosk-printer][data-ok='0']", { timeout: 30_000 });
   await expect(kioskPage.textContent("[data-testid=kiosk-printer]")).resolves.toBe("Принтер «Brother у двери»: принтер на паузе");
 
-  for (const [locale, want] of [
-    ["ru-RU", "проблема: принтер на паузе"],
-    ["en-US", "problem: printer paused"],
-  ] as const) {
-    const page = await (await browser.newContext({ locale })).newPage();
-    await loginAs(page, app.url, { email: "manager@expodesk.local", password: "demo-manager-2026" });
-    await page.goto(`${app.url}/manage/events/${eventId}/printers`);
-    expect(await page.textContent(`[data-printer-id="${printerId}"] [data-testid=printer-health]`)).toContain(want);
-    await page.context().close();
-  }
+  const health = await printersPageText(`[data-printer-id="${printerId}"] [data-testid=printer-health]`);
+  expect(health["ru-RU"]).toContain("проблема: принтер на паузе");
+  expect(health["en-US"]).toContain("problem: printer paused");
 
   // A browser printer's badge the kiosk fetched and has not reported: "sent to the kiosk browser".
   const { pool } = await import("../../app/utils/db.server");
@@ -71,16 +67,10 @@ test("a paused CUPS queue: the kiosk bar and the printers page say so in Russian
       [eventId, browserPrinter],
     )
   ).rows[0].id;
-  for (const [locale, want] of [
-    ["ru-RU", "отправлен в браузер киоска"],
-    ["en-US", "sent to the kiosk browser"],
-  ] as const) {
-    const page = await (await browser.newContext({ locale })).newPage();
-    await loginAs(page, app.url, { email: "manager@expodesk.local", password: "demo-manager-2026" });
-    await page.goto(`${app.url}/manage/events/${eventId}/printers`);
-    expect(await page.textContent(`[data-job-id="${sent}"] [data-testid=job-status]`)).toBe(want);
-    await page.context().close();
-  }
+  expect(await printersPageText(`[data-job-id="${sent}"] [data-testid=job-status]`)).toEqual({
+    "ru-RU": "отправлен в браузер киоска",
+    "en-US": "sent to the kiosk browser",
+  });
 
   await cups.tool("cupsenable", ["DOOR"]);
   await kioskPage.waitForSelector("[data-testid=kiosk-printer][data-ok='1']", { timeout: 30_000 });

@@ -5,24 +5,20 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_USERS } from "../../prisma/seed";
 import { formatDateTime } from "../../app/i18n";
-import { closeBrowser, launchBrowser } from "../setup/browser";
-import { startApp, type RunningApp } from "../setup/app";
+import { useAppAndBrowser } from "../setup/e2e-app";
 import { loginAs, newPage } from "../setup/pages";
 
-let app: RunningApp;
-let browser: Browser;
+const e2e = useAppAndBrowser();
 let eventId: string;
 let timezone: string;
 let silent: net.Server;
 const MAIL_AT = new Date("2026-12-03T07:05:00Z");
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  process.env.DATABASE_URL = app.databaseUrl;
   const { prisma } = await import("../../app/utils/db.server");
   const event = await prisma().event.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
   eventId = event.id;
@@ -42,7 +38,7 @@ beforeAll(async () => {
     data: { registrationId: reg.id, printerId: browserPrinter.id, format: "pdf", status: "failed", attempts: 1, error: "kiosk_no_report", finishedAt: new Date() },
   });
   // One mail in the offline outbox, sent at 07:05 UTC.
-  const dir = path.resolve(__dirname, "../.tmp", `app-${new URL(app.url).port}`, "mail");
+  const dir = path.resolve(__dirname, "../.tmp", `app-${new URL(e2e.app.url).port}`, "mail");
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     path.join(dir, "2026-12-03T07-05-00-000Z-test.eml"),
@@ -50,14 +46,12 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  await closeBrowser(browser);
-  await app?.stop();
   silent?.close();
 });
 
 async function managerPage(locale: "ru-RU" | "en-GB"): Promise<Page> {
-  const page = await newPage(browser, locale);
-  await loginAs(page, app.url, DEMO_USERS[1]);
+  const page = await newPage(e2e.browser, locale);
+  await loginAs(page, e2e.app.url, DEMO_USERS[1]);
   return page;
 }
 
@@ -92,7 +86,7 @@ describe("printing pages and the outbox in the UI language", () => {
       const page = await managerPage(locale);
       const lang = locale.slice(0, 2) as "ru" | "en";
 
-      await page.goto(`${app.url}/manage/events/${eventId}/printers`);
+      await page.goto(`${e2e.app.url}/manage/events/${eventId}/printers`);
       expect(await page.getAttribute("html", "lang")).toBe(lang);
       const zebraRow = page.locator("[data-testid=printer-row]", { hasText: "Zebra тихая" });
       expect(await zebraRow.locator("[data-testid=printer-driver]").textContent()).toBe(expected.driver);
@@ -103,7 +97,7 @@ describe("printing pages and the outbox in the UI language", () => {
       let text = await page.innerText("body");
       for (const raw of RAW) expect(text).not.toContain(raw);
 
-      await page.goto(`${app.url}/manage/events/${eventId}/badges`);
+      await page.goto(`${e2e.app.url}/manage/events/${eventId}/badges`);
       await page.selectOption("#f-stock", "zebra-4x3");
       await page.waitForFunction((size) => document.querySelector("[data-testid=stock-info]")?.textContent?.includes(size), expected.size);
       const badgeOptions = await page.locator("#f-stock option").allTextContents();
@@ -111,7 +105,7 @@ describe("printing pages and the outbox in the UI language", () => {
       text = await page.innerText("body");
       for (const raw of RAW) expect(text).not.toContain(raw);
 
-      await page.goto(`${app.url}/manage/outbox`);
+      await page.goto(`${e2e.app.url}/manage/outbox`);
       const when = formatDateTime(lang, MAIL_AT, timezone);
       const row = page.locator("[data-testid=outbox-row]", { hasText: "Test mail" });
       expect(await row.locator("[data-testid=outbox-date]").textContent()).toBe(when);

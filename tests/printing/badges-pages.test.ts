@@ -8,6 +8,7 @@ import { closeBrowser, launchBrowser } from "../setup/browser";
 import { fakeZebra } from "../checkin/helpers";
 import { readPdf, squash } from "./helpers";
 import { addNumberedStaff } from "./manager-setup";
+import { quietPeriod, waitFor } from "../setup/wait";
 
 let app: RunningApp;
 let browser: Browser;
@@ -151,17 +152,18 @@ describe("badge pages in Chromium", () => {
       await page.selectOption(`${row} select[name=toPrinterId] >> nth=0`, ok);
       await page.click(`${row} button[value=move]`);
       await page.waitForSelector("[data-testid=notice]");
-      const t0 = Date.now();
-      while (live.jobs.length === 0 && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 50));
+      await waitFor("the moved job at the working printer", () => live.jobs.length > 0, { timeoutMs: 15_000 });
       expect(live.jobs[0].data.toString("utf8").replace(/\\&/g, " ")).toContain("Сотрудник007 Иван");
       // The page refreshes itself: the job shows as printed on the new printer.
       await page.waitForSelector(`${row} [data-testid=job-status]:has-text("напечатан")`, { timeout: 15_000 });
       expect(await page.textContent(row)).toContain("Рабочая");
 
       // Delete asks first: "cancel" keeps the printer, "OK" removes it.
-      page.once("dialog", (d) => void d.dismiss());
+      const dismissed = new Promise<void>((resolve) => page.once("dialog", (d) => void d.dismiss().then(resolve)));
       await page.click(`[data-printer-id="${dead}"] button[value=delete]`);
-      await page.waitForTimeout(300);
+      // The question was answered "cancel": a delete would be posted right after; none may come.
+      await dismissed;
+      await quietPeriod(300);
       expect((await pool().query(`SELECT 1 FROM "Printer" WHERE "id" = $1`, [dead])).rowCount).toBe(1);
       page.once("dialog", (d) => void d.accept());
       await page.click(`[data-printer-id="${dead}"] button[value=delete]`);

@@ -168,15 +168,18 @@ export async function searchAndCheckIn(page: Page, name: string): Promise<string
   return (await page.getAttribute(RESULT, "data-kind"))!;
 }
 
+/** Fills fields of the open walk-in form (`#walkin-<name>`, in the order given) and, unless told not to, submits it. */
+export async function fillWalkIn(page: Page, fields: Record<string, string>, { submit = true } = {}): Promise<void> {
+  for (const [name, value] of Object.entries(fields)) await page.fill(`#walkin-${name}`, value);
+  if (submit) await page.click("[data-testid=walkin-form] button[type=submit]");
+}
+
 /** Registers walk-in number `n` from the kiosk's form; its e-mail and the kind of the answer. */
 export async function walkIn(page: Page, n: number): Promise<{ email: string; kind: string }> {
   await clearResult(page);
   const email = `door.walkin.${n}@example.com`;
   await page.click("[data-testid=walkin]");
-  await page.fill("#walkin-lastName", "Проходова");
-  await page.fill("#walkin-firstName", `Гостья${n}`);
-  await page.fill("#walkin-email", email);
-  await page.click("[data-testid=walkin-form] button[type=submit]");
+  await fillWalkIn(page, { lastName: "Проходова", firstName: `Гостья${n}`, email });
   await waitSel(page, RESULT);
   return { email, kind: (await page.getAttribute(RESULT, "data-kind"))! };
 }
