@@ -1,6 +1,6 @@
 // Kiosk check-in under load, over real HTTP against the real server (app/server/start.ts as a
-// child process, like tests/setup/app.ts), next to what pgbench measures on the same database in
-// the same run: single-row UPDATEs from 50 clients.
+// child process, started through tests/setup/server-process.ts as the tests start it), next to
+// what pgbench measures on the same database in the same run: single-row UPDATEs from 50 clients.
 //
 //   checkin-throughput      check-ins/s, 50 simulated kiosks scanning concurrently (one keep-alive
 //                           connection each, a new person per scan)

@@ -1,7 +1,6 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import path from "node:path";
-import pg from "pg";
+import { mkdirSync } from "node:fs";
 import { makeStaffXlsx } from "../tests/import/fixtures";
+import { copyBaselineMs } from "./copy-baseline";
 import type { BenchResult } from "./types";
 
 // contact-import-20k (issue #14 item 5): a 20,000-row XLSX through the audience import (parse,
@@ -32,21 +31,12 @@ export async function run(ctx: { databaseUrl: string; dataDir: string }): Promis
   if (result.counts.created !== 20000) throw new Error(`import created ${result.counts.created} contacts, expected 20000`);
 
   // Baseline: COPY of the same rows (as CSV) into a bare table, server-side.
-  const dir = mkdtempSync(path.join(ctx.dataDir, "copy-"));
-  chmodSync(dir, 0o755);
-  const csv = path.join(dir, "rows.csv");
-  writeFileSync(csv, rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(",")).join("\n"));
-  chmodSync(csv, 0o644);
-  const client = new pg.Client({ connectionString: ctx.databaseUrl });
-  await client.connect();
-  await client.query(`CREATE TABLE bench_contact_copy (last_name text, first_name text, email text, phone text, inn text, company text, city text, industry text)`);
-  const c0 = performance.now();
-  await client.query(`COPY bench_contact_copy FROM '${csv}' WITH (FORMAT csv)`);
-  const copyMs = performance.now() - c0;
-  const n = await client.query(`SELECT count(*)::int AS n FROM bench_contact_copy`);
-  await client.end();
-  rmSync(dir, { recursive: true, force: true });
-  if (n.rows[0].n !== 20000) throw new Error("COPY did not load 20000 rows");
+  const copyMs = await copyBaselineMs(
+    ctx,
+    { name: "bench_contact_copy", columns: ["last_name", "first_name", "email", "phone", "inn", "company", "city", "industry"] },
+    rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(",")).join("\n"),
+    20000,
+  );
 
   return [
     {

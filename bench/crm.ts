@@ -16,6 +16,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { startBitrix24Emulator } from "../tests/emulators/bitrix24";
+import { stopChild } from "../tests/setup/server-process";
 import { runIfMain, withOwnDatabase } from "./standalone";
 import type { BenchResult } from "./types";
 
@@ -192,15 +193,5 @@ function startWorker(ctx: { databaseUrl: string; dataDir: string }, webhookUrl: 
     child.once("exit", (code) => reject(new Error(`worker exited (${code}):\n${out}`)));
   });
 }
-
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-    setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
-  });
-}
-
 
 runIfMain(import.meta.filename, run);

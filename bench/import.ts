@@ -1,8 +1,7 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
-import path from "node:path";
-import pg from "pg";
+import { mkdirSync } from "node:fs";
 import { makeStaffXlsx } from "../tests/import/fixtures";
 import type { ImportJobsPayload } from "../app/services/outbox.server";
+import { copyBaselineMs } from "./copy-baseline";
 import type { BenchResult } from "./types";
 
 // import-20k: a 20,000-row XLSX through the real import (parse, map, duplicate check against
@@ -44,21 +43,12 @@ export async function run(ctx: { databaseUrl: string; dataDir: string }): Promis
   if (added.rows[0].n !== 60000 + fanout.rows.length) throw new Error(`the fan-out added ${added.rows[0].n - fanout.rows.length} jobs, expected 60000`);
 
   // Baseline: COPY of the same rows (as CSV) into a bare table, server-side.
-  const dir = mkdtempSync(path.join(ctx.dataDir, "copy-"));
-  chmodSync(dir, 0o755);
-  const csv = path.join(dir, "rows.csv");
-  writeFileSync(csv, rows.map((r) => r.join(",")).join("\n"));
-  chmodSync(csv, 0o644);
-  const client = new pg.Client({ connectionString: ctx.databaseUrl });
-  await client.connect();
-  await client.query(`CREATE TABLE bench_copy (last_name text, first_name text, middle_name text, position text, email text, phone text)`);
-  const c0 = performance.now();
-  await client.query(`COPY bench_copy FROM '${csv}' WITH (FORMAT csv)`);
-  const copyMs = performance.now() - c0;
-  const n = await client.query(`SELECT count(*)::int AS n FROM bench_copy`);
-  await client.end();
-  rmSync(dir, { recursive: true, force: true });
-  if (n.rows[0].n !== 20000) throw new Error("COPY did not load 20000 rows");
+  const copyMs = await copyBaselineMs(
+    ctx,
+    { name: "bench_copy", columns: ["last_name", "first_name", "middle_name", "position", "email", "phone"] },
+    rows.map((r) => r.join(",")).join("\n"),
+    20000,
+  );
 
   const baseline = { what: "plain COPY of the same 20,000 rows into a bare table", value: Math.round(copyMs * 10) / 10, unit: "ms" };
   return [

@@ -1,21 +1,17 @@
 // Issue #13 item 8: a sub-exhibitor sees that the parent's cabinet is locked, not the manager's
 // reason; the cabinet's success message cannot be written through the URL.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { runAdmin, startApp, type RunningApp } from "../setup/app";
+import { beforeAll, describe, expect, test } from "vitest";
+import { appPerFile, cliManagerToken } from "../setup/app";
 import { queryDb } from "../setup/db";
 import { sessionCookie } from "../setup/http";
 
-let app: RunningApp;
+const app = appPerFile({ seed: true });
 let manager: string;
 const REASON = "Не оплачен счёт №4512";
 
 beforeAll(async () => {
-  app = await startApp({ seed: true });
-  const r = await runAdmin(["create-token", "--role", "manager", "--name", "test"], { DATABASE_URL: app.databaseUrl });
-  expect(r.code, r.stderr).toBe(0);
-  manager = r.stdout.trim();
+  manager = await cliManagerToken(app);
 });
-afterAll(() => app?.stop());
 
 const page = async (path: string, cookie: string) => {
   const r = await fetch(app.url + path, { headers: { cookie, "accept-language": "ru" } });

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { runAdmin, startApp, type RunningApp } from "../setup/app";
+import { beforeAll, describe, expect, test } from "vitest";
+import { appPerFile, cliManagerToken, runAdmin } from "../setup/app";
 
-let app: RunningApp;
+const app = appPerFile({ seed: false });
 let manager: string;
 
 const call = (path: string, init: RequestInit & { token?: string } = {}) =>
@@ -11,12 +11,8 @@ const call = (path: string, init: RequestInit & { token?: string } = {}) =>
   });
 
 beforeAll(async () => {
-  app = await startApp({ seed: false });
-  const r = await runAdmin(["create-token", "--role", "manager", "--name", "test"], { DATABASE_URL: app.databaseUrl });
-  expect(r.code, r.stderr).toBe(0);
-  manager = r.stdout.trim();
+  manager = await cliManagerToken(app);
 });
-afterAll(() => app?.stop());
 
 const event = { name: "Иннопром", venue: "Екатеринбург-ЭКСПО", timezone: "Asia/Yekaterinburg", startsAt: "2027-07-07T10:00:00+05:00", endsAt: "2027-07-10T17:00:00+05:00", editDeadline: "2027-07-01T18:00:00+05:00" };
 

@@ -5,7 +5,7 @@
 // Fixed seed (FUZZ_SEED to explore others; FUZZ_RUNS for more runs per operation).
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createKiosk, createPrinter, register, setup, type Ctx } from "../checkin/helpers";
+import { createKiosk, createPrinter, register, setup, stopCtx, type Ctx } from "../checkin/helpers";
 import { bodyFor, encodeQueryValue, ids, queryValue, segment, tokenFor, tokens, type Operation } from "./fuzz-values";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261111);
@@ -68,13 +68,7 @@ beforeAll(async () => {
   doc = r.body;
 }, 180_000);
 
-afterAll(async () => {
-  await ctx?.db
-    .pool()
-    .end()
-    .catch(() => {});
-  await ctx?.app.stop();
-});
+afterAll(() => stopCtx(ctx));
 
 type Sent = { method: string; url: string; token?: string; body?: string | Buffer };
 

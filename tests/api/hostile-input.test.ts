@@ -2,7 +2,7 @@
 // (NUL and lone surrogates, ids that are not UUIDs, unbounded and chunked bodies).
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createKiosk, register, type Ctx } from "../checkin/helpers";
+import { createKiosk, register, stopCtx, type Ctx } from "../checkin/helpers";
 import { createEvent, DEMO, login, makeCtx } from "../attendance/helpers";
 import { startApp } from "../setup/app";
 
@@ -26,13 +26,7 @@ beforeAll(async () => {
   exhibitor = await login(app.url, DEMO.exhibitor);
 }, 180_000);
 
-afterAll(async () => {
-  await ctx?.db
-    .pool()
-    .end()
-    .catch(() => {});
-  await ctx?.app.stop();
-});
+afterAll(() => stopCtx(ctx));
 
 const raw = (path: string, init: RequestInit & { token?: string } = {}) =>
   fetch(ctx.app.url + path, {

@@ -1,14 +1,9 @@
 // Plan vs fact for managers over real HTTP: what the kiosks' scans add up to.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createEvent, createKiosk, forge, register, setup, type Ctx } from "./helpers";
+import { describe, expect, test } from "vitest";
+import { createEvent, createKiosk, ctxPerFile, forge, register } from "./helpers";
 
-let ctx: Ctx;
-
-beforeAll(async () => {
-  ctx = await setup();
-});
-afterAll(() => ctx?.app.stop());
+const ctx = ctxPerFile();
 
 describe("GET /api/v1/events/{eventId}/attendance", () => {
   test("plan vs fact by category, exhibitor and hour; refused and duplicates; managers only", async () => {

@@ -1,17 +1,15 @@
 // The kiosk's offline queue over real HTTP: order, exactly-once, earliest scan wins.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { checkInsOf, register, scan, setup, twoKiosks, type Ctx } from "./helpers";
+import { beforeAll, describe, expect, test } from "vitest";
+import { checkInsOf, ctxPerFile, register, scan, twoKiosks } from "./helpers";
 
-let ctx: Ctx;
+const ctx = ctxPerFile();
 let k1: Awaited<ReturnType<typeof twoKiosks>>[0];
 let k2: Awaited<ReturnType<typeof twoKiosks>>[1];
 
 beforeAll(async () => {
-  ctx = await setup();
   [k1, k2] = await twoKiosks(ctx);
 });
-afterAll(() => ctx?.app.stop());
 
 describe("POST /api/v1/kiosk/checkins/batch (offline queue)", () => {
   test("20 offline scans in order reach the server exactly once, even when the batch is sent twice", async () => {

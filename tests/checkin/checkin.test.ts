@@ -1,19 +1,17 @@
 // Check-in rules over real HTTP against the real server (issue #6, server side): one scan at a time.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { checkInsOf, createKiosk, forge, register, scan, setup, twoKiosks, type Ctx } from "./helpers";
+import { beforeAll, describe, expect, test } from "vitest";
+import { checkInsOf, createKiosk, ctxPerFile, forge, register, scan, twoKiosks } from "./helpers";
 
-let ctx: Ctx;
+const ctx = ctxPerFile();
 let k1: Awaited<ReturnType<typeof createKiosk>>;
 let k2: Awaited<ReturnType<typeof createKiosk>>;
 let visitorsOnly: Awaited<ReturnType<typeof createKiosk>>;
 
 beforeAll(async () => {
-  ctx = await setup();
   [k1, k2] = await twoKiosks(ctx);
   visitorsOnly = await createKiosk(ctx, { name: "Вход посетителей", categories: ["visitor", "vip"] });
 });
-afterAll(() => ctx?.app.stop());
 
 describe("POST /api/v1/kiosk/checkins", () => {
   test("a valid code checks in once; the same person again is already_checked_in with when and where", async () => {

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import net from "node:net";
 import { startApp, type RunningApp } from "../setup/app";
 import { jsonCaller, type JsonCall } from "../setup/http";
+import { perFile } from "../setup/per-file";
 
 export type Category = "visitor" | "exhibitor_staff" | "media" | "speaker" | "organizer" | "vip";
 export type Status = "pending_approval" | "confirmed" | "rejected" | "cancelled";
@@ -40,6 +41,22 @@ export async function setup(opts: { timezone?: string; env?: Record<string, stri
     endsAt: new Date(now + 2 * 86_400_000).toISOString(),
   });
   return ctx;
+}
+
+/** The file's Ctx: set up before the first test, the server stopped after the last. */
+export const ctxPerFile = (opts: Parameters<typeof setup>[0] = {}) =>
+  perFile(
+    () => setup(opts),
+    (ctx) => ctx.app.stop(),
+  );
+
+/** Ends this process's pool to the server's database, then stops the server. */
+export async function stopCtx(ctx: Ctx | undefined): Promise<void> {
+  await ctx?.db
+    .pool()
+    .end()
+    .catch(() => {});
+  await ctx?.app.stop();
 }
 
 /** Another event through the API (as a manager); returns its id. */

@@ -2,15 +2,10 @@
 // the same refusals in the same envelope as the Remix API routes, a revoked token refused on its
 // very next scan (no token cache), and lastUsedAt still kept for the kiosk list.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createKiosk, register, scan, setup, waitFor, type Ctx } from "./helpers";
+import { describe, expect, test } from "vitest";
+import { createKiosk, ctxPerFile, register, scan, waitFor } from "./helpers";
 
-let ctx: Ctx;
-
-beforeAll(async () => {
-  ctx = await setup({ env: { WORKER: "off" } });
-});
-afterAll(() => ctx?.app.stop());
+const ctx = ctxPerFile({ env: { WORKER: "off" } });
 
 const post = (path: string, token: string | undefined, body: string, headers: Record<string, string> = {}) =>
   fetch(ctx.app.url + path, {

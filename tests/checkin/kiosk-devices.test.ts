@@ -1,21 +1,19 @@
 // Kiosk devices over real HTTP (issue #6): pairing codes, revocation, walk-ins, reprint by the
 // kiosk's own token. The worker is off so the CRM and mail jobs stay in the queue to be seen.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import type { Actor } from "../../app/utils/permissions.server";
-import { createKiosk, createPrinter, register, scan, setup, type Ctx } from "./helpers";
+import { createKiosk, createPrinter, ctxPerFile, register, scan } from "./helpers";
 
-let ctx: Ctx;
+const ctx = ctxPerFile({ env: { WORKER: "off" } });
 let manager: Actor;
 let svc: typeof import("../../app/services/kiosk/devices.server");
 
 beforeAll(async () => {
-  ctx = await setup({ env: { WORKER: "off" } });
   svc = await import("../../app/services/kiosk/devices.server");
   const row = await ctx.db.prisma().apiToken.findFirstOrThrow({ where: { role: "manager" } });
   manager = { type: "token", id: row.id, role: "manager", exhibitorId: null, eventId: null, kioskId: null };
 });
-afterAll(() => ctx?.app.stop());
 
 const pair = (code: string) => ctx.call("/api/v1/kiosk/pair", "POST", undefined, { code });
 const jobKeyed = async (key: string) =>

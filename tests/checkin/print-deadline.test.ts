@@ -1,18 +1,12 @@
 // Issue #12: a browser printer's badge the kiosk fetched (`sent`) and never reported on (the kiosk
 // died mid-print) fails after BROWSER_PRINT_REPORT_MS with the "kiosk did not report" code, through
 // a durable graphile-worker job added with the fetch; it is then reprinted like any failure.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { BROWSER_DEADLINE_TASK, BROWSER_PRINT_REPORT_MS } from "../../app/services/print/deadline.server";
 import { KIOSK_NO_REPORT } from "../../printing/reasons";
-import { createKiosk, createPrinter, register, scan, setup, waitFor, type Ctx } from "./helpers";
+import { createKiosk, createPrinter, ctxPerFile, register, scan, waitFor } from "./helpers";
 
-let ctx: Ctx;
-beforeAll(async () => {
-  ctx = await setup();
-}, 120_000);
-afterAll(async () => {
-  await ctx?.app.stop();
-});
+const ctx = ctxPerFile();
 
 const sql = async <T>(text: string, params: unknown[] = []) => (await ctx.db.pool().query(text, params)).rows as T[];
 

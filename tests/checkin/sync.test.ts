@@ -1,16 +1,14 @@
 // The kiosk's offline copy: delta sync with cursors over real HTTP, and the documented kiosk API.
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createEvent, createKiosk, register, setup, waitFor, type Ctx } from "./helpers";
+import { beforeAll, describe, expect, test } from "vitest";
+import { createEvent, createKiosk, ctxPerFile, register, waitFor } from "./helpers";
 
-let ctx: Ctx;
+const ctx = ctxPerFile();
 let k1: Awaited<ReturnType<typeof createKiosk>>;
 
 beforeAll(async () => {
-  ctx = await setup();
   k1 = await createKiosk(ctx, { name: "Киоск 1" });
 });
-afterAll(() => ctx?.app.stop());
 
 describe("GET /api/v1/kiosk/registrations (delta sync)", () => {
   test("full sync in pages, then only changes; categories filter; removals; event keys", async () => {

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, expect, test } from "vitest";
-import { stopChild, waitForOutput } from "../setup/app";
+import { stopChild, waitForOutput } from "../setup/server-process";
 import { freePort } from "../../app/server/embedded-postgres";
 
 mkdirSync("tests/.tmp", { recursive: true });

@@ -5,6 +5,7 @@ import pg from "pg";
 import { runAdmin, startApp, type RunningApp } from "../setup/app";
 import { startBitrix24Emulator, type Bitrix24Emulator, type Bitrix24EmulatorOptions } from "../emulators/bitrix24";
 import { getPageText, postPageForm, sessionCookie } from "../setup/http";
+import { perFile } from "../setup/per-file";
 
 export type World = { emu: Bitrix24Emulator; app: RunningApp; db: pg.Pool; stop: () => Promise<void> };
 
@@ -46,6 +47,22 @@ export async function startWorld(
 export const startFastWorld = (opts: { emulator?: Bitrix24EmulatorOptions; env?: Record<string, string> } = {}) =>
   startWorld({ emulator: { drainPerSecond: 20, bucketLimit: 50, ...opts.emulator }, env: { BITRIX24_RATE_LIMIT: "20", ...opts.env } });
 
+/** The file's usual world: started before the first test, stopped after the last. */
+export const fastWorldPerFile = (opts: Parameters<typeof startFastWorld>[0] = {}) =>
+  perFile(
+    () => startFastWorld(opts),
+    (w) => w.stop(),
+  );
+
+/** An event ten days ahead (Europe/Moscow), written straight into the database; returns its id. */
+export async function insertEvent(db: pg.Pool, name: string, venue = "Экспоцентр"): Promise<string> {
+  const ev = await db.query<{ id: string }>(
+    `INSERT INTO "Event" (name, venue, timezone, "startsAt", "endsAt") VALUES ($1, $2, 'Europe/Moscow', now() + interval '10 days', now() + interval '12 days') RETURNING id`,
+    [name, venue],
+  );
+  return ev.rows[0].id;
+}
+
 export type Seeded = { eventId: string; kioskId: string; orgIds: string[]; personIds: string[]; regIds: string[]; checkedIn: Set<string> };
 
 /**
@@ -54,11 +71,7 @@ export type Seeded = { eventId: string; kioskId: string; orgIds: string[]; perso
  */
 export async function seedEvent(db: pg.Pool, opts: { orgs: number; perOrg: number; checkInEvery?: number; tag?: string }): Promise<Seeded> {
   const tag = opts.tag ?? Math.random().toString(36).slice(2, 8);
-  const ev = await db.query<{ id: string }>(
-    `INSERT INTO "Event" (name, venue, timezone, "startsAt", "endsAt") VALUES ($1, 'Экспоцентр', 'Europe/Moscow', now() + interval '10 days', now() + interval '12 days') RETURNING id`,
-    [`Выставка ${tag}`],
-  );
-  const eventId = ev.rows[0].id;
+  const eventId = await insertEvent(db, `Выставка ${tag}`);
   const kiosk = await db.query<{ id: string }>(`INSERT INTO "Kiosk" ("eventId", name) VALUES ($1, 'Вход А') RETURNING id`, [eventId]);
   const orgs = await db.query<{ id: string }>(
     `INSERT INTO "Organization" (name, city, website, phones, emails)
@@ -159,6 +172,12 @@ export const drained = (w: World, timeoutMs = 60_000) =>
   waitFor("the CRM queue to drain", async () => (await crmJobs(w.db)) === 0, timeoutMs, 200).catch(async (e: Error) =>
     Promise.reject(new Error(`${e.message}\n${await diagnostics(w)}`)),
   );
+
+/** Adds the crm-sync jobs for `refs` as the services would and waits until they have run. */
+export async function syncNow(w: World, refs: Ref[]): Promise<void> {
+  await enqueueSync(w.db, refs);
+  await drained(w);
+}
 
 /** Queue, lease and status details for a failure message. */
 export async function diagnostics(w: World): Promise<string> {

@@ -1,34 +1,18 @@
 // POST /api/bitrix24/events: token check, both encodings, company card pulled back, a deal
 // lost in the CRM cancels the registration, and our own changes echoed back change nothing.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  APP_TOKEN,
-  crmJobs,
-  drained,
-  enqueueSync,
-  refsOf,
-  seededRefs,
-  seedEvent,
-  startFastWorld,
-  stateOf,
-  waitFor,
-  type Seeded,
-  type World,
-} from "./helpers";
+import { beforeAll, describe, expect, test } from "vitest";
+import { APP_TOKEN, crmJobs, fastWorldPerFile, refsOf, seededRefs, seedEvent, stateOf, syncNow, waitFor, type Seeded } from "./helpers";
 
-let w: World;
+const w = fastWorldPerFile({ emulator: { eventEncoding: "form" } });
 let s: Seeded;
 let handler: string;
 beforeAll(async () => {
-  w = await startFastWorld({ emulator: { eventEncoding: "form" } });
   handler = `${w.app.url}/api/bitrix24/events`;
   s = await seedEvent(w.db, { orgs: 1, perOrg: 2, tag: "inbound" });
-  await enqueueSync(w.db, seededRefs(s));
-  await drained(w);
+  await syncNow(w, seededRefs(s));
   w.emu.state.bindEvent("ONCRMCOMPANYUPDATE", handler);
   w.emu.state.bindEvent("ONCRMDEALUPDATE", handler);
 });
-afterAll(() => w?.stop());
 
 const companyId = async () =>
   (await w.db.query(`SELECT "crmCompanyId" FROM "Organization" WHERE id = $1`, [s.orgIds[0]])).rows[0].crmCompanyId as number;
@@ -82,8 +66,7 @@ describe("POST /api/bitrix24/events", () => {
     expect(audit.rows.map((r) => r.action)).toContain("crm.company.pull");
     await inboundDone();
     // Nothing went back to the CRM: the local data equals what the CRM has.
-    await enqueueSync(w.db, refsOf("organization", s.orgIds)); // even a job for it finds nothing to send
-    await drained(w);
+    await syncNow(w, refsOf("organization", s.orgIds)); // even a job for it finds nothing to send
     expect(w.emu.state.calls("crm.company.update")).toHaveLength(updatesBefore);
     expect(await stateOf(w.db, { entity: "organization", id: s.orgIds[0] })).toMatchObject({ status: "synced" });
   });
@@ -92,8 +75,7 @@ describe("POST /api/bitrix24/events", () => {
     const id = await companyId();
     const eventsBefore = w.emu.state.events.length;
     await w.db.query(`UPDATE "Organization" SET website = 'https://renamed.example' WHERE id = $1`, [s.orgIds[0]]);
-    await enqueueSync(w.db, refsOf("organization", s.orgIds));
-    await drained(w);
+    await syncNow(w, refsOf("organization", s.orgIds));
     await w.emu.state.settleEvents();
     await inboundDone();
     // One update went out, its echo came back and was delivered...
@@ -134,8 +116,7 @@ describe("POST /api/bitrix24/events", () => {
     // Our own move to lost (b cancelled here) comes back as an event and changes nothing else.
     const dealUpdates = w.emu.state.calls("crm.deal.update").length;
     await w.db.query(`UPDATE "Registration" SET status = 'rejected' WHERE id = $1`, [b]);
-    await enqueueSync(w.db, refsOf("registration", [b]));
-    await drained(w);
+    await syncNow(w, refsOf("registration", [b]));
     await w.emu.state.settleEvents();
     await inboundDone();
     expect(w.emu.state.record("deal", await dealOf(b))!.STAGE_ID).toBe("LOSE");

@@ -1,35 +1,31 @@
 // /manage/crm over real HTTP: status, failures with the CRM's text and a retry button, the
 // mapping loaded from the portal, "resync this event" with its progress, the paused alert.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import {
   drained,
-  enqueueSync,
+  fastWorldPerFile,
   getPage,
   managerSession,
   postForm,
   refsOf,
   seedEvent,
-  startFastWorld,
   stateOf,
+  syncNow,
   waitFor,
   type Seeded,
-  type World,
 } from "./helpers";
 
-let w: World;
+const w = fastWorldPerFile();
 let cookie: string;
 let s: Seeded;
 const PASSWORD = "crm-page-test-password-1";
 
 beforeAll(async () => {
-  w = await startFastWorld();
   cookie = await managerSession(w, "crm.manager@example.com", PASSWORD);
   s = await seedEvent(w.db, { orgs: 1, perOrg: 3, tag: "pages" });
   await w.db.query(`UPDATE "Person" SET email = 'broken@@example' WHERE id = $1`, [s.personIds[0]]);
-  await enqueueSync(w.db, [...refsOf("person", s.personIds), ...refsOf("registration", s.regIds)]);
-  await drained(w);
+  await syncNow(w, [...refsOf("person", s.personIds), ...refsOf("registration", s.regIds)]);
 });
-afterAll(() => w?.stop());
 
 describe("/manage/crm", () => {
   test("managers only", async () => {

@@ -2,26 +2,13 @@
 // events have their own Person rows that share one Bitrix24 contact (dedupe stays), a row of
 // another address never takes that contact, and neither the sync nor a contact edited in the
 // portal changes another registration's local data.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { crmJobs, drained, startFastWorld, waitFor, type World } from "./helpers";
-import { call } from "../registration/helpers";
+import { beforeAll, describe, expect, test } from "vitest";
+import { crmJobs, drained, fastWorldPerFile, waitFor } from "./helpers";
+import { ALICE, call, createToken } from "../registration/helpers";
 
-let w: World;
+const w = fastWorldPerFile({ env: { RATE_LIMIT_PER_IP: "1000" } });
 const tokens: Record<string, string> = {};
 const ids: Record<string, string> = {};
-const ALICE = {
-  lastName: "Сотрудникова",
-  firstName: "Алиса",
-  email: "alice@alpha.example",
-  phone: "+79161234567",
-  position: "Менеджер стенда",
-};
-
-async function token(role: "manager" | "site" | "exhibitor", exhibitorId?: string) {
-  process.env.DATABASE_URL = w.app.databaseUrl;
-  const { createApiToken } = await import("../../app/utils/api-tokens.server");
-  return (await createApiToken({ role, name: `test ${role}`, exhibitorId })).token;
-}
 
 async function event(name: string) {
   const r = await call(w.app, "/api/v1/events", "POST", tokens.manager, {
@@ -44,9 +31,8 @@ const personOf = async (registrationId: string) =>
   ).rows[0];
 
 beforeAll(async () => {
-  w = await startFastWorld({ env: { RATE_LIMIT_PER_IP: "1000" } });
-  tokens.manager = await token("manager");
-  tokens.site = await token("site");
+  tokens.manager = await createToken(w.app, "manager");
+  tokens.site = await createToken(w.app, "site");
   ids.e1 = await event("Событие 1");
   ids.e2 = await event("Событие 2");
   const a = await call(w.app, `/api/v1/events/${ids.e1}/exhibitors`, "POST", tokens.manager, {
@@ -55,13 +41,12 @@ beforeAll(async () => {
     staffQuota: 5,
   });
   ids.a = a.body.id;
-  tokens.a = await token("exhibitor", ids.a);
+  tokens.a = await createToken(w.app, "exhibitor", { exhibitorId: ids.a });
   const alice = await call(w.app, `/api/v1/exhibitors/${ids.a}/staff`, "POST", tokens.a, ALICE);
   expect(alice.status).toBe(201);
   ids.alice = alice.body.id;
   await drained(w);
 });
-afterAll(() => w?.stop());
 
 describe("people and the CRM", () => {
   test("another registration of the same address shares the CRM contact; Alice's local row is untouched by its push", async () => {

@@ -1,27 +1,22 @@
 // Stand-booking requests in the CRM: a company, a contact and a deal in the exhibition-services
 // pipeline at stage "new"; converting the request into an exhibitor carries the same deal on and
 // reuses the company. Through the real API, page, worker and the Bitrix24 emulator.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { BITRIX24_SEED } from "../emulators/bitrix24";
 import { call, createToken } from "../registration/helpers";
-import { drained, getPage, managerSession, postForm, startFastWorld, stateOf, waitFor, type World } from "./helpers";
+import { drained, fastWorldPerFile, getPage, insertEvent, managerSession, postForm, stateOf, waitFor } from "./helpers";
 
-let w: World;
+const w = fastWorldPerFile();
 let eventId: string;
 let site: string;
 let cookie: string;
 const PASSWORD = "stand-booking-test-2026";
 
 beforeAll(async () => {
-  w = await startFastWorld();
-  const ev = await w.db.query<{ id: string }>(
-    `INSERT INTO "Event" (name, venue, timezone, "startsAt", "endsAt") VALUES ('СтройЭкспо', 'Крокус', 'Europe/Moscow', now() + interval '10 days', now() + interval '12 days') RETURNING id`,
-  );
-  eventId = ev.rows[0].id;
+  eventId = await insertEvent(w.db, "СтройЭкспо", "Крокус");
   site = await createToken(w.app, "site");
   cookie = await managerSession(w, "sales@expo.test", PASSWORD);
 });
-afterAll(() => w?.stop());
 
 const booking = (n: number, extra: Record<string, unknown> = {}) => ({
   company: { name: `СтанкоМаш-${n}`, city: "Челябинск", website: `stankomash${n}.example` },

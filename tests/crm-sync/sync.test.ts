@@ -1,19 +1,14 @@
 // The crm-sync job through the real server and worker against the Bitrix24 emulator.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { drained, enqueueSync, refsOf, seedEvent, startFastWorld, states, type World } from "./helpers";
+import { describe, expect, test } from "vitest";
+import { fastWorldPerFile, refsOf, seedEvent, states, syncNow } from "./helpers";
 
-let w: World;
-beforeAll(async () => {
-  w = await startFastWorld();
-});
-afterAll(() => w?.stop());
+const w = fastWorldPerFile();
 
 describe("crm-sync", () => {
   test("companies, contacts and deals are created once, linked, with stages by semantics", async () => {
     const s = await seedEvent(w.db, { orgs: 3, perOrg: 4, checkInEvery: 3, tag: "basic" });
     // What the services enqueue: the organization, the person, the registration.
-    await enqueueSync(w.db, [...refsOf("registration", s.regIds), ...refsOf("person", s.personIds), ...refsOf("organization", s.orgIds)]);
-    await drained(w);
+    await syncNow(w, [...refsOf("registration", s.regIds), ...refsOf("person", s.personIds), ...refsOf("organization", s.orgIds)]);
     const st = w.emu.state;
     expect(st.count("company")).toBe(3);
     expect(st.count("contact")).toBe(12);
@@ -53,8 +48,7 @@ describe("crm-sync", () => {
 
     // The same jobs again: nothing to send, no new records, no calls at all.
     const before = st.calls().length;
-    await enqueueSync(w.db, refsOf("registration", s.regIds));
-    await drained(w);
+    await syncNow(w, refsOf("registration", s.regIds));
     expect(st.count("deal")).toBe(12);
     expect(st.calls().length).toBe(before);
   });

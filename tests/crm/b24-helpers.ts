@@ -63,8 +63,6 @@ export async function startEventSink() {
   return { url: `http://127.0.0.1:${port}/crm-events`, received, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * A fresh emulator with a fast drain (the rate limit itself is not under test) for every test
  * of the file: `const t = emulatorPerTest()`, then `t.emu` inside the tests.

@@ -2,7 +2,8 @@
 // duplicate search, pipelines and stages, outbound events and fault switches.
 import { describe, expect, it } from "vitest";
 import { BITRIX24_SEED, startBitrix24Emulator } from "../emulators/bitrix24";
-import { emulatorPerTest, rest, sleep, startEventSink } from "./b24-helpers";
+import { waitFor } from "../setup/wait";
+import { emulatorPerTest, rest, startEventSink } from "./b24-helpers";
 
 const b24 = emulatorPerTest();
 
@@ -20,7 +21,8 @@ describe("rate limit (leaky bucket per portal)", () => {
       expect(ok).toBeGreaterThanOrEqual(50);
       expect(ok).toBeLessThanOrEqual(50 + Math.ceil(burstSeconds * 2)); // only what drained while the burst arrived
       expect(limited.length).toBe(60 - ok);
-      await sleep(600); // 2/s drain frees a slot within half a second
+      // The 2/s drain frees a slot within half a second; then the next request goes through.
+      await waitFor("the drain to free a slot", () => strict.state.bucketLevel() < 50, { timeoutMs: 2_000, everyMs: 20 });
       expect((await rest(strict.baseUrl, "crm.contact.list", { start: -1 })).status).toBe(200);
     } finally {
       await strict.close();
@@ -178,10 +180,20 @@ describe("fault switches", () => {
 
   it("an outage refuses connections for its window, then the portal is back on the same port", async () => {
     b24.emu.setFaults({ outage: { fromMs: 0, toMs: 400 }, outageMode: "refuse" });
-    await sleep(50);
-    await expect(fetch(`${b24.emu.baseUrl}crm.contact.list`, { method: "POST" })).rejects.toThrow();
-    await sleep(500);
-    expect((await rest(b24.emu.baseUrl, "crm.contact.list")).status).toBe(200);
+    // The listener closes as soon as the window opens; it reopens on the same port when it ends.
+    await waitFor(
+      "connections to be refused",
+      () =>
+        fetch(`${b24.emu.baseUrl}crm.contact.list`, { method: "POST" }).then(
+          () => false,
+          () => true,
+        ),
+      { everyMs: 20 },
+    );
+    // Back on the same port (the wait fails the test if it never answers 200).
+    await waitFor("the portal to answer after the outage", async () => (await rest(b24.emu.baseUrl, "crm.contact.list")).status === 200, {
+      timeoutMs: 5_000,
+    });
   });
 
   it("an outage can also answer 503, and slowMs delays answers", async () => {

@@ -5,8 +5,9 @@
 import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { migrate } from "../../app/utils/migrate.server";
+import { createEmptyDatabase } from "../setup/db";
 
 const MIGRATION = "20261203070000_person_per_registration";
 
@@ -15,13 +16,7 @@ let url: string;
 let before: string;
 
 beforeAll(async () => {
-  const adminUrl = inject("pgAdminUrl");
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  const name = `person_split_${Date.now()}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
+  url = await createEmptyDatabase("person_split");
   // The migrations up to the one before this one.
   before = mkdtempSync("tests/.tmp/migrations-before-");
   for (const m of readdirSync("prisma/migrations").filter((d) => d < MIGRATION)) cpSync(path.join("prisma/migrations", m), path.join(before, m), { recursive: true });

@@ -1,7 +1,7 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { migrate, readMigrations } from "../../app/utils/migrate.server";
-import { createTestDatabase } from "../setup/db";
+import { createEmptyDatabase, createTestDatabase } from "../setup/db";
 import { readPrismaSchema } from "./prisma-schema";
 
 let client: pg.Client;
@@ -59,13 +59,7 @@ describe("the migrated database matches prisma/schema.prisma", () => {
 
 describe("the migration runner", () => {
   test("two instances migrating an empty database at once apply each migration once", async () => {
-    const adminUrl = inject("pgAdminUrl");
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    const name = `empty_${Date.now()}`;
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
+    const url = await createEmptyDatabase("empty");
     const results = await Promise.all([migrate(url), migrate(url), migrate(url)]);
     expect(results.map((r) => r.length).sort()).toEqual([0, 0, readMigrations().length]);
     const c = new pg.Client({ connectionString: url });

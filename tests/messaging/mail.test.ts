@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { simpleParser, type Attachment } from "mailparser";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { freePort } from "../../app/server/embedded-postgres";
 import { createMailer, MailSendError, type Mailer } from "~/services/mail/mailer.server";
 import {
   renderInvitation,
@@ -243,14 +243,3 @@ describe("other templates", () => {
     expect(r.subject).toBe("Ваша заявка на «Expo Bcc: evil@example.test»");
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

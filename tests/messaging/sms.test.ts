@@ -1,7 +1,8 @@
-import { createServer } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { freePort } from "../../app/server/embedded-postgres";
 import { createSmsRuClient, SmsError, type SmsRuClient } from "~/services/sms/smsru.server";
 import { startSmsRuEmulator, type SmsRuEmulator } from "../emulators/smsru";
+import { rejectionOf } from "../setup/rejection";
 
 const API_ID = "00000000-1111-2222-3333-444444444444";
 let emulator: SmsRuEmulator;
@@ -17,14 +18,7 @@ beforeAll(async () => {
 afterAll(() => emulator?.close());
 afterEach(() => emulator.setFaults({ unavailable: false, failNext: 0 }));
 
-async function failure(promise: Promise<unknown>): Promise<SmsError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SmsError);
-  return error as SmsError;
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, SmsError);
 
 describe("SMS.RU client against the emulator", () => {
   test("sends: the emulator records the message, the answer carries the id, status and balance", async () => {
@@ -128,14 +122,3 @@ describe("SMS.RU client against the emulator", () => {
     expect(emulator.sent.at(-1)).toMatchObject({ to, text: "hello world" });
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

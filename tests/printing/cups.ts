@@ -10,11 +10,12 @@
 // job to a temp file and renames it, whatever the CUPS version does with file://.
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, chmodSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeEach } from "vitest";
+import { freePort } from "../../app/server/embedded-postgres";
+import { waitFor } from "../setup/wait";
 
 const run = promisify(execFile);
 
@@ -25,18 +26,6 @@ export function requireCupsd(): string {
   const found = CUPSD_CANDIDATES.find((p) => existsSync(p));
   if (!found) throw new Error("cupsd not found: install cups (see .ci/run): apt-get install -y cups printer-driver-cups-pdf");
   return found;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export interface CupsQueue {
@@ -140,14 +129,11 @@ async function printerStateReasons(host: string, port: number): Promise<string> 
   return out.join("\n");
 }
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string, alive: () => boolean) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (!alive()) throw new Error(`${what}: cupsd exited`);
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what}: not ready in ${timeoutMs} ms`);
+/** Waits until `check` holds; fails at once, not at the timeout, when cupsd has exited. */
+async function untilReady(check: () => Promise<boolean>, timeoutMs: number, what: string, alive: () => boolean) {
+  let dead = false;
+  await waitFor(what, async () => (alive() ? check().catch(() => false) : (dead = true)), { timeoutMs, everyMs: 100 });
+  if (dead) throw new Error(`${what}: cupsd exited`);
 }
 
 const live = new Set<ChildProcess>();
@@ -266,7 +252,7 @@ async function startOnce(cupsd: string, root: string, readyTimeoutMs: number): P
   };
 
   try {
-    await waitFor(
+    await untilReady(
       async () => (await tool("lpstat", ["-r"])).includes("is running"),
       readyTimeoutMs,
       `cupsd on ${host}:${port}`,

@@ -10,6 +10,7 @@ import { decodeQrPng } from "../messaging/qr";
 import { closeBrowser, launchBrowser } from "../setup/browser";
 import { startApp, type RunningApp } from "../setup/app";
 import { call, createToken, dbClient, waitUntil } from "./helpers";
+import { submitPublicForm } from "../setup/public-form";
 
 // The issue's "done when": a visitor registers on the public page (embedded in another site's
 // iframe, on a phone-sized screen) in real Chromium; the invitation reaches a loopback SMTP
@@ -77,11 +78,6 @@ async function registrationFrame(page: Page): Promise<Frame> {
   return frame;
 }
 
-/** The form posts as a plain document submission (see the route), so the frame navigates. */
-async function submit(frame: Frame) {
-  await Promise.all([frame.waitForNavigation({ waitUntil: "load" }), frame.click("[data-testid=register-form] button[type=submit]")]);
-}
-
 async function qrFromDataUrl(page: Page, selector: string): Promise<string | null> {
   const src = await page.getAttribute(selector, "src");
   expect(src).toMatch(/^data:image\/png;base64,/);
@@ -118,7 +114,7 @@ describe("public registration in Chromium", () => {
     await frame.fill("[name=phone]", "8 (916) 555-12-34");
     await frame.fill("[name=companyName]", "ООО «Стройресурс»");
     await frame.fill("[name=inn]", "7707083894");
-    await submit(frame);
+    await submitPublicForm(frame, "register-form");
     expect(await frame.textContent("[data-testid=error-email]")).toContain("Введите адрес эл. почты");
     expect(await frame.textContent("[data-testid=error-inn]")).toContain("контрольную сумму");
     expect(await frame.textContent("[data-testid=error-consent]")).toContain("согласия");
@@ -129,7 +125,7 @@ describe("public registration in Chromium", () => {
     await frame.check("[name=consent]");
     // One column on a phone: nothing wider than the screen.
     expect(await frame.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
-    await submit(frame);
+    await submitPublicForm(frame, "register-form");
     expect(await frame.textContent("[data-testid=reg-done]")).toContain(`Приглашение с QR-кодом отправлено на ${EMAIL}`);
     // The page told the organiser's page its height (for an auto-sized iframe).
     expect((await page.evaluate(() => (window as unknown as { heights: number[] }).heights)).length).toBeGreaterThan(0);

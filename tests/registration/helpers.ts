@@ -4,6 +4,7 @@ import pg from "pg";
 import { startSmtpServer, type SmtpTestServer } from "../emulators/smtp";
 import { startApp, type RunningApp } from "../setup/app";
 import { postPageForm, sessionCookie } from "../setup/http";
+import { perFile } from "../setup/per-file";
 
 // Shared helpers of the registration tests: JSON calls (optionally from another loopback
 // source address, for the per-IP limit), tokens, a database client, polling, page forms.
@@ -48,11 +49,26 @@ export function call(app: RunningApp, path: string, method = "GET", token?: stri
   });
 }
 
-export async function createToken(app: RunningApp, role: "manager" | "site" | "kiosk"): Promise<string> {
+/** An API token made in-process against the server's database (scoped by `opts` where the role is). */
+export async function createToken(
+  app: RunningApp,
+  role: "manager" | "site" | "kiosk" | "exhibitor",
+  opts: { exhibitorId?: string; eventId?: string; kioskId?: string } = {},
+): Promise<string> {
   process.env.DATABASE_URL = app.databaseUrl;
   const { createApiToken } = await import("../../app/utils/api-tokens.server");
-  return (await createApiToken({ role, name: `test ${role}` })).token;
+  return (await createApiToken({ role, name: `test ${role}`, ...opts })).token;
 }
+
+/** Alice, the staff member of exhibitor A whose record the person-ownership tests guard. */
+export const ALICE = {
+  lastName: "Сотрудникова",
+  firstName: "Алиса",
+  middleName: "Петровна",
+  position: "Менеджер стенда",
+  email: "alice@alpha.example",
+  phone: "+79161234567",
+};
 
 export async function dbClient(app: RunningApp): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: app.databaseUrl });
@@ -146,3 +162,6 @@ export async function stopRegistrationWorld(w: RegistrationWorld | undefined): P
   await w?.app.stop();
   await w?.smtp.close();
 }
+
+/** The file's registration world: started before the first test, stopped after the last. */
+export const registrationWorldPerFile = (eventName: string) => perFile(() => startRegistrationWorld(eventName), stopRegistrationWorld);

@@ -9,7 +9,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startApp, type RunningApp } from "../setup/app";
 import { sessionCookie } from "../setup/http";
-import { call, dbClient, postForm, waitUntil } from "./helpers";
+import { ALICE, call, createToken, dbClient, postForm, waitUntil } from "./helpers";
 
 let app: RunningApp;
 let db: pg.Client;
@@ -17,21 +17,9 @@ const tokens: Record<string, string> = {};
 const ids: Record<string, string> = {};
 const cookies: Record<string, string> = {};
 
-const ALICE = {
-  lastName: "Сотрудникова",
-  firstName: "Алиса",
-  middleName: "Петровна",
-  position: "Менеджер стенда",
-  email: "alice@alpha.example",
-  phone: "+79161234567",
-};
 const ATTACKER = { lastName: "Подменов", firstName: "Игорь", email: "ALICE@alpha.example", phone: "+79990000001", position: "Взломщик" };
 
-async function token(role: "manager" | "site" | "kiosk" | "exhibitor", opts: { exhibitorId?: string; eventId?: string; kioskId?: string } = {}) {
-  process.env.DATABASE_URL = app.databaseUrl;
-  const { createApiToken } = await import("../../app/utils/api-tokens.server");
-  return (await createApiToken({ role, name: `test ${role}`, ...opts })).token;
-}
+const token = (role: Parameters<typeof createToken>[1], opts?: Parameters<typeof createToken>[2]) => createToken(app, role, opts);
 
 async function exhibitorUser(email: string, exhibitorId: string): Promise<string> {
   const { hashPassword } = await import("../../app/utils/auth.server");

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { stopChild } from "./app";
+import { stopChild } from "./server-process";
 
 // A private X server (Debian's `xvfb`) for headed Chromium: `-displayfd` makes Xvfb pick a free
 // display itself and write its number on fd 3 once it accepts connections.

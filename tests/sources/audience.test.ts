@@ -12,6 +12,7 @@ import { waitUntil } from "../registration/helpers";
 import { closeBrowser, launchBrowser } from "../setup/browser";
 import { runAdmin, startApp, type RunningApp } from "../setup/app";
 import { sessionCookie } from "../setup/http";
+import { fillAndSubmit } from "../setup/public-form";
 
 let app: RunningApp;
 let smtp: SmtpTestServer;
@@ -215,11 +216,7 @@ describe("audience base", () => {
 
     const tab = await (await browser.newContext({ locale: "ru-RU" })).newPage();
     await tab.goto(link);
-    await tab.fill("[name=lastName]", "Имя1001");
-    await tab.fill("[name=firstName]", "Фамилия1001");
-    await tab.fill("[name=email]", "c1001@list.example");
-    await tab.check("[name=consent]");
-    await Promise.all([tab.waitForNavigation({ waitUntil: "load" }), tab.click("[data-testid=register-form] button[type=submit]")]);
+    await fillAndSubmit(tab, "register-form", { lastName: "Имя1001", firstName: "Фамилия1001", email: "c1001@list.example" });
     await tab.waitForSelector("[data-testid=reg-done]");
     const reg = (
       await db.query(

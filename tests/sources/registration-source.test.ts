@@ -7,9 +7,9 @@ import type { AddressInfo } from "node:net";
 import type { Browser, Frame } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { closeBrowser, launchBrowser } from "../setup/browser";
-import { runAdmin } from "../setup/app";
+import { fillAndSubmit, submitPublicForm } from "../setup/public-form";
 import { call, createToken } from "../registration/helpers";
-import { diagnostics, drained, getPage, login, postForm, startWorld, waitFor, type World } from "../crm-sync/helpers";
+import { diagnostics, drained, getPage, insertEvent, managerSession, postForm, startFastWorld, waitFor, type World } from "../crm-sync/helpers";
 
 let w: World;
 let browser: Browser;
@@ -20,14 +20,9 @@ let cookie: string;
 const PASSWORD = "sources-test-2026";
 
 beforeAll(async () => {
-  [w, browser] = await Promise.all([startWorld({ emulator: { drainPerSecond: 20, bucketLimit: 50 }, env: { BITRIX24_RATE_LIMIT: "20" } }), launchBrowser()]);
-  const ev = await w.db.query<{ id: string }>(
-    `INSERT INTO "Event" (name, venue, timezone, "startsAt", "endsAt") VALUES ('ПромЭкспо', 'Экспоцентр', 'Europe/Moscow', now() + interval '10 days', now() + interval '12 days') RETURNING id`,
-  );
-  eventId = ev.rows[0].id;
-  const made = await runAdmin(["create-user", "--email", "sources@expo.test", "--role", "manager", "--password-stdin"], { DATABASE_URL: w.app.databaseUrl }, PASSWORD);
-  expect(made.code, made.stderr).toBe(0);
-  cookie = await login(w, "sources@expo.test", PASSWORD);
+  [w, browser] = await Promise.all([startFastWorld(), launchBrowser()]);
+  eventId = await insertEvent(w.db, "ПромЭкспо");
+  cookie = await managerSession(w, "sources@expo.test", PASSWORD);
   // The organiser's site on another host name (localhost vs 127.0.0.1), passing its ad tags on to the frame.
   const tags = new URLSearchParams({
     utm_source: "  yandex ",
@@ -72,10 +67,10 @@ describe("registration sources", () => {
     await frame.fill("[name=firstName]", "Ольга");
     await frame.fill("[name=email]", "gromova@utm.example");
     // A first post with an error: the hidden tags survive the re-rendered page.
-    await Promise.all([frame.waitForNavigation({ waitUntil: "load" }), frame.click("[data-testid=register-form] button[type=submit]")]);
+    await submitPublicForm(frame, "register-form");
     expect(await frame.textContent("[data-testid=error-consent]")).toBeTruthy();
     await frame.check("[name=consent]");
-    await Promise.all([frame.waitForNavigation({ waitUntil: "load" }), frame.click("[data-testid=register-form] button[type=submit]")]);
+    await submitPublicForm(frame, "register-form");
     await frame.waitForSelector("[data-testid=reg-done]");
 
     const reg = (
@@ -109,13 +104,7 @@ describe("registration sources", () => {
   test("the stand booking page opened directly keeps its tags; no referrer of our own", async () => {
     const page = await (await browser.newContext({ locale: "ru-RU" })).newPage();
     await page.goto(`${w.app.url}/e/${eventId}/stand?utm_source=vk&utm_campaign=stands-2026`);
-    await page.fill("[name=companyName]", "ООО Метиз");
-    await page.fill("[name=lastName]", "Лебедев");
-    await page.fill("[name=firstName]", "Иван");
-    await page.fill("[name=email]", "lebedev@metiz.example");
-    await page.fill("[name=areaM2]", "12");
-    await page.check("[name=consent]");
-    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("[data-testid=stand-form] button[type=submit]")]);
+    await fillAndSubmit(page, "stand-form", { companyName: "ООО Метиз", lastName: "Лебедев", firstName: "Иван", email: "lebedev@metiz.example", areaM2: "12" });
     await page.waitForSelector("[data-testid=stand-done]");
     const b = (await w.db.query(`SELECT id, "utmSource", "utmCampaign", "utmMedium", referrer, "crmDealId" FROM "StandBooking" WHERE "contactEmail" = 'lebedev@metiz.example'`)).rows[0];
     expect(b).toMatchObject({ utmSource: "vk", utmCampaign: "stands-2026", utmMedium: null, referrer: null });

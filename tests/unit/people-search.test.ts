@@ -10,28 +10,38 @@ const people = [
 ];
 const ids = (q: string) => searchPeople(people, q).map((p) => p.id);
 
+/** Each pair spells one name two ways: both spellings must give the same key. */
+function expectOneKey(pairs: Array<[string, string]>) {
+  for (const [a, b] of pairs) expect(searchKey(a), `${a} ~ ${b}`).toBe(searchKey(b));
+}
+
 describe("one key for transliteration variants", () => {
   test("kuznetsova, kuznecova, kuznetsowa and Кузнецова are one key", () => {
-    const k = searchKey("Кузнецова");
-    expect(searchKey("kuznetsova")).toBe(k);
-    expect(searchKey("kuznecova")).toBe(k);
-    expect(searchKey("kuznetsowa")).toBe(k);
-    expect(searchKey("KUZNETSOVA")).toBe(k);
+    expectOneKey([
+      ["kuznetsova", "Кузнецова"],
+      ["kuznecova", "Кузнецова"],
+      ["kuznetsowa", "Кузнецова"],
+      ["KUZNETSOVA", "Кузнецова"],
+    ]);
   });
   test("ё/е and й/и fold", () => {
-    expect(searchKey("Фёдоров")).toBe(searchKey("Федоров"));
-    expect(searchKey("Андрей")).toBe(searchKey("Андреи"));
-    expect(searchKey("Андрей")).toBe(searchKey("Andrey"));
-    expect(searchKey("Andrei")).toBe(searchKey("Andrey"));
-    expect(searchKey("Sergej")).toBe(searchKey("Сергей"));
+    expectOneKey([
+      ["Фёдоров", "Федоров"],
+      ["Андрей", "Андреи"],
+      ["Андрей", "Andrey"],
+      ["Andrei", "Andrey"],
+      ["Sergej", "Сергей"],
+    ]);
   });
   test("Cyrillic <-> Latin both ways", () => {
-    expect(searchKey("Юлия")).toBe(searchKey("Yulia"));
-    expect(searchKey("Хабаров")).toBe(searchKey("Khabarov"));
-    expect(searchKey("Щербаков")).toBe(searchKey("Shcherbakov"));
-    expect(searchKey("Щербаков")).toBe(searchKey("Scherbakov"));
-    expect(searchKey("Евгений")).toBe(searchKey("Yevgeniy"));
-    expect(searchKey("Смит")).toBe(searchKey("Smit"));
+    expectOneKey([
+      ["Юлия", "Yulia"],
+      ["Хабаров", "Khabarov"],
+      ["Щербаков", "Shcherbakov"],
+      ["Щербаков", "Scherbakov"],
+      ["Евгений", "Yevgeniy"],
+      ["Смит", "Smit"],
+    ]);
   });
 });
 

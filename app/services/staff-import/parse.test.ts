@@ -3,20 +3,14 @@ import { describe, expect, it } from "vitest";
 import { ImportFileError, parseStaffFile } from "./index";
 import { cellText } from "./xlsx";
 import { encodeCp1251, makeStaffXlsx, makeXlsx } from "../../../tests/import/fixtures";
+import { rejectionOf } from "../../../tests/setup/rejection";
 
 /** Tab order in the saved workbook; exceljs has the property but does not declare it. */
 function setSheetOrder(sheet: ExcelJS.Worksheet, order: number) {
   (sheet as ExcelJS.Worksheet & { orderNo: number }).orderNo = order;
 }
 
-async function fileError(promise: Promise<unknown>): Promise<ImportFileError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ImportFileError);
-  return error as ImportFileError;
-}
+const fileError = (promise: Promise<unknown>) => rejectionOf(promise, ImportFileError);
 
 describe("parseStaffFile: XLSX", () => {
   it("reads phones stored as numbers, hyperlink e-mails, rich text, formulas, dates; skips empty rows", async () => {
