@@ -1,9 +1,9 @@
 import type { Browser } from "playwright-core";
 import type pg from "pg";
-import { afterAll, beforeAll } from "vitest";
 import { startApp, type RunningApp } from "./app";
 import { closeBrowser, launchBrowser } from "./browser";
 import { queryDb } from "./db";
+import { perFile } from "./per-file";
 
 // One browser-test file's world: the real app (demo data) and, with useAppAndBrowser, a headless
 // Chromium, started side by side before the file's tests and stopped after them. Call it at the
@@ -33,17 +33,20 @@ export const useApp = (start: Start = {}): E2eApp => use(start, false);
 export const useAppAndBrowser = (start: Start = {}): E2e => use(start, true);
 
 function use(start: Start, withBrowser: boolean): E2e {
-  const e2e = { query: (sql, params = []) => queryDb(e2e.app.databaseUrl, sql, params) } as E2e;
-  beforeAll(async () => {
-    const startingApp = (async () => startApp(await start.app?.()))();
-    const [app, browser] = await Promise.all([startingApp, withBrowser ? launchBrowser() : undefined, start.alongside?.()]);
-    Object.assign(e2e, { app, browser });
-    // For the app's modules imported in the test process (Prisma, tokens, ticket codes).
-    process.env.DATABASE_URL = e2e.app.databaseUrl;
-  });
-  afterAll(async () => {
-    await closeBrowser(e2e.browser);
-    await e2e.app?.stop();
-  });
+  const e2e: E2e = perFile<E2e>(
+    async () => {
+      const startingApp = (async () => startApp(await start.app?.()))();
+      const [app, browser] = await Promise.all([startingApp, withBrowser ? launchBrowser() : undefined, start.alongside?.()]);
+      // For the app's modules imported in the test process (Prisma, tokens, ticket codes).
+      process.env.DATABASE_URL = app.databaseUrl;
+      return { app, browser: browser as Browser, query: e2e.query };
+    },
+    async ({ app, browser }) => {
+      await closeBrowser(browser);
+      await app.stop();
+    },
+  );
+  // Files take `query` apart at the top, before the beforeAll has run.
+  e2e.query = (sql, params = []) => queryDb(e2e.app.databaseUrl, sql, params);
   return e2e;
 }
