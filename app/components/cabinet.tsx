@@ -3,7 +3,7 @@ import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { CrmStatus, type CrmBadgeView } from "./crm-status";
 import { Field, type FieldProps } from "./field";
-import { HiddenFields, PostButton } from "./post-button";
+import { FoldedForm, HiddenFields, PostButton, SubmitLine } from "./post-button";
 
 export function StateBanner({
   reason,
@@ -57,13 +57,7 @@ export function CompanyCardForm({ card, readOnly, fields, busy }: { card: Card; 
       {f("emails", "company.emails")}
       {f("descriptionRu", "company.descriptionRu", { textarea: true })}
       {f("descriptionEn", "company.descriptionEn", { textarea: true })}
-      {!readOnly && (
-        <div>
-          <button type="submit" className="primary" disabled={busy}>
-            {t("common.save")}
-          </button>
-        </div>
-      )}
+      {!readOnly && <SubmitLine label={t("common.save")} busy={busy} />}
     </Form>
   );
 }
@@ -120,21 +114,15 @@ export function StaffTable({
               )}
               {!readOnly && (
                 <td>
-                  <details open={Object.keys(errors).length > 0 || undefined}>
-                    <summary>{t("common.edit")}</summary>
-                    <Form method="post" noValidate data-testid="edit-staff">
-                      <HiddenFields intent="edit-staff" values={{ staffId: s.id }} />
-                      <Field name="lastName" label={t("staff.lastName")} defaultValue={s.lastName} error={errors.lastName} />
-                      <Field name="firstName" label={t("staff.firstName")} defaultValue={s.firstName} error={errors.firstName} />
-                      <Field name="middleName" label={t("staff.middleName")} defaultValue={s.middleName} error={errors.middleName} />
-                      <Field name="position" label={t("staff.position")} defaultValue={s.position} error={errors.position} />
-                      <Field name="email" label={t("staff.email")} defaultValue={s.email} error={errors.email} />
-                      <Field name="phone" label={t("staff.phone")} defaultValue={s.phone} error={errors.phone} />
-                      <button type="submit" className="primary">
-                        {t("common.save")}
-                      </button>
-                    </Form>
-                  </details>
+                  <FoldedForm summary={t("common.edit")} errors={errors} testId="edit-staff" submit={t("common.save")}>
+                    <HiddenFields intent="edit-staff" values={{ staffId: s.id }} />
+                    <Field name="lastName" label={t("staff.lastName")} defaultValue={s.lastName} error={errors.lastName} />
+                    <Field name="firstName" label={t("staff.firstName")} defaultValue={s.firstName} error={errors.firstName} />
+                    <Field name="middleName" label={t("staff.middleName")} defaultValue={s.middleName} error={errors.middleName} />
+                    <Field name="position" label={t("staff.position")} defaultValue={s.position} error={errors.position} />
+                    <Field name="email" label={t("staff.email")} defaultValue={s.email} error={errors.email} />
+                    <Field name="phone" label={t("staff.phone")} defaultValue={s.phone} error={errors.phone} />
+                  </FoldedForm>
                   <PostButton
                     intent="remove-staff"
                     values={{ staffId: s.id }}
@@ -167,11 +155,7 @@ export function AddStaffForm({ fields, busy, staffCount }: { fields: Record<stri
         <Field name="position" label={t("staff.position")} error={fields.position} />
         <Field name="email" label={t("staff.email")} type="email" error={fields.email} required />
         <Field name="phone" label={t("staff.phone")} type="tel" error={fields.phone} />
-        <div>
-          <button type="submit" className="primary" disabled={busy}>
-            {t("common.add")}
-          </button>
-        </div>
+        <SubmitLine label={t("common.add")} busy={busy} />
       </Form>
     </>
   );

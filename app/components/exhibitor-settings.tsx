@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import { useT } from "~/i18n/react";
 import { Field } from "./field";
+import { SubmitLine } from "./post-button";
 
 type Values = { stand: string | null; areaM2: number | null; quota: number; parentExhibitorId: string | null };
 
@@ -30,11 +31,7 @@ export function ExhibitorSettingsForm({ values, parents, fields, busy }: { value
           </p>
         )}
       </div>
-      <div>
-        <button type="submit" className="primary" disabled={busy}>
-          {t("common.save")}
-        </button>
-      </div>
+      <SubmitLine label={t("common.save")} busy={busy} />
     </Form>
   );
 }

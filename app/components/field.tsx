@@ -44,6 +44,33 @@ export function FieldBox({
   );
 }
 
+/** A labelled select of [value, label] options. */
+export function SelectBox({
+  id,
+  name,
+  label,
+  defaultValue,
+  options,
+}: {
+  id: string;
+  name: string;
+  label: React.ReactNode;
+  defaultValue: string;
+  options: ReadonlyArray<readonly [string, React.ReactNode]>;
+}) {
+  return (
+    <FieldBox htmlFor={id} label={label}>
+      <select id={id} name={name} defaultValue={defaultValue}>
+        {options.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </FieldBox>
+  );
+}
+
 type FieldProps = {
   name: string;
   label: string;

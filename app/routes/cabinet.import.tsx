@@ -8,6 +8,7 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FieldError } from "~/components/field";
+import { SubmitLine } from "~/components/post-button";
 import { ColumnMappingForm, DuplicateRows, QuotaChoice } from "~/components/import-preview";
 import { useT } from "~/i18n/react";
 import { commitImport, plan, previewImport, storeUpload, type Decision, type Selection } from "~/services/exhibitors/staff-import.server";
@@ -177,11 +178,7 @@ export default function Import() {
             aria-describedby="file-error"
           />
           <FieldError message={data?.fileError} id="file-error" role="alert" testId="file-error" />
-          <div>
-            <button type="submit" className="primary" disabled={busy}>
-              {t("import.upload")}
-            </button>
-          </div>
+          <SubmitLine label={t("import.upload")} busy={busy} />
         </Form>
       ) : (
         <>

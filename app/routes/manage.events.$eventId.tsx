@@ -1,7 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formatDateTime } from "~/i18n";
-import { useLocale, useT } from "~/i18n/react";
+import { BackLink, useManagePage } from "~/components/manage-page";
+import { SubmitLine } from "~/components/post-button";
 import { cardFromForm } from "~/services/exhibitors/card-form.server";
 import { lockAllOfEvent } from "~/services/exhibitors/cabinet.server";
 import { createExhibitor, eventExhibitorRows, exhibitorByInn } from "~/services/exhibitors/exhibitors.server";
@@ -95,10 +96,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
 
 export default function ManageEvent() {
   const { event, exhibitors, crmPending } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const t = useT();
-  const locale = useLocale();
-  const busy = useNavigation().state !== "idle";
+  const { result, t, locale, busy } = useManagePage<typeof action>();
   const [params, setParams] = useSearchParams();
   const filter = params.get("filter") ?? "all";
   const q = (params.get("q") ?? "").toLowerCase();
@@ -110,9 +108,7 @@ export default function ManageEvent() {
   const lockAllError = result?.intent === "lock-all" && !result.ok ? result.fields.reason : undefined;
   return (
     <>
-      <p>
-        <Link to="/manage">← {t("nav.events")}</Link>
-      </p>
+      <BackLink to="/manage" label={t("nav.events")} />
       <h1>{event.name}</h1>
       <p className="row small" data-testid="event-links">
         <Link to={`/manage/events/${event.id}/attendance`}>{t("att.link")}</Link>
@@ -239,11 +235,7 @@ export default function ManageEvent() {
                 ))}
             </select>
           </div>
-          <div>
-            <button type="submit" className="primary" disabled={busy}>
-              {t("common.add")}
-            </button>
-          </div>
+          <SubmitLine label={t("common.add")} busy={busy} />
         </Form>
       </section>
       <details className="card" data-testid="event-settings">
