@@ -1,5 +1,6 @@
 import { Form, Link } from "@remix-run/react";
 import { useT } from "~/i18n/react";
+import { DataTable } from "./data-table";
 
 // The change log of an event or one exhibitor (the same list on both pages): filters as a GET
 // form, entries in words, and links to older pages that keep the filters.
@@ -79,44 +80,34 @@ export function ChangeLog({ log, showExhibitor }: { log: ChangeLogData; showExhi
         </p>
       ) : (
         <div style={{ overflowX: "auto" }}>
-          <table data-testid="audit">
-            <thead>
-              <tr>
-                <th>{t("log.when")}</th>
-                <th>{t("log.who")}</th>
-                <th>{t("log.what")}</th>
-                <th>{t("log.changes")}</th>
+          <DataTable rows={log.entries} testId="audit" head={[t("log.when"), t("log.who"), t("log.what"), t("log.changes")]}>
+            {(e) => (
+              <tr key={e.id} data-testid="log-entry">
+                <td className="small" data-testid="log-time">
+                  <time dateTime={e.at}>{e.time}</time>
+                </td>
+                <td className="small" data-testid="log-who">
+                  {e.who}
+                </td>
+                <td data-testid="log-what">
+                  {e.what}
+                  {e.subject && <>: {e.subject}</>}
+                  {showExhibitor && e.exhibitor && (
+                    <div className="muted small">
+                      <Link to={`/manage/exhibitors/${e.exhibitor.id}`}>{e.exhibitor.name}</Link>
+                    </div>
+                  )}
+                </td>
+                <td className="small" data-testid="log-changes">
+                  {e.changes.slice(0, 15).map((c) => (
+                    <div key={c.label} data-testid="log-change">
+                      {c.label}: {c.from !== null ? `${c.from} → ${c.to}` : c.to}
+                    </div>
+                  ))}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {log.entries.map((e) => (
-                <tr key={e.id} data-testid="log-entry">
-                  <td className="small" data-testid="log-time">
-                    <time dateTime={e.at}>{e.time}</time>
-                  </td>
-                  <td className="small" data-testid="log-who">
-                    {e.who}
-                  </td>
-                  <td data-testid="log-what">
-                    {e.what}
-                    {e.subject && <>: {e.subject}</>}
-                    {showExhibitor && e.exhibitor && (
-                      <div className="muted small">
-                        <Link to={`/manage/exhibitors/${e.exhibitor.id}`}>{e.exhibitor.name}</Link>
-                      </div>
-                    )}
-                  </td>
-                  <td className="small" data-testid="log-changes">
-                    {e.changes.slice(0, 15).map((c) => (
-                      <div key={c.label} data-testid="log-change">
-                        {c.label}: {c.from !== null ? `${c.from} → ${c.to}` : c.to}
-                      </div>
-                    ))}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            )}
+          </DataTable>
         </div>
       )}
       <p className="row small">

@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import { useState } from "react";
 import { useT } from "~/i18n/react";
+import { DataTable } from "./data-table";
 
 // The parts of the staff import preview (app/routes/cabinet.import.tsx): the column mapping in
 // words, the duplicates with one decision per row, and the new rows to tick within the quota.
@@ -141,37 +142,25 @@ export function QuotaChoice({
       </p>
       {rows.length > 0 && (
         <div className="table-scroll tall">
-          <table className="cards" data-testid="new-rows">
-            <thead>
-              <tr>
-                <th>{t("import.pick")}</th>
-                <th>{t("import.rowNumber")}</th>
-                <th>{label("fullName")}</th>
-                <th>{label("position")}</th>
-                <th>{label("email")}</th>
-                <th>{label("phone")}</th>
+          <DataTable
+            rows={rows}
+            className="cards"
+            testId="new-rows"
+            head={[t("import.pick"), t("import.rowNumber"), label("fullName"), label("position"), label("email"), label("phone")]}
+          >
+            {(s) => (
+              <tr key={s.row}>
+                <td>
+                  <input type="checkbox" name="pick" value={s.row} aria-label={`${t("import.pick")}: ${t("import.row", { row: s.row })}`} />
+                </td>
+                <td className="muted">{s.row}</td>
+                <td className="lead">{s.name}</td>
+                <td>{s.position}</td>
+                <td className="wrap">{s.email}</td>
+                <td className="nowrap">{s.phones}</td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((s) => (
-                <tr key={s.row}>
-                  <td>
-                    <input
-                      type="checkbox"
-                      name="pick"
-                      value={s.row}
-                      aria-label={`${t("import.pick")}: ${t("import.row", { row: s.row })}`}
-                    />
-                  </td>
-                  <td className="muted">{s.row}</td>
-                  <td className="lead">{s.name}</td>
-                  <td>{s.position}</td>
-                  <td className="wrap">{s.email}</td>
-                  <td className="nowrap">{s.phones}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            )}
+          </DataTable>
         </div>
       )}
       {rows.length < creatable && <p className="muted small">{t("import.rowsShown", { shown: rows.length, total: creatable })}</p>}

@@ -67,7 +67,14 @@ function DateFilter({ name, label, value, error }: { name: "from" | "to"; label:
   const id = `fun-${name}`;
   return (
     <FieldBox htmlFor={id} label={label} error={error} errorId={`${id}-error`}>
-      <input id={id} name={name} type="date" defaultValue={value} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} />
+      <input
+        id={id}
+        name={name}
+        type="date"
+        defaultValue={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
     </FieldBox>
   );
 }

@@ -9,8 +9,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { event, url, q } = await funnelRequest(request, params);
   const locale = localeFromRequest(request);
   const format = url.searchParams.get("format");
-  if (Object.keys(q.errors).length || (format !== "csv" && format !== "xlsx"))
-    return badExportRequest(translate(locale, "fun.badFilter"));
+  if (Object.keys(q.errors).length || (format !== "csv" && format !== "xlsx")) return badExportRequest(translate(locale, "fun.badFilter"));
   const { report } = await loadFunnel(event.id, q);
   const tables = funnelTables(locale, report);
   return tablesDownload(tables, locale, format, `funnel-${q.dim}.${format}`);
