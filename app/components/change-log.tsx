@@ -1,6 +1,7 @@
 import { Form, Link } from "@remix-run/react";
 import { useT } from "~/i18n/react";
 import { DataTable } from "./data-table";
+import { SelectBox } from "./field";
 
 // The change log of an event or one exhibitor (the same list on both pages): filters as a GET
 // form, entries in words, and links to older pages that keep the filters.
@@ -37,17 +38,13 @@ function withParams(filters: ChangeLogData["filters"], cursor?: string): string 
 function Select({ name, label, options, value }: { name: string; label: string; options: Option[]; value: string | null }) {
   const t = useT();
   return (
-    <div className="field">
-      <label htmlFor={`log-${name}`}>{label}</label>
-      <select id={`log-${name}`} name={name} defaultValue={value ?? ""}>
-        <option value="">{t("log.any")}</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
+    <SelectBox
+      id={`log-${name}`}
+      name={name}
+      label={label}
+      defaultValue={value ?? ""}
+      options={[["", t("log.any")], ...options.map((o) => [o.value, o.label] as const)]}
+    />
   );
 }
 
