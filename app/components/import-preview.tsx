@@ -29,33 +29,24 @@ export function ColumnMappingForm({
       <h2>{t("import.mapping")}</h2>
       <p className="muted small">{t("import.columnsHint")}</p>
       <div className="table-scroll">
-        <table className="cards">
-          <thead>
-            <tr>
-              <th>{t("import.column")}</th>
-              <th>{t("import.sampleValue")}</th>
-              <th>{t("import.field")}</th>
+        <DataTable rows={columns} className="cards" head={[t("import.column"), t("import.sampleValue"), t("import.field")]}>
+          {(c, i) => (
+            <tr key={i} data-testid="mapping-column">
+              <td className="lead">{c.header}</td>
+              <td className="muted wrap">{c.sample || "—"}</td>
+              <td>
+                <select name={`col.${i}`} defaultValue={c.field} aria-label={`${t("import.field")}: ${c.header}`}>
+                  <option value="">{t("import.notMapped")}</option>
+                  {fields.map((f) => (
+                    <option key={f.field} value={f.field}>
+                      {f.label}
+                    </option>
+                  ))}
+                </select>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {columns.map((c, i) => (
-              <tr key={i} data-testid="mapping-column">
-                <td className="lead">{c.header}</td>
-                <td className="muted wrap">{c.sample || "—"}</td>
-                <td>
-                  <select name={`col.${i}`} defaultValue={c.field} aria-label={`${t("import.field")}: ${c.header}`}>
-                    <option value="">{t("import.notMapped")}</option>
-                    {fields.map((f) => (
-                      <option key={f.field} value={f.field}>
-                        {f.label}
-                      </option>
-                    ))}
-                  </select>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          )}
+        </DataTable>
       </div>
       {missing.length > 0 && (
         <p className="field-error" role="alert" data-testid="mapping-missing">

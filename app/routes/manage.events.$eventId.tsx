@@ -18,6 +18,7 @@ import { HttpError } from "~/utils/errors.server";
 import { formString, optional, requiredReason, runFormAction, type FormResult } from "~/utils/forms.server";
 import { serverT } from "~/utils/i18n.server";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
+import { DataTable } from "~/components/data-table";
 import { Field } from "~/components/field";
 import { idParam } from "~/utils/ids";
 
@@ -164,46 +165,44 @@ export default function ManageEvent() {
       {exhibitors.length === 0 ? (
         <p className="empty">{t("manage.noExhibitors")}</p>
       ) : (
-        <table data-testid="exhibitors">
-          <thead>
-            <tr>
-              <th>
-                <input
-                  type="checkbox"
-                  aria-label={t("exedit.selectAll")}
-                  onChange={(e) => document.querySelectorAll<HTMLInputElement>("input[name=exhibitorIds]").forEach((box) => (box.checked = e.currentTarget.checked))}
-                />
-              </th>
-              <th>{t("company.name")}</th>
-              <th>{t("manage.stand")}</th>
-              <th>{t("manage.used")}</th>
-              <th>{t("manage.state")}</th>
-              <th>{t("manage.lastEdit")}</th>
+        <DataTable
+          rows={shown}
+          testId="exhibitors"
+          head={[
+            <input
+              key="all"
+              type="checkbox"
+              aria-label={t("exedit.selectAll")}
+              onChange={(e) => document.querySelectorAll<HTMLInputElement>("input[name=exhibitorIds]").forEach((box) => (box.checked = e.currentTarget.checked))}
+            />,
+            t("company.name"),
+            t("manage.stand"),
+            t("manage.used"),
+            t("manage.state"),
+            t("manage.lastEdit"),
+          ]}
+        >
+          {(e) => (
+            // Keyed by the quota too: a bulk change remounts its rows unticked.
+            <tr key={`${e.id}:${e.quota}`} data-testid="exhibitor-row">
+              <td>
+                <input type="checkbox" name="exhibitorIds" value={e.id} form="bulk-quota" aria-label={t("exedit.select", { name: e.name })} />
+              </td>
+              <td>
+                <Link to={`/manage/exhibitors/${e.id}`}>{e.name}</Link>
+                {e.parent && <div className="muted small">↳ {e.parent}</div>}
+              </td>
+              <td>{e.stand}</td>
+              <td>
+                {e.used} / {e.quota}
+              </td>
+              <td>
+                <span className={e.locked ? "badge locked" : "badge"}>{e.locked ? t("manage.lockedState") : t("manage.open")}</span>
+              </td>
+              <td className="muted">{formatDateTime(locale, new Date(e.lastEdit), event.timezone)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {shown.map((e) => (
-              // Keyed by the quota too: a bulk change remounts its rows unticked.
-              <tr key={`${e.id}:${e.quota}`} data-testid="exhibitor-row">
-                <td>
-                  <input type="checkbox" name="exhibitorIds" value={e.id} form="bulk-quota" aria-label={t("exedit.select", { name: e.name })} />
-                </td>
-                <td>
-                  <Link to={`/manage/exhibitors/${e.id}`}>{e.name}</Link>
-                  {e.parent && <div className="muted small">↳ {e.parent}</div>}
-                </td>
-                <td>{e.stand}</td>
-                <td>
-                  {e.used} / {e.quota}
-                </td>
-                <td>
-                  <span className={e.locked ? "badge locked" : "badge"}>{e.locked ? t("manage.lockedState") : t("manage.open")}</span>
-                </td>
-                <td className="muted">{formatDateTime(locale, new Date(e.lastEdit), event.timezone)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          )}
+        </DataTable>
       )}
       {exhibitors.length > 0 && <BulkQuotaForm fields={result?.intent === "bulk-quota" && !result.ok ? result.fields : {}} busy={busy} />}
       <section className="card">
