@@ -44,6 +44,21 @@ export function FieldBox({
   );
 }
 
+type Choice = readonly [string, React.ReactNode];
+
+/** A select's options from [value, label] pairs. */
+export function Options({ options }: { options: ReadonlyArray<Choice> }) {
+  return (
+    <>
+      {options.map(([value, text]) => (
+        <option key={value} value={value}>
+          {text}
+        </option>
+      ))}
+    </>
+  );
+}
+
 /** A labelled select of [value, label] options. */
 export function SelectBox({
   id,
@@ -56,16 +71,12 @@ export function SelectBox({
   name: string;
   label: React.ReactNode;
   defaultValue: string;
-  options: ReadonlyArray<readonly [string, React.ReactNode]>;
+  options: ReadonlyArray<Choice>;
 }) {
   return (
     <FieldBox htmlFor={id} label={label}>
       <select id={id} name={name} defaultValue={defaultValue}>
-        {options.map(([value, text]) => (
-          <option key={value} value={value}>
-            {text}
-          </option>
-        ))}
+        <Options options={options} />
       </select>
     </FieldBox>
   );

@@ -2,6 +2,7 @@ import { Form } from "@remix-run/react";
 import { useState } from "react";
 import { useT } from "~/i18n/react";
 import { DataTable } from "./data-table";
+import { Options } from "./field";
 
 // The parts of the staff import preview (app/routes/cabinet.import.tsx): the column mapping in
 // words, the duplicates with one decision per row, and the new rows to tick within the quota.
@@ -36,12 +37,7 @@ export function ColumnMappingForm({
               <td className="muted wrap">{c.sample || "—"}</td>
               <td>
                 <select name={`col.${i}`} defaultValue={c.field} aria-label={`${t("import.field")}: ${c.header}`}>
-                  <option value="">{t("import.notMapped")}</option>
-                  {fields.map((f) => (
-                    <option key={f.field} value={f.field}>
-                      {f.label}
-                    </option>
-                  ))}
+                  <Options options={[["", t("import.notMapped")], ...fields.map((f) => [f.field, f.label] as const)]} />
                 </select>
               </td>
             </tr>

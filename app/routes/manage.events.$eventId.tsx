@@ -19,7 +19,7 @@ import { formString, optional, requiredReason, runFormAction, type FormResult } 
 import { serverT } from "~/utils/i18n.server";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
 import { DataTable } from "~/components/data-table";
-import { Field } from "~/components/field";
+import { Field, Options } from "~/components/field";
 import { idParam } from "~/utils/ids";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -224,14 +224,7 @@ export default function ManageEvent() {
           <div className="field">
             <label htmlFor="f-parent">{t("manage.parent")}</label>
             <select id="f-parent" name="parentExhibitorId" defaultValue="">
-              <option value="">{t("manage.noParent")}</option>
-              {exhibitors
-                .filter((e) => !e.parent)
-                .map((e) => (
-                  <option key={e.id} value={e.id}>
-                    {e.name}
-                  </option>
-                ))}
+              <Options options={[["", t("manage.noParent")], ...exhibitors.filter((e) => !e.parent).map((e) => [e.id, e.name] as const)]} />
             </select>
           </div>
           <SubmitLine label={t("common.add")} busy={busy} />
