@@ -2,8 +2,9 @@ import { Form } from "@remix-run/react";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { CrmStatus, type CrmBadgeView } from "./crm-status";
+import { DataTable } from "./data-table";
 import { Field, type FieldProps } from "./field";
-import { HiddenFields, PostButton } from "./post-button";
+import { FoldedForm, HiddenFields, PostButton, SubmitLine } from "./post-button";
 
 export function StateBanner({
   reason,
@@ -57,13 +58,7 @@ export function CompanyCardForm({ card, readOnly, fields, busy }: { card: Card; 
       {f("emails", "company.emails")}
       {f("descriptionRu", "company.descriptionRu", { textarea: true })}
       {f("descriptionEn", "company.descriptionEn", { textarea: true })}
-      {!readOnly && (
-        <div>
-          <button type="submit" className="primary" disabled={busy}>
-            {t("common.save")}
-          </button>
-        </div>
-      )}
+      {!readOnly && <SubmitLine label={t("common.save")} busy={busy} />}
     </Form>
   );
 }
@@ -87,69 +82,53 @@ export function StaffTable({
   resend?: boolean;
 }) {
   const t = useT();
-  if (staff.length === 0) return <p className="muted">{t("cabinet.noStaff")}</p>;
+  const head = [t("staff.lastName"), t("staff.position"), t("staff.email"), t("staff.phone")];
+  if (crm) head.push(t("crm.column"));
+  if (!readOnly) head.push(t("common.actions"));
   return (
-    <table data-testid="staff">
-      <thead>
-        <tr>
-          <th>{t("staff.lastName")}</th>
-          <th>{t("staff.position")}</th>
-          <th>{t("staff.email")}</th>
-          <th>{t("staff.phone")}</th>
-          {crm && <th>{t("crm.column")}</th>}
-          {!readOnly && <th>{t("common.actions")}</th>}
-        </tr>
-      </thead>
-      <tbody>
-        {staff.map((s) => {
-          const name = [s.lastName, s.firstName, s.middleName].filter(Boolean).join(" ");
-          const errors = result && result.intent === "edit-staff" && !result.ok && result.staffId === s.id ? result.fields : {};
-          return (
-            <tr key={s.id} data-testid="staff-row">
+    <DataTable rows={staff} empty={t("cabinet.noStaff")} emptyClass="muted" testId="staff" head={head}>
+      {(s) => {
+        const name = [s.lastName, s.firstName, s.middleName].filter(Boolean).join(" ");
+        const errors = result && result.intent === "edit-staff" && !result.ok && result.staffId === s.id ? result.fields : {};
+        return (
+          <tr key={s.id} data-testid="staff-row">
+            <td>
+              {name}
+              <div className="muted small">{s.inviteError ? t("staff.inviteFailed", { error: s.inviteError }) : s.inviteSentAt ? t("staff.invited") : t("staff.invitePending")}</div>
+            </td>
+            <td>{s.position}</td>
+            <td>{s.email}</td>
+            <td>{s.phone}</td>
+            {crm && (
               <td>
-                {name}
-                <div className="muted small">{s.inviteError ? t("staff.inviteFailed", { error: s.inviteError }) : s.inviteSentAt ? t("staff.invited") : t("staff.invitePending")}</div>
+                <CrmStatus badge={crm[s.id]} />
               </td>
-              <td>{s.position}</td>
-              <td>{s.email}</td>
-              <td>{s.phone}</td>
-              {crm && (
-                <td>
-                  <CrmStatus badge={crm[s.id]} />
-                </td>
-              )}
-              {!readOnly && (
-                <td>
-                  <details open={Object.keys(errors).length > 0 || undefined}>
-                    <summary>{t("common.edit")}</summary>
-                    <Form method="post" noValidate data-testid="edit-staff">
-                      <HiddenFields intent="edit-staff" values={{ staffId: s.id }} />
-                      <Field name="lastName" label={t("staff.lastName")} defaultValue={s.lastName} error={errors.lastName} />
-                      <Field name="firstName" label={t("staff.firstName")} defaultValue={s.firstName} error={errors.firstName} />
-                      <Field name="middleName" label={t("staff.middleName")} defaultValue={s.middleName} error={errors.middleName} />
-                      <Field name="position" label={t("staff.position")} defaultValue={s.position} error={errors.position} />
-                      <Field name="email" label={t("staff.email")} defaultValue={s.email} error={errors.email} />
-                      <Field name="phone" label={t("staff.phone")} defaultValue={s.phone} error={errors.phone} />
-                      <button type="submit" className="primary">
-                        {t("common.save")}
-                      </button>
-                    </Form>
-                  </details>
-                  <PostButton
-                    intent="remove-staff"
-                    values={{ staffId: s.id }}
-                    className="link danger"
-                    confirm={t("common.confirmRemove", { name })}
-                    label={t("common.remove")}
-                  />
-                  {resend && s.email && <PostButton intent="resend-invite" values={{ staffId: s.id }} testId="resend-invite" label={t("exedit.resend")} />}
-                </td>
-              )}
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+            )}
+            {!readOnly && (
+              <td>
+                <FoldedForm summary={t("common.edit")} errors={errors} testId="edit-staff" submit={t("common.save")}>
+                  <HiddenFields intent="edit-staff" values={{ staffId: s.id }} />
+                  <Field name="lastName" label={t("staff.lastName")} defaultValue={s.lastName} error={errors.lastName} />
+                  <Field name="firstName" label={t("staff.firstName")} defaultValue={s.firstName} error={errors.firstName} />
+                  <Field name="middleName" label={t("staff.middleName")} defaultValue={s.middleName} error={errors.middleName} />
+                  <Field name="position" label={t("staff.position")} defaultValue={s.position} error={errors.position} />
+                  <Field name="email" label={t("staff.email")} defaultValue={s.email} error={errors.email} />
+                  <Field name="phone" label={t("staff.phone")} defaultValue={s.phone} error={errors.phone} />
+                </FoldedForm>
+                <PostButton
+                  intent="remove-staff"
+                  values={{ staffId: s.id }}
+                  className="link danger"
+                  confirm={t("common.confirmRemove", { name })}
+                  label={t("common.remove")}
+                />
+                {resend && s.email && <PostButton intent="resend-invite" values={{ staffId: s.id }} testId="resend-invite" label={t("exedit.resend")} />}
+              </td>
+            )}
+          </tr>
+        );
+      }}
+    </DataTable>
   );
 }
 
@@ -167,11 +146,7 @@ export function AddStaffForm({ fields, busy, staffCount }: { fields: Record<stri
         <Field name="position" label={t("staff.position")} error={fields.position} />
         <Field name="email" label={t("staff.email")} type="email" error={fields.email} required />
         <Field name="phone" label={t("staff.phone")} type="tel" error={fields.phone} />
-        <div>
-          <button type="submit" className="primary" disabled={busy}>
-            {t("common.add")}
-          </button>
-        </div>
+        <SubmitLine label={t("common.add")} busy={busy} />
       </Form>
     </>
   );

@@ -1,5 +1,7 @@
 import { Form, Link } from "@remix-run/react";
 import { useT } from "~/i18n/react";
+import { DataTable } from "./data-table";
+import { SelectBox } from "./field";
 
 // The change log of an event or one exhibitor (the same list on both pages): filters as a GET
 // form, entries in words, and links to older pages that keep the filters.
@@ -36,17 +38,13 @@ function withParams(filters: ChangeLogData["filters"], cursor?: string): string 
 function Select({ name, label, options, value }: { name: string; label: string; options: Option[]; value: string | null }) {
   const t = useT();
   return (
-    <div className="field">
-      <label htmlFor={`log-${name}`}>{label}</label>
-      <select id={`log-${name}`} name={name} defaultValue={value ?? ""}>
-        <option value="">{t("log.any")}</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
+    <SelectBox
+      id={`log-${name}`}
+      name={name}
+      label={label}
+      defaultValue={value ?? ""}
+      options={[["", t("log.any")], ...options.map((o) => [o.value, o.label] as const)]}
+    />
   );
 }
 
@@ -79,44 +77,34 @@ export function ChangeLog({ log, showExhibitor }: { log: ChangeLogData; showExhi
         </p>
       ) : (
         <div style={{ overflowX: "auto" }}>
-          <table data-testid="audit">
-            <thead>
-              <tr>
-                <th>{t("log.when")}</th>
-                <th>{t("log.who")}</th>
-                <th>{t("log.what")}</th>
-                <th>{t("log.changes")}</th>
+          <DataTable rows={log.entries} testId="audit" head={[t("log.when"), t("log.who"), t("log.what"), t("log.changes")]}>
+            {(e) => (
+              <tr key={e.id} data-testid="log-entry">
+                <td className="small" data-testid="log-time">
+                  <time dateTime={e.at}>{e.time}</time>
+                </td>
+                <td className="small" data-testid="log-who">
+                  {e.who}
+                </td>
+                <td data-testid="log-what">
+                  {e.what}
+                  {e.subject && <>: {e.subject}</>}
+                  {showExhibitor && e.exhibitor && (
+                    <div className="muted small">
+                      <Link to={`/manage/exhibitors/${e.exhibitor.id}`}>{e.exhibitor.name}</Link>
+                    </div>
+                  )}
+                </td>
+                <td className="small" data-testid="log-changes">
+                  {e.changes.slice(0, 15).map((c) => (
+                    <div key={c.label} data-testid="log-change">
+                      {c.label}: {c.from !== null ? `${c.from} → ${c.to}` : c.to}
+                    </div>
+                  ))}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {log.entries.map((e) => (
-                <tr key={e.id} data-testid="log-entry">
-                  <td className="small" data-testid="log-time">
-                    <time dateTime={e.at}>{e.time}</time>
-                  </td>
-                  <td className="small" data-testid="log-who">
-                    {e.who}
-                  </td>
-                  <td data-testid="log-what">
-                    {e.what}
-                    {e.subject && <>: {e.subject}</>}
-                    {showExhibitor && e.exhibitor && (
-                      <div className="muted small">
-                        <Link to={`/manage/exhibitors/${e.exhibitor.id}`}>{e.exhibitor.name}</Link>
-                      </div>
-                    )}
-                  </td>
-                  <td className="small" data-testid="log-changes">
-                    {e.changes.slice(0, 15).map((c) => (
-                      <div key={c.label} data-testid="log-change">
-                        {c.label}: {c.from !== null ? `${c.from} → ${c.to}` : c.to}
-                      </div>
-                    ))}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            )}
+          </DataTable>
         </div>
       )}
       <p className="row small">

@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import { useT } from "~/i18n/react";
 import { Field } from "./field";
+import { SubmitLine } from "./post-button";
 
 export const EVENT_FORMATS = ["exhibition", "conference", "forum", "seminar", "other"] as const;
 
@@ -30,11 +31,7 @@ export function EventForm({ intent, values = {}, fields, busy, submit, testId }:
           ))}
         </select>
       </div>
-      <div>
-        <button type="submit" className="primary" disabled={busy}>
-          {submit}
-        </button>
-      </div>
+      <SubmitLine label={submit} busy={busy} />
     </Form>
   );
 }

@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import { useT } from "~/i18n/react";
-import { Field } from "./field";
+import { Field, Options } from "./field";
+import { SubmitLine } from "./post-button";
 
 type Values = { stand: string | null; areaM2: number | null; quota: number; parentExhibitorId: string | null };
 
@@ -17,12 +18,7 @@ export function ExhibitorSettingsForm({ values, parents, fields, busy }: { value
       <div className="field">
         <label htmlFor="f-parentExhibitorId">{t("manage.parent")}</label>
         <select id="f-parentExhibitorId" name="parentExhibitorId" defaultValue={values.parentExhibitorId ?? ""} aria-invalid={!!parentError} aria-describedby={parentError ? "f-parentExhibitorId-error" : undefined}>
-          <option value="">{t("manage.noParent")}</option>
-          {parents.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
+          <Options options={[["", t("manage.noParent")], ...parents.map((p) => [p.id, p.name] as const)]} />
         </select>
         {parentError && (
           <p className="field-error" id="f-parentExhibitorId-error" data-testid="error-parentExhibitorId">
@@ -30,11 +26,7 @@ export function ExhibitorSettingsForm({ values, parents, fields, busy }: { value
           </p>
         )}
       </div>
-      <div>
-        <button type="submit" className="primary" disabled={busy}>
-          {t("common.save")}
-        </button>
-      </div>
+      <SubmitLine label={t("common.save")} busy={busy} />
     </Form>
   );
 }

@@ -44,6 +44,44 @@ export function FieldBox({
   );
 }
 
+type Choice = readonly [string, React.ReactNode];
+
+/** A select's options from [value, label] pairs. */
+export function Options({ options }: { options: ReadonlyArray<Choice> }) {
+  return (
+    <>
+      {options.map(([value, text]) => (
+        <option key={value} value={value}>
+          {text}
+        </option>
+      ))}
+    </>
+  );
+}
+
+/** A labelled select of [value, label] options. */
+export function SelectBox({
+  id,
+  name,
+  label,
+  defaultValue,
+  options,
+}: {
+  id: string;
+  name: string;
+  label: React.ReactNode;
+  defaultValue: string;
+  options: ReadonlyArray<Choice>;
+}) {
+  return (
+    <FieldBox htmlFor={id} label={label}>
+      <select id={id} name={name} defaultValue={defaultValue}>
+        <Options options={options} />
+      </select>
+    </FieldBox>
+  );
+}
+
 type FieldProps = {
   name: string;
   label: string;

@@ -1,6 +1,8 @@
 import { Form } from "@remix-run/react";
 import { useState } from "react";
 import { useT } from "~/i18n/react";
+import { DataTable } from "./data-table";
+import { Options } from "./field";
 
 // The parts of the staff import preview (app/routes/cabinet.import.tsx): the column mapping in
 // words, the duplicates with one decision per row, and the new rows to tick within the quota.
@@ -28,33 +30,19 @@ export function ColumnMappingForm({
       <h2>{t("import.mapping")}</h2>
       <p className="muted small">{t("import.columnsHint")}</p>
       <div className="table-scroll">
-        <table className="cards">
-          <thead>
-            <tr>
-              <th>{t("import.column")}</th>
-              <th>{t("import.sampleValue")}</th>
-              <th>{t("import.field")}</th>
+        <DataTable rows={columns} className="cards" head={[t("import.column"), t("import.sampleValue"), t("import.field")]}>
+          {(c, i) => (
+            <tr key={i} data-testid="mapping-column">
+              <td className="lead">{c.header}</td>
+              <td className="muted wrap">{c.sample || "—"}</td>
+              <td>
+                <select name={`col.${i}`} defaultValue={c.field} aria-label={`${t("import.field")}: ${c.header}`}>
+                  <Options options={[["", t("import.notMapped")], ...fields.map((f) => [f.field, f.label] as const)]} />
+                </select>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {columns.map((c, i) => (
-              <tr key={i} data-testid="mapping-column">
-                <td className="lead">{c.header}</td>
-                <td className="muted wrap">{c.sample || "—"}</td>
-                <td>
-                  <select name={`col.${i}`} defaultValue={c.field} aria-label={`${t("import.field")}: ${c.header}`}>
-                    <option value="">{t("import.notMapped")}</option>
-                    {fields.map((f) => (
-                      <option key={f.field} value={f.field}>
-                        {f.label}
-                      </option>
-                    ))}
-                  </select>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          )}
+        </DataTable>
       </div>
       {missing.length > 0 && (
         <p className="field-error" role="alert" data-testid="mapping-missing">
@@ -141,37 +129,25 @@ export function QuotaChoice({
       </p>
       {rows.length > 0 && (
         <div className="table-scroll tall">
-          <table className="cards" data-testid="new-rows">
-            <thead>
-              <tr>
-                <th>{t("import.pick")}</th>
-                <th>{t("import.rowNumber")}</th>
-                <th>{label("fullName")}</th>
-                <th>{label("position")}</th>
-                <th>{label("email")}</th>
-                <th>{label("phone")}</th>
+          <DataTable
+            rows={rows}
+            className="cards"
+            testId="new-rows"
+            head={[t("import.pick"), t("import.rowNumber"), label("fullName"), label("position"), label("email"), label("phone")]}
+          >
+            {(s) => (
+              <tr key={s.row}>
+                <td>
+                  <input type="checkbox" name="pick" value={s.row} aria-label={`${t("import.pick")}: ${t("import.row", { row: s.row })}`} />
+                </td>
+                <td className="muted">{s.row}</td>
+                <td className="lead">{s.name}</td>
+                <td>{s.position}</td>
+                <td className="wrap">{s.email}</td>
+                <td className="nowrap">{s.phones}</td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((s) => (
-                <tr key={s.row}>
-                  <td>
-                    <input
-                      type="checkbox"
-                      name="pick"
-                      value={s.row}
-                      aria-label={`${t("import.pick")}: ${t("import.row", { row: s.row })}`}
-                    />
-                  </td>
-                  <td className="muted">{s.row}</td>
-                  <td className="lead">{s.name}</td>
-                  <td>{s.position}</td>
-                  <td className="wrap">{s.email}</td>
-                  <td className="nowrap">{s.phones}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            )}
+          </DataTable>
         </div>
       )}
       {rows.length < creatable && <p className="muted small">{t("import.rowsShown", { shown: rows.length, total: creatable })}</p>}

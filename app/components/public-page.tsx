@@ -1,3 +1,4 @@
+import type { MetaDescriptor } from "@remix-run/node";
 import { useLocation } from "@remix-run/react";
 import { Field } from "~/components/field";
 import { translate, type Locale, type MessageKey } from "~/i18n";
@@ -30,6 +31,13 @@ export function PublicShell({ locale, css = "", children }: { locale: Locale; cs
     </div>
   );
 }
+
+/** A public page's title: the event's name and the page's own, in the page's language. */
+export const publicMeta =
+  (titleKey: MessageKey) =>
+  ({ data }: { data?: { event: { name: string }; locale: Locale } }): MetaDescriptor[] => [
+    { title: data ? `${data.event.name} — ${translate(data.locale, titleKey)}` : "Expo Desk" },
+  ];
 
 /** The event title block at the top of a public page. */
 export function EventHeader({ event }: { event: { name: string; dates: string; place: string } }) {
@@ -76,6 +84,59 @@ export function fieldsFor(
   const v = result?.values ?? {};
   return (name: string, label: MessageKey, extra: { type?: string; required?: boolean; textarea?: boolean } = {}) => (
     <Field key={`${name}-${result ? "r" : ""}`} name={name} label={translate(locale, label)} error={fields[name]} defaultValue={v[name]} {...extra} />
+  );
+}
+
+/** The top of a public form: its title, the form-level error, the page language and the source tags. */
+export function PublicFormHead({
+  locale,
+  title,
+  result,
+  source,
+}: {
+  locale: Locale;
+  title: MessageKey;
+  result: { formError: string | null; values: Record<string, string> } | undefined;
+  source: Array<[string, string]>;
+}) {
+  return (
+    <>
+      <h2 style={{ marginTop: 0 }}>{translate(locale, title)}</h2>
+      <FormError message={result?.formError} />
+      <input type="hidden" name="lang" value={locale} />
+      <SourceFields fields={source} values={result?.values} />
+    </>
+  );
+}
+
+type FieldRenderer = ReturnType<typeof fieldsFor>;
+
+/** The company block of a public form (the stand request needs the name). */
+export function CompanyFields({ f, nameRequired }: { f: FieldRenderer; nameRequired: boolean }) {
+  return (
+    <div className="grid">
+      {f("companyName", "company.name", nameRequired ? { required: true } : {})}
+      {f("inn", "pub.innOptional")}
+      {f("city", "company.city")}
+      {f("country", "company.country")}
+      {f("website", "company.website")}
+    </div>
+  );
+}
+
+/** The person block of a public form; the stand request asks for the position before the address. */
+export function PersonFields({ f, positionFirst }: { f: FieldRenderer; positionFirst: boolean }) {
+  const position = f("position", "staff.position");
+  return (
+    <div className="grid">
+      {f("lastName", "staff.lastName", { required: true })}
+      {f("firstName", "staff.firstName", { required: true })}
+      {f("middleName", "staff.middleName")}
+      {positionFirst && position}
+      {f("email", "staff.email", { type: "email", required: true })}
+      {f("phone", "staff.phone", { type: "tel" })}
+      {!positionFirst && position}
+    </div>
   );
 }
 

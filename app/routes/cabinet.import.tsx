@@ -7,6 +7,8 @@ import {
   type LoaderFunctionArgs,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { FieldError } from "~/components/field";
+import { SubmitLine } from "~/components/post-button";
 import { ColumnMappingForm, DuplicateRows, QuotaChoice } from "~/components/import-preview";
 import { useT } from "~/i18n/react";
 import { commitImport, plan, previewImport, storeUpload, type Decision, type Selection } from "~/services/exhibitors/staff-import.server";
@@ -175,16 +177,8 @@ export default function Import() {
             aria-invalid={!!data?.fileError}
             aria-describedby="file-error"
           />
-          {data?.fileError && (
-            <p className="field-error" id="file-error" role="alert" data-testid="file-error">
-              {data.fileError}
-            </p>
-          )}
-          <div>
-            <button type="submit" className="primary" disabled={busy}>
-              {t("import.upload")}
-            </button>
-          </div>
+          <FieldError message={data?.fileError} id="file-error" role="alert" testId="file-error" />
+          <SubmitLine label={t("import.upload")} busy={busy} />
         </Form>
       ) : (
         <>

@@ -1,28 +1,24 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { RegistrationCreate } from "~/api/schemas/registrations";
-import { EventHeader, fieldsFor, FormError, HoneypotAndConsent, PublicShell, SourceFields } from "~/components/public-page";
+import { FieldBox } from "~/components/field";
+import { CompanyFields, EventHeader, fieldsFor, HoneypotAndConsent, PersonFields, PublicFormHead, publicMeta, PublicShell } from "~/components/public-page";
 import { translate, type MessageKey } from "~/i18n";
-import { eventPlace, formatEventDates } from "~/services/mail/format";
 import { invitationOfToken } from "~/services/audience/invitation-link.server";
 import { hiddenFieldsOf, tagsOfPageRequest, tagsOfPost } from "~/services/registrations/source";
-import { pageError, pageLocale, readPublicForm, tFor, text, translateFields } from "~/services/registrations/forms.server";
-import { limitPublicSubmission, MAX_PROOF_BYTES, publicEvent, registerAttendee, type ProofUpload } from "~/services/registrations/registrations.server";
-import { HttpError } from "~/utils/errors.server";
+import { checkPublicForm, companyOf, personOf, readPublicForm, text } from "~/services/registrations/forms.server";
+import { publicDone, publicFailure, publicPageError, type PublicResult } from "~/services/registrations/forms.server";
+import { publicPage } from "~/services/registrations/public-event.server";
+import { limitPublicSubmission, MAX_PROOF_BYTES, registerAttendee, type ProofUpload } from "~/services/registrations/registrations.server";
 import { idParam } from "~/utils/ids";
 
 // The public registration page: visitors and media, RU/EN, embeddable in an iframe
 // (app/server/app.ts sends frame-ancestors * for /e/...), one column on a phone.
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.event.name} — ${translate(data.locale, "pub.registerTitle")}` : "Expo Desk" },
-];
+export const meta: MetaFunction<typeof loader> = publicMeta("pub.registerTitle");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const locale = pageLocale(request);
-  const found = await publicEvent(idParam(params, "eventId")).catch(() => null);
-  if (!found) throw new Response("Not found", { status: 404 });
-  const { event, open } = found;
+  const { locale, open, event } = await publicPage(request, params);
   const category = new URL(request.url).searchParams.get("type") === "media" ? "media" : "visitor";
   // The invitation token of an audience mailing (issue #14 item 5) rides along as a hidden field.
   const inv = new URL(request.url).searchParams.get("inv");
@@ -31,52 +27,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     open,
     category,
     source: [...hiddenFieldsOf(tagsOfPageRequest(request)), ["inv", inv && /^[A-Za-z0-9_-]{16,64}$/.test(inv) ? inv : ""]] as Array<[string, string]>,
-    event: { id: event.id, name: event.name, dates: formatEventDates(locale, event), place: eventPlace(event) },
+    event,
   };
 }
 
 type Done = "registered" | "pending" | "resent" | "resentRecently" | "pendingDuplicate";
-type Result = {
-  ok: boolean;
-  formError: string | null;
-  fields: Record<string, string>;
-  values: Record<string, string>;
-  done: Done | null;
-  email: string | null;
-};
+type Result = PublicResult<Done | null>;
 
 export async function action({ request, params, context }: ActionFunctionArgs): Promise<Result> {
-  const fail = (r: { formError: string | null; fields: Record<string, string> }, values: Record<string, string> = {}): Result => ({
-    ok: false,
-    ...r,
-    values,
-    done: null,
-    email: null,
-  });
+  const fail = (r: { formError: string | null; fields: Record<string, string> }, values: Record<string, string>): Result => publicFailure(r, values, null);
   const read = await readPublicForm(request, context.ip, MAX_PROOF_BYTES + 256 * 1024, limitPublicSubmission);
   if (!read.ok) return fail(read.error, read.values);
   const { form, locale, values } = read;
   const category = text(form, "category") === "media" ? "media" : "visitor";
   const input = {
     category,
-    person: {
-      lastName: text(form, "lastName"),
-      firstName: text(form, "firstName"),
-      middleName: text(form, "middleName") || null,
-      email: text(form, "email"),
-      phone: text(form, "phone") || null,
-      position: text(form, "position") || null,
-    },
-    company:
-      text(form, "companyName") || text(form, "inn")
-        ? {
-            name: text(form, "companyName"),
-            inn: text(form, "inn") || null,
-            city: text(form, "city") || null,
-            country: text(form, "country") || null,
-            website: text(form, "website") || null,
-          }
-        : null,
+    person: personOf(form),
+    company: text(form, "companyName") || text(form, "inn") ? companyOf(form) : null,
     media:
       category === "media"
         ? { outlet: text(form, "outlet"), role: text(form, "role") || null, proofUrl: text(form, "proofUrl") || null }
@@ -84,12 +51,8 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
     locale,
     honeypot: text(form, "hp") || null,
   };
-  const parsed = RegistrationCreate.safeParse(input);
-  const fields = parsed.success
-    ? {}
-    : translateFields(locale, Object.fromEntries(parsed.error.issues.map((i) => [i.path.join("."), i.message])));
-  if (!input.honeypot && form.get("consent") !== "on") fields.consent = tFor(locale)("pub.consentRequired");
-  if (!parsed.success || Object.keys(fields).length) return fail({ formError: tFor(locale)("pub.fixFields"), fields }, values);
+  const parsed = checkPublicForm(RegistrationCreate, input, form, locale);
+  if (!parsed.ok) return fail(parsed.error, values);
 
   const file = form.get("proofFile");
   const proof: ProofUpload | null =
@@ -109,7 +72,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
       invitationId: invitation?.id ?? null,
     });
     // A filled trap gets the same answer as a person, so a bot learns nothing.
-    if (result.discarded) return { ok: true, formError: null, fields: {}, values: {}, done: "registered", email: input.person.email };
+    if (result.discarded) return publicDone("registered", input.person.email);
     const done: Done = result.duplicate
       ? result.status === "pending_approval"
         ? "pendingDuplicate"
@@ -119,10 +82,9 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
       : result.status === "pending_approval"
         ? "pending"
         : "registered";
-    return { ok: true, formError: null, fields: {}, values: {}, done, email: result.email };
+    return publicDone(done, result.email);
   } catch (err) {
-    if (err instanceof HttpError && err.status === 404) throw new Response("Not found", { status: 404 });
-    return fail(pageError(locale, err), values);
+    return fail(publicPageError(locale, err), values);
   }
 }
 
@@ -163,10 +125,7 @@ export default function RegisterPage() {
         </p>
       ) : (
         <Form method="post" reloadDocument encType="multipart/form-data" className="card" noValidate data-testid="register-form">
-          <h2 style={{ marginTop: 0 }}>{t("pub.registerTitle")}</h2>
-          <FormError message={result?.formError} />
-          <input type="hidden" name="lang" value={locale} />
-          <SourceFields fields={source} values={result?.values} />
+          <PublicFormHead locale={locale} title="pub.registerTitle" result={result} source={source} />
           <fieldset className="choice" style={{ border: 0, padding: 0, margin: 0 }}>
             <legend className="small muted">{t("pub.category")}</legend>
             <label>
@@ -177,43 +136,18 @@ export default function RegisterPage() {
             </label>
           </fieldset>
           <h3>{t("pub.person")}</h3>
-          <div className="grid">
-            {f("lastName", "staff.lastName", { required: true })}
-            {f("firstName", "staff.firstName", { required: true })}
-            {f("middleName", "staff.middleName")}
-            {f("email", "staff.email", { type: "email", required: true })}
-            {f("phone", "staff.phone", { type: "tel" })}
-            {f("position", "staff.position")}
-          </div>
+          <PersonFields f={f} positionFirst={false} />
           <h3>{t("pub.company")}</h3>
-          <div className="grid">
-            {f("companyName", "company.name")}
-            {f("inn", "pub.innOptional")}
-            {f("city", "company.city")}
-            {f("country", "company.country")}
-            {f("website", "company.website")}
-          </div>
+          <CompanyFields f={f} nameRequired={false} />
           <div className="media-fields" data-testid="media-fields">
             <h3>{t("pub.media")}</h3>
             <div className="grid">
               {f("outlet", "pub.outlet", { required: true })}
               {f("role", "pub.mediaRole")}
               {f("proofUrl", "pub.proofUrl")}
-              <div className="field">
-                <label htmlFor="f-proofFile">{t("pub.proofFile")}</label>
-                <input
-                  id="f-proofFile"
-                  name="proofFile"
-                  type="file"
-                  accept="application/pdf,image/jpeg,image/png,image/webp"
-                  aria-invalid={!!fields.proofFile}
-                />
-                {fields.proofFile && (
-                  <p className="field-error" data-testid="error-proofFile">
-                    {fields.proofFile}
-                  </p>
-                )}
-              </div>
+              <FieldBox htmlFor="f-proofFile" label={t("pub.proofFile")} error={fields.proofFile} errorTestId="error-proofFile">
+                <input id="f-proofFile" name="proofFile" type="file" accept="application/pdf,image/jpeg,image/png,image/webp" aria-invalid={!!fields.proofFile} />
+              </FieldBox>
             </div>
             <p className="small muted">{t("pub.mediaNote")}</p>
           </div>

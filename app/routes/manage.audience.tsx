@@ -1,6 +1,7 @@
 import { MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
+import { SelectBox } from "~/components/field";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { importContacts, importsOverview } from "~/services/audience/contact-import.server";
@@ -84,17 +85,7 @@ export default function AudiencePage() {
             </p>
           )}
         </div>
-        <div className="field">
-          <label htmlFor="aud-event">{t("aud.event")}</label>
-          <select id="aud-event" name="eventId" defaultValue="">
-            <option value="">{t("aud.noEvent")}</option>
-            {events.map((e) => (
-              <option key={e.id} value={e.id}>
-                {e.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectBox id="aud-event" name="eventId" label={t("aud.event")} defaultValue="" options={[["", t("aud.noEvent")], ...events.map((e) => [e.id, e.name] as const)]} />
         <button type="submit" className="primary" disabled={busy}>
           {busy ? t("aud.importing") : t("aud.import")}
         </button>

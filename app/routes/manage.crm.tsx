@@ -1,12 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { CrmFailures } from "~/components/crm/failures";
 import { CrmMappingForm } from "~/components/crm/mapping";
 import { CrmResync } from "~/components/crm/resync";
 import { CrmBanners, CrmSyncState } from "~/components/crm/sync-state";
-import { FormOutcome } from "~/components/manage-page";
-import { useT } from "~/i18n/react";
+import { BackLink, FormOutcome, useManagePage } from "~/components/manage-page";
 import {
   crmOverview,
   portalOptions,
@@ -132,9 +131,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function ManageCrm() {
   const { overview, settings, options, optionsError, events, progress } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const busy = useNavigation().state !== "idle";
-  const t = useT();
+  const { result, t, busy } = useManagePage<typeof action>();
   const revalidator = useRevalidator();
   const working = overview.queue.pending > overview.queue.waiting || progress.some((p) => p.progress && p.progress.done < p.progress.total);
   useEffect(() => {
@@ -146,9 +143,7 @@ export default function ManageCrm() {
 
   return (
     <>
-      <p>
-        <Link to="/manage">← {t("nav.events")}</Link>
-      </p>
+      <BackLink to="/manage" label={t("nav.events")} />
       <h1>{t("crm.title")}</h1>
       <FormOutcome result={result} />
       <CrmBanners overview={overview} busy={busy} />

@@ -1,7 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formatDateTime } from "~/i18n";
-import { useLocale, useT } from "~/i18n/react";
+import { BackLink, useManagePage } from "~/components/manage-page";
+import { SubmitLine } from "~/components/post-button";
 import { cardFromForm } from "~/services/exhibitors/card-form.server";
 import { lockAllOfEvent } from "~/services/exhibitors/cabinet.server";
 import { createExhibitor, eventExhibitorRows, exhibitorByInn } from "~/services/exhibitors/exhibitors.server";
@@ -17,7 +18,8 @@ import { HttpError } from "~/utils/errors.server";
 import { formString, optional, requiredReason, runFormAction, type FormResult } from "~/utils/forms.server";
 import { serverT } from "~/utils/i18n.server";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
-import { Field } from "~/components/field";
+import { DataTable } from "~/components/data-table";
+import { Field, Options } from "~/components/field";
 import { idParam } from "~/utils/ids";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -95,10 +97,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
 
 export default function ManageEvent() {
   const { event, exhibitors, crmPending } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const t = useT();
-  const locale = useLocale();
-  const busy = useNavigation().state !== "idle";
+  const { result, t, locale, busy } = useManagePage<typeof action>();
   const [params, setParams] = useSearchParams();
   const filter = params.get("filter") ?? "all";
   const q = (params.get("q") ?? "").toLowerCase();
@@ -110,9 +109,7 @@ export default function ManageEvent() {
   const lockAllError = result?.intent === "lock-all" && !result.ok ? result.fields.reason : undefined;
   return (
     <>
-      <p>
-        <Link to="/manage">← {t("nav.events")}</Link>
-      </p>
+      <BackLink to="/manage" label={t("nav.events")} />
       <h1>{event.name}</h1>
       <p className="row small" data-testid="event-links">
         <Link to={`/manage/events/${event.id}/attendance`}>{t("att.link")}</Link>
@@ -168,46 +165,44 @@ export default function ManageEvent() {
       {exhibitors.length === 0 ? (
         <p className="empty">{t("manage.noExhibitors")}</p>
       ) : (
-        <table data-testid="exhibitors">
-          <thead>
-            <tr>
-              <th>
-                <input
-                  type="checkbox"
-                  aria-label={t("exedit.selectAll")}
-                  onChange={(e) => document.querySelectorAll<HTMLInputElement>("input[name=exhibitorIds]").forEach((box) => (box.checked = e.currentTarget.checked))}
-                />
-              </th>
-              <th>{t("company.name")}</th>
-              <th>{t("manage.stand")}</th>
-              <th>{t("manage.used")}</th>
-              <th>{t("manage.state")}</th>
-              <th>{t("manage.lastEdit")}</th>
+        <DataTable
+          rows={shown}
+          testId="exhibitors"
+          head={[
+            <input
+              key="all"
+              type="checkbox"
+              aria-label={t("exedit.selectAll")}
+              onChange={(e) => document.querySelectorAll<HTMLInputElement>("input[name=exhibitorIds]").forEach((box) => (box.checked = e.currentTarget.checked))}
+            />,
+            t("company.name"),
+            t("manage.stand"),
+            t("manage.used"),
+            t("manage.state"),
+            t("manage.lastEdit"),
+          ]}
+        >
+          {(e) => (
+            // Keyed by the quota too: a bulk change remounts its rows unticked.
+            <tr key={`${e.id}:${e.quota}`} data-testid="exhibitor-row">
+              <td>
+                <input type="checkbox" name="exhibitorIds" value={e.id} form="bulk-quota" aria-label={t("exedit.select", { name: e.name })} />
+              </td>
+              <td>
+                <Link to={`/manage/exhibitors/${e.id}`}>{e.name}</Link>
+                {e.parent && <div className="muted small">↳ {e.parent}</div>}
+              </td>
+              <td>{e.stand}</td>
+              <td>
+                {e.used} / {e.quota}
+              </td>
+              <td>
+                <span className={e.locked ? "badge locked" : "badge"}>{e.locked ? t("manage.lockedState") : t("manage.open")}</span>
+              </td>
+              <td className="muted">{formatDateTime(locale, new Date(e.lastEdit), event.timezone)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {shown.map((e) => (
-              // Keyed by the quota too: a bulk change remounts its rows unticked.
-              <tr key={`${e.id}:${e.quota}`} data-testid="exhibitor-row">
-                <td>
-                  <input type="checkbox" name="exhibitorIds" value={e.id} form="bulk-quota" aria-label={t("exedit.select", { name: e.name })} />
-                </td>
-                <td>
-                  <Link to={`/manage/exhibitors/${e.id}`}>{e.name}</Link>
-                  {e.parent && <div className="muted small">↳ {e.parent}</div>}
-                </td>
-                <td>{e.stand}</td>
-                <td>
-                  {e.used} / {e.quota}
-                </td>
-                <td>
-                  <span className={e.locked ? "badge locked" : "badge"}>{e.locked ? t("manage.lockedState") : t("manage.open")}</span>
-                </td>
-                <td className="muted">{formatDateTime(locale, new Date(e.lastEdit), event.timezone)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          )}
+        </DataTable>
       )}
       {exhibitors.length > 0 && <BulkQuotaForm fields={result?.intent === "bulk-quota" && !result.ok ? result.fields : {}} busy={busy} />}
       <section className="card">
@@ -229,21 +224,10 @@ export default function ManageEvent() {
           <div className="field">
             <label htmlFor="f-parent">{t("manage.parent")}</label>
             <select id="f-parent" name="parentExhibitorId" defaultValue="">
-              <option value="">{t("manage.noParent")}</option>
-              {exhibitors
-                .filter((e) => !e.parent)
-                .map((e) => (
-                  <option key={e.id} value={e.id}>
-                    {e.name}
-                  </option>
-                ))}
+              <Options options={[["", t("manage.noParent")], ...exhibitors.filter((e) => !e.parent).map((e) => [e.id, e.name] as const)]} />
             </select>
           </div>
-          <div>
-            <button type="submit" className="primary" disabled={busy}>
-              {t("common.add")}
-            </button>
-          </div>
+          <SubmitLine label={t("common.add")} busy={busy} />
         </Form>
       </section>
       <details className="card" data-testid="event-settings">

@@ -226,30 +226,22 @@ export default function Attendance() {
           <p className="empty">{q ? t("att.noMatches", { q }) : t("att.noNoShows")}</p>
         ) : (
           <>
-            <table data-testid="no-shows">
-              <thead>
-                <tr>
-                  <th>{t("att.name")}</th>
-                  <th>{t("att.company")}</th>
-                  <th>{t("att.stand")}</th>
-                  <th>{t("att.category")}</th>
-                  <th>{t("att.email")}</th>
-                  <th>{t("att.phone")}</th>
+            <DataTable
+              rows={ns.rows}
+              testId="no-shows"
+              head={[t("att.name"), t("att.company"), t("att.stand"), t("att.category"), t("att.email"), t("att.phone")]}
+            >
+              {(r) => (
+                <tr key={r.id} data-testid="no-show-row">
+                  <td>{r.name}</td>
+                  <td>{r.company}</td>
+                  <td>{r.stand}</td>
+                  <td>{catName(r.category)}</td>
+                  <td>{r.email}</td>
+                  <td>{r.phone}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {ns.rows.map((r) => (
-                  <tr key={r.id} data-testid="no-show-row">
-                    <td>{r.name}</td>
-                    <td>{r.company}</td>
-                    <td>{r.stand}</td>
-                    <td>{catName(r.category)}</td>
-                    <td>{r.email}</td>
-                    <td>{r.phone}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              )}
+            </DataTable>
             {ns.pages > 1 && (
               <nav className="row small" aria-label={t("att.page", { page: ns.page, pages: ns.pages })} style={{ marginTop: ".75rem" }}>
                 {ns.page > 1 ? <Link to={pageHref(ns.page - 1)}>{t("att.prev")}</Link> : <span className="muted">{t("att.prev")}</span>}

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { localeFromRequest, translate } from "~/i18n";
-import { figureTables, noShowTable, toCsv, toXlsx } from "~/services/attendance/export.server";
+import { badExportRequest, figureTables, noShowTable, tablesDownload } from "~/services/attendance/export.server";
 import { figures, eventInfo, noShows, parseDay } from "~/services/attendance/attendance.server";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
 
@@ -15,18 +15,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const what = url.searchParams.get("what");
   const format = url.searchParams.get("format");
   if (!valid || (what !== "figures" && what !== "noshows") || (format !== "csv" && format !== "xlsx"))
-    return new Response(translate(locale, valid ? "att.badExport" : "att.badDay"), { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+    return badExportRequest(translate(locale, valid ? "att.badExport" : "att.badDay"));
   const tables =
     what === "figures"
       ? figureTables(locale, (await figures(ev.id, day))!)
       : [noShowTable(locale, (await noShows(ev.id, day, { q: url.searchParams.get("q") ?? "", pageSize: null })).rows)];
   const name = `${what === "figures" ? "attendance" : "no-shows"}-${day ?? "all-days"}.${format}`;
-  const body = format === "csv" ? toCsv(tables, locale) : new Uint8Array(await toXlsx(tables));
-  return new Response(body, {
-    headers: {
-      "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "content-disposition": `attachment; filename="${name}"`,
-      "cache-control": "no-store",
-    },
-  });
+  return tablesDownload(tables, locale, format, name);
 }

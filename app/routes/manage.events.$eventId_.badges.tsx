@@ -1,9 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Field, FieldBox } from "~/components/field";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Field, FieldBox, SelectBox } from "~/components/field";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { formatNumber, type MessageKey } from "~/i18n";
-import { useLocale, useT } from "~/i18n/react";
 import { stockName } from "../../printing/reasons";
 import {
   STOCKS,
@@ -19,7 +18,7 @@ import { isCategory, previewCandidates } from "~/services/print/preview.server";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
 import { pageError, pageLocale, tFor, type PageResult } from "~/services/registrations/forms.server";
 import { CATEGORIES, TEMPLATES, parseTemplate } from "../../printing/template";
-import { BackToEvent, FormOutcome } from "~/components/manage-page";
+import { BackToEvent, FormOutcome, useManagePage } from "~/components/manage-page";
 
 // Badge templates of one event: per category (or for all), a stock tuned with a live preview
 // drawn on the server by the real renderer. What is saved here is what check-in prints.
@@ -93,10 +92,7 @@ function previewUrl(eventId: string, form: HTMLFormElement, extra: Record<string
 
 export default function Badges() {
   const { event, category, saved, configured, tuning, stocks, candidates } = useLoaderData<typeof loader>();
-  const locale = useLocale();
-  const result = useActionData<typeof action>();
-  const t = useT();
-  const busy = useNavigation().state !== "idle";
+  const { result, t, locale, busy } = useManagePage<typeof action>();
   const formRef = useRef<HTMLFormElement>(null);
   const [format, setFormat] = useState<"pdf" | "zpl">("pdf");
   const [registrationId, setRegistrationId] = useState("");
@@ -201,13 +197,7 @@ export default function Badges() {
               </label>
             ))}
           </fieldset>
-          <div className="field">
-            <label htmlFor="f-nameMode">{t("badges.nameMode")}</label>
-            <select id="f-nameMode" name="nameMode" defaultValue={tuning.nameMode}>
-              <option value="full">{t("badges.nameMode.full")}</option>
-              <option value="first-last">{t("badges.nameMode.firstLast")}</option>
-            </select>
-          </div>
+          <SelectBox id="f-nameMode" name="nameMode" label={t("badges.nameMode")} defaultValue={tuning.nameMode} options={NAME_MODES.map(([v, k]) => [v, t(k)] as const)} />
           {(["nameMaxSize", "companyMaxSize"] as const).map((k) => (
             <Field key={k} name={k} label={t(`badges.${k}`)} inputMode="decimal" defaultValue={String(tuning[k])} error={fields[k]} />
           ))}
@@ -287,3 +277,7 @@ export default function Badges() {
 
 const CHECK = { display: "flex", alignItems: "center", gap: ".5rem", fontWeight: 400, marginTop: ".4rem" } as const;
 const FIELDSET = { border: "1px solid var(--line)", borderRadius: 6, marginTop: "1rem" } as const;
+const NAME_MODES = [
+  ["full", "badges.nameMode.full"],
+  ["first-last", "badges.nameMode.firstLast"],
+] as const;

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { FieldBox, FieldError } from "~/components/field";
-import { BackToEvent, FormOutcome } from "~/components/manage-page";
+import { EventPageTop, useManagePage } from "~/components/manage-page";
 import type { MessageKey } from "~/i18n";
-import { useLocale, useT } from "~/i18n/react";
+import { useT } from "~/i18n/react";
 import {
   attributionDays,
   BudgetInputError,
@@ -83,9 +83,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
 
 export default function Budget() {
   const { event, lines, days } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const t = useT();
-  const locale = useLocale();
+  const { result, t, locale } = useManagePage<typeof action>();
   const money = (n: number | null) =>
     n === null ? "—" : new Intl.NumberFormat(locale === "ru" ? "ru-RU" : "en-GB", { maximumFractionDigits: 2 }).format(n);
   const total = (k: "planned" | "actual") => lines.reduce((s, l) => s + (l[k] ?? 0), 0);
@@ -94,12 +92,11 @@ export default function Budget() {
 
   return (
     <>
-      <BackToEvent event={event} />
-      <h1>{t("budget.title")}</h1>
-      <p className="small">
-        <Link to={`/manage/events/${event.id}/funnel`}>{t("fun.link")}</Link>
-      </p>
-      <FormOutcome result={result} />
+      <EventPageTop event={event} title={t("budget.title")} result={result}>
+        <p className="small">
+          <Link to={`/manage/events/${event.id}/funnel`}>{t("fun.link")}</Link>
+        </p>
+      </EventPageTop>
 
       <section className="card">
         <Form method="post" className="row" data-testid="budget-days">

@@ -8,7 +8,7 @@ import { formatDateTime, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { dealsRefreshedAt } from "~/services/analytics/budget.server";
 import { requestDealsRefresh } from "~/services/analytics/crm-deals.server";
-import { funnelTables, loadFunnel, parseFunnelQuery } from "~/services/analytics/funnel-export.server";
+import { funnelRequest, funnelTables, loadFunnel } from "~/services/analytics/funnel-export.server";
 import { CATEGORIES, DIMENSIONS } from "~/services/analytics/funnel-options";
 import { crmWebhookUrl } from "~/services/crm/sync-settings.server";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
@@ -20,11 +20,8 @@ import { pageLocale, tFor, text, type PageResult } from "~/services/registration
 export const meta: MetaFunction = () => [{ title: "Expo Desk — funnel" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const actor = await requireManagerPage(request);
+  const { event, url, q } = await funnelRequest(request, params);
   const locale = pageLocale(request);
-  const event = await requireEventParam(params, actor);
-  const url = new URL(request.url);
-  const q = parseFunnelQuery(url);
   const { report, days } = await loadFunnel(event.id, q);
   const until = new Date(event.endsAt.getTime() + days * 86_400_000);
   return {
@@ -63,6 +60,23 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<P
   const event = await requireEventParam(params, actor);
   await requestDealsRefresh(event.id);
   return { ok: true, formError: null, fields: {}, notice: tFor(locale)("fun.refreshQueued") };
+}
+
+/** The from / to date of the filter form, with its message (ids fun-<name>, fun-<name>-error). */
+function DateFilter({ name, label, value, error }: { name: "from" | "to"; label: string; value: string; error: string | null }) {
+  const id = `fun-${name}`;
+  return (
+    <FieldBox htmlFor={id} label={label} error={error} errorId={`${id}-error`}>
+      <input
+        id={id}
+        name={name}
+        type="date"
+        defaultValue={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+    </FieldBox>
+  );
 }
 
 export default function Funnel() {
@@ -114,26 +128,8 @@ export default function Funnel() {
             aria-invalid={d.errors.channel ? true : undefined}
           />
         </FieldBox>
-        <FieldBox htmlFor="fun-from" label={t("fun.from")} error={msg("from")} errorId="fun-from-error">
-          <input
-            id="fun-from"
-            name="from"
-            type="date"
-            defaultValue={d.query.from}
-            aria-invalid={d.errors.from ? true : undefined}
-            aria-describedby={d.errors.from ? "fun-from-error" : undefined}
-          />
-        </FieldBox>
-        <FieldBox htmlFor="fun-to" label={t("fun.to")} error={msg("to")} errorId="fun-to-error">
-          <input
-            id="fun-to"
-            name="to"
-            type="date"
-            defaultValue={d.query.to}
-            aria-invalid={d.errors.to ? true : undefined}
-            aria-describedby={d.errors.to ? "fun-to-error" : undefined}
-          />
-        </FieldBox>
+        <DateFilter name="from" label={t("fun.from")} value={d.query.from} error={msg("from")} />
+        <DateFilter name="to" label={t("fun.to")} value={d.query.to} error={msg("to")} />
         <button type="submit" className="primary" data-testid="fun-show">
           {t("fun.show")}
         </button>

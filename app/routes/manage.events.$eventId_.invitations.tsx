@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { BackToEvent, FormOutcome } from "~/components/manage-page";
+import { Form, useLoaderData } from "@remix-run/react";
+import { FieldBox, SelectBox } from "~/components/field";
+import { EventPageTop, useManagePage } from "~/components/manage-page";
 import { formatDateTime, type MessageKey } from "~/i18n";
-import { useLocale, useT } from "~/i18n/react";
 import { invitationList, previewSegment, segmentFrom, segmentOptions, sendInvitations, type Segment } from "~/services/audience/invitations.server";
 import { cleanTag } from "~/services/registrations/source";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
@@ -42,6 +42,11 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
 }
 
 const FILTERS = ["industry", "city", "companySize", "category"] as const;
+const PAST = [
+  ["any", "aud.pastAny"],
+  ["came", "aud.pastCame"],
+  ["never", "aud.pastNever"],
+] as const;
 
 function SegmentHidden({ segment, campaign }: { segment: Segment; campaign: string }) {
   return (
@@ -57,43 +62,27 @@ function SegmentHidden({ segment, campaign }: { segment: Segment; campaign: stri
 
 export default function InvitationsPage() {
   const { event, options, list, segment, campaign, preview } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const busy = useNavigation().state !== "idle";
-  const t = useT();
-  const locale = useLocale();
+  const { result, t, locale, busy } = useManagePage<typeof action>();
   return (
     <>
-      <BackToEvent event={event} />
-      <h1>{t("aud.invTitle")}</h1>
-      <FormOutcome result={result} />
+      <EventPageTop event={event} title={t("aud.invTitle")} result={result} />
       <Form method="get" className="card" data-testid="segment-form">
         <h2 style={{ marginTop: 0 }}>{t("aud.segment")}</h2>
         <div className="grid">
           {FILTERS.map((f) => (
-            <div className="field" key={f}>
-              <label htmlFor={`seg-${f}`}>{t(`aud.${f}` as MessageKey)}</label>
-              <select id={`seg-${f}`} name={f} defaultValue={segment[f] ?? ""}>
-                <option value="">{t("aud.any")}</option>
-                {options[f].map((v) => (
-                  <option key={v} value={v}>
-                    {v}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectBox
+              key={f}
+              id={`seg-${f}`}
+              name={f}
+              label={t(`aud.${f}` as MessageKey)}
+              defaultValue={segment[f] ?? ""}
+              options={[["", t("aud.any")], ...options[f].map((v) => [v, v] as const)]}
+            />
           ))}
-          <div className="field">
-            <label htmlFor="seg-past">{t("aud.past")}</label>
-            <select id="seg-past" name="past" defaultValue={segment.past}>
-              <option value="any">{t("aud.pastAny")}</option>
-              <option value="came">{t("aud.pastCame")}</option>
-              <option value="never">{t("aud.pastNever")}</option>
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="seg-campaign">{t("aud.campaign")}</label>
+          <SelectBox id="seg-past" name="past" label={t("aud.past")} defaultValue={segment.past} options={PAST.map(([v, k]) => [v, t(k)] as const)} />
+          <FieldBox htmlFor="seg-campaign" label={t("aud.campaign")}>
             <input id="seg-campaign" name="campaign" maxLength={100} defaultValue={campaign} required />
-          </div>
+          </FieldBox>
         </div>
         <input type="hidden" name="preview" value="1" />
         <button type="submit">{t("aud.preview")}</button>

@@ -1,12 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import { Form, Link, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
 import { DataTable, StatusBadge } from "~/components/data-table";
 import { PostButton } from "~/components/post-button";
 import { useEffect } from "react";
 import QRCode from "qrcode";
 import { Field, FieldBox, FieldError } from "~/components/field";
 import { formatDateTime, type MessageKey } from "~/i18n";
-import { useLocale, useT } from "~/i18n/react";
 import { insideNow } from "~/services/kiosk/exits.server";
 import { createPairingCode, eventPrinters, listKiosks, revokeKioskDevices, saveKiosk, setCountsExits } from "~/services/kiosk/devices.server";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
@@ -14,7 +13,7 @@ import { tFor, pageLocale } from "~/services/registrations/forms.server";
 import { appUrl } from "~/utils/env.server";
 import { formString, optional, runFormAction, type FormResult } from "~/utils/forms.server";
 import { CATEGORIES } from "../../printing/template";
-import { BackToEvent, FormOutcome } from "~/components/manage-page";
+import { EventPageTop, useManagePage } from "~/components/manage-page";
 import { idParam } from "~/utils/ids";
 
 // Kiosks of one event: create and edit them, see which devices are alive, pair a device with a
@@ -79,10 +78,7 @@ const grouped = (code: string) => `${code.slice(0, 4)}-${code.slice(4)}`;
 
 export default function Kiosks() {
   const { event, kiosks, printers, categories } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const t = useT();
-  const locale = useLocale();
-  const busy = useNavigation().state !== "idle";
+  const { result, t, locale, busy } = useManagePage<typeof action>();
   const [params] = useSearchParams();
   const revalidator = useRevalidator();
   useEffect(() => {
@@ -95,11 +91,10 @@ export default function Kiosks() {
   const pairing = result?.pairing;
   return (
     <>
-      <BackToEvent event={event} />
-      <h1>{t("kiosks.title")}</h1>
-      <p className="muted">{t("kiosks.help")}</p>
       {/* After "pair" the code itself is the answer (the pairing card below). */}
-      <FormOutcome result={result?.ok && result.intent === "pair" ? undefined : result} />
+      <EventPageTop event={event} title={t("kiosks.title")} result={result?.ok && result.intent === "pair" ? undefined : result}>
+        <p className="muted">{t("kiosks.help")}</p>
+      </EventPageTop>
       {pairing && (
         <section className="card" data-testid="pairing" aria-live="polite">
           <h2>{t("kiosks.pairFor", { name: pairing.kioskName })}</h2>

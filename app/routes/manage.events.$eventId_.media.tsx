@@ -1,17 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { DataTable, StatusBadge } from "~/components/data-table";
 import { HiddenFields, PostButton } from "~/components/post-button";
 import { CrmStatus, type CrmBadgeView } from "~/components/crm-status";
 import { formatDateTime } from "~/i18n";
-import { useLocale, useT } from "~/i18n/react";
 import { crmBadges } from "~/services/crm/crm-admin.server";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
 import { pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations/forms.server";
 import { SourceForm } from "~/components/source-form";
 import { setManualSource } from "~/services/registrations/manual-source.server";
 import { approveRegistration, mediaQueue, rejectRegistration } from "~/services/registrations/registrations.server";
-import { BackToEvent, FormOutcome } from "~/components/manage-page";
+import { EventPageTop, useManagePage } from "~/components/manage-page";
 
 // The media accreditation queue: approve (confirmed + invitation with QR) or reject with a
 // reason (rejected + a polite email); both move the CRM deal through a crm-sync job.
@@ -76,15 +75,10 @@ function PersonCell({ r, crm, busy }: { r: Row; crm: Record<string, CrmBadgeView
 
 export default function MediaQueue() {
   const { event, pending, decided, crm } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const t = useT();
-  const locale = useLocale();
-  const busy = useNavigation().state !== "idle";
+  const { result, t, locale, busy } = useManagePage<typeof action>();
   return (
     <>
-      <BackToEvent event={event} />
-      <h1>{t("mgr.mediaTitle")}</h1>
-      <FormOutcome result={result} />
+      <EventPageTop event={event} title={t("mgr.mediaTitle")} result={result} />
       <h2>
         {t("mgr.mediaPending")} ({pending.length})
       </h2>

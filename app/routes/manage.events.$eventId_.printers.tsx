@@ -1,8 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import type { MessageKey } from "~/i18n";
-import { useT } from "~/i18n/react";
 import { listPrintJobs, loadPrintJob } from "~/services/print/jobs.server";
 import { movePrintJob, reprint } from "~/services/print/move.server";
 import { printerStatus, printTestBadge } from "~/services/print/worker.server";
@@ -20,7 +19,7 @@ import { pageLocale, tFor } from "~/services/registrations/forms.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { logger } from "~/utils/logger.server";
 import { TEMPLATES } from "../../printing/template";
-import { BackToEvent, FormOutcome } from "~/components/manage-page";
+import { EventPageTop, useManagePage } from "~/components/manage-page";
 import { JobTable } from "~/components/printers/job-table";
 import { PrinterForm } from "~/components/printers/printer-form";
 import { PrinterTable } from "~/components/printers/printer-table";
@@ -130,9 +129,7 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<R
 
 export default function Printers() {
   const { event, printers, jobs, stocks } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const t = useT();
-  const busy = useNavigation().state !== "idle";
+  const { result, t, busy } = useManagePage<typeof action>();
   const revalidator = useRevalidator();
   useEffect(() => {
     // Health and job states change without us: look again every few seconds.
@@ -147,12 +144,11 @@ export default function Printers() {
 
   return (
     <>
-      <BackToEvent event={event} />
-      <h1>{t("printers.title")}</h1>
-      <p className="row">
-        <Link to={`/manage/events/${event.id}/badges`}>{t("badges.title")}</Link>
-      </p>
-      <FormOutcome result={result} />
+      <EventPageTop event={event} title={t("printers.title")} result={result}>
+        <p className="row">
+          <Link to={`/manage/events/${event.id}/badges`}>{t("badges.title")}</Link>
+        </p>
+      </EventPageTop>
 
       <section className="card">
         <h2>{t("printers.list")}</h2>

@@ -1,16 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { DataTable, StatusBadge } from "~/components/data-table";
-import { HiddenFields, PostButton } from "~/components/post-button";
+import { FoldedForm, HiddenFields, PostButton } from "~/components/post-button";
 import { Field } from "~/components/field";
 import { CrmStatus } from "~/components/crm-status";
 import { formatDateTime, formatNumber } from "~/i18n";
-import { useLocale, useT } from "~/i18n/react";
 import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
 import { pageError, pageLocale, tFor, text, type PageResult } from "~/services/registrations/forms.server";
 import { crmBadges } from "~/services/crm/crm-admin.server";
 import { convertStandBooking, declineStandBooking, listStandBookings } from "~/services/registrations/stand.server";
-import { BackToEvent, FormOutcome } from "~/components/manage-page";
+import { EventPageTop, useManagePage } from "~/components/manage-page";
 
 // Stand booking requests, newest first; "make an exhibitor" turns one into an exhibitor (and,
 // if ticked, a cabinet login for the contact) in one step.
@@ -71,20 +70,19 @@ export async function action({
 
 export default function StandBookings() {
   const { event, bookings, crm } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const t = useT();
-  const locale = useLocale();
-  const busy = useNavigation().state !== "idle";
+  const { result, t, locale, busy } = useManagePage<typeof action>();
   return (
     <>
-      <BackToEvent event={event} />
-      <h1>{t("mgr.standTitle")}</h1>
-      <p className="muted small">
-        {t("mgr.publicPage")}: <a href={`/e/${event.id}/stand`}>/e/{event.id}/stand</a>
-      </p>
-      <FormOutcome result={result}>
-        {result?.exhibitorId && <Link to={`/manage/exhibitors/${result.exhibitorId}`}>{t("mgr.openExhibitor")}</Link>}
-      </FormOutcome>
+      <EventPageTop
+        event={event}
+        title={t("mgr.standTitle")}
+        result={result}
+        outcomeLink={result?.exhibitorId && <Link to={`/manage/exhibitors/${result.exhibitorId}`}>{t("mgr.openExhibitor")}</Link>}
+      >
+        <p className="muted small">
+          {t("mgr.publicPage")}: <a href={`/e/${event.id}/stand`}>/e/{event.id}/stand</a>
+        </p>
+      </EventPageTop>
       <DataTable
         rows={bookings}
         empty={t("mgr.standNone")}
@@ -126,22 +124,15 @@ export default function StandBookings() {
               <td>
                 {b.status === "new" && (
                   <>
-                    <details open={Object.keys(fields).length > 0}>
-                      <summary>{t("mgr.convert")}</summary>
-                      <Form method="post" noValidate data-testid="convert-form">
-                        <HiddenFields intent="convert" values={{ bookingId: b.id }} />
-                        <Field name="stand" label={t("manage.stand")} error={fields.stand} required />
-                        <Field name="staffQuota" label={t("manage.quota")} type="number" defaultValue="5" error={fields.staffQuota} required />
-                        <Field name="areaM2" label={t("manage.area")} defaultValue={String(b.areaM2)} error={fields.areaM2} />
-                        <label style={{ fontWeight: 400 }}>
-                          <input type="checkbox" name="createAccount" defaultChecked />{" "}
-                          {t("mgr.createAccount", { email: b.contact.email })}
-                        </label>
-                        <button type="submit" className="primary" disabled={busy}>
-                          {t("mgr.convertSubmit")}
-                        </button>
-                      </Form>
-                    </details>
+                    <FoldedForm summary={t("mgr.convert")} errors={fields} testId="convert-form" submit={t("mgr.convertSubmit")} busy={busy}>
+                      <HiddenFields intent="convert" values={{ bookingId: b.id }} />
+                      <Field name="stand" label={t("manage.stand")} error={fields.stand} required />
+                      <Field name="staffQuota" label={t("manage.quota")} type="number" defaultValue="5" error={fields.staffQuota} required />
+                      <Field name="areaM2" label={t("manage.area")} defaultValue={String(b.areaM2)} error={fields.areaM2} />
+                      <label style={{ fontWeight: 400 }}>
+                        <input type="checkbox" name="createAccount" defaultChecked /> {t("mgr.createAccount", { email: b.contact.email })}
+                      </label>
+                    </FoldedForm>
                     <PostButton
                       intent="decline"
                       values={{ bookingId: b.id }}

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
 import { FormOutcome } from "~/components/manage-page";
-import { PostButton } from "~/components/post-button";
+import { PostButton, SubmitLine } from "~/components/post-button";
 import { localeFromRequest } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { createCabinetAccount, deactivateAccount, resendPasswordLink, cabinetLogins } from "~/services/accounts.server";
@@ -201,11 +201,7 @@ export default function ManageExhibitor() {
           <input type="hidden" name="intent" value="create-account" />
           <Field name="accountName" label={t("manage.accountName")} error={accountFields.name} required />
           <Field name="email" label={t("staff.email")} type="email" error={accountFields.email} required />
-          <div>
-            <button type="submit" className="primary" disabled={busy}>
-              {t("manage.createAccount")}
-            </button>
-          </div>
+          <SubmitLine label={t("manage.createAccount")} busy={busy} />
         </Form>
       </section>
 

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
+import { BackLink } from "~/components/manage-page";
 import { mailDate, venueTimeZone } from "~/services/outbox-view.server";
 import { outboxDir } from "~/services/mail/send-mail.server";
 import { requireManagerPage } from "~/utils/permissions.server";
@@ -23,9 +24,7 @@ export default function Outbox() {
   const locale = useLocale();
   return (
     <>
-      <p>
-        <Link to="/manage">← {t("nav.events")}</Link>
-      </p>
+      <BackLink to="/manage" label={t("nav.events")} />
       <h1>{t("outbox.title")}</h1>
       <p className="muted">{smtp ? t("outbox.smtp") : t("outbox.offline", { dir })}</p>
       {entries.length > 0 && total > entries.length && <p className="small muted">{t("outbox.shown", { shown: entries.length, total })}</p>}

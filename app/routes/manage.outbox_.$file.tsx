@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { formatDateTime } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
+import { BackLink } from "~/components/manage-page";
 import { mailDate, venueTimeZone } from "~/services/outbox-view.server";
 import { requireManagerPage } from "~/utils/permissions.server";
 import { readOutboxMail } from "~/services/registrations/outbox-files.server";
@@ -35,9 +36,7 @@ export default function OutboxMail() {
   const locale = useLocale();
   return (
     <>
-      <p>
-        <Link to="/manage/outbox">← {t("outbox.title")}</Link>
-      </p>
+      <BackLink to="/manage/outbox" label={t("outbox.title")} />
       <h1 data-testid="mail-subject">{headers.subject ?? file}</h1>
       <table className="card" data-testid="mail-headers">
         <tbody>

@@ -2,28 +2,34 @@
 // about scans on other days and to say "Day 2 of 3") and so does the server (attendance).
 
 const MAX_DAYS = 62;
+
+// One formatter per kind and zone: building an Intl.DateTimeFormat is slow, and the kiosk
+// formats every scan.
+const KINDS: Record<"day" | "time", [string, Intl.DateTimeFormatOptions]> = {
+  day: ["en-CA", { year: "numeric", month: "2-digit", day: "2-digit" }],
+  time: ["en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }],
+};
 const formats = new Map<string, Intl.DateTimeFormat>();
 
-/** The calendar day at the venue (YYYY-MM-DD) of an instant. */
-export function localDay(at: Date, timeZone: string): string {
-  let f = formats.get(timeZone);
+function formatIn(kind: keyof typeof KINDS, at: Date, timeZone: string): string {
+  const key = `${kind} ${timeZone}`;
+  let f = formats.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-    formats.set(timeZone, f);
+    const [locale, options] = KINDS[kind];
+    f = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    formats.set(key, f);
   }
   return f.format(at);
 }
 
-const clocks = new Map<string, Intl.DateTimeFormat>();
+/** The calendar day at the venue (YYYY-MM-DD) of an instant. */
+export function localDay(at: Date, timeZone: string): string {
+  return formatIn("day", at, timeZone);
+}
 
 /** The wall-clock time at the venue ("HH:MM", 24 h) of an instant. */
 export function localTime(at: Date, timeZone: string): string {
-  let f = clocks.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-    clocks.set(timeZone, f);
-  }
-  return f.format(at);
+  return formatIn("time", at, timeZone);
 }
 
 /** The event-local calendar days from the start to the end (at most 62). */

@@ -1,6 +1,7 @@
 // The funnel page's query string and its tables (shared by the page and the CSV/XLSX export,
 // which go through the attendance export's toCsv / toXlsx: ";", decimal comma, BOM in Russian).
 import { translate, type Locale, type MessageKey } from "~/i18n";
+import { requireEventParam, requireManagerPage } from "~/utils/permissions.server";
 import { attributionDays } from "./budget.server";
 import { CATEGORIES, DIMENSIONS } from "./funnel-options";
 import {
@@ -51,6 +52,14 @@ export function parseFunnelQuery(url: URL): FunnelQuery {
     errors,
     filters: { category: errors.category ? null : category, channel: errors.channel ? null : channel, from, to },
   };
+}
+
+/** A funnel page or export request: a manager's, for an event they may see; the URL and its query. */
+export async function funnelRequest(request: Request, params: Record<string, string | undefined>) {
+  const actor = await requireManagerPage(request);
+  const event = await requireEventParam(params, actor);
+  const url = new URL(request.url);
+  return { event, url, q: parseFunnelQuery(url) };
 }
 
 export async function loadFunnel(eventId: string, q: FunnelQuery): Promise<{ report: FunnelReport; days: number }> {

@@ -90,3 +90,20 @@ export async function toXlsx(tables: Table[]): Promise<Buffer> {
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
+
+/** The tables as a file download: CSV (in the page's language) or XLSX. */
+export async function tablesDownload(tables: Table[], locale: Locale, format: "csv" | "xlsx", fileName: string): Promise<Response> {
+  const body = format === "csv" ? toCsv(tables, locale) : new Uint8Array(await toXlsx(tables));
+  return new Response(body, {
+    headers: {
+      "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "content-disposition": `attachment; filename="${fileName}"`,
+      "cache-control": "no-store",
+    },
+  });
+}
+
+/** A refused export request: why, as plain text. */
+export function badExportRequest(message: string): Response {
+  return new Response(message, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+}

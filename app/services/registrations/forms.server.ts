@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { isLocale, localeFromRequest, translate, type Locale, type MessageKey } from "~/i18n";
 import { HttpError } from "~/utils/errors.server";
 import { badTextResult, fieldMessages, formFailure, type FormResult } from "~/utils/forms.server";
@@ -100,4 +101,69 @@ export type PageResult = Omit<FormResult, "intent" | "code">;
 /** Translates what a service threw for a page (never a stack trace). */
 export function pageError(locale: Locale, err: unknown): PageResult {
   return formFailure(tFor(locale), err, { naming: "public", fixFields: true });
+}
+
+/** Throws the 404 page when the event is gone; anything else is a translated page error. */
+export function publicPageError(locale: Locale, err: unknown): PageResult {
+  if (err instanceof HttpError && err.status === 404) throw new Response("Not found", { status: 404 });
+  return pageError(locale, err);
+}
+
+/** The person fields of a public form (the registrant, or the stand request's contact). */
+export function personOf(form: FormData) {
+  return {
+    lastName: text(form, "lastName"),
+    firstName: text(form, "firstName"),
+    middleName: text(form, "middleName") || null,
+    email: text(form, "email"),
+    phone: text(form, "phone") || null,
+    position: text(form, "position") || null,
+  };
+}
+
+/** The company fields of a public form. */
+export function companyOf(form: FormData) {
+  return {
+    name: text(form, "companyName"),
+    inn: text(form, "inn") || null,
+    city: text(form, "city") || null,
+    country: text(form, "country") || null,
+    website: text(form, "website") || null,
+  };
+}
+
+/** A public form's input against its API schema, plus the consent box (a filled trap skips it). */
+export function checkPublicForm<T extends z.ZodType>(
+  schema: T,
+  input: { honeypot: string | null },
+  form: FormData,
+  locale: Locale,
+): { ok: true; data: z.infer<T> } | { ok: false; error: { formError: string; fields: Record<string, string> } } {
+  const parsed = schema.safeParse(input);
+  const fields = parsed.success
+    ? {}
+    : translateFields(locale, Object.fromEntries(parsed.error.issues.map((i) => [i.path.join("."), i.message])));
+  if (!input.honeypot && form.get("consent") !== "on") fields.consent = tFor(locale)("pub.consentRequired");
+  if (!parsed.success || Object.keys(fields).length) return { ok: false, error: { formError: tFor(locale)("pub.fixFields"), fields } };
+  return { ok: true, data: parsed.data };
+}
+
+/** What a public form's action answers: `done` says what happened (null/false: nothing yet). */
+export type PublicResult<D> = {
+  ok: boolean;
+  formError: string | null;
+  fields: Record<string, string>;
+  values: Record<string, string>;
+  done: D;
+  email: string | null;
+};
+
+/** A refusal: the messages, and the values to fill in again. */
+export function publicFailure<D>(r: { formError: string | null; fields: Record<string, string> }, values: Record<string, string>, done: D): PublicResult<D> {
+  return { ok: false, ...r, values, done, email: null };
+}
+
+/** Done: the page says what happened and to which address. */
+export function publicDone<D>(done: D, email: string | null): PublicResult<D> {
+  return { ok: true, formError: null, fields: {}, values: {}, done, email };
 }

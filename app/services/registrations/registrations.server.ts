@@ -9,9 +9,10 @@ import { prisma } from "~/utils/db.server";
 import { appUrl, env } from "~/utils/env.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.server";
-import { normalizeEmail, normalizePersonName, normalizePhones, normalizeWebsite } from "~/utils/validators";
+import { normalizePersonName, normalizePhones, normalizeWebsite } from "~/utils/validators";
 import { activeByEmail, lockEventEmail } from "../exhibitors/cabinet.server";
 import { enqueueCrmSync, enqueueMail } from "../outbox.server";
+import { openSubmission } from "./public-event.server";
 import { cleanTag, NO_TAGS, originOf, type SourceTags } from "./source";
 
 // Public registration (site page and API), media accreditation approval, the attendee's
@@ -71,14 +72,6 @@ export async function purgeRateLimits(olderThanSeconds = 86_400): Promise<number
     .$executeRaw`DELETE FROM "RateLimit" WHERE "windowStart" < now() - make_interval(secs => ${olderThanSeconds}::double precision)`;
 }
 
-// --- events ---------------------------------------------------------------------------------
-
-export async function publicEvent(eventId: string, now = new Date()) {
-  const event = UUID_RE.test(eventId) ? await prisma().event.findUnique({ where: { id: eventId } }) : null;
-  if (!event) throw notFound("Event");
-  return { event, open: event.endsAt > now };
-}
-
 // --- registration -----------------------------------------------------------------------------
 
 export type RegisterResult =
@@ -117,12 +110,10 @@ async function storeProof(proof: ProofUpload): Promise<{ file: string; name: str
  * invitation again, at most once per INVITE_RESEND_MINUTES.
  */
 export async function registerAttendee(eventId: string, input: RegistrationInput, channel: Channel): Promise<RegisterResult> {
-  const { event, open } = await publicEvent(eventId);
-  if (channel.actor && !canSeeEvent(channel.actor, event.id)) throw notFound("Event");
-  if (input.honeypot && input.honeypot.trim()) return { discarded: true };
-  if (!open) throw new HttpError(409, "registration_closed", "Registration for this event is closed.");
-  const email = normalizeEmail(input.person.email);
-  if (!email) throw new HttpError(422, "validation_failed", "Some fields are invalid.", { "person.email": "Invalid email" });
+  const closed = "Registration for this event is closed.";
+  const opened = await openSubmission(eventId, channel.actor, input.honeypot, { field: "person.email", value: input.person.email }, closed);
+  if (!opened) return { discarded: true };
+  const { event, email } = opened;
   const category = input.category;
   const locale = input.locale ?? "ru";
   const stored = category === "media" && channel.proof ? await storeProof(channel.proof) : null;

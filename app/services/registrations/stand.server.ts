@@ -5,13 +5,14 @@ import { audit } from "~/utils/audit.server";
 import { prisma } from "~/utils/db.server";
 import { HttpError, notFound } from "~/utils/errors.server";
 import { canSeeEvent, requireManager, type Actor } from "~/utils/permissions.server";
-import { normalizeEmail, normalizePersonName, normalizePhones, normalizeWebsite } from "~/utils/validators";
+import { normalizePersonName, normalizePhones, normalizeWebsite } from "~/utils/validators";
 import { createCabinetAccount } from "../accounts.server";
 import { bookingContactOf } from "../crm/sync-mapping.server";
 import { createExhibitor } from "../exhibitors/exhibitors.server";
 import { NO_TAGS } from "./source";
 import { enqueueCrmSync } from "../outbox.server";
-import { publicEvent, UUID_RE, type Channel } from "./registrations.server";
+import { openSubmission } from "./public-event.server";
+import { UUID_RE, type Channel } from "./registrations.server";
 
 // Stand booking requests: from the public page or the API into a manager list, and from there
 // into an exhibitor in one step. The CRM job uses entity "standBooking" (a deal in the
@@ -42,12 +43,10 @@ export async function createStandBooking(
   input: StandBookingInput,
   channel: Omit<Channel, "proof">,
 ): Promise<{ discarded: true } | { discarded: false; id: string; status: string }> {
-  const { event, open } = await publicEvent(eventId);
-  if (channel.actor && !canSeeEvent(channel.actor, event.id)) throw notFound("Event");
-  if (input.honeypot && input.honeypot.trim()) return { discarded: true };
-  if (!open) throw new HttpError(409, "registration_closed", "Bookings for this event are closed.");
-  const email = normalizeEmail(input.contact.email);
-  if (!email) throw new HttpError(422, "validation_failed", "Some fields are invalid.", { "contact.email": "Invalid email" });
+  const closed = "Bookings for this event are closed.";
+  const opened = await openSubmission(eventId, channel.actor, input.honeypot, { field: "contact.email", value: input.contact.email }, closed);
+  if (!opened) return { discarded: true };
+  const { event, email } = opened;
   const c = input.contact;
   const booking = await prisma().$transaction(async (tx) => {
     const b = await tx.standBooking.create({

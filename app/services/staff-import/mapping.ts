@@ -55,32 +55,16 @@ const EXACT: Record<StaffField, string[]> = {
 
 // Parts of longer headers ("Фамилия сотрудника", "Контактный телефон"), tried in this order so
 // "Фамилия, имя" becomes fullName before "имя" claims it for firstName.
+const has = (h: string, ...parts: string[]) => parts.some((p) => h.includes(p));
 const CONTAINS: Array<[StaffField, (h: string) => boolean]> = [
-  ["fullName", (h) => h.includes("фио") || h.includes("fullname") || (h.includes("фамил") && (h.includes("имя") || h.includes("отч")))],
-  ["lastName", (h) => h.includes("фамил") || h.includes("lastname") || h.includes("surname") || h.includes("familyname")],
-  ["middleName", (h) => h.includes("отчеств") || h.includes("middlename") || h.includes("patronymic")],
-  ["firstName", (h) => h.startsWith("имя") || h.includes("firstname") || h.includes("givenname")],
-  ["position", (h) => h.includes("должн") || h.includes("jobtitle") || h.includes("position")],
+  ["fullName", (h) => has(h, "фио", "fullname") || (h.includes("фамил") && has(h, "имя", "отч"))],
+  ["lastName", (h) => has(h, "фамил", "lastname", "surname", "familyname")],
+  ["middleName", (h) => has(h, "отчеств", "middlename", "patronymic")],
+  ["firstName", (h) => h.startsWith("имя") || has(h, "firstname", "givenname")],
+  ["position", (h) => has(h, "должн", "jobtitle", "position")],
   // "почтовый адрес" is a postal address, not e-mail.
-  [
-    "email",
-    (h) =>
-      h.includes("email") ||
-      h.includes("элпочт") ||
-      h.includes("электроннаяпочт") ||
-      h.includes("электроннойпочт") ||
-      (h.includes("почта") && !h.includes("почтов")),
-  ],
-  [
-    "phone",
-    (h) =>
-      h.startsWith("тел") ||
-      h.includes("телефон") ||
-      h.includes("мобильн") ||
-      h.includes("сотов") ||
-      h.includes("phone") ||
-      h.includes("mobile"),
-  ],
+  ["email", (h) => has(h, "email", "элпочт", "электроннаяпочт", "электроннойпочт") || (h.includes("почта") && !h.includes("почтов"))],
+  ["phone", (h) => h.startsWith("тел") || has(h, "телефон", "мобильн", "сотов", "phone", "mobile")],
 ];
 
 export function emptyMapping(): ColumnMapping {
