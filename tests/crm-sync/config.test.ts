@@ -44,6 +44,7 @@ describe("configuration", () => {
     const s = await seedEvent(off.db, { orgs: 1, perOrg: 3, tag: "wait" });
     const refs = seededRefs(s);
     await enqueueSync(off.db, refs);
+    const enqueued = (await off.db.query<{ id: string }>(`SELECT id::text FROM graphile_worker.jobs WHERE task_identifier = 'crm-sync'`)).rows.map((r) => r.id);
     // A record is marked before its job is put back for later: wait until the last job is back too.
     const jobsNow = () =>
       off.db.query(
@@ -60,6 +61,10 @@ describe("configuration", () => {
     expect(jobs.rows).toHaveLength(7);
     expect(jobs.rows.every((j) => j.attempts === 0 && j.later)).toBe(true);
     expect(emu.state.calls()).toHaveLength(0);
+    // Parked in bulk: a job that runs puts the other due ones back as they are (same rows); only
+    // the jobs the worker started at once (concurrency 5) were re-added as new rows.
+    const kept = await off.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE id = ANY($1::bigint[])`, [enqueued]);
+    expect(kept.rows[0].n).toBeGreaterThanOrEqual(refs.length - 5);
     const databaseUrl = off.app.databaseUrl;
     await stop(off);
 

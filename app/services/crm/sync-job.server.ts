@@ -22,10 +22,12 @@ import { pool } from "~/utils/db.server";
 import { registerTask } from "~/utils/jobs.server";
 import { logger } from "~/utils/logger.server";
 import { handleInbound } from "./inbound.server";
-import { parseRef } from "./sync-mapping.server";
+import { parseRef, refKey, type RecordRef } from "./sync-mapping.server";
+import { rescheduleJobs, takeDueJobs } from "./sync-queue.server";
+import { crmJobKey } from "../outbox.server";
 import { clearPause, crmEngine, crmWebhookUrl, loadSettings, webhookFingerprint } from "./sync-settings.server";
 import { markWaiting } from "./sync-state.server";
-import { requeue, Sweep, WAIT_RECHECK_MS } from "./sync-sweep.server";
+import { requeue, Sweep, SWEEP_SIZE, WAIT_RECHECK_MS } from "./sync-sweep.server";
 
 export function registerCrmTasks(): void {
   registerTask("crm-sync", async (payload) => {
@@ -69,16 +71,21 @@ export async function handleSync(payload: unknown): Promise<void> {
     logger().warn({ payload }, "crm-sync: payload is not {entity, id}; dropped");
     return;
   }
-  if (!crmWebhookUrl()) {
-    await markWaiting(ref, "waiting_config");
-    await requeue(ref, WAIT_RECHECK_MS);
-    return;
-  }
+  if (!crmWebhookUrl()) return park(ref, "waiting_config");
   const settings = await loadSettings();
-  if (settings.pausedAt && !(await liftStalePause(settings))) {
-    await markWaiting(ref, "pending");
-    await requeue(ref, WAIT_RECHECK_MS);
-    return;
-  }
+  if (settings.pausedAt && !(await liftStalePause(settings))) return park(ref, "pending");
   await new Sweep(settings, crmEngine()).run(ref);
+}
+
+/**
+ * Nothing can be sent (no URL, or paused): this job's record and up to SWEEP_SIZE other due
+ * crm-sync jobs wait WAIT_RECHECK_MS, in five statements for all of them instead of four per job
+ * (at the door every check-in adds a job). A crash after the take leaves the taken jobs due
+ * later, as a sweep's would: none is lost.
+ */
+async function park(ref: RecordRef, status: "waiting_config" | "pending"): Promise<void> {
+  const others = (await takeDueJobs(SWEEP_SIZE - 1, crmJobKey(ref.entity, ref.id))).filter((t) => refKey(t.ref) !== refKey(ref));
+  await markWaiting([ref, ...others.map((t) => t.ref)], status);
+  await rescheduleJobs(others, WAIT_RECHECK_MS);
+  await requeue(ref, WAIT_RECHECK_MS);
 }

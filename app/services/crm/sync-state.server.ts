@@ -86,11 +86,14 @@ export async function deleteState(ref: RecordRef): Promise<void> {
   await prisma().crmSyncState.deleteMany({ where: { entityType: ref.entity, localId: ref.id } });
 }
 
-export async function markWaiting(ref: RecordRef, status: "waiting_config" | "pending"): Promise<void> {
+/** Marks records as waiting (for configuration or a resume), in one statement. */
+export async function markWaiting(refs: RecordRef[], status: "waiting_config" | "pending"): Promise<void> {
+  if (!refs.length) return;
   await pool().query(
-    `INSERT INTO "CrmSyncState" ("entityType", "localId", "status", "updatedAt") VALUES ($1::"CrmEntity", $2::uuid, $3::"CrmSyncStatus", now())
+    `INSERT INTO "CrmSyncState" ("entityType", "localId", "status", "updatedAt")
+     SELECT e::"CrmEntity", id, $3::"CrmSyncStatus", now() FROM unnest($1::text[], $2::uuid[]) AS t(e, id)
      ON CONFLICT ("entityType", "localId") DO UPDATE SET "status" = EXCLUDED."status", "updatedAt" = now()`,
-    [ref.entity, ref.id, status],
+    [refs.map((r) => r.entity), refs.map((r) => r.id), status],
   );
 }
 
