@@ -77,7 +77,9 @@ export async function run(ctx?: { databaseUrl: string; dataDir: string }): Promi
     const door = await doorLoad(servers[0].url, setup.kioskTokens, scan);
 
     // 50 kiosks, each scanning as fast as the server answers, for MEASURE_MS.
+    const waits = process.env.CHECKIN_WAITS ? sampleWaits(db) : null;
     const cpu = await cpuDuring(db, [...servers, ...workers], () => flatOut(one, setup.kioskTokens, scan, { ms: MEASURE_MS }));
+    if (waits) process.stderr.write(`flat out, PostgreSQL sessions by state (sampled every 20 ms):\n${await waits()}\n`);
     const single = cpu.result;
     const perScan = (ms: number) => ms / single.latencies.length;
     const share = (ms: number) => `${perScan(ms).toFixed(2)} ms/scan, ${((100 * ms) / cpu.wallMs).toFixed(0)}% of a core`;
@@ -176,6 +178,33 @@ export async function run(ctx?: { databaseUrl: string; dataDir: string }): Promi
 
 type Scan = (base: string, token: string) => Promise<unknown>;
 
+/** CHECKIN_WAITS=1: what the other sessions are doing (pg_stat_activity), counted per sample. */
+function sampleWaits(db: pg.Pool): () => Promise<string> {
+  const counts = new Map<string, number>();
+  let samples = 0;
+  let on = true;
+  const loop = (async () => {
+    while (on) {
+      const r = await db.query<{ k: string; n: number }>(
+        `SELECT coalesce(state, '?') || ' ' || coalesce(wait_event_type || ':' || wait_event, '-') || ' ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 60) AS k, count(*)::int AS n
+         FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend' GROUP BY 1`,
+      );
+      samples++;
+      for (const row of r.rows) counts.set(row.k, (counts.get(row.k) ?? 0) + row.n);
+      await new Promise((res) => setTimeout(res, 20));
+    }
+  })();
+  return async () => {
+    on = false;
+    await loop;
+    return [...counts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 15)
+      .map(([k, n]) => `  ${(n / samples).toFixed(2).padStart(6)}  ${k}`)
+      .join("\n");
+  };
+}
+
 // CPU time from /proc (Linux), in ms: on a machine shared with other work the wall-clock rates
 // swing with the load, CPU time per check-in much less.
 const TICK_MS = 1000 / 100; // USER_HZ
@@ -188,6 +217,10 @@ function cpuMs(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+function systemCpu(): number[] {
+  return readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1, 9).map(Number);
 }
 
 /** The PostgreSQL server's processes: the postmaster and its children. */
@@ -212,11 +245,16 @@ async function cpuDuring<T>(db: pg.Pool, servers: Server[], fn: () => Promise<T>
   const pgPids = await postgresPids(db);
   const bench0 = process.cpuUsage();
   const wall0 = performance.now();
+  const sys0 = systemCpu();
   const sum = (pids: number[]) => pids.reduce((a, p) => a + cpuMs(p), 0);
   const app0 = sum(servers.map((x) => x.pid));
   const db0 = sum(pgPids);
   const result = await fn();
   const bench = process.cpuUsage(bench0);
+  const sys1 = systemCpu();
+  const d = sys1.map((x, i) => x - sys0[i]);
+  const total = d.reduce((a, b) => a + b, 0);
+  process.stderr.write(`whole machine during it: ${["user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal"].map((n, i) => `${n} ${((100 * d[i]) / total).toFixed(0)}%`).join(", ")}\n`);
   return {
     result,
     appMs: sum(servers.map((x) => x.pid)) - app0,
