@@ -78,6 +78,7 @@ export async function run(ctx?: { databaseUrl: string; dataDir: string }): Promi
 
     // 50 kiosks, each scanning as fast as the server answers, for MEASURE_MS.
     const waits = process.env.CHECKIN_WAITS ? sampleWaits(db) : null;
+    const statements = process.env.BENCH_PG_STATEMENTS ? await statementStats(db) : null;
     const cpu = await cpuDuring(db, [...servers, ...workers], () => flatOut(one, setup.kioskTokens, scan, { ms: MEASURE_MS }));
     if (waits) process.stderr.write(`flat out, PostgreSQL sessions by state (sampled every 20 ms):\n${await waits()}\n`);
     const single = cpu.result;
@@ -97,6 +98,7 @@ export async function run(ctx?: { databaseUrl: string; dataDir: string }): Promi
       printLatencies.push(at - s);
     }
 
+    if (statements) process.stderr.write(`flat out, statements by time in PostgreSQL (calls, exec ms, plan ms, rows, query):\n${await statements()}\n`);
     // Scale-out: a second instance (web only; the first runs the job worker) on the same
     // database, the kiosks split between the two.
     servers.push(await startServer(ctx.databaseUrl, ctx.dataDir, false));
@@ -205,6 +207,20 @@ function sampleWaits(db: pg.Pool): () => Promise<string> {
   };
 }
 
+/** BENCH_PG_STATEMENTS=1 (standalone): resets pg_stat_statements; the function returns the top 15 since. */
+async function statementStats(db: pg.Pool): Promise<() => Promise<string>> {
+  await db.query(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`);
+  await db.query(`SELECT pg_stat_statements_reset()`);
+  return async () => {
+    const r = await db.query<{ calls: string; exec: string; plan: string; rows: string; q: string }>(
+      `SELECT calls, round(total_exec_time::numeric, 1) AS exec, round(total_plan_time::numeric, 1) AS plan, rows,
+              left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS q
+       FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 15`,
+    );
+    return r.rows.map((x) => `  ${x.calls}\t${x.exec}\t${x.plan}\t${x.rows}\t${x.q}`).join("\n");
+  };
+}
+
 // CPU time from /proc (Linux), in ms: on a machine shared with other work the wall-clock rates
 // swing with the load, CPU time per check-in much less.
 const TICK_MS = 1000 / 100; // USER_HZ
@@ -223,10 +239,8 @@ function systemCpu(): number[] {
   return readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1, 9).map(Number);
 }
 
-/** The PostgreSQL server's processes: the postmaster and its children. */
-async function postgresPids(db: pg.Pool): Promise<number[]> {
-  const dir = (await db.query<{ d: string }>(`SELECT current_setting('data_directory') AS d`)).rows[0].d;
-  const postmaster = Number(readFileSync(path.join(dir, "postmaster.pid"), "utf8").split("\n")[0]);
+/** The PostgreSQL server's processes: the postmaster and its children (backends come and go). */
+function postgresPids(postmaster: number): number[] {
   const pids = [postmaster];
   for (const e of readdirSync("/proc")) {
     if (!/^\d+$/.test(e)) continue;
@@ -240,15 +254,22 @@ async function postgresPids(db: pg.Pool): Promise<number[]> {
   return pids;
 }
 
+async function postmasterPid(db: pg.Pool): Promise<number> {
+  const dir = (await db.query<{ d: string }>(`SELECT current_setting('data_directory') AS d`)).rows[0].d;
+  return Number(readFileSync(path.join(dir, "postmaster.pid"), "utf8").split("\n")[0]);
+}
+
 /** CPU ms used by the app instances and by PostgreSQL while `fn` runs. */
 async function cpuDuring<T>(db: pg.Pool, servers: Server[], fn: () => Promise<T>): Promise<{ result: T; appMs: number; dbMs: number; benchMs: number; wallMs: number }> {
-  const pgPids = await postgresPids(db);
+  // The app's pool opens and closes backends during the phase: count the ones born in it too
+  // (from zero); a backend that exits inside the phase takes its CPU time with it.
+  const postmaster = await postmasterPid(db);
+  const db0 = new Map(postgresPids(postmaster).map((p) => [p, cpuMs(p)]));
   const bench0 = process.cpuUsage();
   const wall0 = performance.now();
   const sys0 = systemCpu();
   const sum = (pids: number[]) => pids.reduce((a, p) => a + cpuMs(p), 0);
   const app0 = sum(servers.map((x) => x.pid));
-  const db0 = sum(pgPids);
   const result = await fn();
   const bench = process.cpuUsage(bench0);
   const sys1 = systemCpu();
@@ -258,7 +279,7 @@ async function cpuDuring<T>(db: pg.Pool, servers: Server[], fn: () => Promise<T>
   return {
     result,
     appMs: sum(servers.map((x) => x.pid)) - app0,
-    dbMs: sum(pgPids) - db0,
+    dbMs: postgresPids(postmaster).reduce((a, p) => a + cpuMs(p) - (db0.get(p) ?? 0), 0),
     benchMs: (bench.user + bench.system) / 1000,
     wallMs: performance.now() - wall0,
   };

@@ -13,7 +13,9 @@ export async function withOwnDatabase(name: string, run: (ctx: BenchContext) => 
   const dir = mkdtempSync(path.join(root, `tests/.tmp/bench-${name}-`));
   chmodSync(dir, 0o755);
   const { startEmbeddedPostgres, ensureDatabase } = await import("../app/server/embedded-postgres");
-  const pgServer = await startEmbeddedPostgres({ dir: path.join(dir, "pg"), persistent: false, quiet: true });
+  // BENCH_PG_STATEMENTS=1: load pg_stat_statements (bench/checkin.ts prints what its flat-out phase ran).
+  const flags = process.env.BENCH_PG_STATEMENTS ? ["-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track=all", "-c", "pg_stat_statements.track_planning=on"] : [];
+  const pgServer = await startEmbeddedPostgres({ dir: path.join(dir, "pg"), persistent: false, quiet: true, flags });
   try {
     const { migrate } = await import("../app/utils/migrate.server");
     const { migrateJobs } = await import("../app/utils/jobs.server");

