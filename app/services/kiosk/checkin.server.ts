@@ -128,7 +128,7 @@ async function checkInOnce(kiosk: KioskContext, input: ScanInput, opts: { offlin
     reg: RegInfo | null;
     inserted: { id: string; scannedAt: string } | null;
     printJobId: string | null;
-  }>(SCAN_SQL, [
+  }>({ name: "kiosk-checkin-scan", text: SCAN_SQL, values: [
     kiosk.eventId,
     registrationId,
     kiosk.id,
@@ -140,7 +140,7 @@ async function checkInOnce(kiosk: KioskContext, input: ScanInput, opts: { offlin
     printer !== null && printer.driver !== "browser",
     PRINT_FALLBACK_DELAY_MS,
     kiosk.categories,
-  ]);
+  ] });
   const { priorCheckIn, priorScan, inserted, printJobId } = look.rows[0];
   let { reg } = look.rows[0];
 
