@@ -13,8 +13,12 @@ import { crmSyncJobSpecSql } from "../outbox.server";
 const BATCH = 1000;
 /** Markers of other processes (a web instance without the worker) and leftovers of a restart. */
 const POLL_MS = 1000;
-/** After a local check-in: long enough to gather a burst into one batch. */
-const WAKE_MS = 10;
+/**
+ * After a local check-in: long enough to gather the door's burst into one batch. Every drain
+ * wakes the job worker, and each crm-sync job it runs costs several statements: at 10 ms a
+ * flat-out door made ~30 drains and ~30 jobs a second (docs/performance.md).
+ */
+const WAKE_MS = 250;
 
 const DRAIN_SQL = `WITH m AS (
     DELETE FROM "CheckInOutbox"
