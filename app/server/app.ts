@@ -1,5 +1,6 @@
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
+import type { RequestListener } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { pinoHttp } from "pino-http";
@@ -7,7 +8,7 @@ import { translate, localeFromRequest } from "../i18n";
 import { env } from "../utils/env.server";
 import { healthStatus } from "../utils/health.server";
 import { logger } from "../utils/logger.server";
-import { kioskCheckinRoutes } from "./kiosk-checkin-routes";
+import { serveKioskScan } from "./kiosk-checkin-routes";
 import { remixHandler } from "./remix-handler";
 
 /**
@@ -27,7 +28,8 @@ export function sameOrigin(req: Pick<express.Request, "get" | "protocol">, appUr
   }
 }
 
-export async function createApp(buildDir = path.resolve(env().BUILD_DIR)) {
+/** The server's request listener: the kiosk's scans first (kiosk-checkin-routes.ts), then Express. */
+export async function createApp(buildDir = path.resolve(env().BUILD_DIR)): Promise<RequestListener> {
   const build = (await import(pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
   const app = express();
   app.disable("x-powered-by");
@@ -62,9 +64,6 @@ export async function createApp(buildDir = path.resolve(env().BUILD_DIR)) {
     res.status(403).type("text/plain; charset=utf-8").send(translate(locale, "error.csrf"));
   });
 
-  // The kiosk's scans, the hot path, as plain handlers ahead of Remix (same answers): see kiosk-checkin-routes.ts.
-  kioskCheckinRoutes(app);
-
   // Remix with a byte limit on every body (413 page or envelope): see remix-handler.ts.
   // app.use, not app.all("*"): the router would decode the path as a parameter and fail with a 500 on "%".
   app.use(remixHandler(build, (req) => ({ ip: req.ip ?? req.socket.remoteAddress ?? "unknown" })));
@@ -79,5 +78,7 @@ export async function createApp(buildDir = path.resolve(env().BUILD_DIR)) {
     logger().error({ err }, "unhandled error");
     if (!res.headersSent) res.status(500).type("text/plain; charset=utf-8").send("Internal server error");
   });
-  return app;
+  return (req, res) => {
+    if (!serveKioskScan(req, res)) app(req, res);
+  };
 }

@@ -1,5 +1,6 @@
 import { createRequestHandler, writeReadableStreamToWritable, type ServerBuild } from "@remix-run/node";
 import type express from "express";
+import type { IncomingMessage } from "node:http";
 import { localeFromRequest, translate } from "../i18n";
 import { env } from "../utils/env.server";
 import { HttpError } from "../utils/errors.server";
@@ -43,7 +44,7 @@ function tooLargeError(limit: number) {
 }
 
 /** Reads and drops what is left of a refused body, then closes the connection. */
-export function drain(req: express.Request) {
+export function drain(req: IncomingMessage) {
   if (req.complete) return;
   let dropped = 0;
   req.removeAllListeners("data");

@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { Runner } from "graphile-worker";
 import { closeAttendanceHub } from "../services/attendance/live.server";
 import { startCheckInOutboxDrainer } from "../services/kiosk/crm-outbox.server";
@@ -84,7 +84,7 @@ async function main() {
   const app = await createApp();
 
   server = await new Promise<Server>((resolve) => {
-    const s = app.listen(e.PORT, e.HOST, () => resolve(s));
+    const s = createServer(app).listen(e.PORT, e.HOST, () => resolve(s));
     // Node closes an idle keep-alive connection after 5 s; a client whose event loop was busy
     // (a kiosk tablet, a proxy, a test parsing a PDF) may send its next request on it just as it
     // closes ("other side closed"). Keep idle connections longer than clients and proxies do.
