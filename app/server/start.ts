@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { Runner } from "graphile-worker";
 import { closeAttendanceHub } from "../services/attendance/live.server";
 import { startCheckInOutboxDrainer } from "../services/kiosk/crm-outbox.server";
-import { closeDb } from "../utils/db.server";
+import { closeDb, warmPrisma } from "../utils/db.server";
 import { env, EnvError, appUrl, setDatabaseUrl } from "../utils/env.server";
 import { migrateJobs, startWorker } from "../utils/jobs.server";
 import { logger } from "../utils/logger.server";
@@ -81,6 +81,7 @@ async function main() {
   }
   if (e.BUILD_ON_START === "auto") buildIfNeeded(say);
   registerAllTasks();
+  await warmPrisma();
   const app = await createApp();
 
   server = await new Promise<Server>((resolve) => {

@@ -1,4 +1,4 @@
-import { closeDb } from "../utils/db.server";
+import { closeDb, warmPrisma } from "../utils/db.server";
 import { env, EnvError, setDatabaseUrl } from "../utils/env.server";
 import { migrateJobs, startWorker } from "../utils/jobs.server";
 import { migrate } from "../utils/migrate.server";
@@ -23,6 +23,7 @@ async function main() {
   await migrate(db.url);
   await migrateJobs(db.url);
   registerAllTasks();
+  await warmPrisma();
   const worker = await startWorker();
   const drainer = startCheckInOutboxDrainer();
   process.stdout.write("Worker running.\n");
