@@ -33,10 +33,15 @@ describe("POST /api/v1/kiosk/checkins/batch (offline queue)", () => {
   });
 
   test("earliest scan wins: an older offline scan replaces a later online one, which is reported as a duplicate", async () => {
+    // Offsets back from now, scaled down just after midnight at the venue (Moscow: UTC+3 all
+    // year), so that every scan here falls on the same event day (one check-in per day).
+    const sinceMidnight = (Date.now() + 3 * 3_600_000) % 86_400_000;
+    const scale = Math.min(1, sinceMidnight / (11 * 60_000));
+    const ago = (ms: number) => new Date(Date.now() - ms * scale).toISOString();
     const p = await register(ctx, {});
     const online = await scan(ctx, k1.token, { code: p.code });
     expect(online.body.result).toBe("checked_in");
-    const earlier = new Date(Date.now() - 10 * 60_000).toISOString();
+    const earlier = ago(10 * 60_000);
     const offlineId = randomUUID();
     const merged = await ctx.call("/api/v1/kiosk/checkins/batch", "POST", k2.token, {
       items: [{ code: p.code, clientId: offlineId, scannedAt: earlier }],
@@ -50,15 +55,15 @@ describe("POST /api/v1/kiosk/checkins/batch (offline queue)", () => {
     expect(replay.body).toMatchObject({ result: "already_checked_in", reason: "superseded", checkedInAt: earlier, kiosk: { id: k2.id } });
     // A later offline scan does not replace it: duplicate.
     const later = await ctx.call("/api/v1/kiosk/checkins/batch", "POST", k1.token, {
-      items: [{ code: p.code, clientId: randomUUID(), scannedAt: new Date(Date.now() - 5 * 60_000).toISOString() }],
+      items: [{ code: p.code, clientId: randomUUID(), scannedAt: ago(5 * 60_000) }],
     });
     expect(later.body.results[0]).toMatchObject({ result: "already_checked_in", reason: "duplicate", checkedInAt: earlier });
     // Within one batch the same person twice: the second is a duplicate.
     const q = await register(ctx, {});
     const twice = await ctx.call("/api/v1/kiosk/checkins/batch", "POST", k2.token, {
       items: [
-        { code: q.code, clientId: randomUUID(), scannedAt: new Date(Date.now() - 60_000).toISOString() },
-        { registrationId: q.id, clientId: randomUUID(), scannedAt: new Date(Date.now() - 30_000).toISOString() },
+        { code: q.code, clientId: randomUUID(), scannedAt: ago(60_000) },
+        { registrationId: q.id, clientId: randomUUID(), scannedAt: ago(30_000) },
       ],
     });
     expect(twice.body.results.map((r: { result: string }) => r.result)).toEqual(["checked_in", "already_checked_in"]);
