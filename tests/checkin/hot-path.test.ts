@@ -1,6 +1,7 @@
 // The kiosk scan endpoints served ahead of Remix (app/server/kiosk-checkin-routes.ts, issue #16):
 // the same refusals in the same envelope as the Remix API routes, a revoked token refused on its
-// very next scan (no token cache), and lastUsedAt still kept for the kiosk list.
+// very next scan (no token cache; also right after a scan, where a cache would answer), and
+// lastUsedAt still kept for the kiosk list.
 import { randomUUID } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import { createKiosk, ctxPerFile, register, scan, waitFor } from "./helpers";
@@ -26,6 +27,19 @@ describe("POST /api/v1/kiosk/checkins outside Remix", () => {
     expect(r.body).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
     const batch = await ctx.call("/api/v1/kiosk/checkins/batch", "POST", k.token, { items: [{ code: b.code, clientId: randomUUID() }] });
     expect(batch.status).toBe(401);
+    expect(await ctx.db.prisma().checkIn.count({ where: { registrationId: b.id } })).toBe(0);
+    expect(await ctx.db.prisma().scanLog.count({ where: { registrationId: b.id } })).toBe(0);
+  });
+
+  test("a token seen a moment ago and revoked since: 401 before any other refusal, and again on the next scan", async () => {
+    const k = await createKiosk(ctx, { name: "Отзыв 2" });
+    const a = await register(ctx, {});
+    expect((await scan(ctx, k.token, { code: a.code })).body.result).toBe("checked_in");
+    await ctx.db.prisma().apiToken.updateMany({ where: { kioskId: k.id }, data: { revokedAt: new Date() } });
+    const invalid = await post("/api/v1/kiosk/checkins", k.token, JSON.stringify({ code: "x", clientId: "nope" }));
+    expect(invalid.status).toBe(401);
+    const b = await register(ctx, {});
+    for (let i = 0; i < 2; i++) expect((await scan(ctx, k.token, { code: b.code })).status).toBe(401);
     expect(await ctx.db.prisma().checkIn.count({ where: { registrationId: b.id } })).toBe(0);
   });
 
